@@ -1,0 +1,179 @@
+"""Plain data objects shared by every layer.
+
+Offsets are Python code points into the stored article text, end exclusive
+(the convention of spaCy's ``Doc.char_span``, Prodigy and brat).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+ENTITY = "entity"
+EVENT = "event"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    label: str
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"invalid span offsets {self.start}..{self.end}")
+
+    def text(self, doc_text: str) -> str:
+        return doc_text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "label": self.label}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Span:
+        return cls(int(data["start"]), int(data["end"]), str(data["label"]))
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An event argument: a role filled by a text span (usually an entity)."""
+
+    role: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, **self.span.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Argument:
+        return cls(str(data["role"]), Span.from_dict(data))
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event mention: a trigger span (its label is the event type) and arguments.
+
+    ``uid`` identifies a gold event across edits and undo; it has no meaning
+    outside one dataset.
+    """
+
+    trigger: Span
+    arguments: tuple[Argument, ...] = ()
+    attributes: tuple[tuple[str, Any], ...] = ()
+    uid: str = field(default_factory=new_uid, compare=False)
+
+    @property
+    def type(self) -> str:
+        return self.trigger.label
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        return dict(self.attributes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "trigger": self.trigger.to_dict(),
+            "type": self.type,
+            "arguments": [a.to_dict() for a in self.arguments],
+            "attributes": dict(self.attributes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        trig = dict(data["trigger"])
+        trig.setdefault("label", data.get("type"))
+        return cls(
+            trigger=Span.from_dict(trig),
+            arguments=tuple(Argument.from_dict(a) for a in data.get("arguments", [])),
+            attributes=tuple(sorted((data.get("attributes") or {}).items())),
+            uid=str(data.get("uid") or new_uid()),
+        )
+
+
+@dataclass
+class ParsedDoc:
+    """What an importer produces: one article before it is stored."""
+
+    text: str
+    title: str = ""
+    lang: str = ""
+    date: str | None = None
+    time: str | None = None
+    source: str = ""
+    external_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Why this document cannot be stored as is (empty list when it can)."""
+        out = [] if self.text.strip() else ["no text"]
+        n = len(self.text)
+        spans = list(self.spans) + [e.trigger for e in self.events]
+        spans += [a.span for e in self.events for a in e.arguments]
+        out += [f"span {s.start}..{s.end} ({s.label}) is past the end of the text ({n})"
+                for s in spans if s.end > n]
+        return out
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    content_hash: str
+    text: str
+    title: str
+    lang: str
+    date: str | None
+    time: str | None
+    source: str
+    external_id: str | None
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A model's (or an import's) proposal awaiting review.
+
+    For ``kind == EVENT`` the span is the trigger and ``arguments`` its roles.
+    """
+
+    span: Span
+    kind: str = ENTITY
+    arguments: tuple[Argument, ...] = ()
+    attributes: tuple[tuple[str, Any], ...] = ()
+    score: float | None = None
+    source: str = "model"
+    model: str = ""
+    model_version: str = ""
+    id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.span.label
+
+    def as_event(self, uid: str | None = None) -> Event:
+        return Event(self.span, self.arguments, self.attributes, uid or new_uid())
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input that could not be read: one line for the user."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"

@@ -1,0 +1,1 @@
+"""Bundled sample corpus, written for this project (CC0)."""

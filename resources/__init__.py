@@ -1,0 +1,1 @@
+"""Bundled resources (label sets, event schema, patterns, guidelines, styles)."""
