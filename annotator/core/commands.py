@@ -91,7 +91,8 @@ def replace_event(old: Event, new: Event) -> Change:
 
 
 def set_suggestion(suggestion_id: int, old: str, new: str) -> Change:
-    return Change(SUGGESTION, {"id": suggestion_id, "state": old}, {"id": suggestion_id, "state": new})
+    sid = suggestion_id
+    return Change(SUGGESTION, {"id": sid, "state": old}, {"id": sid, "state": new})
 
 
 def set_status(old: str, new: str) -> Change:

@@ -120,8 +120,11 @@ class ParsedDoc:
         n = len(self.text)
         spans = list(self.spans) + [e.trigger for e in self.events]
         spans += [a.span for e in self.events for a in e.arguments]
-        out += [f"span {s.start}..{s.end} ({s.label}) is past the end of the text ({n})"
-                for s in spans if s.end > n]
+        out += [
+            f"span {s.start}..{s.end} ({s.label}) is past the end of the text ({n})"
+            for s in spans
+            if s.end > n
+        ]
         return out
 
 

@@ -83,9 +83,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "annotator", "start", "end", "label"},
     )
-    db["gold_spans"].create_index(
-        ["article_id", "annotator", "start", "end", "label"], unique=True
-    )
+    db["gold_spans"].create_index(["article_id", "annotator", "start", "end", "label"], unique=True)
     db["gold_events"].create(
         {
             "uid": str,

@@ -297,8 +297,12 @@ class Store:
                 ]
                 added += self._insert_suggestions(article_id, rows, stamp)
                 self.db["suggestion_runs"].upsert(
-                    {"article_id": article_id, "model": model, "model_version": version,
-                     "at": stamp},
+                    {
+                        "article_id": article_id,
+                        "model": model,
+                        "model_version": version,
+                        "at": stamp,
+                    },
                     pk=("article_id", "model", "model_version"),
                 )
         return added
@@ -323,7 +327,8 @@ class Store:
                 "start": s.span.start,
                 "end": s.span.end,
                 "label": s.span.label,
-                "arguments": _dumps([a.to_dict() for a in s.arguments]) if s.kind == EVENT
+                "arguments": _dumps([a.to_dict() for a in s.arguments])
+                if s.kind == EVENT
                 else None,
                 "attributes": _dumps(dict(s.attributes)) if s.kind == EVENT else None,
                 "score": s.score,
@@ -347,8 +352,9 @@ class Store:
               ON st.suggestion_id = g.id AND st.annotator = ?
             WHERE g.article_id = ?""" + (" AND g.kind = ?" if kind else "")
         args: list[Any] = [annotator, article_id] + ([kind] if kind else [])
-        out = [(_suggestion(r), r[-1]) for r in self.db.execute(sql + " ORDER BY g.start, g.id",
-                                                                 args)]
+        out = [
+            (_suggestion(r), r[-1]) for r in self.db.execute(sql + " ORDER BY g.start, g.id", args)
+        ]
         return out
 
     # -- gold -----------------------------------------------------------------------------
@@ -438,18 +444,22 @@ class Store:
             apply_changes(self.db, article_id, annotator, command.changes, stamp)
             if not any(c.kind == cmd.STATUS for c in command.changes):
                 self._touch_status(article_id, annotator, stamp)
-            return self.db["decisions"].insert(
-                {
-                    "article_id": article_id,
-                    "annotator": annotator,
-                    "at": stamp,
-                    "action": command.action,
-                    "before": _dumps([_tagged(c.kind, c.before) for c in command.changes]),
-                    "after": _dumps([_tagged(c.kind, c.after) for c in command.changes]),
-                    "undo_of": undo_of,
-                    "redo_of": redo_of,
-                }
-            ).last_pk
+            return (
+                self.db["decisions"]
+                .insert(
+                    {
+                        "article_id": article_id,
+                        "annotator": annotator,
+                        "at": stamp,
+                        "action": command.action,
+                        "before": _dumps([_tagged(c.kind, c.before) for c in command.changes]),
+                        "after": _dumps([_tagged(c.kind, c.after) for c in command.changes]),
+                        "undo_of": undo_of,
+                        "redo_of": redo_of,
+                    }
+                )
+                .last_pk
+            )
 
     def _touch_status(self, article_id: int, annotator: str, stamp: str) -> None:
         """Any edit moves a new article to in_progress."""
@@ -466,9 +476,7 @@ class Store:
         for did, action, before, after, undo_of, redo_of in self.db.execute(
             sql, [article_id, annotator]
         ).fetchall():
-            changes = tuple(
-                _change(b, a) for b, a in zip(json.loads(before), json.loads(after))
-            )
+            changes = tuple(_change(b, a) for b, a in zip(json.loads(before), json.loads(after)))
             out.append(LoggedDecision(did, action, cmd.Command(action, changes), undo_of, redo_of))
         return out
 

@@ -1,0 +1,78 @@
+"""What every command shares: the --db option, opening the store, one-line errors."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import platformdirs
+
+from annotator.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+APP = "annotator"
+
+
+def default_db() -> Path:
+    """ANNOTATOR_DB, else ``project.db`` in the platform's user data directory."""
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "project.db"
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return os.environ.get("USER", "annotator")
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Project database (default: $ANNOTATOR_DB or the user data directory).",
+    )(func)
+
+
+def open_store(db: Path | None) -> Store:
+    path = db or default_db()
+    try:
+        store = Store(path)
+    except Exception as exc:  # sqlite3.DatabaseError, permission errors, newer schema
+        fail(f"{path}: cannot open the database: {exc}")
+    if store.backup_path:
+        click.echo(f"Migrated {path}; a backup of the old file is at {store.backup_path}", err=True)
+    return store
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one line on stderr and exit (1: user/data error)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def user_errors(func: F) -> F:
+    """Turn expected user errors into one line and exit code 1, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (OSError, ValueError) as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]

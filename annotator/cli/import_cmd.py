@@ -1,0 +1,89 @@
+"""``annotator import``: read articles into the project."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from annotator.cli.common import db_option, default_annotator, open_store, user_errors
+from annotator.core.models import ReadError
+from annotator.io import reader
+from annotator.workflows.importing import DEFAULT_MAX_BYTES, import_paths
+
+
+def _size(text: str) -> int:
+    units = {"k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
+    t = text.strip().lower().removesuffix("b")
+    factor = units.get(t[-1:], 1)
+    try:
+        return int(float(t[:-1] if factor > 1 else t) * factor)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a size such as 5MB or 200k") from None
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", *sorted(reader.FORMATS)]),
+    help="Input format; auto decides by extension and content.",
+)
+@click.option("--lang", default=None, help="Language code for every article (overrides files).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of files.")
+@click.option(
+    "--max-size",
+    "max_size",
+    default=f"{DEFAULT_MAX_BYTES // 1_000_000}MB",
+    show_default=True,
+    help="Skip files larger than this.",
+)
+@click.option("--as-gold", is_flag=True, help="Spans in the input become the annotator's gold.")
+@click.option("--annotator", default=None, help="Whose gold with --as-gold (default: OS user).")
+@user_errors
+def import_cmd(
+    paths: tuple[Path, ...],
+    db: Path | None,
+    fmt: str,
+    lang: str | None,
+    encoding: str,
+    max_size: str,
+    as_gold: bool,
+    annotator: str | None,
+) -> None:
+    """Import articles (reference format, plain text, JSONL, brat, CoNLL) from files or folders.
+
+    Re-importing the same text is a no-op. Bad files are reported one line each on stderr
+    and skipped; the exit code is 1 when anything failed.
+    """
+    max_bytes = _size(max_size)
+    store = open_store(db)
+    files, _ = reader.collect_files(paths, fmt)
+    bar = tqdm(total=len(files), unit="file", disable=not sys.stderr.isatty(), leave=False)
+
+    def on_error(err: ReadError) -> None:
+        bar.clear()
+        click.echo(f"error: {err}", err=True)
+
+    with store, bar:
+        summary = import_paths(
+            store,
+            paths,
+            fmt=fmt,
+            lang=lang,
+            encoding=encoding,
+            max_bytes=max_bytes,
+            as_gold=as_gold,
+            annotator=annotator or default_annotator(),
+            on_error=on_error,
+            on_file=lambda _p: bar.update(),
+        )
+    click.echo(f"{summary.files} file{'s' if summary.files != 1 else ''}: {summary.line()}")
+    if summary.failed:
+        sys.exit(1)

@@ -1,0 +1,112 @@
+"""Import files into a project: read with annotator.io, store with annotator.store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.models import ParsedDoc, ReadError
+from annotator.io import reader
+from annotator.store import Store
+
+DEFAULT_MAX_BYTES = 5_000_000
+BATCH = 500
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    errors: list[ReadError] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def line(self) -> str:
+        return (
+            f"{self.imported} imported, {self.duplicates} duplicate"
+            f"{'' if self.duplicates == 1 else 's'} (already in the project), "
+            f"{self.failed} failed"
+        )
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    fmt: str = "auto",
+    lang: str | None = None,
+    encoding: str = "utf-8",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    as_gold: bool = False,
+    annotator: str = "",
+    on_error: Callable[[ReadError], None] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> ImportSummary:
+    """Import every readable document; report each bad one and carry on.
+
+    Documents are written in batches, each batch one transaction. A file that fails is
+    never partly stored: its documents are only added once it has been read whole.
+    """
+    summary = ImportSummary()
+    files, missing = reader.collect_files(paths, fmt)
+    report = _reporter(summary, on_error)
+    for err in missing:
+        report(err)
+    pending: list[ParsedDoc] = []
+    for path in files:
+        summary.files += 1
+        for item in _read(path, fmt, lang, encoding, max_bytes):
+            if isinstance(item, ReadError):
+                report(item)
+            elif problems := item.problems():
+                report(ReadError(item.source or str(path), "; ".join(problems)))
+            else:
+                pending.append(item)
+        if len(pending) >= BATCH:
+            _flush(store, pending, summary, as_gold, annotator)
+        if on_file:
+            on_file(path)
+    _flush(store, pending, summary, as_gold, annotator)
+    return summary
+
+
+def _reporter(
+    summary: ImportSummary, on_error: Callable[[ReadError], None] | None
+) -> Callable[[ReadError], None]:
+    def report(err: ReadError) -> None:
+        summary.errors.append(err)
+        if on_error:
+            on_error(err)
+
+    return report
+
+
+def _read(
+    path: Path, fmt: str, lang: str | None, encoding: str, max_bytes: int
+) -> list[ParsedDoc | ReadError]:
+    """All items of one file, read before anything of it is stored."""
+    try:
+        return list(
+            reader.read_file(path, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
+        )
+    except Exception as exc:  # a reader bug must not stop the other files
+        return [ReadError(str(path), f"unexpected error ({type(exc).__name__}: {exc})")]
+
+
+def _flush(
+    store: Store, pending: list[ParsedDoc], summary: ImportSummary, as_gold: bool, annotator: str
+) -> None:
+    if not pending:
+        return
+    for result in store.add_docs(pending, as_gold=as_gold, annotator=annotator):
+        if result.duplicate:
+            summary.duplicates += 1
+        else:
+            summary.imported += 1
+            summary.article_ids.append(result.article_id)
+    pending.clear()
