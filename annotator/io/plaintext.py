@@ -1,0 +1,91 @@
+"""Plain text files: the first non-empty line is the title, blank lines separate paragraphs.
+
+Shared helpers for line-based formats live here too (block splitting, titles, sections).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from annotator.core.models import ParsedDoc
+from annotator.core.text import Section, assemble, normalize
+from annotator.io.errors import ParseError
+
+# Indentation and trailing blanks are layout, not content; NBSP and the rest are kept.
+LAYOUT = " \t"
+# A first line longer than this is a paragraph, not a headline.
+MAX_TITLE = 200
+PREVIEW = 120
+DEFAULT_LANG = "xx"  # spaCy's code for "multi-language / unknown"
+
+Block = list[str]
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Group lines into blocks separated by blank lines; lines lose indentation."""
+    blocks: list[Block] = []
+    current: Block = []
+    for line in text.split("\n"):
+        stripped = line.strip(LAYOUT)
+        if stripped and not stripped.isspace():
+            current.append(stripped)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def preview_title(text: str, limit: int = PREVIEW) -> str:
+    """The first non-blank line, cut at a word boundary to at most ``limit`` characters."""
+    line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # only back off to a space when that keeps most of the line
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def sections_meta(sections: list[Section]) -> list[dict[str, Any]]:
+    return [asdict(s) for s in sections]
+
+
+def stem(source: str) -> str | None:
+    return Path(source).stem if source else None
+
+
+def norm_lang(lang: str | None, fallback: str | None = None) -> str:
+    return (lang or fallback or DEFAULT_LANG).lower()
+
+
+def parse_plaintext(raw: str, source: str = "", lang: str | None = None) -> ParsedDoc:
+    """Parse a plain text article (no ``date`` header).
+
+    The first non-empty line is the title; the other blocks (split on blank lines) are
+    paragraphs whose inner single newlines are kept. Lines lose their indentation.
+    A very long first line is treated as a paragraph and the title is a preview of it.
+    Language: ``lang`` or "xx".
+    """
+    blocks = split_blocks(normalize(raw).text)
+    if not blocks:
+        raise ParseError("no text (the file is blank)")
+    first = blocks[0]
+    if len(first[0]) > MAX_TITLE:
+        title, paragraphs = "", ["\n".join(b) for b in blocks]
+    else:
+        rest = ["\n".join(first[1:])] if len(first) > 1 else []
+        title, paragraphs = first[0], rest + ["\n".join(b) for b in blocks[1:]]
+    text, sections = assemble(title, paragraphs)
+    return ParsedDoc(
+        text=text,
+        title=title or preview_title(text),
+        lang=norm_lang(lang),
+        source=source,
+        external_id=stem(source),
+        meta={"format": "text", "sections": sections_meta(sections)},
+    )

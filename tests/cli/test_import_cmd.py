@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import __version__
+from annotator.cli.main import cli
+from annotator.store import Store
+
+GOOD = (
+    " date 2025-04-22 EN\n    Leaders meet in Astana\n\n    13:45, 22 April 2025\n\n"
+    "    Kassym-Jomart Tokayev met Shavkat Mirziyoyev in Astana.\n\n"
+    "    Tokayev and Mirziyoyev\n    Photo credit: Akorda\n\n"
+    "    The sides discussed trade.\n\n    Kazakhstan Uzbekistan\n    Jane Doe\n    Jane Doe\n"
+    "    Автор\n"
+)
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_import_cmd_imports_corpus_then_reimport_is_noop(tmp_path, corpus_dir):
+    db = str(tmp_path / "p.db")
+    first = run("import", str(corpus_dir), "--db", db)
+    assert first.exit_code == 0, first.output
+    n = Store(db).count_articles()
+    assert n >= 30
+    assert f"{n} imported" in first.output
+    again = run("import", str(corpus_dir), "--db", db)
+    assert again.exit_code == 0
+    assert "0 imported" in again.output and f"{n} duplicates" in again.output
+    assert Store(db).count_articles() == n
+
+
+def test_import_cmd_bad_files_one_line_each_good_ones_imported(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD, encoding="utf-8")
+    (src / "empty.txt").write_text("")
+    (src / "cp1251.txt").write_bytes(GOOD.replace("Jane", "Жанна").encode("cp1251"))
+    (src / "garbage.txt").write_bytes(bytes(range(256)) * 20)
+    (src / "baddate.txt").write_text(GOOD.replace("2025-04-22", "2025-02-30"), encoding="utf-8")
+    (src / "big.txt").write_text(GOOD + ("    word " * 200_000), encoding="utf-8")
+    lines = [json.dumps({"text": "Astana hosts talks.", "spans": [
+        {"start": 0, "end": 6, "label": "GPE"}]}), "{broken", json.dumps({"meta": {}})]
+    (src / "mixed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    res = CliRunner().invoke(cli, ["import", str(src), "--db", db, "--max-size", "1MB"])
+    assert res.exit_code == 1
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    named = {name: [e for e in errors if name in e] for name in
+             ["empty.txt", "cp1251.txt", "garbage.txt", "baddate.txt", "big.txt", "mixed.jsonl"]}
+    assert all(len(v) >= 1 for v in named.values()), res.stderr
+    assert len(named["mixed.jsonl"]) == 2  # the broken line and the object without text
+    assert "--encoding" in named["cp1251.txt"][0]
+    assert "Traceback" not in res.output + res.stderr
+    assert "2 imported" in res.stdout
+    store = Store(db)
+    assert store.count_articles() == 2
+    (row,) = [r for r in store.list_articles("x") if r.title.startswith("Astana")]
+    assert [s.span.label for s, _ in store.suggestions(row.id, "x")] == ["GPE"]
+
+
+def test_import_cmd_encoding_option_reads_cp1251(tmp_path):
+    f = tmp_path / "ru.txt"
+    f.write_bytes(GOOD.replace("EN", "RU").replace("Jane Doe", "Жанна Доу").encode("cp1251"))
+    db = str(tmp_path / "p.db")
+    res = run("import", str(f), "--db", db, "--encoding", "cp1251")
+    assert res.exit_code == 0, res.output
+    (row,) = Store(db).list_articles("x")
+    assert row.lang == "ru"
+    assert Store(db).get_article(row.id).meta["author"] == "Жанна Доу"
+
+
+def test_import_cmd_as_gold_marks_done_for_annotator(tmp_path):
+    f = tmp_path / "g.jsonl"
+    f.write_text(json.dumps({"text": "Tokayev visited Baku.", "spans": [
+        {"start": 0, "end": 7, "label": "PERSON"}, {"start": 16, "end": 20, "label": "GPE"}]}))
+    db = str(tmp_path / "p.db")
+    res = run("import", str(f), "--db", db, "--as-gold", "--annotator", "alice")
+    assert res.exit_code == 0, res.output
+    store = Store(db)
+    (doc,) = store.iter_gold(annotator="alice")
+    assert [s.label for s in doc.spans] == ["PERSON", "GPE"]
+    assert [d.action for d in store.decisions(doc.article.id, "alice")] == ["import"]
+
+
+def test_import_cmd_missing_path_and_usage_errors(tmp_path):
+    db = str(tmp_path / "p.db")
+    res = CliRunner().invoke(cli, ["import", str(tmp_path / "nope"), "--db", db])
+    assert res.exit_code == 1 and "nope" in res.stderr
+    usage = CliRunner().invoke(cli, ["import", "--format", "pdf", "x", "--db", db])
+    assert usage.exit_code == 2
+
+
+def test_import_cmd_db_defaults_to_env_variable(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "env.db"
+    res = run("import", str(f), env={"ANNOTATOR_DB": str(db)})
+    assert res.exit_code == 0 and Store(db).count_articles() == 1
+
+
+def test_stats_cmd_json_and_table(tmp_path, corpus_dir):
+    db = str(tmp_path / "p.db")
+    run("import", str(corpus_dir), "--db", db)
+    res = run("stats", "--db", db, "--json")
+    data = json.loads(res.output)
+    assert data["articles"] >= 30 and {"en", "ru"} <= set(data["languages"])
+    table = run("stats", "--db", db).output
+    assert f"Articles: {data['articles']}" in table and "By language" in table
+
+
+def test_cli_version_and_help_everywhere():
+    assert __version__ in run("--version").output
+    for command in ["import", "stats"]:
+        res = run(command, "--help")
+        assert res.exit_code == 0 and "--db" in res.output
+
+
+@pytest.mark.slow
+def test_cli_console_script_runs_without_qt(tmp_path):
+    exe = Path(sys.executable).parent / "annotator"
+    env = {**os.environ, "ANNOTATOR_DB": str(tmp_path / "x.db")}
+    done = subprocess.run([exe, "stats"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "Articles: 0" in done.stdout
