@@ -76,3 +76,62 @@ def blank_nlp():
         ]
     )
     return nlp
+
+
+# -- the window (tests/gui) ----------------------------------------------------------------
+
+
+class BlankService:
+    """A suggestion service over the blank pipeline: what the window's worker calls."""
+
+    def __init__(self, nlp) -> None:
+        self.nlp = nlp
+        self.calls: list[int] = []
+
+    def suggest(self, article_id, lang, text):
+        from annotator.core.models import Suggestion
+
+        self.calls.append(article_id)
+        return [
+            Suggestion(Span(e.start_char, e.end_char, e.label_), model="blank", model_version="0")
+            for e in self.nlp(text).ents
+        ]
+
+    def model_info(self, lang):
+        return "blank", "0"
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, blank_nlp):
+    """Build annotation windows over a store with a blank-pipeline worker; settings and
+    preferences live in tmp_path. Teardown closes them and checks no worker thread is left."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.app import application, create_window
+    from annotator.gui.prefs import Preferences
+
+    application()
+    windows = []
+
+    def make(store, annotator="tester", *, worker=True, start=True):
+        window = create_window(
+            store,
+            annotator,
+            settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
+            prefs=Preferences(path=tmp_path / "preferences.json"),
+            service_factory=(lambda: BlankService(blank_nlp)) if worker else None,
+        )
+        qtbot.addWidget(window)
+        windows.append(window)
+        if start:
+            window.controller.start()
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        worker = window.controller.worker
+        assert worker is None or not worker.thread.isRunning(), "worker thread left running"

@@ -53,8 +53,9 @@ MAX_TIME_LINE = 60
 _EN = "january february march april may june july august september october november december"
 _RU_GEN = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
 _RU_NOM = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+_KK = "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан"
 MONTHS: dict[str, int] = {}
-for _names in (_EN, _RU_GEN, _RU_NOM):
+for _names in (_EN, _RU_GEN, _RU_NOM, _KK):
     MONTHS.update({name: i for i, name in enumerate(_names.split(), 1)})
 MONTHS.update({name[:3]: i for i, name in enumerate(_EN.split(), 1)})
 MONTHS["sept"] = 9

@@ -1,0 +1,226 @@
+"""``annotator export``: training sets from the gold (or the model's suggestions).
+
+Formats: ``jsonl`` (Prodigy), ``spacy`` (DocBin + config.cfg), ``conll`` (IOB2), ``brat``.
+Tokens everywhere are spaCy's blank tokenizer for the article's language ("xx" when spaCy
+lacks it). :func:`run_export` is the plain function behind the command.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from annotator.cli.common import db_option, open_store, user_errors
+from annotator.core.commands import STATUSES
+from annotator.core.models import ENTITY, EVENT
+from annotator.io.brat import write_brat
+from annotator.io.conll import write_conll
+from annotator.io.docbin import write_config, write_docbins
+from annotator.io.export_common import (
+    AnnotatedDoc,
+    ExportDoc,
+    ExportReport,
+    Item,
+    event_key,
+    sorted_spans,
+)
+from annotator.io.export_jsonl import write_jsonl
+from annotator.io.split import assign, parse_ratios
+from annotator.store import Store
+
+FORMATS = ("jsonl", "spacy", "conll", "brat")
+WRITERS = {"jsonl": write_jsonl, "spacy": write_docbins, "conll": write_conll, "brat": write_brat}
+FILE_FORMATS = {"jsonl", "conll"}  # without --split, --out names a file
+SPACY_DEFAULT_SPLIT = "0.8,0.2"
+
+
+def gold_docs(
+    store: Store, *, annotator: str | None, status: str | None, lang: str | None
+) -> Iterator[AnnotatedDoc]:
+    return store.iter_gold(annotator=annotator, status=status, lang=lang)
+
+
+def suggestion_docs(store: Store, *, lang: str | None, model: str | None) -> Iterator[ExportDoc]:
+    """Every article with the model suggestions on it (``model``: NAME or NAME@VERSION)."""
+    name, _, version = (model or "").partition("@")
+    for row in store.list_articles("", lang=lang):
+        chosen = [
+            s
+            for s, _ in store.suggestions(row.id, "")
+            if s.source == "model"
+            and (not name or s.model == name)
+            and (not version or s.model_version == version)
+        ]
+        events = {event_key(e): e for e in (s.as_event() for s in chosen if s.kind == EVENT)}
+        yield ExportDoc(
+            article=store.get_article(row.id),
+            annotator=model or "model",
+            spans=sorted_spans(s.span for s in chosen if s.kind == ENTITY),
+            events=[events[k] for k in sorted(events)],
+        )
+
+
+def check_output(out: Path, fmt: str, split: bool, force: bool) -> None:
+    """Refuse to mix a new export into old output unless asked to."""
+    if not out.exists() or force:
+        return
+    if fmt in FILE_FORMATS and not split:
+        raise ValueError(f"{out}: already exists (pass --force to overwrite it)")
+    if out.is_dir() and any(out.iterdir()):
+        raise ValueError(f"{out}: folder is not empty (pass --force to write into it)")
+    if not out.is_dir():
+        raise ValueError(f"{out}: exists and is not a folder")
+
+
+def run_export(
+    store: Store,
+    fmt: str,
+    out: Path,
+    *,
+    status: str | None = "done",
+    annotator: str | None = None,
+    lang: str | None = None,
+    split: str | None = None,
+    seed: int = 0,
+    suggestions: bool = False,
+    model: str | None = None,
+    base_model: str | None = None,
+    progress: bool = False,
+) -> tuple[ExportReport, dict[str, Path]]:
+    """Export the selected documents; return the report and the paths written.
+
+    ``split`` is a ratio list such as "0.8,0.1,0.1" (None: one output). The spaCy format
+    always splits (default 0.8,0.2) and also writes ``config.cfg`` (fine-tuning
+    ``base_model``'s NER when given).
+    """
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if fmt == "spacy" and not split:
+        split = SPACY_DEFAULT_SPLIT
+    ratios = parse_ratios(split) if split else None
+    if suggestions:
+        docs: Iterable[AnnotatedDoc] = suggestion_docs(store, lang=lang, model=model)
+    else:
+        docs = gold_docs(store, annotator=annotator, status=status, lang=lang)
+    items: Iterable[Item] = assign(docs, ratios, seed)
+    if progress:
+        items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
+    report = ExportReport()
+    paths = WRITERS[fmt](items, out, report)
+    if not report.docs:
+        raise ValueError(_nothing_message(suggestions, status, annotator, lang))
+    if fmt == "spacy":
+        config_lang = lang or report.langs.most_common(1)[0][0]
+        paths["config"] = write_config(out, config_lang, paths, base_model)
+    return report, paths
+
+
+def _nothing_message(
+    suggestions: bool, status: str | None, annotator: str | None, lang: str | None
+) -> str:
+    if suggestions:
+        what = "no articles" + (f" in language {lang!r}" if lang else "")
+    else:
+        what = f"no gold with status {status or 'any'!r}"
+        what += f" by {annotator!r}" if annotator else ""
+        what += f" in language {lang!r}" if lang else ""
+    return f"nothing to export: {what}"
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output file (jsonl, conll without --split) or folder (spacy, brat, any --split).",
+)
+@db_option
+@click.option(
+    "--status",
+    default="done",
+    show_default=True,
+    type=click.Choice([*STATUSES, "any"]),
+    help="Export articles the annotator marked with this status.",
+)
+@click.option("--annotator", default=None, help="Only this annotator's gold (default: everyone's).")
+@click.option("--lang", default=None, help="Only articles in this language.")
+@click.option(
+    "--split",
+    "split",
+    default=None,
+    help="Train,dev[,test] ratios, e.g. 0.8,0.1,0.1 (spacy default: 0.8,0.2).",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
+@click.option(
+    "--suggestions",
+    is_flag=True,
+    help="Export the model's suggestions on every article instead of gold.",
+)
+@click.option("--model", default=None, help="With --suggestions: only NAME or NAME@VERSION.")
+@click.option(
+    "--base-model",
+    default=None,
+    help="spacy: config.cfg fine-tunes this pipeline's NER (e.g. en_core_web_sm) instead of "
+    "training one from scratch (spaCy wants >= 100 training articles for that).",
+)
+@click.option(
+    "--force", is_flag=True, help="Overwrite an existing file or write into a non-empty folder."
+)
+@user_errors
+def export_cmd(
+    fmt: str,
+    out: Path,
+    db: Path | None,
+    status: str,
+    annotator: str | None,
+    lang: str | None,
+    split: str | None,
+    seed: int,
+    suggestions: bool,
+    model: str | None,
+    base_model: str | None,
+    force: bool,
+) -> None:
+    """Export gold annotations as training data (jsonl, spacy, conll, brat).
+
+    The split is deterministic: by a hash of each article's text and the seed, so copies of
+    one text never land in two splits and an article keeps its split as the data grows.
+    Annotations a format cannot hold are counted on stderr, never silently dropped.
+    """
+    if model and not suggestions:
+        raise click.UsageError("--model only applies with --suggestions")
+    if base_model and fmt != "spacy":
+        raise click.UsageError("--base-model only applies to --format spacy")
+    check_output(out, fmt, bool(split) or fmt == "spacy", force)
+    store = open_store(db)
+    with store:
+        report, paths = run_export(
+            store,
+            fmt,
+            out,
+            status=None if status == "any" else status,
+            annotator=annotator,
+            lang=lang,
+            split=split,
+            seed=seed,
+            suggestions=suggestions,
+            model=model,
+            progress=sys.stderr.isatty(),
+        )
+    for line in report.loss_lines():
+        click.echo(f"note: {line}", err=True)
+    if fmt == "spacy" and len(report.langs) > 1:
+        chosen = lang or report.langs.most_common(1)[0][0]
+        click.echo(f"note: languages {dict(report.langs)}; config.cfg is for {chosen!r}", err=True)
+    for line in report.summary_lines():
+        click.echo(line)
+    for name, path in sorted(paths.items()):
+        click.echo(f"wrote {path}" if name in ("", "config") else f"wrote {name}: {path}")
+
+
+__all__ = ["export_cmd", "run_export", "suggestion_docs", "check_output"]

@@ -1,0 +1,78 @@
+"""Rebuild an article's undo and redo stacks from the append-only decisions log.
+
+Undo is a decision like any other: it writes the inverse command with ``undo_of`` set to
+the decision whose effect it removes (the top of the undo stack). Redo writes the original
+command again with ``redo_of`` set to the decision that was undone. Replaying the log with
+these two rules gives back exactly the stacks the window had, so undo keeps working after
+the application is closed and reopened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from annotator.core.commands import Command
+
+# Decisions that are not the annotator's edits (e.g. importing gold): nothing before them
+# can be undone from the window, and they cannot be undone themselves.
+BARRIERS = frozenset({"import"})
+
+
+class Logged(Protocol):
+    """What the store's decisions log gives for one row (``store.LoggedDecision``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def command(self) -> Command: ...
+
+    @property
+    def undo_of(self) -> int | None: ...
+
+    @property
+    def redo_of(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A command on a stack, and the decision whose effect is now in the store."""
+
+    decision_id: int
+    command: Command
+
+
+@dataclass
+class History:
+    undo: list[Entry] = field(default_factory=list)  # last = next to undo
+    redo: list[Entry] = field(default_factory=list)  # last = next to redo
+
+    def record(self, entry: Entry) -> None:
+        """A new edit: it can be undone, and nothing undone before can be redone."""
+        self.undo.append(entry)
+        self.redo.clear()
+
+
+def rebuild(decisions: Iterable[Logged], barriers: frozenset[str] = BARRIERS) -> History:
+    """The undo/redo stacks after replaying ``decisions`` (one article, one annotator, in
+    log order)."""
+    history = History()
+    for d in decisions:
+        if d.command.action in barriers:
+            history = History()
+        elif d.undo_of is not None and _top(history.undo) == d.undo_of:
+            history.redo.append(history.undo.pop())
+        elif d.redo_of is not None and _top(history.redo) == d.redo_of:
+            history.redo.pop()
+            history.undo.append(Entry(d.id, d.command))
+        else:
+            # An ordinary edit, or an undo/redo that no longer matches the stacks (e.g. two
+            # windows on one project): treat it as an edit of its own, which stays correct.
+            history.record(Entry(d.id, d.command))
+    return history
+
+
+def _top(stack: list[Entry]) -> int | None:
+    return stack[-1].decision_id if stack else None

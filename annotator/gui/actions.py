@@ -1,0 +1,147 @@
+"""The one action table: id, text, shortcuts, handler, menu.
+
+Menus, keyboard shortcuts and Help → Keyboard shortcuts are all generated from it, so
+what the help says is what the keys do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.labels import LabelSet
+
+if TYPE_CHECKING:
+    from annotator.gui.window import MainWindow
+
+Handler = Callable[["MainWindow"], object]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    shortcuts: tuple[str, ...]
+    handler: Handler
+    menu: str  # File | Edit | Label | Navigate | Help
+
+
+def _c(name: str, *args: object) -> Handler:
+    """A handler calling a controller method."""
+    return lambda w: getattr(w.controller, name)(*args)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("open", "&Open project…", ("Ctrl+O",), lambda w: w.open_project(), "File"),
+    ActionSpec("new", "&New project…", ("Ctrl+Shift+N",), lambda w: w.new_project(), "File"),
+    ActionSpec("import", "&Import files…", ("Ctrl+I",), lambda w: w.import_files(), "File"),
+    ActionSpec(
+        "import_folder", "Import &folder…", ("Ctrl+Shift+I",), lambda w: w.import_folder(), "File"
+    ),
+    ActionSpec(
+        "preferences", "&Preferences…", ("Ctrl+,",), lambda w: w.edit_preferences(), "File"
+    ),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), lambda w: w.close(), "File"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), _c("undo"), "Edit"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), _c("redo"), "Edit"),
+    ActionSpec("accept", "&Accept suggestion", ("A",), _c("accept"), "Edit"),
+    ActionSpec("reject", "Re&ject suggestion", ("X",), _c("reject"), "Edit"),
+    ActionSpec("accept_all", "Accept a&ll pending", ("Shift+A",), _c("accept_all"), "Edit"),
+    ActionSpec("delete", "&Delete gold span", ("Delete",), _c("delete"), "Edit"),
+    ActionSpec("start_left", "Move start left", ("Alt+Left",), _c("move_boundary", "start", -1),
+               "Edit"),
+    ActionSpec("start_right", "Move start right", ("Alt+Right",),
+               _c("move_boundary", "start", 1), "Edit"),
+    ActionSpec("end_left", "Move end left", ("Alt+Shift+Left",), _c("move_boundary", "end", -1),
+               "Edit"),
+    ActionSpec("end_right", "Move end right", ("Alt+Shift+Right",),
+               _c("move_boundary", "end", 1), "Edit"),
+    ActionSpec("next_item", "&Next suggestion", ("J", "Down"), _c("move_current", 1), "Navigate"),
+    ActionSpec("prev_item", "&Previous suggestion", ("K", "Up"), _c("move_current", -1),
+               "Navigate"),
+    ActionSpec("done", "Mark &done, open next unfinished", ("Ctrl+Return", "Ctrl+Enter"),
+               _c("done_and_next"), "Navigate"),
+    ActionSpec("skip", "&Skip, open next unfinished", ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
+               _c("skip_and_next"), "Navigate"),
+    ActionSpec("next_article", "Next &article", ("N",), lambda w: w.step_article(1), "Navigate"),
+    ActionSpec("prev_article", "Previous a&rticle", ("P",), lambda w: w.step_article(-1),
+               "Navigate"),
+    ActionSpec("search", "&Search articles", ("Ctrl+F",), lambda w: w.focus_search(), "Navigate"),
+    ActionSpec("text", "Back to the &text", ("Escape",), lambda w: w.focus_text(), "Navigate"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), lambda w: w.show_shortcuts(), "Help"),
+    ActionSpec("about", "&About", (), lambda w: w.show_about(), "Help"),
+)
+
+
+def label_actions(labels: LabelSet) -> tuple[ActionSpec, ...]:
+    """One action per label with a number key: label the selection or the current item."""
+    return tuple(
+        ActionSpec(
+            f"label_{label.key}",
+            f"Label {label.name}",
+            (str(label.key),),
+            lambda w, key=label.key: w.apply_key(key),
+            "Label",
+        )
+        for label in sorted(labels.labels, key=lambda lab: lab.key or 0)
+        if label.key
+    )
+
+
+def build_actions(window: MainWindow, specs: Sequence[ActionSpec]) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    for spec in specs:
+        action = QAction(spec.text, window)
+        action.setObjectName(f"action_{spec.id}")
+        action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        action.triggered.connect(lambda _=False, h=spec.handler: h(window))
+        window.addAction(action)  # shortcuts work with the menus closed
+        actions[spec.id] = action
+    return actions
+
+
+def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for the help table, keys as the platform shows them."""
+    rows = []
+    for spec in specs:
+        if not spec.shortcuts:
+            continue
+        keys = ", ".join(
+            QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
+            for s in spec.shortcuts
+        )
+        rows.append((spec.menu, spec.text.replace("&", "").rstrip("…"), keys))
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, specs: Sequence[ActionSpec], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows(specs)
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 620)

@@ -1,0 +1,97 @@
+"""Putting the window together: application, style, labels, worker, controller, window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.labels import LabelSet, load_labels
+from annotator.core.paths import resources_dir
+from annotator.gui import project
+from annotator.gui.controller import Controller
+from annotator.gui.prefs import Preferences
+from annotator.gui.window import MainWindow
+from annotator.gui.worker import Service, Tokenizer, WorkerHost, default_service, spacy_tokenizer
+from annotator.store import Store
+
+ORG = APP = "annotator"
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    app.setStyle("Fusion")  # the same look on every desktop; the sheet refines it
+    app.setStyleSheet(stylesheet())
+    return app  # type: ignore[return-value]
+
+
+def stylesheet() -> str:
+    path = resources_dir() / "style.qss"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def labels_for(prefs: Preferences) -> tuple[LabelSet, str | None]:
+    """The preferred label set, or the bundled one and a one-line reason."""
+    try:
+        return load_labels(prefs.labels_file or None), None
+    except ValueError as exc:
+        return load_labels(), str(exc)
+
+
+def create_window(
+    store: Store,
+    annotator: str,
+    *,
+    settings: QSettings,
+    prefs: Preferences,
+    service_factory: Callable[[], Service] | None = default_service,
+    tokenizer_factory: Callable[[str], Tokenizer] = spacy_tokenizer,
+) -> MainWindow:
+    """The window over an open store; ``service_factory=None`` runs without a worker."""
+    labels, problem = labels_for(prefs)
+    worker = None
+    if service_factory is not None:
+        worker = WorkerHost(service_factory, tokenizer_factory)
+    controller = Controller(store, annotator, labels, worker)
+    window = MainWindow(controller, labels, settings, prefs)
+    worker and worker.setParent(window)
+    if problem:
+        controller.message.emit(f"Using the bundled labels: {problem}")
+    return window
+
+
+def run(
+    store: Store,
+    *,
+    annotator: str = "",
+    default_annotator: str = "annotator",
+    samples: bool = False,
+    settings: QSettings | None = None,
+    prefs_path: Path | None = None,
+) -> int:
+    """Open the window on an open project and run until it closes; return the exit code.
+
+    The annotator is ``annotator``, else the preferences' name, else ``default_annotator``
+    (the OS user, passed in by the command line).
+    """
+    app = application()
+    prefs = Preferences.load(prefs_path)
+    if samples and store.count_articles() == 0:
+        project.import_samples(store)
+    window = create_window(
+        store,
+        annotator or prefs.annotator or default_annotator,
+        settings=settings or QSettings(ORG, APP),
+        prefs=prefs,
+    )
+    window.controller.start()
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.controller.store.close()

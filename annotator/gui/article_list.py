@@ -1,0 +1,278 @@
+"""The article list: a lazy table model over the store, with filters and full-text search.
+
+The model holds only the ids of the rows it shows (one indexed query); titles, dates and
+counts are fetched a page at a time when a row is first painted, and a bounded number of
+pages is kept. With uniform row heights a 100,000-article project paints at once.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.store import ArticleRow, Store, browse
+
+PAGE = 200
+MAX_PAGES = 64
+COLUMNS = ("", "Title", "Date", "Lang", "Sugg./Gold")
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⊘"}
+STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
+STATUS_COLOUR = {
+    "new": QColor("#8a8f98"),
+    "in_progress": QColor("#b7791f"),
+    "done": QColor("#2f855a"),
+    "skipped": QColor("#9b2c2c"),
+}
+FILTERS = (
+    ("All articles", None),
+    ("Unfinished", ("new", "in_progress")),
+    ("New", ("new",)),
+    ("In progress", ("in_progress",)),
+    ("Done", ("done",)),
+    ("Skipped", ("skipped",)),
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ArticleListModel(QAbstractTableModel):
+    def __init__(self, store: Store, annotator: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self.statuses: tuple[str, ...] | None = None
+        self.lang: str | None = None
+        self.search_ids: list[int] | None = None  # ranked FTS hits, or None
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self.reload()
+
+    # -- contents -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        ids = browse.article_ids(
+            self.store, self.annotator, statuses=self.statuses, lang=self.lang
+        )
+        if self.search_ids is not None:
+            keep = set(ids)
+            ids = [i for i in self.search_ids if i in keep]
+        self._ids = ids
+        self._row_of = {aid: row for row, aid in enumerate(ids)}
+        self._pages.clear()
+        self.endResetModel()
+
+    def set_filter(
+        self,
+        statuses: tuple[str, ...] | None = None,
+        lang: str | None = None,
+        search_ids: list[int] | None = None,
+    ) -> None:
+        self.statuses, self.lang, self.search_ids = statuses, lang, search_ids
+        self.reload()
+
+    def set_source(self, store: Store, annotator: str) -> None:
+        self.store, self.annotator = store, annotator
+        self.search_ids = None
+        self.reload()
+
+    def article_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, article_id: int) -> int | None:
+        return self._row_of.get(article_id)
+
+    def refresh_article(self, article_id: int) -> None:
+        """Re-read one article's row (its status or counts changed)."""
+        row = self._row_of.get(article_id)
+        if row is None:
+            return
+        page = self._pages.get(row // PAGE)
+        if page is not None:
+            fresh = self.store.list_articles(self.annotator, ids=[article_id])
+            if fresh:
+                page[row % PAGE] = fresh[0]
+        last = self.columnCount() - 1
+        self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _row(self, row: int) -> ArticleRow | None:
+        number = row // PAGE
+        page = self._pages.get(number)
+        if page is None:
+            ids = self._ids[number * PAGE : (number + 1) * PAGE]
+            by_id = {r.id: r for r in self.store.list_articles(self.annotator, ids=ids)}
+            page = self._pages[number] = [by_id[i] for i in ids if i in by_id]
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = row % PAGE
+        return page[offset] if offset < len(page) else None
+
+    # -- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ("Status", "Title", "Date", "Language", "Suggestions / gold spans")[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title or '(untitled)'}\n{STATUS_TEXT.get(row.status, row.status)}"
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return STATUS_COLOUR.get(row.status)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3, 4):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    @staticmethod
+    def _display(row: ArticleRow, col: int) -> str:
+        values = (
+            STATUS_MARK.get(row.status, "?"),
+            row.title or "(untitled)",
+            row.date or "",
+            row.lang,
+            f"{row.suggestions} / {row.gold}",
+        )
+        return values[col]
+
+
+class ArticleListPane(QWidget):
+    """Search box, status and language filters, and the table."""
+
+    article_activated = Signal(int)
+
+    def __init__(self, model: ArticleListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.search = QLineEdit(placeholderText="Search articles  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.status_box = QComboBox()
+        for text, value in FILTERS:
+            self.status_box.addItem(text, value)
+        self.lang_box = QComboBox()
+        self.table = _table(model)
+        self._build_layout()
+        self.fill_languages()
+        self.search.returnPressed.connect(self.apply_filters)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.status_box.currentIndexChanged.connect(self.apply_filters)
+        self.lang_box.currentIndexChanged.connect(self.apply_filters)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.clicked.connect(self._on_table_activated)
+
+    def _build_layout(self) -> None:
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.status_box, 2)
+        filters.addWidget(self.lang_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+    def fill_languages(self) -> None:
+        self.lang_box.blockSignals(True)
+        self.lang_box.clear()
+        self.lang_box.addItem("All languages", None)
+        for lang in self.model.store.languages():
+            self.lang_box.addItem(lang.upper(), lang)
+        self.lang_box.blockSignals(False)
+
+    @property
+    def lang(self) -> str | None:
+        return self.lang_box.currentData()
+
+    def apply_filters(self) -> None:
+        query = self.search.text().strip()
+        hits = self.model.store.search(query) if query else None
+        self.model.set_filter(self.status_box.currentData(), self.lang, hits)
+
+    def _on_search_text_changed(self, text: str) -> None:
+        if not text.strip() and self.model.search_ids is not None:
+            self.apply_filters()
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        aid = self.model.article_id(index.row())
+        if aid is not None:
+            self.article_activated.emit(aid)
+
+    def show_article(self, article_id: int) -> None:
+        """Select and scroll to an article's row, if the current filter shows it."""
+        row = self.model.row_of(article_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            self.table.selectionModel().SelectionFlag.ClearAndSelect
+            | self.table.selectionModel().SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def neighbour(self, article_id: int | None, step: int) -> int | None:
+        """The article ``step`` rows away in the list (N / P)."""
+        row = self.model.row_of(article_id) if article_id is not None else None
+        target = (0 if step > 0 else self.model.rowCount() - 1) if row is None else row + step
+        return self.model.article_id(target)
+
+
+def _table(model: ArticleListModel) -> QTableView:
+    table = QTableView()
+    table.setObjectName("articleList")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    vh = table.verticalHeader()
+    vh.setVisible(False)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: fast for 100k
+    vh.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    hh = table.horizontalHeader()
+    hh.setHighlightSections(False)
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    hh.setMinimumSectionSize(24)
+    for col, width in ((0, 22), (2, 80), (3, 36), (4, 70)):
+        table.setColumnWidth(col, width)
+    return table

@@ -1,0 +1,45 @@
+"""Domain preferences (the annotator's name, the label file) in a plain JSON file.
+
+Window geometry lives in QSettings; what the annotator chooses about their work lives here,
+under the platform's config directory, so it can be read and edited without Qt. Both
+locations are injectable: tests never touch the user's files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+APP = "annotator"
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "preferences.json"
+
+
+@dataclass
+class Preferences:
+    annotator: str = ""
+    labels_file: str = ""  # empty: the bundled OntoNotes label set
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Preferences:
+        """Read the file; a missing or unreadable file gives the defaults."""
+        path = path or default_path()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        known = {f.name for f in fields(cls)} - {"path"}
+        values = {k: str(v) for k, v in data.items() if k in known} if isinstance(data, dict) else {}
+        return cls(**values, path=path)
+
+    def save(self) -> None:
+        path = self.path or default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {k: v for k, v in asdict(self).items() if k != "path"}
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

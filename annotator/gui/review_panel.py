@@ -1,0 +1,218 @@
+"""The review panel: the article's suggestions and gold spans, and the label palette.
+
+The list is a table model over :class:`annotator.core.review.Review` items (label, text,
+source, state); the current item is its selected row. The palette shows every label with
+its number key and colour; hovering shows the label's one-line guideline. Events will get
+their own tab beside "Entities".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.labels import LabelSet
+from annotator.core.review import GOLD, PENDING, REJECTED, Item, Review
+from annotator.gui.styles import SpanStyles
+
+COLUMNS = ("Label", "Text", "Source", "State")
+STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
+MUTED = QColor("#9aa0a6")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ReviewModel(QAbstractTableModel):
+    def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.styles = styles
+        self._items: list[Item] = []
+        self._text = ""
+
+    def set_review(self, review: Review | None) -> None:
+        """New items; rows that stayed the same keep their place (smallest update)."""
+        items = list(review.items) if review else []
+        text = review.text if review else ""
+        if len(items) == len(self._items) and text == self._text:
+            changed = [n for n, (a, b) in enumerate(zip(self._items, items)) if a != b]
+            self._items = items
+            if changed:
+                last = self.columnCount() - 1
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+            return
+        self.beginResetModel()
+        self._items, self._text = items, text
+        self.endResetModel()
+
+    def item(self, row: int) -> Item | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self.item(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            label = item.span.label
+            return self.styles.fill(label) if item.is_gold else self.styles.tint(label)
+        if role == Qt.ItemDataRole.ForegroundRole and item.state == REJECTED:
+            return MUTED
+        if role == Qt.ItemDataRole.FontRole and item.state == REJECTED and col == 1:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            span = item.span
+            return f"{span.label} {span.start}–{span.end}: {self._text[span.start : span.end]}"
+        return None
+
+    def _display(self, item: Item, col: int) -> str:
+        if col == 0:
+            return item.span.label
+        if col == 1:
+            return " ".join(self._text[item.span.start : item.span.end].split())
+        if col == 2:
+            return item.source
+        return STATE_TEXT.get(item.state, item.state)
+
+
+class LabelPalette(QWidget):
+    """A button per label: number key, name, colour; the guideline as tooltip."""
+
+    label_clicked = Signal(str)
+
+    def __init__(self, labels: LabelSet, styles: SpanStyles, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("labelPalette")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        self.buttons: dict[str, QToolButton] = {}
+        for n, label in enumerate(labels.labels):
+            button = QToolButton()
+            button.setObjectName("labelButton")
+            key = f"{label.key}  " if label.key else ""
+            button.setText(f"{key}{label.name}")
+            button.setToolTip(_tooltip(label.name, label.key, label.guideline))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(button.sizePolicy().Policy.Expanding, button.sizePolicy().Policy.Fixed)
+            fill, ink = styles.fill(label.name).name(), styles.ink(label.name).name()
+            button.setStyleSheet(
+                f"QToolButton {{ background: {fill}; border: 1px solid {ink}; }}"
+                f"QToolButton:hover {{ border: 2px solid {ink}; }}"
+            )
+            button.clicked.connect(lambda _=False, name=label.name: self.label_clicked.emit(name))
+            grid.addWidget(button, n // 3, n % 3)
+            self.buttons[label.name] = button
+
+
+def _tooltip(name: str, key: int | None, guideline: str) -> str:
+    head = f"<b>{name}</b>" + (f" — key {key}" if key else "")
+    return f"<p style='white-space:pre-wrap'>{head}<br>{guideline}</p>"
+
+
+class ReviewPanel(QWidget):
+    item_clicked = Signal(int)  # row
+    label_clicked = Signal(str)
+
+    def __init__(self, labels: LabelSet, styles: SpanStyles, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = ReviewModel(styles, self)
+        self.summary = QLabel()
+        self.summary.setObjectName("reviewSummary")
+        self.table = _table(self.model)
+        self.tabs = QTabWidget()
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        entities = QWidget()
+        box = QVBoxLayout(entities)
+        box.setContentsMargins(0, 6, 0, 0)
+        box.addWidget(self.summary)
+        box.addWidget(self.table, 1)
+        self.tabs.addTab(entities, "Entities")  # events get a tab of their own later
+        self.palette = LabelPalette(labels, styles)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 6, 6)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(QLabel("Labels  (number keys; hover for the guideline)"))
+        layout.addWidget(self.palette)
+        self.table.clicked.connect(lambda index: self.item_clicked.emit(index.row()))
+        self.palette.label_clicked.connect(self.label_clicked)
+
+    def show_review(self, review: Review | None) -> None:
+        self.model.set_review(review)
+        self.show_current(review)
+
+    def show_current(self, review: Review | None) -> None:
+        if review is None or review.current is None:
+            self.table.clearSelection()
+        else:
+            index = self.model.index(review.current, 0)
+            flags = self.table.selectionModel().SelectionFlag
+            self.table.selectionModel().setCurrentIndex(
+                index, flags.ClearAndSelect | flags.Rows
+            )
+            self.table.scrollTo(index)
+        self.summary.setText(_summary(review))
+
+
+def _summary(review: Review | None) -> str:
+    if review is None:
+        return "No article open"
+    pending = review.pending_count()
+    gold = sum(1 for i in review.items if i.is_gold)
+    status = review.status.replace("_", " ")
+    return f"{pending} pending · {gold} gold · {status}"
+
+
+def _table(model: ReviewModel) -> QTableView:
+    table = QTableView()
+    table.setObjectName("reviewList")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text view
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    vh = table.verticalHeader()
+    vh.setVisible(False)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    hh = table.horizontalHeader()
+    hh.setHighlightSections(False)
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    for col, width in ((0, 96), (2, 92), (3, 66)):
+        table.setColumnWidth(col, width)
+    return table

@@ -1,0 +1,71 @@
+"""How spans look: one character format per combination of covering spans, cached.
+
+Gold spans get their label's calm fill. Pending suggestions get a much lighter tint of it
+and a dashed underline in a deeper shade, so "not decided yet" reads differently from
+"accepted" at a glance. Where spans overlap, the innermost gold span gives the fill and
+the next span out gives the underline, so both stay visible.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QTextCharFormat
+
+from annotator.core.labels import LabelSet
+from annotator.core.review import GOLD, PENDING
+
+TEXT = QColor("#1f2328")
+Key = tuple[tuple[str, str], ...]  # ((label, state), ...) innermost first
+
+
+def mix(colour: str | QColor, other: str | QColor, amount: float) -> QColor:
+    """``colour`` moved ``amount`` (0..1) of the way towards ``other``."""
+    a, b = QColor(colour), QColor(other)
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * amount),
+        round(a.green() + (b.green() - a.green()) * amount),
+        round(a.blue() + (b.blue() - a.blue()) * amount),
+    )
+
+
+class SpanStyles:
+    def __init__(self, labels: LabelSet) -> None:
+        self.labels = labels
+        self._cache: dict[Key, QTextCharFormat] = {}
+
+    def fill(self, label: str) -> QColor:
+        """The fill of an accepted span."""
+        return QColor(self.labels.get(label).colour)
+
+    def tint(self, label: str) -> QColor:
+        """The fill of a pending suggestion: the label colour, mostly white."""
+        return mix(self.labels.get(label).colour, "#ffffff", 0.55)
+
+    def ink(self, label: str) -> QColor:
+        """A deeper shade for underlines, outlines and swatch borders."""
+        return mix(QColor(self.labels.get(label).colour).darker(170), "#000000", 0.1)
+
+    def format(self, key: Key) -> QTextCharFormat:
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._build(key)
+        return fmt
+
+    def _build(self, key: Key) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setForeground(TEXT)
+        gold = [label for label, state in key if state == GOLD]
+        pending = [label for label, state in key if state == PENDING]
+        if gold:
+            fmt.setBackground(self.fill(gold[0]))
+        elif pending:
+            fmt.setBackground(self.tint(pending[0]))
+        if pending:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(self.ink(pending[0]))
+        elif len(gold) > 1:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(self.ink(gold[1]))
+        return fmt
+
+    def clear(self) -> None:
+        self._cache.clear()

@@ -1,0 +1,222 @@
+"""The article text: read-only, title set apart, spans highlighted, the current one outlined.
+
+Spans are painted by a ``QSyntaxHighlighter`` over :func:`annotator.core.segments.segments`
+(one cached format per combination of covering spans); a change re-highlights only the
+blocks it touched. The current item is a transient layer: a rounded outline painted over
+the viewport. Offsets come in as code points and are converted to Qt's UTF-16 units here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from annotator.core.segments import Segment, SegmentIndex, segments
+from annotator.core.text import Utf16Map
+from annotator.gui.styles import Key, SpanStyles
+
+ViewSpan = tuple[int, int, str, str]  # start, end, label, state (gold | pending)
+Snapper = Callable[[int, int], "tuple[int, int] | None"]
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    def __init__(self, styles: SpanStyles, parent: QTextDocument | None = None) -> None:
+        super().__init__(parent)
+        self.styles = styles
+        self._spans: list[ViewSpan] = []  # UTF-16 offsets
+        self._index = SegmentIndex([])
+
+    def set_spans(self, spans16: Sequence[ViewSpan]) -> None:
+        """New spans (UTF-16 offsets); the caller re-highlights what changed."""
+        self._spans = list(spans16)
+        self._index = SegmentIndex(segments([(s, e) for s, e, _, _ in self._spans]))
+
+    def key(self, seg: Segment) -> Key:
+        return tuple((self._spans[i][2], self._spans[i][3]) for i in seg.members)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        block = self.currentBlock()
+        start = block.position()
+        end = start + block.length() - 1  # UTF-16 units, without the separator
+        for seg in self._index.overlapping(start, end):
+            a, b = max(seg.start, start), min(seg.end, end)
+            self.setFormat(a - start, b - a, self.styles.format(self.key(seg)))
+
+    def rehighlight_range(self, start16: int, end16: int) -> None:
+        doc = self.document()
+        if doc is None:
+            return
+        block = doc.findBlock(start16)
+        while block.isValid() and block.position() <= end16:
+            self.rehighlightBlock(block)
+            block = block.next()
+
+
+class ArticleTextView(QPlainTextEdit):
+    range_selected = Signal(int, int)  # a mouse selection (code points), snapped
+    offset_clicked = Signal(int)  # a click without selection (code point)
+
+    def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleText")
+        self.setReadOnly(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(16)
+        self.styles = styles
+        self.highlighter = SpanHighlighter(styles)
+        self.snapper: Snapper | None = None
+        self._map = Utf16Map("")
+        self._current: tuple[int, int, str] | None = None  # UTF-16 start, end, label
+
+    # -- content ------------------------------------------------------------------------
+
+    def show_article(
+        self,
+        text: str,
+        title: str,
+        spans: Sequence[ViewSpan],
+        current: tuple[int, int, str] | None,
+    ) -> None:
+        """Replace the text; highlight once (the highlighter is detached meanwhile)."""
+        self.highlighter.setDocument(None)
+        self._map = Utf16Map(text)
+        self._current = None
+        self.setPlainText(text)
+        if title and text.startswith(title):
+            self._format_title(self._map.to_utf16(len(title)))
+        self.highlighter.set_spans(self._to16(spans))
+        self.highlighter.setDocument(self.document())
+        self.set_current(current)
+
+    def _format_title(self, end16: int) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontWeight(QFont.Weight.DemiBold)
+        fmt.setFontPointSize(self.font().pointSizeF() * 1.3)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(end16, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+    def update_spans(
+        self, spans: Sequence[ViewSpan], changed: Sequence[tuple[int, int]] | None
+    ) -> None:
+        """New spans; re-highlight the blocks of ``changed`` (code points), or all."""
+        self.highlighter.set_spans(self._to16(spans))
+        if changed is None:
+            self.highlighter.rehighlight()
+            return
+        for start, end in changed:
+            self.highlighter.rehighlight_range(self._map.to_utf16(start), self._map.to_utf16(end))
+
+    def _to16(self, spans: Sequence[ViewSpan]) -> list[ViewSpan]:
+        m = self._map
+        return [(m.to_utf16(s), m.to_utf16(e), label, state) for s, e, label, state in spans]
+
+    # -- the current item ---------------------------------------------------------------
+
+    def set_current(self, span: tuple[int, int, str] | None, reveal: bool = True) -> None:
+        old = self._current
+        self._current = None
+        if span is not None:
+            self._current = (self._map.to_utf16(span[0]), self._map.to_utf16(span[1]), span[2])
+        if reveal and self._current:
+            self._reveal(*self._current[:2])
+        if old != self._current:
+            self.viewport().update()
+
+    def current_rects(self) -> list[QRectF]:
+        """Viewport rectangles of the current span, one per line it covers."""
+        return self.span_rects(*self._current[:2]) if self._current else []
+
+    def _reveal(self, start16: int, end16: int) -> None:
+        cursor = QTextCursor(self.document())
+        for pos in (end16, start16):  # end first, so a long span shows its start
+            cursor.setPosition(pos)
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    def span_rects(self, start16: int, end16: int) -> list[QRectF]:
+        rects: list[QRectF] = []
+        block = self.document().findBlock(start16)
+        offset = self.contentOffset()
+        while block.isValid() and block.position() < end16:
+            top_left = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            base = block.position()
+            a, b = max(start16, base) - base, min(end16, base + block.length() - 1) - base
+            layout = block.layout()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                lo, hi = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
+                if lo >= hi:
+                    continue
+                x1, x2 = line.cursorToX(lo)[0], line.cursorToX(hi)[0]
+                rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(top_left))
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not self._current:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.outline_colour(), 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in self.current_rects():
+            painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+        painter.end()
+
+    def outline_colour(self) -> QColor:
+        return self.styles.ink(self._current[2]) if self._current else QColor("#000000")
+
+    # -- selection ----------------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected range in code points, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
+        return self._map.from_utf16(start), self._map.from_utf16(end)
+
+    def select(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(start))
+        cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        chosen = self.selection()
+        if chosen is None:
+            pos = self.cursorForPosition(event.position().toPoint()).position()
+            self.offset_clicked.emit(self._map.from_utf16(pos))
+            return
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if self.snapper is not None and not alt:
+            snapped = self.snapper(*chosen)
+            if snapped is None:  # only whitespace was selected
+                cursor = self.textCursor()
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+                return
+            chosen = snapped
+            self.select(*chosen)
+        self.range_selected.emit(*chosen)

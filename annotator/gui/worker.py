@@ -1,0 +1,169 @@
+"""The long-lived suggestion worker: spaCy runs off the GUI thread.
+
+A :class:`SuggestWorker` lives in its own ``QThread``; requests reach it by queued signals
+and results come back by signal as plain core objects. The worker never touches widgets
+or the SQLite connection: the GUI thread stores what it returns (one writer).
+
+The service and the tokenizer are built lazily *in the worker thread* from factories, so
+the window paints before spaCy is even imported, and tests inject a blank pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from annotator.core.models import Suggestion
+
+Token = tuple[int, int]
+
+
+class Service(Protocol):
+    def suggest(self, article_id: int, lang: str, text: str) -> list[Suggestion]: ...
+
+
+Tokenizer = Callable[[str], Sequence[Token]]
+
+
+def model_of(service: Any, lang: str, suggestions: Sequence[Suggestion]) -> tuple[str, str]:
+    """The (model, version) a result is stored under, even when it found nothing."""
+    for s in suggestions:
+        if s.model:
+            return s.model, s.model_version
+    info = getattr(service, "model_info", None)
+    if callable(info):
+        name, version = info(lang)
+        return str(name), str(version)
+    return type(service).__name__, ""
+
+
+def default_service() -> Service:
+    """The project's suggestion service (imports spaCy: call it in the worker thread)."""
+    from annotator.suggest import service as suggest_service  # noqa: PLC0415
+
+    return suggest_service.SuggestionService()
+
+
+def spacy_tokenizer(lang: str) -> Tokenizer:
+    """spaCy's rule-based tokenizer for a language (``xx`` when spaCy has none)."""
+    import spacy  # noqa: PLC0415
+
+    try:
+        nlp = spacy.blank(lang or "xx")
+    except Exception:  # unknown code or a language needing extra packages
+        nlp = spacy.blank("xx")
+    tokenizer = nlp.tokenizer
+
+    def tokens(text: str) -> list[Token]:
+        return [(t.idx, t.idx + len(t.text)) for t in tokenizer(text) if not t.is_space]
+
+    return tokens
+
+
+class SuggestWorker(QObject):
+    """Lives in the worker thread; each slot handles one request."""
+
+    suggested = Signal(int, object, str, str)  # article id, [Suggestion], model, version
+    tokenized = Signal(int, object)  # article id, [(start, end)]
+    failed = Signal(int, str)  # article id, one line
+
+    def __init__(
+        self,
+        service_factory: Callable[[], Service],
+        tokenizer_factory: Callable[[str], Tokenizer],
+    ) -> None:
+        super().__init__()
+        self._service_factory = service_factory
+        self._tokenizer_factory = tokenizer_factory
+        self._service: Service | None = None
+        self._tokenizers: dict[str, Tokenizer] = {}
+
+    @Slot(int, str, str)
+    def suggest(self, article_id: int, lang: str, text: str) -> None:
+        try:
+            if self._service is None:
+                self._service = self._service_factory()
+            found = list(self._service.suggest(article_id, lang, text))
+            model, version = model_of(self._service, lang, found)
+        except Exception as exc:  # a broken model must not kill the worker
+            self.failed.emit(article_id, f"suggestions failed: {exc}")
+            return
+        self.suggested.emit(article_id, found, model, version)
+
+    @Slot(int, str, str)
+    def tokenize(self, article_id: int, lang: str, text: str) -> None:
+        try:
+            if lang not in self._tokenizers:
+                self._tokenizers[lang] = self._tokenizer_factory(lang)
+            found = list(self._tokenizers[lang](text))
+        except Exception as exc:
+            self.failed.emit(article_id, f"tokenizer failed: {exc}")
+            return
+        self.tokenized.emit(article_id, found)
+
+
+class WorkerHost(QObject):
+    """Owns the worker thread (GUI side): sends requests, tracks what is in flight."""
+
+    busy_changed = Signal(bool)
+    _suggest_requested = Signal(int, str, str)
+    _tokenize_requested = Signal(int, str, str)
+
+    def __init__(
+        self,
+        service_factory: Callable[[], Service] = default_service,
+        tokenizer_factory: Callable[[str], Tokenizer] = spacy_tokenizer,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._in_flight: set[int] = set()
+        self.thread = QThread()
+        self.thread.setObjectName("suggest-worker")
+        self.worker = SuggestWorker(service_factory, tokenizer_factory)
+        self.worker.moveToThread(self.thread)
+        self._suggest_requested.connect(self.worker.suggest)
+        self._tokenize_requested.connect(self.worker.tokenize)
+        self.worker.suggested.connect(self._on_worker_suggested)
+        self.worker.failed.connect(self._on_worker_failed)
+        self.thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._in_flight)
+
+    def request_suggestions(self, article_id: int, lang: str, text: str) -> bool:
+        """Ask for one article's suggestions unless already asked; False if it was."""
+        if article_id in self._in_flight or not self.thread.isRunning():
+            return False
+        self._in_flight.add(article_id)
+        if len(self._in_flight) == 1:
+            self.busy_changed.emit(True)
+        self._suggest_requested.emit(article_id, lang, text)
+        return True
+
+    def request_tokens(self, article_id: int, lang: str, text: str) -> None:
+        if self.thread.isRunning():
+            self._tokenize_requested.emit(article_id, lang, text)
+
+    @Slot(int, object, str, str)
+    def _on_worker_suggested(self, article_id: int, *_: object) -> None:
+        self._done(article_id)
+
+    @Slot(int, str)
+    def _on_worker_failed(self, article_id: int, _message: str) -> None:
+        self._done(article_id)
+
+    def _done(self, article_id: int) -> None:
+        if article_id in self._in_flight:
+            self._in_flight.discard(article_id)
+            if not self._in_flight:
+                self.busy_changed.emit(False)
+
+    def stop(self) -> None:
+        """Finish the request in progress, then end the thread (idempotent)."""
+        if self.thread.isRunning():
+            self.thread.quit()
+            self.thread.wait()
+        self._in_flight.clear()

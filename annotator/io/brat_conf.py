@@ -1,0 +1,98 @@
+"""brat's ``annotation.conf``, built from what an export contains (and, later, a schema).
+
+``BratSchema`` collects entity labels, event types with their roles and the labels that
+fill them, and event attributes. ``add_event_type`` takes declared roles (e.g. from the
+project's event schema file) so that roles nothing has filled yet still appear; roles seen
+only in the data are written as optional (``?``, or ``*`` when an event repeats them), so
+the exported annotations never violate the generated configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# brat type, role and attribute names end at whitespace and these separators
+_FORBIDDEN = re.compile(r"[\s:|,=<>#;]")
+
+
+def check_name(name: str, what: str) -> None:
+    """Raise ValueError (one line) when brat cannot hold this name."""
+    if not name or _FORBIDDEN.search(name):
+        raise ValueError(
+            f"brat cannot hold the {what} {name!r}: names may not be empty or contain "
+            "spaces or any of : | , = < > # ;"
+        )
+
+
+@dataclass
+class Role:
+    labels: set[str] = field(default_factory=set)
+    repeated: bool = False
+    cardinality: str | None = None  # declared by a schema: "", "?", "+", "*"
+
+    def spec(self, name: str) -> str:
+        card = self.cardinality if self.cardinality is not None else ("*" if self.repeated else "?")
+        labels = "|".join(sorted(self.labels)) or "<ENTITY>"
+        return f"{name}{card}:{labels}"
+
+
+@dataclass
+class BratSchema:
+    entities: set[str] = field(default_factory=set)
+    events: dict[str, dict[str, Role]] = field(default_factory=dict)
+    attributes: dict[str, set[str]] = field(default_factory=dict)  # name -> values (none: binary)
+
+    def add(self, doc: Any) -> None:
+        """Take in the labels, event types, roles and attributes of one document."""
+        self.entities.update(s.label for s in doc.spans)
+        for event in doc.events:
+            roles = self.events.setdefault(event.type, {})
+            counts: dict[str, int] = {}
+            for arg in event.arguments:
+                self.entities.add(arg.span.label)
+                role = roles.setdefault(arg.role, Role())
+                role.labels.add(arg.span.label)
+                counts[arg.role] = counts.get(arg.role, 0) + 1
+                role.repeated = role.repeated or counts[arg.role] > 1
+            for name, value in event.attributes:
+                values = self.attributes.setdefault(name, set())
+                if not isinstance(value, bool) and value is not None:
+                    values.add(str(value))
+
+    def add_event_type(self, etype: str, roles: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        """Declare an event type: (role, cardinality, allowed labels) triples."""
+        known = self.events.setdefault(etype, {})
+        for name, card, labels in roles:
+            role = known.setdefault(name, Role())
+            role.cardinality = card
+            role.labels.update(labels)
+            self.entities.update(labels)
+
+    def conf_text(self) -> str:
+        lines = ["# written by `annotator export`: the labels and events of this export", ""]
+        lines += ["[entities]", *sorted(self.entities), ""]
+        lines += [
+            "[relations]",
+            "# no relations; entities may overlap and nest",
+            "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+            "",
+            "[events]",
+        ]
+        for etype in sorted(self.events):
+            roles = self.events[etype]
+            specs = ", ".join(roles[r].spec(r) for r in sorted(roles))
+            lines.append(f"{etype}\t{specs}" if specs else etype)
+        lines += ["", "[attributes]"]
+        for name in sorted(self.attributes):
+            values = self.attributes[name]
+            value = f", Value:{'|'.join(sorted(values))}" if values else ""
+            lines.append(f"{name}\tArg:<EVENT>{value}")
+        return "\n".join(lines) + "\n"
+
+
+def write_conf(path: Path, schema: BratSchema) -> None:
+    Path(path).write_text(schema.conf_text(), encoding="utf-8")

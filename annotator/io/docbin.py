@@ -1,0 +1,194 @@
+"""spaCy training data: ``train.spacy`` / ``dev.spacy`` / ``test.spacy`` and a ``config.cfg``.
+
+Each article becomes one ``Doc`` tokenized by the language's blank tokenizer:
+
+- ``doc.ents``: the entity spans that can be NER targets. NER cannot hold overlaps, so the
+  policy is *longest first* (then earliest, then label order); overlapped spans are left out
+  of ``doc.ents`` and counted. Tokens outside ``doc.ents`` are "O" (the gold is complete).
+- ``doc.spans["sc"]``: every entity span, overlaps included (``sc`` is spancat's default key).
+- ``doc.spans["events"]``: event triggers, labelled with the event type.
+- ``doc.user_data["events"]``: the full events (character offsets, as in the JSONL export),
+  ``doc.user_data["meta"]``: id, date, language, title, source, annotator.
+
+Spans whose offsets cut a token (``Doc.char_span(..., alignment_mode="strict")`` fails)
+are *dropped* from ``ents`` and the span groups — never expanded or shifted — and reported
+with examples; their events stay whole in ``user_data``. Entities that start or end with a
+whitespace token stay in ``sc`` but not in ``ents`` (spaCy's NER rejects them).
+
+``config.cfg`` comes from spaCy's own ``init config`` (pipeline ``ner``, optimised for
+efficiency, offline) with ``paths.train`` / ``paths.dev`` pointing at the files written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, DocBin
+
+from annotator.core.models import Event, ParsedDoc, ReadError, Span
+from annotator.io.export_common import (
+    AnnotatedDoc,
+    ExportReport,
+    Item,
+    non_overlapping,
+    sorted_events,
+    sorted_spans,
+    span_example,
+)
+from annotator.io.export_jsonl import event_dict, meta_dict
+from annotator.io.tokens import align, blank, pipe_docs, space_at_edge, spacy_lang
+
+SPANS_KEY = "sc"
+EVENTS_KEY = "events"
+SUFFIX = ".spacy"
+# token attributes worth storing: a blank tokenizer sets nothing else
+ATTRS = ["ORTH", "SPACY", "NORM", "ENT_IOB", "ENT_TYPE"]
+
+MISALIGNED = "entity spans not on token boundaries: left out of the DocBin"
+TRIGGER_MISALIGNED = (
+    'event triggers not on token boundaries: left out of doc.spans["events"] '
+    "(the events stay in user_data)"
+)
+OVERLAP = 'overlapping entity spans: left out of doc.ents (kept in doc.spans["sc"])'
+EDGE_SPACE = 'entity spans starting or ending with whitespace: left out of doc.ents (kept in "sc")'
+
+
+def make_doc(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None) -> Doc:
+    """Fill a tokenized ``Doc`` with one document's entities, triggers and events."""
+    report = report or ExportReport()
+    aligned = []
+    for span in sorted_spans(doc.spans):
+        got = align(tokens, span)
+        if got is None:
+            report.lose(MISALIGNED, span_example(doc, span))
+        else:
+            aligned.append((span, got))
+    tokens.spans[SPANS_KEY] = [s for _, s in aligned]
+    by_span = dict(aligned)
+    ner_ok = [span for span, s in aligned if not space_at_edge(s)]
+    for span, s in aligned:
+        if space_at_edge(s):
+            report.lose(EDGE_SPACE, span_example(doc, span))
+    kept, dropped = non_overlapping(ner_ok)
+    for span in dropped:
+        report.lose(OVERLAP, span_example(doc, span))
+    tokens.set_ents([by_span[s] for s in kept], default="outside")
+    events = sorted_events(doc.events)
+    tokens.spans[EVENTS_KEY] = _triggers(tokens, doc, events, report)
+    tokens.user_data["events"] = [event_dict(e) for e in events]
+    tokens.user_data["meta"] = {**meta_dict(doc), "annotator": doc.annotator}
+    return tokens
+
+
+def _triggers(tokens: Doc, doc: AnnotatedDoc, events: list[Event], report: ExportReport) -> list:
+    out = []
+    for trigger in sorted_spans(e.trigger for e in events):
+        got = align(tokens, trigger)
+        if got is None:
+            report.lose(TRIGGER_MISALIGNED, span_example(doc, trigger))
+        else:
+            out.append(got)
+    return out
+
+
+def write_docbins(
+    items: Iterable[Item], out_dir: Path, report: ExportReport | None = None
+) -> dict[str, Path]:
+    """Write ``out_dir/<split>.spacy`` for every split present; return the paths."""
+    report = report or ExportReport()
+    bins: dict[str, DocBin] = {}
+    for (split, doc), tokens in pipe_docs(items, _text, _lang):
+        if not split:
+            raise ValueError("a spaCy export needs a split (train and dev)")
+        report.count(split, doc)
+        if split not in bins:
+            bins[split] = DocBin(attrs=ATTRS, store_user_data=True)
+        bins[split].add(make_doc(tokens, doc, report))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for split, docbin in bins.items():
+        paths[split] = Path(out_dir) / f"{split}{SUFFIX}"
+        docbin.to_disk(paths[split])
+    return paths
+
+
+def spacy_config(lang: str, train: Path, dev: Path, base_model: str | None = None) -> str:
+    """spaCy's own quickstart config for an NER pipeline, with the data paths filled in.
+
+    With ``base_model`` (a pipeline name or path, e.g. ``en_core_web_sm``) the config
+    fine-tunes that pipeline's ``ner`` (``source = ...``) instead of training one from
+    scratch: what a small gold set needs (``spacy debug data`` fails a blank pipeline with
+    fewer than 100 training documents). The base pipeline's NER must not listen to a shared
+    tok2vec (true for spaCy's ``*_sm`` pipelines).
+    """
+    from spacy.cli.init_config import init_config  # the CLI module: import only when needed
+
+    config = init_config(lang=spacy_lang(lang), pipeline=["ner"], optimize="efficiency")
+    # absolute paths: `spacy train` resolves them from its working directory, not the config
+    config["paths"]["train"] = str(Path(train).resolve())
+    config["paths"]["dev"] = str(Path(dev).resolve())
+    if base_model:
+        config["nlp"]["pipeline"] = ["ner"]
+        config["components"] = {"ner": {"source": base_model}}
+    return config.to_str()
+
+
+def write_config(
+    out_dir: Path, lang: str, paths: dict[str, Path], base_model: str | None = None
+) -> Path:
+    """Write ``out_dir/config.cfg`` for the train and dev files in ``paths``."""
+    missing = [s for s in ("train", "dev") if s not in paths]
+    if missing:
+        raise ValueError(
+            f"{out_dir}: no documents fell in the {' and '.join(missing)} split; "
+            "spaCy needs both (export more articles or change --split)"
+        )
+    path = Path(out_dir) / "config.cfg"
+    text = spacy_config(lang, paths["train"], paths["dev"], base_model)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_docbin(path: str | Path) -> Iterator[ParsedDoc | ReadError]:
+    """Read a ``.spacy`` file written by :func:`write_docbins` (or any DocBin) back.
+
+    Entity spans come from ``doc.spans["sc"]`` (else ``doc.ents``), events from
+    ``user_data["events"]``, metadata from ``user_data["meta"]``.
+    """
+    source = str(path)
+    try:
+        docbin = DocBin(store_user_data=True).from_disk(path)
+        docs = list(docbin.get_docs(blank("xx").vocab))
+    except (OSError, ValueError) as exc:
+        yield ReadError(source, f"not a readable spaCy DocBin: {exc}")
+        return
+    for n, doc in enumerate(docs, 1):
+        yield _parsed(doc, source, n)
+
+
+def _parsed(doc: Doc, source: str, n: int) -> ParsedDoc:
+    data: dict[str, Any] = doc.user_data
+    meta = data.get("meta") or {}
+    spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
+    return ParsedDoc(
+        text=doc.text,
+        title=meta.get("title") or "",
+        lang=meta.get("language") or "",
+        date=meta.get("date"),
+        time=meta.get("time"),
+        source=source,
+        external_id=str(meta.get("id") or f"{Path(source).stem}:{n}"),
+        meta={"format": "spacy"},
+        spans=[Span(s.start_char, s.end_char, s.label_) for s in spans],
+        events=[Event.from_dict(e) for e in data.get("events") or []],
+    )
+
+
+def _text(item: Item) -> str:
+    return item[1].article.text
+
+
+def _lang(item: Item) -> str:
+    return item[1].article.lang

@@ -1,0 +1,167 @@
+"""What every exporter shares: the document shape, stable ordering, output paths, the report.
+
+Exporters take documents that carry an :class:`~annotator.core.models.Article`, the
+annotator's name, entity spans and events — the store's ``GoldDoc`` has exactly these
+attributes, and :class:`ExportDoc` builds one from anything else (suggestions, tests).
+Each exporter reads ``(split, doc)`` pairs; ``split == ""`` means "no split": the output is
+the one file (or folder) named by ``out``; otherwise one file (or folder) per split in ``out``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from annotator.core.models import Article, Event, Span
+
+NO_SPLIT = ""
+MAX_EXAMPLES = 3
+
+
+class AnnotatedDoc(Protocol):
+    @property
+    def article(self) -> Article: ...
+    @property
+    def annotator(self) -> str: ...
+    @property
+    def spans(self) -> Sequence[Span]: ...
+    @property
+    def events(self) -> Sequence[Event]: ...
+
+
+@dataclass(frozen=True)
+class ExportDoc:
+    article: Article
+    annotator: str
+    spans: Sequence[Span] = ()
+    events: Sequence[Event] = ()
+
+
+Item = tuple[str, AnnotatedDoc]
+
+
+def unsplit(docs: Iterable[AnnotatedDoc]) -> Iterable[Item]:
+    """Tag documents for an export without a split."""
+    return ((NO_SPLIT, d) for d in docs)
+
+
+def output_path(out: Path, split: str, suffix: str) -> Path:
+    """``out`` itself without a split, else ``out/<split><suffix>``."""
+    return Path(out) if split == NO_SPLIT else Path(out) / f"{split}{suffix}"
+
+
+def sorted_spans(spans: Iterable[Span]) -> list[Span]:
+    return sorted(set(spans))
+
+
+def event_key(event: Event) -> tuple[Any, ...]:
+    """A total order on events that does not depend on uids or insertion times."""
+    args = tuple((a.role, a.span.start, a.span.end, a.span.label) for a in event.arguments)
+    attrs = tuple((k, repr(v)) for k, v in event.attributes)
+    return (event.trigger.start, event.trigger.end, event.type, args, attrs)
+
+
+def sorted_events(events: Iterable[Event]) -> list[Event]:
+    return sorted(events, key=event_key)
+
+
+def doc_ref(doc: AnnotatedDoc) -> str:
+    art = doc.article
+    ref = f"article {art.id}"
+    return f"{ref} ({art.external_id})" if art.external_id else ref
+
+
+def span_example(doc: AnnotatedDoc, span: Span) -> str:
+    text = span.text(doc.article.text)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return f"{doc_ref(doc)} {span.start}..{span.end} {span.label} {shown!r}"
+
+
+def non_overlapping(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
+    """Pick spans that do not overlap: longest first, then earliest, then by label.
+
+    This is the documented policy for ``doc.ents`` and CoNLL tags, which cannot hold
+    overlaps. Returns (kept in text order, left out).
+    """
+    kept: list[Span] = []
+    dropped: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start, s.label)):
+        if any(span.overlaps(k) for k in kept):
+            dropped.append(span)
+        else:
+            kept.append(span)
+    return sorted(kept), dropped
+
+
+@dataclass
+class _Loss:
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+class ExportReport:
+    """Counts per split and label, and everything a format could not hold (with examples)."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, set[int]] = defaultdict(set)
+        self.docs: Counter[str] = Counter()
+        self.spans: Counter[tuple[str, str]] = Counter()  # (split, label)
+        self.events: Counter[tuple[str, str]] = Counter()  # (split, type)
+        self.langs: Counter[str] = Counter()
+        self.losses: dict[str, _Loss] = {}
+
+    def count(self, split: str, doc: AnnotatedDoc) -> None:
+        self.articles[split].add(doc.article.id)
+        self.docs[split] += 1
+        self.langs[doc.article.lang] += 1
+        self.spans.update((split, s.label) for s in doc.spans)
+        self.events.update((split, e.type) for e in doc.events)
+
+    def lose(self, what: str, example: str = "", n: int = 1) -> None:
+        """Record ``n`` annotations a format could not hold; ``what`` says what and why."""
+        loss = self.losses.setdefault(what, _Loss())
+        loss.count += n
+        if example and len(loss.examples) < MAX_EXAMPLES:
+            loss.examples.append(example)
+
+    @property
+    def splits(self) -> list[str]:
+        order = {"train": 0, "dev": 1, "test": 2}
+        return sorted(self.docs, key=lambda s: (order.get(s, 3), s))
+
+    def summary_lines(self) -> list[str]:
+        """A small table: documents, articles, spans and events per split, then per label."""
+        splits = self.splits
+        names = [s or "all" for s in splits]
+        rows = [["", *names]]
+        rows.append(["documents", *(str(self.docs[s]) for s in splits)])
+        rows.append(["articles", *(str(len(self.articles[s])) for s in splits)])
+        rows.append(["spans", *(str(self._total(self.spans, s)) for s in splits)])
+        rows.append(["events", *(str(self._total(self.events, s)) for s in splits)])
+        for label in sorted({lab for _, lab in self.spans}):
+            rows.append([f"  {label}", *(str(self.spans[(s, label)]) for s in splits)])
+        for etype in sorted({t for _, t in self.events}):
+            rows.append([f"  event {etype}", *(str(self.events[(s, etype)]) for s in splits)])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return [
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))
+            )
+            for r in rows
+        ]
+
+    def loss_lines(self) -> list[str]:
+        out = []
+        for what, loss in sorted(self.losses.items()):
+            line = f"{loss.count} {what}"
+            if loss.examples:
+                line += "; e.g. " + "; ".join(loss.examples)
+            out.append(line)
+        return out
+
+    @staticmethod
+    def _total(counter: Counter[tuple[str, str]], split: str) -> int:
+        return sum(n for (s, _), n in counter.items() if s == split)

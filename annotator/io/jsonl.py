@@ -1,0 +1,228 @@
+"""JSON Lines: one article per line, with optional entity spans and events.
+
+Accepted shapes (offsets are code points into ``text`` as given, end exclusive)::
+
+    {"text": "...", "meta": {"title": .., "lang": .., "date": .., "id": ..},
+     "spans": [{"start": 0, "end": 7, "label": "PERSON"}],              # Prodigy
+     "label": [[0, 7, "PERSON"]],                                        # doccano (classic)
+     "entities": [{"start_offset": 0, "end_offset": 7, "label": "PERSON"}],  # doccano
+     "events": [{"trigger": {"start": 8, "end": 12}, "type": "Meet",
+                 "arguments": [{"role": "Participant", "start": 0, "end": 7,
+                                "label": "PERSON"}],
+                 "attributes": {"Negation": false}}]}
+
+The text is normalised (BOM, CRLF) and every offset mapped through the offset map.
+Language: ``--lang`` if given, else ``meta.lang`` / ``meta.language``, else "xx".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Span
+from annotator.core.text import Normalized, normalize
+from annotator.io.errors import ParseError
+from annotator.io.plaintext import norm_lang, preview_title, stem
+
+
+def read_jsonl(
+    text: str, source: str = "", lang: str | None = None
+) -> Iterator[ParsedDoc | ReadError]:
+    """Parse every non-blank line; a bad line gives a ReadError and the others still import."""
+    text = text.removeprefix("\ufeff")
+    # split on "\n" only: str.splitlines() would also break on U+2028 inside JSON strings
+    for line_no, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield parse_jsonl_line(line, source, lang, line_no)
+        except ParseError as err:
+            yield ReadError(source, err.reason, line_no)
+
+
+def parse_jsonl_line(
+    line: str, source: str = "", lang: str | None = None, line_no: int | None = None
+) -> ParsedDoc:
+    """Parse one JSON object into a document; raise ``ParseError`` naming the bad field."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise ParseError(f"invalid JSON: {err.msg} (column {err.colno})", line_no) from None
+    except RecursionError:
+        raise ParseError("invalid JSON: nested too deeply", line_no) from None
+    if not isinstance(obj, dict):
+        raise ParseError(f"expected a JSON object, found {_kind(obj)}", line_no)
+    if "\\ud" in line.lower():  # only then can a lone surrogate (unstorable as UTF-8) hide here
+        _reject_lone_surrogates(obj, line_no)
+    raw = obj.get("text")
+    if raw is None:
+        raise ParseError("missing field 'text'", line_no)
+    if not isinstance(raw, str):
+        raise ParseError(f"field 'text' must be a string, found {_kind(raw)}", line_no)
+    meta = obj.get("meta")
+    meta = {} if meta is None else meta
+    if not isinstance(meta, dict):
+        raise ParseError(f"field 'meta' must be an object, found {_kind(meta)}", line_no)
+    norm = normalize(raw)
+    mapper = _Mapper(norm, len(raw), line_no)
+    doc = ParsedDoc(
+        text=norm.text,
+        title=_str(meta, "title", line_no) or preview_title(norm.text),
+        lang=norm_lang(lang, _str(meta, "lang", line_no) or _str(meta, "language", line_no)),
+        date=_date(meta, line_no),
+        time=_str(meta, "time", line_no),
+        source=source,
+        external_id=_external_id(obj, meta, source, line_no),
+        meta={**meta, "format": "jsonl", "source_line": line_no},
+        spans=list(dict.fromkeys(_spans(obj, mapper))),
+        events=[
+            _event(e, f"events[{i}]", mapper) for i, e in enumerate(_list(obj, "events", line_no))
+        ],
+    )
+    problems = doc.problems()
+    if problems:
+        raise ParseError("; ".join(problems), line_no)
+    return doc
+
+
+class _Mapper:
+    """Validates original offsets and maps them into the normalised text."""
+
+    def __init__(self, norm: Normalized, raw_len: int, line_no: int | None) -> None:
+        self.norm, self.raw_len, self.line_no = norm, raw_len, line_no
+
+    def error(self, message: str) -> ParseError:
+        return ParseError(message, self.line_no)
+
+    def span(self, start: Any, end: Any, label: Any, where: str) -> Span:
+        for name, value in (("start", start), ("end", end)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise self.error(f"{where}: {name} must be an integer, found {_kind(value)}")
+        if not isinstance(label, str) or not label.strip():
+            raise self.error(f"{where}: label must be a non-empty string")
+        if start < 0 or end > self.raw_len:
+            raise self.error(
+                f"{where}: offsets {start}..{end} outside the text (0..{self.raw_len})"
+            )
+        if start >= end:
+            raise self.error(f"{where}: start {start} is not before end {end}")
+        new_start, new_end = self.norm.map_offset(start), self.norm.map_offset(end)
+        if new_start >= new_end:
+            raise self.error(f"{where}: covers only a removed BOM or carriage return")
+        return Span(new_start, new_end, label)
+
+    def field(self, item: Any, where: str, start: str, end: str, label: Any = None) -> Span:
+        if not isinstance(item, dict):
+            raise self.error(f"{where} must be an object, found {_kind(item)}")
+        return self.span(item.get(start), item.get(end), item.get("label", label), where)
+
+
+def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[Span]:
+    for i, item in enumerate(_list(obj, "spans", m.line_no)):
+        yield m.field(item, f"spans[{i}]", "start", "end")
+    for i, item in enumerate(_list(obj, "entities", m.line_no)):
+        keys = (
+            ("start_offset", "end_offset")
+            if isinstance(item, dict) and "start_offset" in item
+            else ("start", "end")
+        )
+        yield m.field(item, f"entities[{i}]", *keys)
+    labels = obj.get("label")
+    if not isinstance(labels, list):  # a Prodigy/doccano text-classification label: not ours
+        return
+    for i, item in enumerate(labels):
+        if isinstance(item, str):  # doccano text classification: ["POSITIVE", ...]
+            continue
+        if not isinstance(item, list) or len(item) != 3:
+            raise m.error(f'label[{i}] must be [start, end, "LABEL"], found {_kind(item)}')
+        yield m.span(*item, f"label[{i}]")
+
+
+def _event(item: Any, where: str, m: _Mapper) -> Event:
+    if not isinstance(item, dict):
+        raise m.error(f"{where} must be an object, found {_kind(item)}")
+    trigger = item.get("trigger")
+    etype = item.get("type") or (trigger.get("label") if isinstance(trigger, dict) else None)
+    if not isinstance(etype, str) or not etype.strip():
+        raise m.error(f"{where}: missing event 'type'")
+    span = m.field(trigger, f"{where}.trigger", "start", "end", etype)
+    args = []
+    for i, arg in enumerate(_list(item, "arguments", m.line_no, where)):
+        role = arg.get("role") if isinstance(arg, dict) else None
+        if not isinstance(role, str) or not role.strip():
+            raise m.error(f"{where}.arguments[{i}]: missing 'role'")
+        args.append(Argument(role, m.field(arg, f"{where}.arguments[{i}]", "start", "end", role)))
+    attrs = item.get("attributes")
+    attrs = {} if attrs is None else attrs
+    if not isinstance(attrs, dict):
+        raise m.error(f"{where}.attributes must be an object, found {_kind(attrs)}")
+    uid = item.get("uid")
+    extra = {"uid": str(uid)} if uid else {}
+    return Event(
+        Span(span.start, span.end, etype), tuple(args), tuple(sorted(attrs.items())), **extra
+    )
+
+
+def _list(obj: dict[str, Any], key: str, line_no: int | None, where: str = "") -> list[Any]:
+    value = obj.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        name = f"{where}.{key}" if where else f"field '{key}'"
+        raise ParseError(f"{name} must be a list, found {_kind(value)}", line_no)
+    return value
+
+
+def _str(meta: dict[str, Any], key: str, line_no: int | None) -> str | None:
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ParseError(f"field 'meta.{key}' must be a string, found {_kind(value)}", line_no)
+    return value
+
+
+def _date(meta: dict[str, Any], line_no: int | None) -> str | None:
+    """meta.date as YYYY-MM-DD; a datetime keeps its date part."""
+    value = _str(meta, "date", line_no)
+    if value is None:
+        return None
+    day = value[:10] if len(value) > 10 and value[10] in "T " else value
+    try:
+        return dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        reason = f"field 'meta.date': {value[:40]!r} is not a valid YYYY-MM-DD date"
+        raise ParseError(reason, line_no) from None
+
+
+def _external_id(
+    obj: dict[str, Any], meta: dict[str, Any], source: str, line_no: int | None
+) -> str | None:
+    for value in (meta.get("id"), obj.get("id")):
+        if value is not None and value != "" and not isinstance(value, (dict, list, bool)):
+            return str(value)
+    name = stem(source)
+    return f"{name}:{line_no}" if name and line_no else None
+
+
+def _reject_lone_surrogates(obj: dict[str, Any], line_no: int | None) -> None:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParseError(
+            "contains an unpaired surrogate escape (\\ud800-\\udfff)", line_no
+        ) from None
+
+
+def _kind(value: Any) -> str:
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }
+    return names.get(type(value), "a number")

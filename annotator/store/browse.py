@@ -1,0 +1,79 @@
+"""Queries the window needs to browse a large project quickly (ids, next article, counts).
+
+Kept beside ``Store`` as plain functions over it, like ``stats``; each is one indexed query
+so a 100,000-article project opens and moves at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from annotator.store.store import Store
+
+UNFINISHED = ("new", "in_progress")
+
+
+def _filters(
+    annotator: str, statuses: Sequence[str] | None, lang: str | None
+) -> tuple[str, list[Any]]:
+    where, args = ["1=1"], [annotator]
+    if statuses:
+        where.append(f"coalesce(s.status, 'new') IN ({','.join('?' * len(statuses))})")
+        args.extend(statuses)
+    if lang:
+        where.append("a.lang = ?")
+        args.append(lang.lower())
+    return " AND ".join(where), args
+
+
+def article_ids(
+    store: Store,
+    annotator: str,
+    *,
+    statuses: Sequence[str] | None = None,
+    lang: str | None = None,
+) -> list[int]:
+    """Ids of the articles the list shows, in id order."""
+    if not statuses and not lang:
+        return [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    where, args = _filters(annotator, statuses, lang)
+    sql = f"""SELECT a.id FROM articles a
+        LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?
+        WHERE {where} ORDER BY a.id"""
+    return [r[0] for r in store.db.execute(sql, args)]
+
+
+def next_unfinished(
+    store: Store, annotator: str, *, after: int = 0, lang: str | None = None
+) -> int | None:
+    """The first new or in-progress article after ``after`` (wrapping round), or None."""
+    where, args = _filters(annotator, UNFINISHED, lang)
+    sql = f"""SELECT a.id FROM articles a
+        LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?
+        WHERE {where} AND a.id > ? ORDER BY a.id LIMIT 1"""
+    for start in (after, 0):
+        row = store.db.execute(sql, args + [start]).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def status_counts(store: Store, annotator: str) -> dict[str, int]:
+    """Articles per status for one annotator; articles without a row count as new."""
+    counts = dict(
+        store.db.execute(
+            "SELECT status, count(*) FROM article_status WHERE annotator = ? GROUP BY status",
+            [annotator],
+        ).fetchall()
+    )
+    counts["new"] = counts.get("new", 0) + store.count_articles() - sum(counts.values())
+    return counts
+
+
+def models_run(store: Store, article_id: int) -> list[tuple[str, str]]:
+    """(model, version) of every suggestion run on this article, import included."""
+    sql = """SELECT model, model_version FROM suggestion_runs WHERE article_id = ?
+        UNION SELECT DISTINCT model, model_version FROM suggestions WHERE article_id = ?
+        ORDER BY 1, 2"""
+    return [tuple(r) for r in store.db.execute(sql, [article_id, article_id])]

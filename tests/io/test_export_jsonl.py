@@ -1,0 +1,111 @@
+"""Prodigy-compatible JSONL export, and the round trip through the JSONL importer."""
+
+from __future__ import annotations
+
+import json
+
+from export_data import edge_docs, gold_store
+
+from annotator.core.models import Article, Event, ParsedDoc, Span
+from annotator.io.export_common import ExportDoc, ExportReport, unsplit
+from annotator.io.export_jsonl import hash32, record, write_jsonl
+from annotator.io.jsonl import read_jsonl
+from annotator.io.tokens import blank
+
+
+def _article(text: str, lang: str = "en", **kw) -> Article:
+    fields = dict(
+        id=1, content_hash="h", text=text, title="T", lang=lang, date="2025-04-21",
+        time=None, source="s.txt", external_id=None, meta={},
+    )
+    return Article(**{**fields, **kw})
+
+
+def _records(store) -> list[dict]:
+    return [record(d, blank(d.article.lang)(d.article.text)) for d in store.iter_gold()]
+
+
+def test_export_jsonl_record_has_prodigy_fields():
+    doc = ExportDoc(_article("Tokayev met Mirziyoyev."), "ann", [Span(12, 22, "PERSON")])
+    rec = record(doc, blank("en")(doc.article.text))
+    assert rec["text"] == "Tokayev met Mirziyoyev."
+    assert rec["meta"] == {
+        "id": "1", "date": "2025-04-21", "language": "en", "title": "T", "source": "s.txt"
+    }
+    assert rec["spans"] == [
+        {"start": 12, "end": 22, "label": "PERSON", "token_start": 2, "token_end": 2}
+    ]
+    assert [t["text"] for t in rec["tokens"]] == ["Tokayev", "met", "Mirziyoyev", "."]
+    assert rec["answer"] == "accept" and rec["_annotator_id"] == "ann"
+    assert rec["_view_id"] == "ner_manual"
+    for key in ("_input_hash", "_task_hash"):
+        assert isinstance(rec[key], int) and -(2**31) <= rec[key] < 2**31
+
+
+def test_export_jsonl_token_fields_match_the_text_and_end_token_is_inclusive():
+    text = "🇰🇿 😀 Kassym-Jomart Tokayev visited Tashkent\u00a0on Monday."
+    doc = ExportDoc(_article(text), "ann", [Span(5, 26, "PERSON")])
+    rec = record(doc, blank("en")(text))
+    for i, tok in enumerate(rec["tokens"]):
+        assert tok["id"] == i and text[tok["start"] : tok["end"]] == tok["text"]
+    span = rec["spans"][0]
+    toks = rec["tokens"]
+    assert toks[span["token_start"]]["start"] == 5 and toks[span["token_end"]]["end"] == 26
+
+
+def test_export_jsonl_hashes_are_stable_and_task_hash_follows_the_annotations():
+    art = _article("Tokayev met Mirziyoyev.")
+    one = record(ExportDoc(art, "a", [Span(0, 7, "PERSON")]), blank("en")(art.text))
+    again = record(ExportDoc(art, "b", [Span(0, 7, "PERSON")]), blank("en")(art.text))
+    other = record(ExportDoc(art, "a", [Span(0, 7, "ORG")]), blank("en")(art.text))
+    assert one["_input_hash"] == again["_input_hash"] == other["_input_hash"] == hash32(art.text)
+    assert one["_task_hash"] == again["_task_hash"] != other["_task_hash"]
+
+
+def test_export_jsonl_misaligned_span_keeps_offsets_without_tokens_and_is_reported():
+    art = _article("Tokayev met Mirziyoyev.")
+    report = ExportReport()
+    rec = record(ExportDoc(art, "a", [Span(2, 9, "CUT")]), blank("en")(art.text), report)
+    assert rec["spans"] == [{"start": 2, "end": 9, "label": "CUT"}]
+    (line,) = report.loss_lines()
+    assert line.startswith("1 spans not on token boundaries") and "'kayev m'" in line
+
+
+def test_export_jsonl_writes_events_with_roles_and_attributes():
+    art = _article("Tokayev met Mirziyoyev.")
+    event = Event.from_dict({
+        "trigger": {"start": 8, "end": 11}, "type": "Meet",
+        "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
+        "attributes": {"Negation": True},
+    })
+    rec = record(ExportDoc(art, "a", [], [event]), blank("en")(art.text))
+    assert rec["events"] == [{
+        "trigger": {"start": 8, "end": 11}, "type": "Meet",
+        "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
+        "attributes": {"Negation": True},
+    }]
+
+
+def test_export_jsonl_split_writes_one_file_per_split(tmp_path):
+    art = _article("Tokayev met Mirziyoyev.")
+    items = [("train", ExportDoc(art, "a")), ("dev", ExportDoc(art, "b"))]
+    paths = write_jsonl(items, tmp_path / "out")
+    assert paths == {"train": tmp_path / "out/train.jsonl", "dev": tmp_path / "out/dev.jsonl"}
+    assert json.loads(paths["dev"].read_text())["_annotator_id"] == "b"
+
+
+def test_export_jsonl_round_trip_through_the_importer_is_lossless(tmp_path):
+    store = gold_store(edge_docs())
+    path = tmp_path / "gold.jsonl"
+    write_jsonl(unsplit(store.iter_gold()), path)
+    parsed = list(read_jsonl(path.read_text(encoding="utf-8"), str(path)))
+    assert all(isinstance(d, ParsedDoc) for d in parsed)
+    again = gold_store(parsed)
+    path2 = tmp_path / "again.jsonl"
+    write_jsonl(unsplit(again.iter_gold()), path2)
+    first = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    second = [json.loads(x) for x in path2.read_text(encoding="utf-8").splitlines()]
+    for rec in first + second:
+        del rec["meta"]["source"]  # the importer records the file it read
+    assert second == first
+    assert any(r["events"] for r in first) and any(not r["spans"] for r in first)
