@@ -127,7 +127,8 @@ def make_window(qtbot, tmp_path, blank_nlp):
             window.controller.start()
         window.show()
         qtbot.waitExposed(window)
-        window.activateWindow()
+        window.activateWindow()  # window shortcuts need the active window
+        qtbot.waitUntil(lambda: window.isActiveWindow())
         return window
 
     yield make

@@ -275,9 +275,7 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1320, 760)
         splitter = self.settings.value("window/splitter")
         if splitter is None or not self.splitter.restoreState(splitter):

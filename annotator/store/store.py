@@ -113,24 +113,25 @@ class Store:
         if as_gold and not annotator:
             raise ValueError("importing as gold needs an annotator name")
         hashes = [content_hash(d.text) for d in docs]
+        stamp = now()
         with self.db.atomic():
-            known = self._ids_by_hash(hashes)
-            stamp = now()
-            fresh: dict[str, ParsedDoc] = {}
-            for h, d in zip(hashes, docs):
-                if h not in known and h not in fresh:
-                    fresh[h] = d
+            top = self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            # the unique hash index skips texts already stored (or twice in this batch)
             self.db["articles"].insert_all(
-                (self._article_row(h, d, stamp) for h, d in fresh.items()), batch_size=1000
+                (self._article_row(h, d, stamp) for h, d in zip(hashes, docs)),
+                batch_size=1000,
+                ignore=True,
             )
-            ids = {**known, **self._ids_by_hash(list(fresh))} if fresh else known
-            for h, d in fresh.items():
-                if d.spans or d.events:
+            ids = self._ids_by_hash(hashes)
+            stored: set[str] = set()
+            for h, d in zip(hashes, docs):
+                if ids[h] > top and h not in stored and (d.spans or d.events):
                     self._store_annotations(ids[h], d, as_gold, annotator, stamp)
+                stored.add(h)
         seen: set[str] = set()
         results = []
         for h, d in zip(hashes, docs):
-            results.append(AddResult(d.source, ids[h], h in known or h in seen))
+            results.append(AddResult(d.source, ids[h], ids[h] <= top or h in seen))
             seen.add(h)
         return results
 
@@ -252,16 +253,46 @@ class Store:
     # -- suggestions ----------------------------------------------------------------------
 
     def pending_for_model(
-        self, model: str, version: str, *, lang: str | None = None, limit: int | None = None
+        self,
+        model: str,
+        version: str,
+        *,
+        lang: str | None = None,
+        limit: int | None = None,
+        after: int = 0,
+        include_done: bool = False,
     ) -> list[tuple[int, str, str]]:
-        """(id, lang, text) of articles this model version has not run on yet."""
-        where = "WHERE r.article_id IS NULL" + (" AND a.lang = ?" if lang else "")
-        args: list[Any] = [model, version] + ([lang.lower()] if lang else [])
-        sql = f"""SELECT a.id, a.lang, a.text FROM articles a
-            LEFT JOIN suggestion_runs r ON r.article_id = a.id
-              AND r.model = ? AND r.model_version = ?
-            {where} ORDER BY a.id LIMIT ?"""
-        return list(self.db.execute(sql, args + [-1 if limit is None else limit]))
+        """(id, lang, text) of articles this model version has not run on yet, by id.
+
+        ``after`` pages through them (ids greater than it); ``include_done`` returns the
+        articles it already ran on too (to redo them).
+        """
+        where, args = self._pending_where(model, version, lang, include_done)
+        sql = f"""SELECT a.id, a.lang, a.text FROM articles a {where} AND a.id > ?
+            ORDER BY a.id LIMIT ?"""
+        return list(self.db.execute(sql, args + [after, -1 if limit is None else limit]))
+
+    def count_pending(
+        self, model: str, version: str, *, lang: str | None = None, include_done: bool = False
+    ) -> int:
+        """How many articles ``pending_for_model`` would return without a limit."""
+        where, args = self._pending_where(model, version, lang, include_done)
+        return self.db.execute(f"SELECT count(*) FROM articles a {where}", args).fetchone()[0]
+
+    @staticmethod
+    def _pending_where(
+        model: str, version: str, lang: str | None, include_done: bool
+    ) -> tuple[str, list[Any]]:
+        if include_done:
+            sql, args = "WHERE 1=1", []
+        else:
+            sql = """LEFT JOIN suggestion_runs r ON r.article_id = a.id
+              AND r.model = ? AND r.model_version = ? WHERE r.article_id IS NULL"""
+            args = [model, version]
+        if lang:
+            sql += " AND a.lang = ?"
+            args.append(lang.lower())
+        return sql, args
 
     def add_suggestions(
         self,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.models import Suggestion
-from annotator.suggest.resolve import PipelineSpec, resolve_pipeline
+from annotator.suggest.resolve import PipelineSpec, read_meta, resolve_pipeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -98,7 +98,7 @@ def load_pipeline(
         nlp, name, version = _rules(spec)
     else:
         nlp = _load_model(spec)
-        name, version = _model_identity(nlp, spec)
+        name, version = pipeline_identity(spec)
     needed = entity_components(nlp)
     if not needed and nlp.pipe_names:
         raise ValueError(f"{spec.name}: the pipeline has no component that predicts entities")
@@ -118,15 +118,27 @@ def _load_model(spec: PipelineSpec) -> Language:
         raise ValueError(f"{spec.name}: cannot load the spaCy pipeline ({reason})") from None
 
 
-def _model_identity(nlp: Language, spec: PipelineSpec) -> tuple[str, str]:
-    """``<lang>_<name>`` and the meta version; a directory adds a digest of its files,
-    because pipelines trained by the user rarely bump their version."""
-    meta = nlp.meta
-    name = f"{meta.get('lang', spec.lang)}_{meta.get('name', 'pipeline')}"
-    version = str(meta.get("version", "0.0.0"))
+def pipeline_identity(spec: PipelineSpec) -> tuple[str, str]:
+    """The (model, version) suggestions are stored under, without loading the pipeline.
+
+    A model: ``<lang>_<name>`` and the version from meta.json; a directory adds a digest
+    of its files, because pipelines trained by the user rarely bump their version. Rules:
+    ``rules:<lang>`` and a digest of the blank language and the pattern file, so editing
+    the patterns makes a new version.
+    """
+    if spec.is_fallback:
+        raw = read_patterns(spec.patterns)[0] if spec.patterns is not None else b""
+        return spec.name, _rules_version(spec, raw)
+    meta = read_meta(spec.meta) if spec.meta is not None else {}
+    name = f"{meta.get('lang') or spec.lang}_{meta.get('name') or 'pipeline'}"
+    version = str(meta.get("version") or "0.0.0")
     if spec.path is not None:
         version = f"{version}+{_directory_digest(spec.path)}"
     return name, version
+
+
+def _rules_version(spec: PipelineSpec, raw: bytes) -> str:
+    return hashlib.sha256(spec.blank.encode() + b"\0" + raw).hexdigest()[:12]
 
 
 def _directory_digest(path: Path) -> str:
@@ -154,20 +166,20 @@ def _rules(spec: PipelineSpec) -> tuple[Language, str, str]:
     except Exception as exc:  # MatchPatternError, ValueError: a bad pattern in the file
         first = str(exc).strip().splitlines()[0]
         raise ValueError(f"{spec.patterns}: invalid EntityRuler pattern ({first})") from None
-    version = hashlib.sha256(spec.blank.encode() + b"\0" + raw).hexdigest()[:12]
+    version = _rules_version(spec, raw)
     nlp.meta.update(name=f"rules_{spec.lang}", version=version)
     return nlp, spec.name, version
 
 
 def read_patterns(path: Path) -> tuple[bytes, list[dict]]:
-    """EntityRuler patterns from a JSONL file (blank lines and ``//`` lines skipped)."""
+    """EntityRuler patterns from a JSONL file (blank lines skipped)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the patterns ({exc.strerror})") from None
     patterns = []
     for number, line in enumerate(raw.decode("utf-8-sig").splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("//"):
+        if not line.strip():
             continue
         try:
             item = json.loads(line)

@@ -39,6 +39,7 @@ class PipelineSpec:
     blank: str = ""  # spaCy language of the blank fallback pipeline
     patterns: Path | None = None  # EntityRuler patterns of the fallback
     model_lang: str = ""  # the language the pipeline was built for (meta.json "lang")
+    meta: Path | None = None  # the pipeline's meta.json (name and version without loading)
     tried: tuple[str, ...] = ()  # configured pipelines that were not found
 
     @property
@@ -159,7 +160,7 @@ def _explicit(code: str, model: str) -> PipelineSpec:
             raise ValueError(
                 f"{model}: not a spaCy pipeline directory (no config.cfg and meta.json)"
             )
-        return PipelineSpec(code, model, path=path, model_lang=_meta_lang(path))
+        return _directory_spec(code, model, path)
     if _looks_like_path(model):
         raise ValueError(f"{model}: no such spaCy pipeline directory")
     found = _find(code, model)
@@ -171,13 +172,17 @@ def _explicit(code: str, model: str) -> PipelineSpec:
 def _find(code: str, candidate: str) -> PipelineSpec | None:
     if _looks_like_path(candidate):
         path = Path(candidate).expanduser()
-        if _is_pipeline_dir(path):
-            return PipelineSpec(code, candidate, path=path, model_lang=_meta_lang(path))
-        return None
+        return _directory_spec(code, candidate, path) if _is_pipeline_dir(path) else None
     package_dir = _package_dir(candidate)
     if package_dir is None or not (package_dir / "meta.json").is_file():
         return None  # not installed, or an ordinary package that is no spaCy pipeline
-    return PipelineSpec(code, candidate, model_lang=_meta_lang(package_dir))
+    meta = package_dir / "meta.json"
+    return PipelineSpec(code, candidate, model_lang=_meta_lang(meta), meta=meta)
+
+
+def _directory_spec(code: str, given: str, path: Path) -> PipelineSpec:
+    meta = path / "meta.json"
+    return PipelineSpec(code, given, path=path, model_lang=_meta_lang(meta), meta=meta)
 
 
 def _package_dir(name: str) -> Path | None:
@@ -194,11 +199,17 @@ def _is_pipeline_dir(path: Path) -> bool:
     return (path / "config.cfg").is_file() and (path / "meta.json").is_file()
 
 
-def _meta_lang(path: Path) -> str:
+def read_meta(meta: Path) -> dict[str, Any]:
+    """A pipeline's meta.json, or {} when unreadable (spaCy reports that on loading)."""
     try:
-        return str(json.loads((path / "meta.json").read_text(encoding="utf-8")).get("lang", ""))
+        data = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ""
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _meta_lang(meta: Path) -> str:
+    return str(read_meta(meta).get("lang", ""))
 
 
 def _fallback(code: str, entry: LangConfig) -> PipelineSpec:

@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SPACE = {"IS_SPACE": True, "OP": "?"}
 BLANK = {"ru": "ru", "kk": "xx"}  # must match resources/pipelines.toml
 
 RU = {
@@ -79,19 +80,34 @@ NAMED: list[tuple[str, str, str, str, str]] = [
     ("GPE", "Aktobe Region", "Актюбинск/* област/*", "Ақтөбе облыс/*", ""),
     ("GPE", "Almaty Region", "Алматинск/* област/*", "Алматы облыс/*", ""),
     ("GPE", "Atyrau Region", "Атырауск/* област/*", "Атырау облыс/*", ""),
-    ("GPE", "East Kazakhstan Region", "Восточно-Казахстанск/* област/*",
-     "Шығыс Қазақстан облыс/*", ""),
+    (
+        "GPE",
+        "East Kazakhstan Region",
+        "Восточно-Казахстанск/* област/*",
+        "Шығыс Қазақстан облыс/*",
+        "",
+    ),
     ("GPE", "Zhambyl Region", "Жамбылск/* област/*", "Жамбыл облыс/*", ""),
     ("GPE", "Zhetysu Region", "област/* Жетысу", "Жетісу облыс/*", ""),
-    ("GPE", "West Kazakhstan Region", "Западно-Казахстанск/* област/*",
-     "Батыс Қазақстан облыс/*", ""),
+    (
+        "GPE",
+        "West Kazakhstan Region",
+        "Западно-Казахстанск/* област/*",
+        "Батыс Қазақстан облыс/*",
+        "",
+    ),
     ("GPE", "Karaganda Region", "Карагандинск/* област/*", "Қарағанды облыс/*", ""),
     ("GPE", "Kostanay Region", "Костанайск/* област/*", "Қостанай облыс/*", ""),
     ("GPE", "Kyzylorda Region", "Кызылординск/* област/*", "Қызылорда облыс/*", ""),
     ("GPE", "Mangystau Region", "Мангистауск/* област/*", "Маңғыстау облыс/*", ""),
     ("GPE", "Pavlodar Region", "Павлодарск/* област/*", "Павлодар облыс/*", ""),
-    ("GPE", "North Kazakhstan Region", "Северо-Казахстанск/* област/*",
-     "Солтүстік Қазақстан облыс/*", ""),
+    (
+        "GPE",
+        "North Kazakhstan Region",
+        "Северо-Казахстанск/* област/*",
+        "Солтүстік Қазақстан облыс/*",
+        "",
+    ),
     ("GPE", "Turkistan Region", "Туркестанск/* област/*", "Түркістан облыс/*", ""),
     ("GPE", "Ulytau Region", "област/* Улытау", "Ұлытау облыс/*", ""),
     ("GPE", "Sarysu District", "Сарыагашск/* район/*", "Сарыағаш аудан/*", ""),
@@ -142,21 +158,31 @@ NAMED: list[tuple[str, str, str, str, str]] = [
     ("LOC", "Caspian Sea", "Каспийск/* мор/*", "Каспий теңіз/*", ""),
     # state bodies
     ("ORG", "Akorda", "Акорда/a", "Ақорда/k", "Akorda"),
-    ("ORG", "Mazhilis", "Мажилис/m", "Мәжіліс/k", "Mazhilis"),
-    ("ORG", "Senate", "Сенат/m", "Сенат/k", ""),
-    ("ORG", "Parliament", "Парламент/m", "Парламент/k", ""),
-    ("ORG", "Government", "Правительство/o", "Үкімет/k", ""),
-    ("ORG", "Government", "Кабмин/m", "", ""),
-    ("ORG", "Presidential Administration", "Администраци/* Президент/m",
-     "Президент Әкімшілі/*", ""),
+    ("ORG", "Mazhilis", "Мажилис/m!", "Мәжіліс/k!", "Mazhilis"),
+    ("ORG", "Senate", "Сенат/m!", "Сенат/k!", ""),
+    ("ORG", "Parliament", "Парламент/m!", "Парламент/k!", ""),
+    ("ORG", "Government", "Правительство/o!", "Үкімет/k!", ""),
+    ("ORG", "Government", "Кабмин/m!", "", ""),
+    (
+        "ORG",
+        "Presidential Administration",
+        "Администраци/* Президент/m",
+        "Президент Әкімшілі/*",
+        "",
+    ),
     ("ORG", "National Bank", "Национальн/* банк/*", "Ұлттық банк/*", ""),
     ("ORG", "National Bank", "Нацбанк/m", "", ""),
     ("ORG", "Constitutional Court", "Конституционн/* суд/*", "Конституциялық сот/k", ""),
     ("ORG", "Supreme Court", "Верховн/* суд/*", "Жоғарғы сот/k", ""),
     ("ORG", "Prosecutor General's Office", "Генеральн/* прокуратур/*", "Бас прокуратура/k", ""),
     ("ORG", "National Security Committee", "КНБ", "ҰҚК/k", ""),
-    ("ORG", "Supreme Audit Chamber", "Высш/* аудиторск/* палат/*",
-     "Жоғары аудиторлық палата/k", ""),
+    (
+        "ORG",
+        "Supreme Audit Chamber",
+        "Высш/* аудиторск/* палат/*",
+        "Жоғары аудиторлық палата/k",
+        "",
+    ),
     ("ORG", "Central Election Commission", "ЦИК", "ОСК/k", ""),
     # international organisations and big companies
     ("ORG", "United Nations", "ООН", "БҰҰ/k", "UN"),
@@ -164,8 +190,13 @@ NAMED: list[tuple[str, str, str, str, str]] = [
     ("ORG", "CIS", "СНГ", "ТМД/k", "CIS"),
     ("ORG", "EAEU", "ЕАЭС", "ЕАЭО/k", "EAEU"),
     ("ORG", "CSTO", "ОДКБ", "ҰҚШҰ/k", "CSTO"),
-    ("ORG", "Organization of Turkic States", "Организаци/* тюркских государств",
-     "Түркі мемлекеттері ұйым/*", "OTS"),
+    (
+        "ORG",
+        "Organization of Turkic States",
+        "Организаци/* тюркских государств",
+        "Түркі мемлекеттері ұйым/*",
+        "OTS",
+    ),
     ("ORG", "European Union", "Евросоюз/m", "Еуроодақ/k", ""),
     ("ORG", "European Union", "Европейск/* союз/*", "Еуропа одағ/*", ""),
     ("ORG", "NATO", "НАТО", "НАТО/k", "NATO"),
@@ -178,10 +209,20 @@ NAMED: list[tuple[str, str, str, str, str]] = [
     ("ORG", "EDB", "Евразийск/* банк/* развития", "Еуразиялық даму банк/*", ""),
     ("ORG", "EBRD", "ЕБРР", "ЕҚДБ/k", "EBRD"),
     ("ORG", "ADB", "АБР", "АДБ/k", "ADB"),
-    ("ORG", "Eurasian Economic Commission", "Евразийск/* экономическ/* комисси/*",
-     "Еуразиялық экономикалық комиссия/k", ""),
-    ("ORG", "EFSD", "Евразийск/* фонд/* стабилизации и развития",
-     "Еуразиялық тұрақтандыру және даму қор/*", ""),
+    (
+        "ORG",
+        "Eurasian Economic Commission",
+        "Евразийск/* экономическ/* комисси/*",
+        "Еуразиялық экономикалық комиссия/k",
+        "",
+    ),
+    (
+        "ORG",
+        "EFSD",
+        "Евразийск/* фонд/* стабилизации и развития",
+        "Еуразиялық тұрақтандыру және даму қор/*",
+        "",
+    ),
     ("ORG", "AIX", "Астанинск/* международн/* бирж/*", "Астана халықаралық биржа/*", "AIX"),
     ("ORG", "AIFC", "МФЦА", "АХҚО/k", "AIFC"),
     ("ORG", "Samruk-Kazyna", "Самрук-Казына/a", "Самұрық-Қазына/k", "Samruk-Kazyna"),
@@ -192,13 +233,28 @@ NAMED: list[tuple[str, str, str, str, str]] = [
     ("ORG", "Air Astana", "Эйр Астана/*", "Эйр Астана/k", "Air Astana"),
     ("ORG", "Kazinform", "Казинформ/m", "Қазақпарат/k", "Kazinform"),
     ("ORG", "KazakhExport", "KazakhExport", "KazakhExport", "KazakhExport"),
-    ("ORG", "Al-Farabi KazNU", "Казахск/* национальн/* университет/* имени аль-Фараби",
-     "әл-Фараби атындағы Қазақ ұлттық университет/*", ""),
-    ("ORG", "Kazakh Agrotechnical University", "Казахск/* агротехническ/* университет/*",
-     "Қазақ агротехникалық университет/*", ""),
+    (
+        "ORG",
+        "Al-Farabi KazNU",
+        "Казахск/* национальн/* университет/* имени аль-Фараби",
+        "әл-Фараби атындағы Қазақ ұлттық университет/*",
+        "",
+    ),
+    (
+        "ORG",
+        "Kazakh Agrotechnical University",
+        "Казахск/* агротехническ/* университет/*",
+        "Қазақ агротехникалық университет/*",
+        "",
+    ),
     # leaders and officials
-    ("PERSON", "Kassym-Jomart Tokayev", "Касым-Жомарт/m Токаев/sur",
-     "Қасым-Жомарт Тоқаев/k", "Kassym-Jomart Tokayev"),
+    (
+        "PERSON",
+        "Kassym-Jomart Tokayev",
+        "Касым-Жомарт/m Токаев/sur",
+        "Қасым-Жомарт Тоқаев/k",
+        "Kassym-Jomart Tokayev",
+    ),
     ("PERSON", "Kassym-Jomart Tokayev", "Токаев/sur", "Тоқаев/k", "Tokayev"),
     ("PERSON", "Olzhas Bektenov", "Олжас/m Бектенов/sur", "Олжас Бектенов/k", ""),
     ("PERSON", "Olzhas Bektenov", "Бектенов/sur", "Бектенов/k", "Bektenov"),
@@ -220,10 +276,20 @@ NAMED: list[tuple[str, str, str, str, str]] = [
     ("PERSON", "Sadyr Japarov", "Садыр/m Жапаров/sur", "Садыр Жапаров/k", ""),
     ("PERSON", "Sadyr Japarov", "Жапаров/sur", "Жапаров/k", "Japarov"),
     ("PERSON", "Emomali Rahmon", "Эмомали Рахмон/m", "Эмомали Рахмон/k", ""),
-    ("PERSON", "Gurbanguly Berdimuhamedov", "Гурбангулы Бердымухамедов/sur",
-     "Гурбангулы Бердімұхамедов/k", ""),
-    ("PERSON", "Serdar Berdimuhamedov", "Сердар/m Бердымухамедов/sur",
-     "Сердар Бердімұхамедов/k", ""),
+    (
+        "PERSON",
+        "Gurbanguly Berdimuhamedov",
+        "Гурбангулы Бердымухамедов/sur",
+        "Гурбангулы Бердімұхамедов/k",
+        "",
+    ),
+    (
+        "PERSON",
+        "Serdar Berdimuhamedov",
+        "Сердар/m Бердымухамедов/sur",
+        "Сердар Бердімұхамедов/k",
+        "",
+    ),
     ("PERSON", "Berdimuhamedov", "Бердымухамедов/sur", "Бердімұхамедов/k", ""),
     ("PERSON", "Alexander Lukashenko", "Александр/m Лукашенко", "Александр Лукашенко/k", ""),
     ("PERSON", "Recep Tayyip Erdogan", "Реджеп Тайип Эрдоган/m", "Режеп Тайып Ердоған/k", ""),
@@ -289,7 +355,7 @@ RU_FIRST = (
     "Мурат Мухтар Нурлан Нуржан Олжас Руслан Санжар Серик Талгат Тимур Алексей Андрей "
     "Дмитрий Николай Роман Сергей Владимир Александр"
 ).split()
-RU_FIRST_F = "Айгерим Алия Гульнара Динара Жанар Мария Елена Ольга Анна Асель Aйжан".split()
+RU_FIRST_F = "Айгерим Алия Гульнара Динара Жанар Мария Елена Ольга Анна Асель Айжан".split()
 KK_FIRST = (
     "Асқар Әсет Айбек Айдар Айдос Азамат Алмас Арман Асхат Бауыржан Бақыт Бекзат Берік Болат "
     "Ғалымжан Данияр Дәурен Дәулет Ерболат Ержан Ерлан Ермек Жандос Қайрат Қанат Мади Марат "
@@ -321,13 +387,31 @@ def _kk_token(word: str) -> dict:
 
 
 def _phrase(nlp, phrase: str, token) -> list[dict]:
-    """Token patterns for a phrase; a hyphenated word's class goes to its last token."""
-    out: list[dict] = []
+    """Token patterns for a phrase; a hyphenated word's class goes to its last token.
+
+    A word ending in "!" must be title case (Правительство the Government, not any).
+    """
+    words: list[list[dict]] = []
     for word in phrase.split():
-        base, sep, cls = word.partition("/")
+        title = word.endswith("!")
+        base, sep, cls = word.rstrip("!").partition("/")
         pieces = [t.text for t in nlp.make_doc(base)]
-        out += [{"LOWER": p.lower()} for p in pieces[:-1]]
-        out.append(token(pieces[-1] + sep + cls))
+        tokens = [{"LOWER": p.lower()} for p in pieces[:-1]]
+        tokens.append(token(pieces[-1] + sep + cls))
+        if title:
+            tokens[-1]["IS_TITLE"] = True
+        words.append(tokens)
+    return spaced(*words)
+
+
+def spaced(*words: list[dict] | dict) -> list[dict]:
+    """Join token patterns, allowing a whitespace token (a no-break space, which spaCy
+    keeps as a token of its own) between words."""
+    out: list[dict] = []
+    for word in words:
+        if out:
+            out.append(dict(SPACE))
+        out += word if isinstance(word, list) else [word]
     return out
 
 
@@ -357,6 +441,22 @@ def _alternation(words: list[str]) -> str:
     return "(?:" + "|".join(w.lower() for w in words) + ")"
 
 
+def _ru_first_names() -> str:
+    """Russian forms of common first names: Аскар -> Аскара, Николай -> Николая,
+    Алия -> Алии."""
+    soft = [n[:-1] for n in RU_FIRST if n.endswith("й")]
+    hard = [n for n in RU_FIRST if not n.endswith("й")]
+    female = [n[:-1] for n in RU_FIRST_F if n[-1] in "аяь"]
+    female_hard = [n for n in RU_FIRST_F if n[-1] not in "аяь"]
+    forms = [
+        f"{_alternation(hard)}(?:|а|у|ом|е)",
+        f"{_alternation(soft)}(?:й|я|ю|ем|е)",
+        f"{_alternation(female)}(?:а|я|ы|и|е|у|ю|ой|ей|ь|ью)",
+        _alternation(female_hard),
+    ]
+    return "^(?:" + "|".join(forms) + ")$"
+
+
 def generic_patterns(lang: str) -> list[dict]:
     """Names, dates, money and percentages by shape rather than by list."""
     num = {"LIKE_NUM": True}
@@ -366,32 +466,40 @@ def generic_patterns(lang: str) -> list[dict]:
         year_word = {"LOWER": {"REGEX": "^(?:год[ауоы]?[мх]?|г)$"}}
         scale = {"LOWER": {"REGEX": "^(?:тыс|млн|млрд|трлн|миллион|миллиард|триллион)"}}
         currency = {"LOWER": {"REGEX": "^(?:доллар|тенге|евро|рубл|юан|сом)"}}
-        percent = [num, {"ORTH": "%"}]
-        first = {"TEXT": {"REGEX": f"^{_alternation(RU_FIRST)}(?:|а|у|ом|е)$"}, "IS_TITLE": True}
-        first_f = {"TEXT": {"REGEX": f"^{_alternation(RU_FIRST_F)}(?:|и|ы|е|у|ей|ой)$"}}
-        surname = {"IS_TITLE": True, "TEXT": {"REGEX": "(?:ов|ев|ёв|ин|ова|ева|ина)(?:|а|у|ым|ом|е|ой|ы)$"}}
-        names = [[first, surname], [{**first_f, "IS_TITLE": True}, surname]]
+        percent = spaced(num, {"ORTH": "%"})
+        first = {"LOWER": {"REGEX": _ru_first_names()}, "IS_TITLE": True}
+        surname = {
+            "IS_TITLE": True,
+            "LOWER": {"REGEX": "(?:ов|ев|ёв|ин|ова|ева|ина)(?:|а|у|ым|ом|е|ой|ы)$"},
+        }
+        names = [spaced(first, surname)]
     else:
         month = {"LOWER": {"REGEX": f"^{_alternation(KK_MONTHS.split())}"}}
         year_word = {"LOWER": {"REGEX": "^жыл"}}
         scale = {"LOWER": {"REGEX": "^(?:мың|млн|млрд|трлн|миллион|миллиард|триллион)"}}
         currency = {"LOWER": {"REGEX": "^(?:доллар|теңге|еуро|рубль|юань|сом)"}}
-        percent = [num, {"LOWER": {"REGEX": "^пайыз"}}]
-        first = {"TEXT": {"REGEX": f"^{_alternation(KK_FIRST)}$"}, "IS_TITLE": True}
+        percent = spaced(num, {"LOWER": {"REGEX": "^пайыз"}})
+        first = {"LOWER": {"REGEX": f"^{_alternation(KK_FIRST)}$"}, "IS_TITLE": True}
         surname = {
             "IS_TITLE": True,
-            "TEXT": {"REGEX": f"(?:ов|ев|ин|ова|ева|ина|ұлы|қызы){KK_SUFFIX}?$"},
+            "LOWER": {"REGEX": f"(?:ов|ев|ин|ова|ева|ина|ұлы|қызы){KK_SUFFIX}?$"},
         }
-        names = [[first, surname]]
+        names = [spaced(first, surname)]
+    # no optional tokens at the ends: an optional space could then end the entity
+    day = {"IS_DIGIT": True}
     dates = [
-        [{"IS_DIGIT": True}, month, {**year, "OP": "?"}, {**year_word, "OP": "?"}],
-        [month, year, {**year_word, "OP": "?"}],
-        [year, year_word],
+        spaced(day, month),
+        spaced(day, month, year),
+        spaced(day, month, year, year_word),
+        spaced(month, year),
+        spaced(month, year, year_word),
+        spaced(year, year_word),
     ]
     out = [{"label": "PERSON", "pattern": p} for p in names]
     out += [{"label": "DATE", "pattern": p} for p in dates]
     out.append({"label": "TIME", "pattern": [{"TEXT": {"REGEX": r"^\d{1,2}:\d\d$"}}]})
-    out.append({"label": "MONEY", "pattern": [num, {**scale, "OP": "?"}, currency]})
+    out.append({"label": "MONEY", "pattern": spaced(num, currency)})
+    out.append({"label": "MONEY", "pattern": spaced(num, scale, currency)})
     out.append({"label": "PERCENT", "pattern": percent})
     return out
 

@@ -66,26 +66,61 @@ def edge_docs() -> list[ParsedDoc]:
     nbsp = "Trade reached $4.4\u00a0billion in Syr\u00a0Darya region."
     multi = "Kassym-Jomart\nTokayev spoke.\n\nAstana hosted."
     return [
-        ParsedDoc(en, title="en", lang="en", external_id="edge/../en", spans=[
-            Span(0, 7, "PERSON"), Span(12, 22, "PERSON"), Span(0, 22, "GROUP"),  # overlaps
-            Span(26, 33, "GPE"),  # touches the full stop: "Astana." is two tokens
-            Span(26, 32, "GPE"),
-            Span(39, 51, "NORP"),  # "Kazakh-Uzbek"
-            Span(53, 58, "TOPIC"),  # inside parentheses
-            Span(2, 9, "CUT"),  # not on token boundaries
-        ], events=[Event(Span(8, 11, "Meet"), (
-            Argument("Participant", Span(0, 7, "PERSON")),
-            Argument("Participant", Span(12, 22, "PERSON")),
-            Argument("Place", Span(26, 32, "GPE")),
-            Argument("Topic", Span(52, 59, "SPAN")),  # an argument that is no entity
-        ), (("Modality", "future"), ("Negation", True)))]),
+        ParsedDoc(
+            en,
+            title="en",
+            lang="en",
+            external_id="edge/../en",
+            spans=[
+                Span(0, 7, "PERSON"),
+                Span(12, 22, "PERSON"),
+                Span(0, 22, "GROUP"),  # overlaps
+                Span(26, 33, "GPE"),  # touches the full stop: "Astana." is two tokens
+                Span(26, 32, "GPE"),
+                Span(39, 51, "NORP"),  # "Kazakh-Uzbek"
+                Span(53, 58, "TOPIC"),  # inside parentheses
+                Span(2, 9, "CUT"),  # not on token boundaries
+            ],
+            events=[
+                Event(
+                    Span(8, 11, "Meet"),
+                    (
+                        Argument("Participant", Span(0, 7, "PERSON")),
+                        Argument("Participant", Span(12, 22, "PERSON")),
+                        Argument("Place", Span(26, 32, "GPE")),
+                        Argument("Topic", Span(52, 59, "SPAN")),  # an argument that is no entity
+                    ),
+                    (("Modality", "future"), ("Negation", True)),
+                )
+            ],
+        ),
         ParsedDoc("Nothing to see here.", title="empty", lang="en", external_id="EMPTY"),
-        ParsedDoc(ru, title="ru", lang="ru", external_id="ру/1", spans=[
-            Span(0, 6, "PERSON"), Span(20, 30, "PERSON"), Span(33, 39, "GPE")]),
-        ParsedDoc(emoji, title="emoji", lang="en", external_id="empty", spans=[
-            Span(5, 12, "PERSON"), Span(21, 29, "GPE"), Span(33, 39, "DATE")]),
-        ParsedDoc(nbsp, title="nbsp", lang="kk", external_id="CON", spans=[
-            Span(14, 26, "MONEY"), Span(30, 39, "LOC")]),
-        ParsedDoc(multi, title="multi", lang="en", external_id="multi", spans=[
-            Span(0, 21, "PERSON"), Span(30, 36, "GPE"), Span(28, 36, "EDGE")]),
+        ParsedDoc(
+            ru,
+            title="ru",
+            lang="ru",
+            external_id="ру/1",
+            spans=[Span(0, 6, "PERSON"), Span(20, 30, "PERSON"), Span(33, 39, "GPE")],
+        ),
+        ParsedDoc(
+            emoji,
+            title="emoji",
+            lang="en",
+            external_id="empty",
+            spans=[Span(5, 12, "PERSON"), Span(21, 29, "GPE"), Span(33, 39, "DATE")],
+        ),
+        ParsedDoc(
+            nbsp,
+            title="nbsp",
+            lang="kk",
+            external_id="CON",
+            spans=[Span(14, 26, "MONEY"), Span(30, 39, "LOC")],
+        ),
+        ParsedDoc(
+            multi,
+            title="multi",
+            lang="en",
+            external_id="multi",
+            spans=[Span(0, 21, "PERSON"), Span(30, 36, "GPE"), Span(28, 36, "EDGE")],
+        ),
     ]

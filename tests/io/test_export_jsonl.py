@@ -15,8 +15,16 @@ from annotator.io.tokens import blank
 
 def _article(text: str, lang: str = "en", **kw) -> Article:
     fields = dict(
-        id=1, content_hash="h", text=text, title="T", lang=lang, date="2025-04-21",
-        time=None, source="s.txt", external_id=None, meta={},
+        id=1,
+        content_hash="h",
+        text=text,
+        title="T",
+        lang=lang,
+        date="2025-04-21",
+        time=None,
+        source="s.txt",
+        external_id=None,
+        meta={},
     )
     return Article(**{**fields, **kw})
 
@@ -30,7 +38,11 @@ def test_export_jsonl_record_has_prodigy_fields():
     rec = record(doc, blank("en")(doc.article.text))
     assert rec["text"] == "Tokayev met Mirziyoyev."
     assert rec["meta"] == {
-        "id": "1", "date": "2025-04-21", "language": "en", "title": "T", "source": "s.txt"
+        "id": "1",
+        "date": "2025-04-21",
+        "language": "en",
+        "title": "T",
+        "source": "s.txt",
     }
     assert rec["spans"] == [
         {"start": 12, "end": 22, "label": "PERSON", "token_start": 2, "token_end": 2}
@@ -73,17 +85,23 @@ def test_export_jsonl_misaligned_span_keeps_offsets_without_tokens_and_is_report
 
 def test_export_jsonl_writes_events_with_roles_and_attributes():
     art = _article("Tokayev met Mirziyoyev.")
-    event = Event.from_dict({
-        "trigger": {"start": 8, "end": 11}, "type": "Meet",
-        "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
-        "attributes": {"Negation": True},
-    })
+    event = Event.from_dict(
+        {
+            "trigger": {"start": 8, "end": 11},
+            "type": "Meet",
+            "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
+            "attributes": {"Negation": True},
+        }
+    )
     rec = record(ExportDoc(art, "a", [], [event]), blank("en")(art.text))
-    assert rec["events"] == [{
-        "trigger": {"start": 8, "end": 11}, "type": "Meet",
-        "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
-        "attributes": {"Negation": True},
-    }]
+    assert rec["events"] == [
+        {
+            "trigger": {"start": 8, "end": 11},
+            "type": "Meet",
+            "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
+            "attributes": {"Negation": True},
+        }
+    ]
 
 
 def test_export_jsonl_split_writes_one_file_per_split(tmp_path):

@@ -1,0 +1,155 @@
+"""``annotator suggest``: pre-annotate pending articles with each language's pipeline."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import click
+from tqdm import tqdm
+
+from annotator.cli.common import db_option, open_store, user_errors
+from annotator.workflows.suggesting import (
+    LanguageRun,
+    SuggestSummary,
+    plan_suggest,
+    suggest_pending,
+)
+
+
+class StopRequest:
+    """A SIGINT handler: the first Ctrl+C asks the run to stop after the current article
+    (its batch is saved), the second aborts at once.
+
+    spaCy's worker processes (``--n-process``) are forked and inherit this handler; in them
+    it does nothing, so they are not killed mid-batch and the parent stops them cleanly.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._pid = os.getpid()
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != self._pid:
+            return
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        click.echo("\nStopping after the current article (Ctrl+C again to abort)...", err=True)
+
+
+@contextmanager
+def sigint_handler(handler: StopRequest) -> Iterator[StopRequest]:
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: leave Ctrl+C alone
+        yield handler
+        return
+    try:
+        yield handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@click.command("suggest")
+@db_option
+@click.option("--model", default=None, help="spaCy package name or pipeline directory.")
+@click.option("--lang", default=None, help="Only articles in this language (e.g. en, ru, kk).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project pipeline config (TOML, the layout of resources/pipelines.toml).",
+)
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--n-process", default=1, show_default=True, type=click.IntRange(min=1), help="Processes."
+)
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="At most N articles.")
+@click.option("--force", is_flag=True, help="Redo articles this model version already ran on.")
+@user_errors
+def suggest_cmd(
+    db: Path | None,
+    model: str | None,
+    lang: str | None,
+    config: Path | None,
+    batch_size: int,
+    n_process: int,
+    limit: int | None,
+    force: bool,
+) -> None:
+    """Suggest entities for the articles a model version has not run on yet.
+
+    Each language uses its configured spaCy pipeline; languages without one use rule
+    patterns from resources/patterns. Suggestions are saved per batch, so Ctrl+C keeps
+    what is done and running the command again resumes. Gold is never touched.
+    """
+    with open_store(db) as store:
+        summary = plan_suggest(
+            store, model=model, lang=lang, config=config, force=force, limit=limit
+        )
+        for note in summary.notes:
+            click.echo(f"note: {note}", err=True)
+        if summary.pending == 0:
+            click.echo(
+                "Nothing to do: every article already has these models' suggestions"
+                " (use --force to redo them)."
+            )
+            return
+        _run(store, summary, batch_size, n_process, force)
+    _report(summary)
+
+
+def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force: bool) -> None:
+    bars: list[tqdm] = []
+
+    def on_start(run: LanguageRun) -> None:
+        if bars:
+            bars[-1].close()
+        bars.append(
+            tqdm(
+                total=run.pending,
+                desc=f"{run.lang} ({run.model})",
+                unit="article",
+                disable=not sys.stderr.isatty(),
+                leave=False,
+            )
+        )
+
+    stop = StopRequest()
+    try:
+        with sigint_handler(stop):
+            suggest_pending(
+                store,
+                summary,
+                batch_size=batch_size,
+                n_process=n_process,
+                force=force,
+                on_start=on_start,
+                on_progress=lambda n: bars[-1].update(n),
+                should_stop=lambda: stop.requested,
+            )
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        for bar in bars:
+            bar.close()
+
+
+def _report(summary: SuggestSummary) -> None:
+    for run in summary.runs:
+        if run.articles:
+            click.echo(run.line())
+    if summary.interrupted:
+        click.echo(
+            f"Interrupted: {summary.articles} of {summary.pending} articles done and saved "
+            f"({summary.suggestions} suggestions); run the command again to resume.",
+            err=True,
+        )
+        sys.exit(130)
+    click.echo(summary.line())

@@ -1,0 +1,224 @@
+"""Pre-annotate a project: run each language's pipeline over its pending articles.
+
+Composes annotator.suggest (spaCy) and annotator.store: articles are read in pages by id,
+fed to one ``nlp.pipe`` per language, and written per batch in one transaction each, so
+an interrupted run keeps every finished batch and the next run resumes where it stopped
+(an article is pending until its suggestions are stored under the model's version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.models import Suggestion
+from annotator.store import Store
+from annotator.suggest import (
+    Pipeline,
+    PipelineSpec,
+    canonical_lang,
+    load_config,
+    load_pipeline,
+    pipeline_identity,
+    resolve_pipeline,
+    suggest_texts,
+)
+
+PAGE = 500  # articles read from the store at a time
+
+
+@dataclass
+class LanguageRun:
+    """One stored language and the pipeline that suggests for it."""
+
+    lang: str  # as stored on the articles
+    spec: PipelineSpec
+    model: str
+    version: str
+    pending: int = 0
+    articles: int = 0
+    suggestions: int = 0
+
+    def line(self) -> str:
+        kind = "rules, no model" if self.spec.is_fallback else "model"
+        return (
+            f"{self.lang}: {self.articles} article{'' if self.articles == 1 else 's'}, "
+            f"{self.suggestions} suggestion{'' if self.suggestions == 1 else 's'} "
+            f"({self.model} {self.version}, {kind})"
+        )
+
+
+@dataclass
+class SuggestSummary:
+    runs: list[LanguageRun] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def articles(self) -> int:
+        return sum(r.articles for r in self.runs)
+
+    @property
+    def suggestions(self) -> int:
+        return sum(r.suggestions for r in self.runs)
+
+    @property
+    def pending(self) -> int:
+        return sum(r.pending for r in self.runs)
+
+    @property
+    def notes(self) -> list[str]:
+        """One line per language without a model, each once."""
+        return list(dict.fromkeys(r.spec.note for r in self.runs if r.spec.note))
+
+    def line(self) -> str:
+        return (
+            f"{self.articles} article{'' if self.articles == 1 else 's'} processed, "
+            f"{self.suggestions} suggestion{'' if self.suggestions == 1 else 's'} added"
+        )
+
+
+def plan_suggest(
+    store: Store,
+    *,
+    model: str | None = None,
+    lang: str | None = None,
+    config: Path | None = None,
+    force: bool = False,
+    limit: int | None = None,
+) -> SuggestSummary:
+    """Which pipeline runs on which stored language, and how many articles are pending.
+
+    Cheap (no model is loaded), so a bad ``model`` fails before any work: ValueError.
+    ``model`` without ``lang`` applies to the articles in the model's own language (all
+    articles for a multi-language "xx" pipeline).
+    """
+    summary = SuggestSummary()
+    left = limit
+    for code in _target_languages(store, model, lang, config):
+        spec = resolve_pipeline(code, model, config)
+        name, version = pipeline_identity(spec)
+        pending = store.count_pending(name, version, lang=code, include_done=force)
+        pending = pending if left is None else min(pending, left)
+        left = None if left is None else left - pending
+        summary.runs.append(LanguageRun(code, spec, name, version, pending))
+    return summary
+
+
+def _target_languages(
+    store: Store, model: str | None, lang: str | None, config: Path | None
+) -> list[str]:
+    """Stored language codes to run on ("kz" articles match --lang kk and vice versa)."""
+    languages = load_config(config)
+    stored = store.languages()
+    wanted = canonical_lang(lang, languages) if lang else None
+    if model:  # checked even when the project is empty
+        model_lang = resolve_pipeline(lang or "xx", model, config).model_lang
+        if not lang and model_lang not in ("", "xx"):
+            wanted = model_lang
+            if stored and model_lang not in {canonical_lang(s, languages) for s in stored}:
+                raise ValueError(
+                    f"{model}: a '{model_lang}' pipeline, and the project has no "
+                    f"'{model_lang}' articles (use --lang to apply it anyway)"
+                )
+    return [s for s in stored if wanted is None or canonical_lang(s, languages) == wanted]
+
+
+def suggest_pending(
+    store: Store,
+    summary: SuggestSummary,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    force: bool = False,
+    on_start: Callable[[LanguageRun], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    loader: Callable[..., Pipeline] = load_pipeline,
+) -> SuggestSummary:
+    """Run the planned languages; counts land in ``summary`` (also on Ctrl+C).
+
+    ``on_progress(n)`` after each article; ``should_stop()`` is checked after each article
+    and ends the run cleanly (the current batch is saved). A KeyboardInterrupt saves the
+    finished results of the current batch, marks the summary interrupted and re-raises.
+    """
+    loaded: dict[PipelineSpec, Pipeline] = {}
+    try:
+        for run in summary.runs:
+            if run.pending == 0:
+                continue
+            if run.spec not in loaded:
+                loaded[run.spec] = loader(run.spec, entities_only=True)
+            if on_start:
+                on_start(run)
+            if _run_language(
+                store,
+                loaded[run.spec],
+                run,
+                batch_size,
+                n_process,
+                force,
+                on_progress,
+                should_stop,
+            ):
+                summary.interrupted = True
+                break
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    return summary
+
+
+def _run_language(
+    store: Store,
+    pipeline: Pipeline,
+    run: LanguageRun,
+    batch_size: int,
+    n_process: int,
+    force: bool,
+    on_progress: Callable[[int], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> bool:
+    """Suggest for one language's pending articles; True when stopped early."""
+    batch: list[tuple[int, list[Suggestion]]] = []
+
+    def flush() -> None:
+        if batch:
+            run.suggestions += store.add_suggestions(batch, run.model, run.version, force=force)
+            run.articles += len(batch)
+            batch.clear()
+
+    texts = _pending_texts(store, run, force)
+    results = suggest_texts(pipeline, texts, batch_size=batch_size, n_process=n_process)
+    try:
+        for item in results:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+            if on_progress:
+                on_progress(1)
+            if should_stop and should_stop():
+                return True
+        return False
+    finally:  # also on Ctrl+C: results already computed are kept
+        flush()
+        results.close()  # type: ignore[attr-defined]  # stops spaCy's worker processes
+
+
+def _pending_texts(store: Store, run: LanguageRun, force: bool) -> Iterator[tuple[int, str]]:
+    """(id, text) of the run's pending articles, read a page at a time."""
+    after, left = 0, run.pending
+    while left > 0:
+        rows = store.pending_for_model(
+            run.model,
+            run.version,
+            lang=run.lang,
+            limit=min(PAGE, left),
+            after=after,
+            include_done=force,
+        )
+        if not rows:
+            return
+        for article_id, _lang, text in rows:
+            yield article_id, text
+        after, left = rows[-1][0], left - len(rows)

