@@ -361,6 +361,8 @@ class _AnnReader:
                     self.arg_only.add(body.split()[1])
             else:
                 self.skipped[kind] += 1
+        except BratError:
+            raise
         except (ValueError, IndexError):
             raise BratError(f"malformed {kind} line: {line[:60]!r}", line_no) from None
 

@@ -47,11 +47,11 @@ def test_brat_ann_matches_the_reference_example():
 
 
 def test_brat_false_attribute_is_absent_and_argument_only_span_gets_a_note():
-    topic = Span(50, 70, "SPAN")
+    topic = Span(54, 70, "SPAN")
     event = Event(Span(63, 70, "Meet"), (Argument("Topic", topic),), (("Negation", False),))
     ann = brat_ann(_doc(spans=(), events=(event,)))
     assert "A1" not in ann
-    assert "T1\tSPAN 50 70\tinformal meeting\n" in ann.replace("hold informal", "informal")[0:0] + ann or True
+    assert "T1\tSPAN 54 70\tinformal meeting\n" in ann
     assert re.search(r"#1\tAnnotatorNotes T\d\targument only\n", ann)
     (doc,) = read_brat_text(ann)
     assert doc.spans == [] and doc.events[0].arguments[0].span == topic
@@ -89,8 +89,17 @@ def test_brat_safe_stem_cannot_escape_or_hide(raw):
 
 def test_brat_safe_names_never_collide():
     names = SafeNames()
-    got = [names.claim(raw, who) for raw, who in
-           [("a/b", "x"), ("a_b", "x"), ("a_b", "y"), ("A_B", "y"), ("a_b", "y"), ("a?b", "x")]]
+    got = [
+        names.claim(raw, who)
+        for raw, who in [
+            ("a/b", "x"),
+            ("a_b", "x"),
+            ("a_b", "y"),
+            ("A_B", "y"),
+            ("a_b", "y"),
+            ("a?b", "x"),
+        ]
+    ]
     assert len({g.lower() for g in got}) == len(got)
     assert got[1] == "a_b" and got[2] == "a_b-y"
 
@@ -118,8 +127,9 @@ def _export(tmp_path, docs):
 
 
 def test_brat_export_is_read_by_pybrat_and_every_t_line_matches_the_text(tmp_path):
-    docs = [*corpus_docs(), *(d for d in edge_docs() if d.external_id != "edge/../en")]
-    out = _export(tmp_path, docs)  # (pybrat refuses two labels on one span: the en edge doc)
+    # pybrat refuses two labels on one span, which the trimmed EDGE span of "multi" makes
+    docs = [*corpus_docs(), *(d for d in edge_docs() if d.external_id != "multi")]
+    out = _export(tmp_path, docs)
     examples = BratParser(error="raise").parse(out)
     assert len(examples) == len(docs)
     n_entities = 0
@@ -176,7 +186,9 @@ def test_brat_reader_reports_bad_lines(tmp_path, ann, reason):
 
 
 def test_brat_reader_skips_relations_but_counts_them(tmp_path):
-    ann = "T1\tPERSON 0 21\tKassym-Jomart Tokayev\nT2\tGPE 74 83\tTurkistan\nR1\tIn Arg1:T1 Arg2:T2\n"
+    ann = (
+        "T1\tPERSON 0 21\tKassym-Jomart Tokayev\nT2\tGPE 74 83\tTurkistan\nR1\tIn Arg1:T1 Arg2:T2\n"
+    )
     (doc,) = read_brat_text(ann, TEXT, tmp_path)
     assert len(doc.spans) == 2 and doc.meta["brat_skipped"] == {"R": 1}
 
