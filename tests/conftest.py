@@ -113,13 +113,15 @@ def make_window(qtbot, tmp_path, blank_nlp):
     application()
     windows = []
 
-    def make(store, annotator="tester", *, worker=True, start=True):
+    def make(store, annotator="tester", *, worker=True, start=True, service=None):
+        if service is None:
+            service = (lambda: BlankService(blank_nlp)) if worker else None
         window = create_window(
             store,
             annotator,
             settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
             prefs=Preferences(path=tmp_path / "preferences.json"),
-            service_factory=(lambda: BlankService(blank_nlp)) if worker else None,
+            service_factory=service,
         )
         qtbot.addWidget(window)
         windows.append(window)

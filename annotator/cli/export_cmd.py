@@ -17,7 +17,9 @@ from tqdm import tqdm
 from annotator.cli.common import db_option, open_store, user_errors
 from annotator.core.commands import STATUSES
 from annotator.core.models import ENTITY, EVENT
+from annotator.core.schema import load_schema
 from annotator.io.brat import write_brat
+from annotator.io.brat_conf import BratSchema
 from annotator.io.conll import write_conll
 from annotator.io.docbin import write_config, write_docbins
 from annotator.io.export_common import (
@@ -110,7 +112,12 @@ def run_export(
     if progress:
         items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
     report = ExportReport()
-    paths = WRITERS[fmt](items, out, report)
+    if fmt == "brat":  # annotation.conf declares the event schema's types, roles, attributes
+        schema = BratSchema()
+        schema.add_event_schema(load_schema())
+        paths = write_brat(items, out, report, schema)
+    else:
+        paths = WRITERS[fmt](items, out, report)
     if not report.docs:
         raise ValueError(_nothing_message(suggestions, status, annotator, lang))
     if fmt == "spacy":
@@ -210,6 +217,7 @@ def export_cmd(
             seed=seed,
             suggestions=suggestions,
             model=model,
+            base_model=base_model,
             progress=sys.stderr.isatty(),
         )
     for line in report.loss_lines():

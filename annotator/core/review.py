@@ -110,10 +110,13 @@ class Review:
         return list(dict.fromkeys(out))
 
     def move(self, step: int) -> bool:
-        """Make the next (+1) or previous (-1) item current; False at either end."""
+        """Make the next (+1) or previous (-1) item current, passing over rejected ones
+        (decided and hidden; a click on their row still reaches them). False at either end."""
         if self.current is None:
             return False
         target = self.current + step
+        while 0 <= target < len(self.items) and self.items[target].state == REJECTED:
+            target += step
         if not 0 <= target < len(self.items):
             return False
         self.current = target

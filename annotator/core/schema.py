@@ -7,6 +7,8 @@ user fixes them all in one go instead of one per run.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -32,7 +34,7 @@ _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 _TOP_FIELDS = {"name", "version", "description", "labels", "light_verbs", "not_triggers",
                "attributes", "types"}  # fmt: skip
 _TYPE_FIELDS = {"description", "verbs", "nouns", "phrases", "roles", "slots", "lemma_slots",
-                "requires", "overrides", "cues"}  # fmt: skip
+                "requires", "lemma_requires", "overrides", "cues"}  # fmt: skip
 
 
 class SchemaError(ValueError):
@@ -80,8 +82,13 @@ class EventType:
     slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     lemma_slots: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     requires: tuple[str, ...] = ()  # a rule suggestion needs one of these roles filled
+    lemma_requires: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     overrides: str | None = None  # retype that type's triggers when a cue word is attached
     cues: tuple[str, ...] = ()
+
+    def required(self, lemma: str) -> tuple[str, ...]:
+        """Roles of which a rule suggestion of this trigger word needs at least one."""
+        return self.lemma_requires.get(lemma, self.requires)
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)
@@ -125,6 +132,32 @@ class EventSchema:
     def type_names(self) -> list[str]:
         return list(self.types)
 
+    def to_dict(self) -> dict[str, Any]:
+        """A canonical, JSON-ready form (sorted where order carries no meaning)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "labels": sorted(self.labels),
+            "light_verbs": sorted(self.light_verbs),
+            "not_triggers": sorted(" ".join(p) for p in self.not_triggers),
+            "attributes": {
+                a.name: {
+                    "type": a.kind,
+                    "values": list(a.values),
+                    "default": a.default,
+                    **{k: list(v) for k, v in sorted(a.cues.items())},
+                }
+                for a in self.attributes.values()
+            },  # fmt: skip
+            "types": {t.name: _type_dict(t) for t in self.types.values()},
+        }
+
+    @property
+    def digest(self) -> str:
+        """Short hash of the schema's meaning: stored with rule suggestions as their version."""
+        data = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
+
     def check_event(self, event: Event) -> list[str]:
         """Why an event does not fit the schema (empty when it fits)."""
         etype = self.types.get(event.type)
@@ -145,6 +178,27 @@ class EventSchema:
             if most is not None and n > most:
                 out.append(f"{event.type}: role {role.name} filled {n} times (at most {most})")
         return out
+
+
+def _type_dict(t: EventType) -> dict[str, Any]:
+    return {
+        "description": t.description,
+        "verbs": list(t.verbs),
+        "nouns": list(t.nouns),
+        "phrases": [
+            " ".join(f"*{w}*" if i == p.head else w for i, w in enumerate(p.words))
+            for p in t.phrases
+        ],  # fmt: skip
+        "roles": {
+            r.name: {"cardinality": r.cardinality, "labels": sorted(r.labels)} for r in t.roles
+        },  # fmt: skip
+        "slots": {k: list(v) for k, v in t.slots.items()},
+        "lemma_slots": {k: {s: list(r) for s, r in v.items()} for k, v in t.lemma_slots.items()},
+        "requires": list(t.requires),
+        "lemma_requires": {k: list(v) for k, v in t.lemma_requires.items()},
+        "overrides": t.overrides,
+        "cues": list(t.cues),
+    }
 
 
 def default_schema_path() -> Path:
@@ -178,7 +232,8 @@ def parse_schema(data: Mapping[str, Any], source: str = "schema") -> EventSchema
     """Build a schema from parsed TOML; raise SchemaError listing every mistake."""
     errs = _Errors(source)
     errs.unknown_fields(data, _TOP_FIELDS, "")
-    labels = ONTONOTES_LABELS | frozenset(errs.words(data.get("labels", []), "labels", upper=True))
+    extra = errs.words(data.get("labels", []), "labels", keep_case=True)
+    labels = ONTONOTES_LABELS | frozenset(extra)
     light = frozenset(errs.words(data.get("light_verbs", []), "light_verbs"))
     idioms = frozenset(_idioms(errs, data.get("not_triggers", [])))
     attributes = _attributes(errs, data.get("attributes", {}))
@@ -215,7 +270,7 @@ class _Errors:
                     where, f"unknown field {key!r} (expected one of {', '.join(sorted(known))})"
                 )
 
-    def words(self, value: Any, where: str, *, upper: bool = False) -> list[str]:
+    def words(self, value: Any, where: str, *, keep_case: bool = False) -> list[str]:
         """A list of single words; report non-strings and repeats."""
         if not isinstance(value, list):
             self.add(where, "must be a list of words")
@@ -225,7 +280,7 @@ class _Errors:
             if not isinstance(item, str) or not _WORD.match(item.strip()):
                 self.add(where, f"{item!r} is not a single word")
                 continue
-            word = item.strip() if upper else item.strip().lower()
+            word = item.strip() if keep_case else item.strip().lower()
             if word in out:
                 self.add(where, f"{word!r} is listed twice")
             else:
@@ -317,25 +372,41 @@ def _event_type(
     roles = _roles(errs, spec.get("roles"), where, labels)
     names = {r.name for r in roles}
     slots = _slots(errs, spec.get("slots", {}), f"{where}: slots", names)
+    triggers = {*verbs, *nouns, *(p.words[p.head] for p in phrases)}
     lemma_slots = {}
     raw_ls = spec.get("lemma_slots", {})
     for lemma, table in raw_ls.items() if isinstance(raw_ls, dict) else ():
-        if lemma not in {*verbs, *nouns, *(p.words[p.head] for p in phrases)}:
+        if lemma not in triggers:
             errs.add(f"{where}: lemma_slots", f"{lemma!r} is not one of the type's triggers")
         lemma_slots[lemma] = _slots(errs, table, f"{where}: lemma_slots.{lemma}", names)
-    requires = tuple(errs.words(spec.get("requires", []), f"{where}: requires", upper=True))
-    for role in requires:
-        if role not in {n for n in names}:
-            errs.add(f"{where}: requires", f"unknown role {role!r}")
+    requires = tuple(_role_list(errs, spec.get("requires", []), f"{where}: requires", names))
+    lemma_requires = {}
+    raw_lr = spec.get("lemma_requires", {})
+    if not isinstance(raw_lr, dict):
+        errs.add(f"{where}: lemma_requires", "must be a table of word = [roles]")
+        raw_lr = {}
+    for lemma, value in raw_lr.items():
+        if lemma not in triggers:
+            errs.add(f"{where}: lemma_requires", f"{lemma!r} is not one of the type's triggers")
+        at = f"{where}: lemma_requires.{lemma}"
+        lemma_requires[lemma] = tuple(_role_list(errs, value, at, names))
     overrides = spec.get("overrides")
     cues = tuple(errs.words(spec.get("cues", []), f"{where}: cues"))
     if (overrides is None) != (not cues):
         errs.add(where, "'overrides' and 'cues' go together")
     return EventType(
         name, str(spec.get("description", "")), tuple(verbs), tuple(nouns), tuple(phrases),
-        tuple(roles), slots, lemma_slots, requires,
+        tuple(roles), slots, lemma_slots, requires, lemma_requires,
         str(overrides) if overrides is not None else None, cues,
     )  # fmt: skip
+
+
+def _role_list(errs: _Errors, value: Any, where: str, roles: set[str]) -> list[str]:
+    names = errs.words(value, where, keep_case=True)
+    for role in names:
+        if role not in roles:
+            errs.add(where, f"unknown role {role!r}")
+    return [r for r in names if r in roles]
 
 
 def _phrases(errs: _Errors, value: Any, where: str) -> list[Phrase]:
@@ -375,7 +446,7 @@ def _roles(errs: _Errors, table: Any, where: str, labels: frozenset[str]) -> lis
         card = spec.get("cardinality", "*")
         if card not in CARDINALITIES:
             errs.add(at, f'cardinality {card!r} must be one of "1", "?", "+", "*"')
-        names = errs.words(spec.get("labels", []), f"{at}: labels", upper=True)
+        names = errs.words(spec.get("labels", []), f"{at}: labels", keep_case=True)
         if not names:
             errs.add(at, "needs a non-empty 'labels' list")
         for label in names:

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 BOM = "\ufeff"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # characters that take 2 UTF-16 units
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Utf16Map:
     """
 
     def __init__(self, text: str) -> None:
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]  # C speed on long texts
         # UTF-16 position of each astral char, for the reverse lookup
         self._astral16 = [i + k for k, i in enumerate(self._astral)]
 

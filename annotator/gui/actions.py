@@ -50,9 +50,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "import_folder", "Import &folder…", ("Ctrl+Shift+I",), lambda w: w.import_folder(), "File"
     ),
-    ActionSpec(
-        "preferences", "&Preferences…", ("Ctrl+,",), lambda w: w.edit_preferences(), "File"
-    ),
+    ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), lambda w: w.edit_preferences(), "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), lambda w: w.close(), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), _c("undo"), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), _c("redo"), "Edit"),
@@ -60,24 +58,40 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reject", "Re&ject suggestion", ("X",), _c("reject"), "Edit"),
     ActionSpec("accept_all", "Accept a&ll pending", ("Shift+A",), _c("accept_all"), "Edit"),
     ActionSpec("delete", "&Delete gold span", ("Delete",), _c("delete"), "Edit"),
-    ActionSpec("start_left", "Move start left", ("Alt+Left",), _c("move_boundary", "start", -1),
-               "Edit"),
-    ActionSpec("start_right", "Move start right", ("Alt+Right",),
-               _c("move_boundary", "start", 1), "Edit"),
-    ActionSpec("end_left", "Move end left", ("Alt+Shift+Left",), _c("move_boundary", "end", -1),
-               "Edit"),
-    ActionSpec("end_right", "Move end right", ("Alt+Shift+Right",),
-               _c("move_boundary", "end", 1), "Edit"),
+    ActionSpec(
+        "start_left", "Move start left", ("Alt+Left",), _c("move_boundary", "start", -1), "Edit"
+    ),
+    ActionSpec(
+        "start_right", "Move start right", ("Alt+Right",), _c("move_boundary", "start", 1), "Edit"
+    ),
+    ActionSpec(
+        "end_left", "Move end left", ("Alt+Shift+Left",), _c("move_boundary", "end", -1), "Edit"
+    ),
+    ActionSpec(
+        "end_right", "Move end right", ("Alt+Shift+Right",), _c("move_boundary", "end", 1), "Edit"
+    ),
     ActionSpec("next_item", "&Next suggestion", ("J", "Down"), _c("move_current", 1), "Navigate"),
-    ActionSpec("prev_item", "&Previous suggestion", ("K", "Up"), _c("move_current", -1),
-               "Navigate"),
-    ActionSpec("done", "Mark &done, open next unfinished", ("Ctrl+Return", "Ctrl+Enter"),
-               _c("done_and_next"), "Navigate"),
-    ActionSpec("skip", "&Skip, open next unfinished", ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
-               _c("skip_and_next"), "Navigate"),
+    ActionSpec(
+        "prev_item", "&Previous suggestion", ("K", "Up"), _c("move_current", -1), "Navigate"
+    ),
+    ActionSpec(
+        "done",
+        "Mark &done, open next unfinished",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        _c("done_and_next"),
+        "Navigate",
+    ),
+    ActionSpec(
+        "skip",
+        "&Skip, open next unfinished",
+        ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
+        _c("skip_and_next"),
+        "Navigate",
+    ),
     ActionSpec("next_article", "Next &article", ("N",), lambda w: w.step_article(1), "Navigate"),
-    ActionSpec("prev_article", "Previous a&rticle", ("P",), lambda w: w.step_article(-1),
-               "Navigate"),
+    ActionSpec(
+        "prev_article", "Previous a&rticle", ("P",), lambda w: w.step_article(-1), "Navigate"
+    ),
     ActionSpec("search", "&Search articles", ("Ctrl+F",), lambda w: w.focus_search(), "Navigate"),
     ActionSpec("text", "Back to the &text", ("Escape",), lambda w: w.focus_text(), "Navigate"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), lambda w: w.show_shortcuts(), "Help"),
@@ -119,8 +133,7 @@ def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
         if not spec.shortcuts:
             continue
         keys = ", ".join(
-            QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
-            for s in spec.shortcuts
+            QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
         )
         rows.append((spec.menu, spec.text.replace("&", "").rstrip("…"), keys))
     return rows
@@ -137,6 +150,8 @@ class ShortcutsDialog(QDialog):
             for c, value in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -22,7 +22,12 @@ ORG = APP = "annotator"
 
 
 def application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    """The QApplication, created and styled once."""
+    app = QApplication.instance()
+    if app is not None and app.property("annotator_styled"):
+        return app  # type: ignore[return-value]
+    app = app or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setProperty("annotator_styled", True)
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setStyle("Fusion")  # the same look on every desktop; the sheet refines it

@@ -27,7 +27,7 @@ from annotator.store import ArticleRow, Store, browse
 
 PAGE = 200
 MAX_PAGES = 64
-COLUMNS = ("", "Title", "Date", "Lang", "Sugg./Gold")
+COLUMNS = ("", "Title", "Date", "Lang", "S / G")
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⊘"}
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
 STATUS_COLOUR = {
@@ -65,9 +65,7 @@ class ArticleListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        ids = browse.article_ids(
-            self.store, self.annotator, statuses=self.statuses, lang=self.lang
-        )
+        ids = browse.article_ids(self.store, self.annotator, statuses=self.statuses, lang=self.lang)
         if self.search_ids is not None:
             keep = set(ids)
             ids = [i for i in self.search_ids if i in keep]
@@ -136,7 +134,9 @@ class ArticleListModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return ("Status", "Title", "Date", "Language", "Suggestions / gold spans")[section]
+                return ("Status", "Title", "Date", "Language", "Suggestions / gold spans (yours)")[
+                    section
+                ]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -174,6 +174,7 @@ class ArticleListPane(QWidget):
     """Search box, status and language filters, and the table."""
 
     article_activated = Signal(int)
+    search_finished = Signal(int)  # hits shown
 
     def __init__(self, model: ArticleListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,7 +188,7 @@ class ArticleListPane(QWidget):
         self.table = _table(model)
         self._build_layout()
         self.fill_languages()
-        self.search.returnPressed.connect(self.apply_filters)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.status_box.currentIndexChanged.connect(self.apply_filters)
         self.lang_box.currentIndexChanged.connect(self.apply_filters)
@@ -222,6 +223,14 @@ class ArticleListPane(QWidget):
         query = self.search.text().strip()
         hits = self.model.store.search(query) if query else None
         self.model.set_filter(self.status_box.currentData(), self.lang, hits)
+
+    def _on_search_return_pressed(self) -> None:
+        """Enter searches and opens the best hit; N / P then walk the hits."""
+        self.apply_filters()
+        first = self.model.article_id(0)
+        if first is not None:
+            self.article_activated.emit(first)
+        self.search_finished.emit(self.model.rowCount())
 
     def _on_search_text_changed(self, text: str) -> None:
         if not text.strip() and self.model.search_ids is not None:
@@ -273,6 +282,6 @@ def _table(model: ArticleListModel) -> QTableView:
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     hh.setMinimumSectionSize(24)
-    for col, width in ((0, 22), (2, 80), (3, 36), (4, 70)):
+    for col, width in ((0, 22), (2, 82), (3, 44), (4, 60)):
         table.setColumnWidth(col, width)
     return table

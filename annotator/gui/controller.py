@@ -59,7 +59,7 @@ class Controller(QObject):
         self.replaying = False
         self.article: Article | None = None
         self.review: Review | None = None
-        self.tokens: list[Token] = []
+        self._tokens: list[Token] | None = None  # None: not needed yet
         self.lang_filter: str | None = None
         self.stats = SessionStats(store, annotator)
         self.last_model = ""
@@ -67,6 +67,7 @@ class Controller(QObject):
             worker.worker.suggested.connect(self._on_worker_suggested)
             worker.worker.tokenized.connect(self._on_worker_tokenized)
             worker.worker.failed.connect(self._on_worker_failed)
+            worker.worker.noted.connect(self.message)
 
     # -- articles -----------------------------------------------------------------------
 
@@ -83,11 +84,11 @@ class Controller(QObject):
 
     def open_article(self, article_id: int) -> None:
         self.article = self.store.get_article(article_id)
-        self.tokens = regex_tokens(self.article.text)  # until spaCy's tokens arrive
+        self._tokens = None  # the regex fallback is made on first use, spaCy's replace it
         self.review = self._load_review(Focus(None, next_pending=True))
         self.undo_group.setActiveStack(self._stack(article_id))
-        self.changed.emit(Update(article_id, OPENED, status_changed=True))
         self._ask_worker(self.article)
+        self.changed.emit(Update(article_id, OPENED, status_changed=True))
 
     def _load_review(self, focus: Focus) -> Review:
         aid = self.article.id
@@ -187,7 +188,10 @@ class Controller(QObject):
             return False
         aid = self.article.id
         decision = self._write(aid, step.command)
-        if decision is None:
+        if decision is None:  # the store disagreed: show what it holds
+            item = self.review.current_item
+            self.review = self._load_review(Focus(item.span if item else None))
+            self.changed.emit(Update(aid, EDITED, None, status_changed=True))
             return False
         self._stack(aid).push(DecisionCommand(self, aid, step.command, decision))
         self._reload(step.focus, step.command)
@@ -317,11 +321,22 @@ class Controller(QObject):
     @Slot(int, object)
     def _on_worker_tokenized(self, aid: int, tokens: list) -> None:
         if self.article is not None and self.article.id == aid and tokens:
-            self.tokens = tokens
+            self._tokens = tokens
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = regex_tokens(self.article.text) if self.article else []
+        return self._tokens
 
     @Slot(int, str)
     def _on_worker_failed(self, aid: int, message: str) -> None:
         self.message.emit(f"Article {aid}: {message}")
+
+    @property
+    def asking(self) -> bool:
+        """Suggestions for the open article are being made."""
+        return bool(self.worker and self.article and self.worker.asking(self.article.id))
 
     @property
     def model_text(self) -> str:

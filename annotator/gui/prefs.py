@@ -35,7 +35,9 @@ class Preferences:
         except (OSError, ValueError):
             data = {}
         known = {f.name for f in fields(cls)} - {"path"}
-        values = {k: str(v) for k, v in data.items() if k in known} if isinstance(data, dict) else {}
+        values = (
+            {k: str(v) for k, v in data.items() if k in known} if isinstance(data, dict) else {}
+        )
         return cls(**values, path=path)
 
     def save(self) -> None:

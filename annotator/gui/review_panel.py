@@ -93,7 +93,8 @@ class ReviewModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             span = item.span
-            return f"{span.label} {span.start}–{span.end}: {self._text[span.start : span.end]}"
+            text = self._text[span.start : span.end]
+            return f"{span.label} {span.start}–{span.end}: {text}\nfrom {item.source}"
         return None
 
     def _display(self, item: Item, col: int) -> str:
@@ -101,8 +102,8 @@ class ReviewModel(QAbstractTableModel):
             return item.span.label
         if col == 1:
             return " ".join(self._text[item.span.start : item.span.end].split())
-        if col == 2:
-            return item.source
+        if col == 2:  # the model's full name is in the tooltip
+            return item.source if item.source in ("import", "manual") else "model"
         return STATE_TEXT.get(item.state, item.state)
 
 
@@ -126,7 +127,9 @@ class LabelPalette(QWidget):
             button.setToolTip(_tooltip(label.name, label.key, label.guideline))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setSizePolicy(button.sizePolicy().Policy.Expanding, button.sizePolicy().Policy.Fixed)
+            button.setSizePolicy(
+                button.sizePolicy().Policy.Expanding, button.sizePolicy().Policy.Fixed
+            )
             fill, ink = styles.fill(label.name).name(), styles.ink(label.name).name()
             button.setStyleSheet(
                 f"QToolButton {{ background: {fill}; border: 1px solid {ink}; }}"
@@ -179,9 +182,7 @@ class ReviewPanel(QWidget):
         else:
             index = self.model.index(review.current, 0)
             flags = self.table.selectionModel().SelectionFlag
-            self.table.selectionModel().setCurrentIndex(
-                index, flags.ClearAndSelect | flags.Rows
-            )
+            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
             self.table.scrollTo(index)
         self.summary.setText(_summary(review))
 
@@ -213,6 +214,6 @@ def _table(model: ReviewModel) -> QTableView:
     hh.setHighlightSections(False)
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    for col, width in ((0, 96), (2, 92), (3, 66)):
+    for col, width in ((0, 92), (2, 58), (3, 64)):
         table.setColumnWidth(col, width)
     return table

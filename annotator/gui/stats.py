@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from annotator.store import Store, browse
 
@@ -18,7 +18,7 @@ WINDOW = 300.0  # seconds of recent work the pace is measured over
 def local_midnight_utc() -> str:
     """Today's local midnight as the ISO UTC stamp the decisions log uses."""
     midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return midnight.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 class SessionStats:

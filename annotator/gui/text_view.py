@@ -78,6 +78,9 @@ class ArticleTextView(QPlainTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setUndoRedoEnabled(False)
         self.document().setDocumentMargin(16)
+        font = self.font()  # hours of reading: a size up from the interface font
+        font.setPointSizeF(max(font.pointSizeF() * 1.2, 11.0))
+        self.setFont(font)
         self.styles = styles
         self.highlighter = SpanHighlighter(styles)
         self.snapper: Snapper | None = None
@@ -102,6 +105,7 @@ class ArticleTextView(QPlainTextEdit):
             self._format_title(self._map.to_utf16(len(title)))
         self.highlighter.set_spans(self._to16(spans))
         self.highlighter.setDocument(self.document())
+        self.highlighter.rehighlight()  # now, not on Qt's delayed timer: before the first paint
         self.set_current(current)
 
     def _format_title(self, end16: int) -> None:

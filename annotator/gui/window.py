@@ -35,6 +35,17 @@ from annotator.gui.styles import SpanStyles
 from annotator.gui.text_view import ArticleTextView, ViewSpan
 
 MENUS = ("File", "Edit", "Label", "Navigate", "Help")
+# menu entries that start a new group
+SEPARATE_BEFORE = {
+    "import",
+    "preferences",
+    "quit",
+    "accept",
+    "start_left",
+    "done",
+    "next_article",
+    "search",
+}
 
 
 class MainWindow(QMainWindow):
@@ -73,12 +84,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
-        previous = None
         for spec in self.specs:
-            if previous is not None and previous.menu == spec.menu and _group(previous) != _group(spec):
+            if spec.id in SEPARATE_BEFORE:
                 menus[spec.menu].addSeparator()
             menus[spec.menu].addAction(self.actions[spec.id])
-            previous = spec
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -93,8 +102,13 @@ class MainWindow(QMainWindow):
         self.busy.setTextVisible(False)
         self.busy.setToolTip("Suggesting in the background")
         self.busy.hide()
-        for widget in (self.busy, self.model_label, self.pace_label, self.progress_label,
-                       self.who_label):
+        for widget in (
+            self.busy,
+            self.model_label,
+            self.pace_label,
+            self.progress_label,
+            self.who_label,
+        ):
             bar.addPermanentWidget(widget)
         self._pace_timer = QTimer(self, interval=15_000)
         self._pace_timer.timeout.connect(self.update_status)
@@ -106,7 +120,8 @@ class MainWindow(QMainWindow):
         c.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         if c.worker is not None:
             c.worker.busy_changed.connect(self._on_worker_busy_changed)
-        self.list_pane.article_activated.connect(c.open_article)
+        self.list_pane.article_activated.connect(self._on_list_article_activated)
+        self.list_pane.search_finished.connect(self._on_list_search_finished)
         self.review_panel.item_clicked.connect(c.set_current)
         self.review_panel.label_clicked.connect(self.apply_label)
         self.text.offset_clicked.connect(c.select_at)
@@ -145,6 +160,8 @@ class MainWindow(QMainWindow):
         a = c.article
         self.text.show_article(a.text, a.title, view_spans(c.review), _current(c.review))
         self.review_panel.show_review(c.review)
+        if c.asking and not c.review.items:
+            self.review_panel.summary.setText("Asking the model for suggestions…")
         self.list_pane.show_article(a.id)
         self.list_model.refresh_article(a.id)
         self.setWindowTitle(self._title(a.title))
@@ -168,6 +185,18 @@ class MainWindow(QMainWindow):
     def _on_worker_busy_changed(self, busy: bool) -> None:
         self.busy.setVisible(busy)
         self.update_status()
+
+    def _on_list_article_activated(self, article_id: int) -> None:
+        c = self.controller
+        if c.article is None or c.article.id != article_id:  # a double click opens once
+            c.open_article(article_id)
+
+    def _on_list_search_finished(self, hits: int) -> None:
+        if hits:
+            self.text.setFocus()
+            self.statusBar().showMessage(f"{hits} matching: N / P walk through them", 6000)
+        else:
+            self.statusBar().showMessage("No article matches.", 6000)
 
     def _on_text_range_selected(self, start: int, end: int) -> None:
         self.statusBar().showMessage("Press 1–9 (or click a label) to label the selection", 5000)
@@ -201,13 +230,16 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(
-            self, "About annotator",
+            self,
+            "About annotator",
             f"annotator {__version__}\nGold NER and event data from news articles, with spaCy.",
         )
 
     def edit_preferences(self) -> None:
         name, ok = QInputDialog.getText(
-            self, "Preferences", "Annotator name (recorded with every decision):",
+            self,
+            "Preferences",
+            "Annotator name (recorded with every decision):",
             text=self.controller.annotator,
         )
         if ok and name.strip():
@@ -261,8 +293,9 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[str]) -> None:
         if not paths:
             return
-        summary = project.import_with_feedback(self, self.controller.store, paths,
-                                               self.controller.annotator)
+        summary = project.import_with_feedback(
+            self, self.controller.store, paths, self.controller.annotator
+        )
         self.list_pane.fill_languages()
         self.list_model.reload()
         self.controller.stats.refresh_counts()
@@ -276,10 +309,20 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1320, 760)
+            self._default_geometry()
         splitter = self.settings.value("window/splitter")
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([330, 640, 350])
+            width = self.width()
+            self.splitter.setSizes([int(width * 0.28), int(width * 0.46), int(width * 0.26)])
+
+    def _default_geometry(self) -> None:
+        """First start: most of the screen, the three panes in reading proportions."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or screen.width() < 900:
+            self.resize(1320, 760)
+            return
+        self.resize(min(1600, screen.width()), min(1000, screen.height()))
+        self.move(screen.center() - self.rect().center())
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -307,15 +350,3 @@ def view_spans(review: Review | None) -> list[ViewSpan]:
 def _current(review: Review | None) -> tuple[int, int, str] | None:
     item = review.current_item if review else None
     return (item.span.start, item.span.end, item.span.label) if item else None
-
-
-def _group(spec: object) -> str:
-    """Menu separators fall between groups of related actions."""
-    sid = spec.id  # type: ignore[attr-defined]
-    for prefix in ("import", "start_", "end_", "label_", "next_", "prev_"):
-        if sid.startswith(prefix):
-            return prefix.strip("_")
-    return {"undo": "undo", "redo": "undo", "open": "project", "new": "project",
-            "done": "finish", "skip": "finish", "preferences": "prefs", "quit": "quit",
-            "accept": "decide", "reject": "decide", "accept_all": "decide",
-            "delete": "decide"}.get(sid, sid)

@@ -11,6 +11,7 @@ the window paints before spaCy is even imported, and tests inject a blank pipeli
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -46,6 +47,7 @@ def default_service() -> Service:
     return suggest_service.SuggestionService()
 
 
+@lru_cache(maxsize=8)
 def spacy_tokenizer(lang: str) -> Tokenizer:
     """spaCy's rule-based tokenizer for a language (``xx`` when spaCy has none)."""
     import spacy  # noqa: PLC0415
@@ -68,6 +70,7 @@ class SuggestWorker(QObject):
     suggested = Signal(int, object, str, str)  # article id, [Suggestion], model, version
     tokenized = Signal(int, object)  # article id, [(start, end)]
     failed = Signal(int, str)  # article id, one line
+    noted = Signal(str)  # e.g. "no model for kk: rules instead", once per line
 
     def __init__(
         self,
@@ -79,6 +82,7 @@ class SuggestWorker(QObject):
         self._tokenizer_factory = tokenizer_factory
         self._service: Service | None = None
         self._tokenizers: dict[str, Tokenizer] = {}
+        self._notes: set[str] = set()
 
     @Slot(int, str, str)
     def suggest(self, article_id: int, lang: str, text: str) -> None:
@@ -91,6 +95,14 @@ class SuggestWorker(QObject):
             self.failed.emit(article_id, f"suggestions failed: {exc}")
             return
         self.suggested.emit(article_id, found, model, version)
+        self._tell_notes()
+
+    def _tell_notes(self) -> None:
+        notes = getattr(self._service, "notes", None)
+        for note in notes() if callable(notes) else []:
+            if note not in self._notes:
+                self._notes.add(note)
+                self.noted.emit(note)
 
     @Slot(int, str, str)
     def tokenize(self, article_id: int, lang: str, text: str) -> None:
@@ -132,6 +144,10 @@ class WorkerHost(QObject):
     @property
     def busy(self) -> bool:
         return bool(self._in_flight)
+
+    def asking(self, article_id: int) -> bool:
+        """Whether suggestions for this article are on their way."""
+        return article_id in self._in_flight
 
     def request_suggestions(self, article_id: int, lang: str, text: str) -> bool:
         """Ask for one article's suggestions unless already asked; False if it was."""

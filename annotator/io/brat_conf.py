@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.schema import ANY_SPAN, EventSchema
+
 # brat type, role and attribute names end at whitespace and these separators
 _FORBIDDEN = re.compile(r"[\s:|,=<>#;]")
 
@@ -33,10 +35,16 @@ class Role:
     labels: set[str] = field(default_factory=set)
     repeated: bool = False
     cardinality: str | None = None  # declared by a schema: "", "?", "+", "*"
+    any_label: bool = False  # the schema lets any span fill it
 
     def spec(self, name: str) -> str:
-        card = self.cardinality if self.cardinality is not None else ("*" if self.repeated else "?")
-        labels = "|".join(sorted(self.labels)) or "<ENTITY>"
+        if self.cardinality is None:
+            card = "*" if self.repeated else "?"
+        else:  # the schema's, widened when the data repeats a single role
+            card = self.cardinality
+            if self.repeated and card in ("", "?"):
+                card = "+" if card == "" else "*"
+        labels = "<ENTITY>" if self.any_label else "|".join(sorted(self.labels)) or "<ENTITY>"
         return f"{name}{card}:{labels}"
 
 
@@ -47,7 +55,11 @@ class BratSchema:
     attributes: dict[str, set[str]] = field(default_factory=dict)  # name -> values (none: binary)
 
     def add(self, doc: Any) -> None:
-        """Take in the labels, event types, roles and attributes of one document."""
+        """Take in the labels, event types, roles and attributes of one document.
+
+        Roles only seen here are optional; a role a schema made required stays required
+        unless a document repeats it where the schema allows one (then ``+`` / ``*``).
+        """
         self.entities.update(s.label for s in doc.spans)
         for event in doc.events:
             roles = self.events.setdefault(event.type, {})
@@ -64,13 +76,32 @@ class BratSchema:
                     values.add(str(value))
 
     def add_event_type(self, etype: str, roles: Iterable[tuple[str, str, Iterable[str]]]) -> None:
-        """Declare an event type: (role, cardinality, allowed labels) triples."""
+        """Declare an event type: (role, cardinality, allowed labels) triples.
+
+        Cardinality as in the event schema ("1", "?", "+", "*"); the label ``SPAN`` means
+        any span (brat's ``<ENTITY>``).
+        """
         known = self.events.setdefault(etype, {})
         for name, card, labels in roles:
+            check_name(name, "role")
             role = known.setdefault(name, Role())
-            role.cardinality = card
-            role.labels.update(labels)
-            self.entities.update(labels)
+            role.cardinality = "" if card == "1" else card
+            labels = set(labels)
+            role.any_label = role.any_label or ANY_SPAN in labels
+            role.labels.update(labels - {ANY_SPAN})
+            self.entities.update(labels - {ANY_SPAN})
+
+    def add_event_schema(self, schema: EventSchema) -> None:
+        """Declare the labels, event types, roles and attributes of an event schema."""
+        self.entities.update(schema.labels)
+        for etype in schema.types.values():
+            self.add_event_type(
+                etype.name, [(r.name, r.cardinality, r.labels) for r in etype.roles]
+            )
+        for attr in schema.attributes.values():
+            values = self.attributes.setdefault(attr.name, set())
+            if attr.kind != "bool":
+                values.update(str(v) for v in attr.values)
 
     def conf_text(self) -> str:
         lines = ["# written by `annotator export`: the labels and events of this export", ""]

@@ -448,13 +448,44 @@ class Store:
         sql = f"""SELECT a.id, s.annotator FROM article_status s
             JOIN articles a ON a.id = s.article_id WHERE {" AND ".join(where)}
             ORDER BY a.id, s.annotator"""
-        for article_id, who in self.db.execute(sql, args).fetchall():
-            yield GoldDoc(
-                self.get_article(article_id),
-                who,
-                self.gold_spans(article_id, who),
-                self.gold_events(article_id, who),
+        pairs = self.db.execute(sql, args).fetchall()
+        # batched reads (4 queries per 500 documents, not 4 per document): exports of 100k
+        # articles spend their time in spaCy, not here
+        for i in range(0, len(pairs), 500):
+            yield from self._gold_batch(pairs[i : i + 500])
+
+    def _gold_batch(self, pairs: list[tuple[int, str]]) -> Iterator[GoldDoc]:
+        """GoldDocs for (article id, annotator) pairs, as gold_spans/gold_events order them."""
+        ids = sorted({a for a, _ in pairs})
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
+        articles = {r[0]: _article(dict(zip(_ARTICLE_COLUMNS, r))) for r in rows}
+        spans: dict[tuple[int, str], list[Span]] = {}
+        sql = f"""SELECT article_id, annotator, start, "end", label FROM gold_spans
+            WHERE article_id IN ({marks}) ORDER BY start, "end", label"""
+        for aid, who, start, end, label in self.db.execute(sql, ids):
+            spans.setdefault((aid, who), []).append(Span(start, end, label))
+        sql = f"""SELECT g.event_uid, g.role, g.start, g."end", g.label FROM gold_arguments g
+            JOIN gold_events e ON e.uid = g.event_uid WHERE e.article_id IN ({marks})
+            ORDER BY g.event_uid, g.position"""
+        arguments: dict[str, list[Argument]] = {}
+        for uid, role, start, end, label in self.db.execute(sql, ids):
+            arguments.setdefault(uid, []).append(Argument(role, Span(start, end, label)))
+        events: dict[tuple[int, str], list[Event]] = {}
+        sql = f"""SELECT article_id, annotator, uid, trigger_start, trigger_end, type, attributes
+            FROM gold_events WHERE article_id IN ({marks})
+            ORDER BY trigger_start, created_at, uid"""
+        for aid, who, uid, start, end, typ, attrs in self.db.execute(sql, ids):
+            events.setdefault((aid, who), []).append(
+                Event(
+                    Span(start, end, typ),
+                    tuple(arguments.get(uid, ())),
+                    tuple(sorted(json.loads(attrs or "{}").items())),
+                    uid,
+                )
             )
+        for aid, who in pairs:
+            yield GoldDoc(articles[aid], who, spans.get((aid, who), []), events.get((aid, who), []))
 
     # -- decisions ------------------------------------------------------------------------
 

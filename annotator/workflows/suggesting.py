@@ -118,7 +118,7 @@ def _target_languages(
             wanted = model_lang
             if stored and model_lang not in {canonical_lang(s, languages) for s in stored}:
                 raise ValueError(
-                    f"{model}: a '{model_lang}' pipeline, and the project has no "
+                    f"{model}: a pipeline for '{model_lang}', and the project has no "
                     f"'{model_lang}' articles (use --lang to apply it anyway)"
                 )
     return [s for s in stored if wanted is None or canonical_lang(s, languages) == wanted]

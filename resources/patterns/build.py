@@ -41,7 +41,7 @@ _KK_SUFFIXES = (
     "ы і сы сі ының інің сының сінің ына іне сына сіне ын ін сын сін ында інде сында сінде "
     "ынан інен сынан сінен ымен імен сымен сімен"
 ).split()
-KK_SUFFIX = "(?:" + "|".join(sorted(set(_KK_SUFFIXES), key=len, reverse=True)) + ")"
+KK_SUFFIX = "(?:" + "|".join(sorted(set(_KK_SUFFIXES), key=lambda s: (-len(s), s))) + ")"
 
 # (label, id, Russian, Kazakh, Latin spellings used in Russian/Kazakh texts)
 NAMED: list[tuple[str, str, str, str, str]] = [

@@ -132,6 +132,10 @@ def test_review_navigation_and_item_at():
     r = _review(("pending", "pending", "rejected"), gold=[MIRZ])
     assert r.move(-1) is False
     assert r.move(1) and r.current == 1
+    assert r.move(1) and r.current == 2
+    assert r.move(1) is False and r.current == 2  # only the rejected Astana is left
+    r2 = _review(("pending", "rejected", "pending"))
+    assert r2.move(1) and r2.items[r2.current].span == ASTANA
     assert r.items[r.item_at(22)].span == MIRZ  # innermost wins over Shavkat Mirziyoyev
     assert r.item_at(36) is None  # rejected Astana is hidden
     assert r.item_at(8) is None

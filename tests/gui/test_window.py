@@ -136,7 +136,9 @@ def test_window_mouse_selection_snaps_to_tokens_unless_alt(window, project, qtbo
     view = window.text
     view.select(83, 86)  # "avk" inside "Shavkat"
     QTest.mouseRelease(
-        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
         view.cursorRect().center(),
     )
     assert view.selection() == (81, 88)
@@ -144,7 +146,9 @@ def test_window_mouse_selection_snaps_to_tokens_unless_alt(window, project, qtbo
     assert Span(81, 88, "PERSON") in gold(project)
     view.select(83, 86)
     QTest.mouseRelease(
-        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.AltModifier,
         view.cursorRect().center(),
     )
     assert view.selection() == (83, 86)
@@ -175,11 +179,11 @@ def test_window_delete_removes_the_gold_span(window, project):
 
 def test_window_ctrl_enter_marks_done_and_opens_next_unfinished(window, project, qtbot):
     key(window, Qt.Key.Key_A)
-    with qtbot.waitSignal(window.controller.changed, timeout=10_000,
-                          check_params_cb=_suggested(2), raising=False):
-        key(window, Qt.Key.Key_Return, CTRL)
+    key(window, Qt.Key.Key_Return, CTRL)
     assert project.status(1, WHO) == "done"
     assert window.controller.article.id == 2
+    # its suggestions were asked for ahead of time, while article 1 was open
+    qtbot.waitUntil(lambda: window.controller.review.pending_count() == 3, timeout=10_000)
     assert window.list_pane.table.currentIndex().row() == 1
     assert window.progress_label.text() == "Done 1 / 3"
 
@@ -239,15 +243,18 @@ def test_window_undo_after_reopening_the_project(make_window, window, project, d
         again.close()
 
 
-def test_window_ctrl_f_searches_the_articles(window, qtbot):
+def test_window_ctrl_f_searches_and_opens_the_best_hit(window, qtbot):
     key(window, Qt.Key.Key_F, CTRL)
     search = window.list_pane.search
     assert search.hasFocus()
-    qtbot.keyClicks(search, "budget")
+    qtbot.keyClicks(search, "budget")  # letters type: they do not trigger shortcuts
+    assert window.controller.article.id == 1
     qtbot.keyClick(search, Qt.Key.Key_Return)
     model = window.list_model
     assert [model.article_id(r) for r in range(model.rowCount())] == [3]
-    assert window.controller.article.id == 1  # typing did not trigger shortcuts
+    assert window.controller.article.id == 3
+    assert window.text.hasFocus()
+    key(window, Qt.Key.Key_F, CTRL)
     qtbot.keyClick(search, Qt.Key.Key_Escape)
     assert window.text.hasFocus()
 
@@ -255,8 +262,7 @@ def test_window_ctrl_f_searches_the_articles(window, qtbot):
 def test_window_filters_by_status_and_language(window):
     key(window, Qt.Key.Key_Return, CTRL)  # article 1 done
     pane = window.list_pane
-    pane.status_box.setCurrentIndex([t for t, _ in __import__(
-        "annotator.gui.article_list", fromlist=["FILTERS"]).FILTERS].index("Done"))
+    pane.status_box.setCurrentIndex(pane.status_box.findText("Done"))
     assert [pane.model.article_id(r) for r in range(pane.model.rowCount())] == [1]
     pane.status_box.setCurrentIndex(0)
     pane.lang_box.setCurrentIndex(pane.lang_box.findData("en"))
@@ -294,3 +300,60 @@ def test_window_remembers_splitter_sizes(make_window, project, tmp_path):
     # the offscreen screen is narrower than the window, so only the text pane may differ
     restored = w2.splitter.sizes()
     assert (restored[0], restored[2]) == (sizes[0], sizes[2])
+
+
+def test_window_undo_of_an_edit_changed_elsewhere_is_refused_and_rebuilt(window, project, qtbot):
+    key(window, Qt.Key.Key_A)  # Tokayev gold
+    # another window on the same project removes that gold span meanwhile
+    project.db.execute("DELETE FROM gold_spans WHERE article_id = 1")
+    project.db.conn.commit()
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.statusBar().currentMessage().startswith("Not saved:")
+    assert gold(project) == []
+    qtbot.waitUntil(lambda: window.controller.undo_group.activeStack().count() == 1)
+    assert window.controller.review.items  # the view shows what the store holds
+
+
+def test_window_shows_the_worker_busy_while_suggesting(make_window, project, qtbot):
+    import threading
+
+    release = threading.Event()
+
+    class Slow:
+        def suggest(self, article_id, lang, text):
+            release.wait(10)
+            return []
+
+        def model_info(self, lang):
+            return "slow", "1"
+
+    w = make_window(project, WHO, service=Slow)
+    try:
+        assert w.busy.isVisible()
+        assert "Asking the model" in w.review_panel.summary.text()
+        w.text.setFocus()
+        QTest.keyClick(w.text, Qt.Key.Key_N)  # the window stays responsive meanwhile
+        assert w.controller.article.id == 2
+        with qtbot.waitSignal(w.controller.worker.busy_changed, timeout=10_000):
+            release.set()
+        qtbot.waitUntil(lambda: not w.busy.isVisible(), timeout=10_000)
+        runs = project.db.execute("SELECT article_id, model FROM suggestion_runs").fetchall()
+        assert (1, "slow") in runs
+    finally:
+        release.set()
+
+
+def test_window_click_on_a_span_makes_it_current_and_palette_labels_it(window, project):
+    view = window.text
+    m = view._map
+    (rect,) = view.span_rects(m.to_utf16(37), m.to_utf16(43))  # Astana in the title
+    QTest.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        rect.center().toPoint(),
+    )
+    assert window.controller.review.current_item.span == ASTANA
+    window.review_panel.palette.buttons["LOC"].click()
+    assert gold(project) == [Span(37, 43, "LOC")]
+    assert window.text.hasFocus()

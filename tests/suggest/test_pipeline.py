@@ -170,8 +170,6 @@ def test_pipeline_span_scores_attach_to_entities_or_add_suggestions(blank_nlp):
     from spacy.tokens import SpanGroup
 
     doc = blank_nlp("Tokayev visited Astana today")
-    group = SpanGroup(doc, name="sc", spans=[doc[0:1], doc[3:4]])
-    group.spans[0].label_ = "PERSON"  # SpanGroup copies spans: label them afterwards
     doc.spans["sc"] = SpanGroup(
         doc,
         name="sc",

@@ -1,0 +1,151 @@
+"""``annotator evaluate``: model suggestions against an annotator's gold (ACE-style P/R/F1)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator.cli.common import db_option, default_annotator, fail, open_store, user_errors
+from annotator.core.evaluate import Report, evaluate
+from annotator.core.models import ENTITY, EVENT, Suggestion
+from annotator.store import Store
+
+ModelKey = tuple[str, str]  # (model, version)
+
+
+@dataclass
+class Evaluation:
+    report: Report
+    annotator: str
+    models: dict[str, ModelKey | None]  # kind -> the (model, version) scored
+    articles: int = 0
+    skipped: list[int] = field(default_factory=list)  # gold articles without suggestions
+
+    def to_dict(self) -> dict[str, Any]:
+        models = {k: None if v is None else {"model": v[0], "version": v[1]}
+                  for k, v in self.models.items()}  # fmt: skip
+        return {
+            "annotator": self.annotator,
+            "articles": self.articles,
+            "skipped_articles": self.skipped,
+            "models": models,
+            **self.report.to_dict(),
+        }
+
+    def render(self) -> str:
+        lines = [f"Gold of {self.annotator}: {self.articles} articles"]
+        for kind, key in self.models.items():
+            used = f"{key[0]} {key[1]}".strip() if key else "none"
+            lines.append(f"Suggestions ({kind}): {used}")
+        if self.skipped:
+            lines.append(
+                f"Skipped {len(self.skipped)} articles with gold but no suggestions "
+                "(run `annotator suggest` on them)"
+            )
+        return "\n".join(lines) + "\n\n" + self.report.render()
+
+
+def parse_model(text: str | None) -> tuple[str | None, str | None]:
+    """ "NAME" or "NAME@VERSION"."""
+    if not text:
+        return None, None
+    name, _, version = text.partition("@")
+    return name, version or None
+
+
+def evaluate_store(
+    store: Store,
+    annotator: str,
+    *,
+    model: str | None = None,
+    status: str | None = "done",
+) -> Evaluation:
+    """Score stored model suggestions against one annotator's gold.
+
+    For each kind (entity, event) the most recent (model, version) with suggestions on the
+    gold articles is scored, unless ``model`` ("NAME" or "NAME@VERSION") picks one.
+    Raises ValueError when there is nothing to score.
+    """
+    gold = list(store.iter_gold(annotator=annotator, status=status))
+    if not gold:
+        where = f" with status {status}" if status else ""
+        raise ValueError(f"no gold of annotator {annotator!r}{where}; annotate or import some")
+    name, version = parse_model(model)
+    suggestions = {
+        g.article.id: [
+            s
+            for s, _state in store.suggestions(g.article.id, annotator)
+            if s.source == "model" and _wanted(s, name, version)
+        ]
+        for g in gold
+    }
+    keys = {kind: _latest(suggestions.values(), kind) for kind in (ENTITY, EVENT)}
+    if not any(keys.values()):
+        which = f" from model {model}" if model else ""
+        raise ValueError(f"no model suggestions{which} on the gold articles; run annotator suggest")
+    pairs, skipped = [], []
+    for g in gold:
+        chosen = [
+            s for s in suggestions[g.article.id] if (s.model, s.model_version) == keys[s.kind]
+        ]
+        if not chosen:
+            skipped.append(g.article.id)
+            continue
+        spans = [s.span for s in chosen if s.kind == ENTITY]
+        events = [s.as_event() for s in chosen if s.kind == EVENT]
+        pairs.append(((spans, events), (g.spans, g.events)))
+    return Evaluation(evaluate(pairs), annotator, keys, len(pairs), skipped)
+
+
+def _wanted(s: Suggestion, name: str | None, version: str | None) -> bool:
+    return (name is None or s.model == name) and (version is None or s.model_version == version)
+
+
+def _latest(groups: Sequence[list[Suggestion]] | Any, kind: str) -> ModelKey | None:
+    """The (model, version) whose suggestions of this kind were stored last."""
+    best: dict[ModelKey, int] = {}
+    for group in groups:
+        for s in group:
+            if s.kind == kind:
+                key = (s.model, s.model_version)
+                best[key] = max(best.get(key, -1), s.id or 0)
+    return max(best, key=best.__getitem__) if best else None
+
+
+@click.command("evaluate")
+@db_option
+@click.option("--annotator", default=None, help="Whose gold (default: the OS user).")
+@click.option(
+    "--model",
+    default=None,
+    metavar="NAME[@VERSION]",
+    help="Score this model's suggestions (default: the latest run for each kind).",
+)
+@click.option(
+    "--status",
+    default="done",
+    show_default=True,
+    help="Only articles with this status; 'any' for every article with gold.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@user_errors
+def evaluate_cmd(
+    db: Path | None, annotator: str | None, model: str | None, status: str, as_json: bool
+) -> None:
+    """Entity and event suggestions against gold: P/R/F1 for entities by label, event
+    triggers (identification, classification) and arguments (identification,
+    classification), micro-averaged over the articles (ACE style)."""
+    who = annotator or default_annotator()
+    with open_store(db) as store:
+        try:
+            result = evaluate_store(
+                store, who, model=model, status=None if status == "any" else status
+            )
+        except ValueError as exc:
+            fail(str(exc))
+    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.render())

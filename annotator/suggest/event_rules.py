@@ -1,0 +1,272 @@
+"""Dependency rules behind the event suggester: slots, verbs around a trigger, attributes.
+
+English-specific syntax lives here (which verbs pass their object on as the subject of an
+infinitive, what a headline participle means); what counts as an event lives in the schema.
+Everything works on a parsed spaCy ``Doc`` (parser, tagger, lemmatizer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Token
+
+from annotator.core.schema import ANY_SPAN, NAMED_SLOTS, Attribute, EventType, Role
+from annotator.suggest.event_spans import NOMINAL, RELATIVE
+
+VERBAL = frozenset({"VERB", "AUX"})
+OBJECT_CONTROL = frozenset("invite ask urge instruct encourage allow help request".split())
+VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+
+# (slot, dependency path from the anchor); the last token of a match is the argument
+_PATHS = {
+    "subject": [("nsubj",)],
+    "object": [("dobj",), ("nsubjpass",), ("dative",)],
+    "agent": [("agent", "pobj")],
+    "attr": [("oprd",), ("attr",)],
+    "poss": [("poss",)],
+    "modifier": [("compound",), ("amod",), ("nmod",), ("nummod",)],
+    "worth": [("amod", "npadvmod"), ("amod", "pobj"), ("prep", "npadvmod")],
+    "prep": [("prep", "pobj"), ("prep", "pcomp")],
+    "any": [("npadvmod",), ("tmod",)],
+}
+# the object first: "raise [trade] to $45 billion" gives the indicator before the subject
+SLOT_ORDER = ("object", "subject", "agent", "attr", "poss", "modifier", "prep", "worth", "any")
+
+
+def build_slot_matcher(vocab) -> DependencyMatcher:  # noqa: ANN001
+    """A DependencyMatcher with one pattern per slot path, anchored on any content word."""
+    matcher = DependencyMatcher(vocab)
+    anchor = {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "AUX", "NOUN",
+                                                                   "PROPN", "ADJ"]}}}  # fmt: skip
+    for slot, paths in _PATHS.items():
+        patterns = []
+        for path in paths:
+            pattern, left = [anchor], "anchor"
+            for depth, dep in enumerate(path):
+                right = f"n{depth}"
+                pattern.append({"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": right,
+                                "RIGHT_ATTRS": {"DEP": dep}})  # fmt: skip
+                left = right
+            patterns.append(pattern)
+        matcher.add(slot, patterns)
+    return matcher
+
+
+@dataclass(frozen=True)
+class SlotFill:
+    slot: str  # "subject", "object", a preposition ...
+    token: Token
+    source: int  # 0 the trigger, 1 a support verb, 2 a verb the trigger shares
+
+
+def slot_index(doc: Doc, matcher: DependencyMatcher) -> dict[int, list[tuple[str, Token]]]:
+    """anchor token index -> [(slot, argument token)] in slot priority order."""
+    found: dict[int, list[tuple[str, Token]]] = {}
+    for match_id, ids in matcher(doc):
+        kind = doc.vocab.strings[match_id]
+        anchor, arg = doc[ids[0]], doc[ids[-1]]
+        if kind == "worth" and doc[ids[1]].lower_ != "worth":
+            continue
+        if kind == "prep":
+            prep = doc[ids[1]]
+            if prep.head.lower_ == "according" or prep.lower_ == "according":
+                continue
+            kind = prep.lower_
+        found.setdefault(anchor.i, []).append((kind, arg))
+    rank = {s: i for i, s in enumerate(SLOT_ORDER)}
+    for fills in found.values():
+        fills.sort(key=lambda f: (rank.get(f[0], rank["prep"]), f[1].i))
+    return found
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+
+def pure_span(role: Role) -> bool:
+    return role.labels == frozenset({ANY_SPAN})
+
+
+def role_for(etype: EventType, slot: str, lemma: str, label: str) -> str | None:
+    """The first role of the slot whose labels take an entity label.
+
+    A preposition the type does not list ("since 2005") falls back to the ``any`` roles.
+    """
+    names = etype.slot_roles(slot, lemma)
+    if slot not in NAMED_SLOTS and slot != "worth" and not names:
+        names = etype.slot_roles("any", lemma)
+    for name in names:
+        role = etype.role(name)
+        if role is not None and not pure_span(role) and label in role.labels:
+            return name
+    return None
+
+
+def span_role(etype: EventType, slot: str, lemma: str) -> tuple[str, bool] | None:
+    """A free-text role the slot fills with a phrase: (role, whole phrase?)."""
+    for name in etype.slot_roles(slot, lemma):
+        role = etype.role(name)
+        if role is not None and pure_span(role):
+            return name, slot in ("attr", "as")
+    return None
+
+
+# -- subjects and governors --------------------------------------------------------------------
+
+
+def has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
+
+
+def inherited_subject(verb: Token) -> Token | None:
+    """The subject a verb shares: "met ... and agreed", "plans to visit", "invited X to visit"."""
+    cur = verb
+    for _ in range(4):
+        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and cur is not verb:
+            return subj
+        if cur.dep_ == "conj" and cur.head.pos_ in VERBAL:
+            cur = cur.head
+        elif _controlled(cur) and cur.head.pos_ in VERBAL | {"ADJ"}:
+            gov = cur.head
+            obj = next((c for c in gov.children if c.dep_ == "dobj"), None)
+            if gov.lemma_ in OBJECT_CONTROL and obj is not None:
+                return obj
+            cur = gov
+            if gov.pos_ == "ADJ" and gov.dep_ == "acomp":
+                cur = gov.head
+        else:
+            return None
+    return None
+
+
+def _controlled(verb: Token) -> bool:
+    """An infinitive or participle without its own subject: "plans to visit", "saying"."""
+    if verb.dep_ == "xcomp":
+        return True
+    to = any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+    return verb.dep_ == "advcl" and (verb.tag_ == "VBG" or to)
+
+
+def headline_passive(verb: Token, predicative: bool) -> bool:
+    """ "Kudaibergenov appointed Vice Minister": a headline participle without auxiliary is
+    passive. ``predicative``: the event type takes a predicate noun ("attr" slot), so an
+    object after such a verb in a headline is that predicate."""
+    deps = {c.dep_ for c in verb.children}
+    if verb.dep_ != "ROOT" or deps & {"aux", "auxpass"} or verb.tag_ not in ("VBN", "VBD"):
+        return False
+    if "dobj" not in deps:
+        return verb.tag_ == "VBN" or "oprd" in deps
+    headline = not any(t.text in ".!?" for t in verb.sent)
+    return predicative and headline and "nsubj" in deps
+
+
+def governors(token: Token, deps: frozenset[str]) -> list[Token]:
+    """Words above a trigger that govern it: "plan to [visit]", "goal of [increasing]"."""
+    out, cur = [], token
+    for _ in range(5):
+        if cur.dep_ not in deps or cur.head is cur:
+            break
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+MODAL_DEPS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "conj", "acomp", "advcl"})
+NEG_DEPS = frozenset({"xcomp"})
+
+
+def negated(base: list[Token], attr: Attribute) -> bool:
+    """Negation cues flip the polarity: "did not sign", "failed to agree", "not refusing to pay"."""
+    cues, verbs = set(attr.cues.get("cues", ())), set(attr.cues.get("verbs", ()))
+    flips = 0
+    words = [*base, *(g for t in base[:1] for g in governors(t, NEG_DEPS))]
+    for tok in dict.fromkeys(words):
+        flips += tok.lemma_.lower() in verbs and tok not in base
+        flips += any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ in cues for c in tok.children)
+        args = (c for c in tok.children if c.dep_ in ("nsubjpass", "dobj") and c.pos_ in NOMINAL)
+        flips += any(d.dep_ == "det" and d.lower_ == "no" for a in args for d in a.children)
+    trigger = base[0]
+    flips += trigger.head.dep_ == "prep" and trigger.head.lower_ in cues and trigger.dep_ == "pobj"
+    return flips % 2 == 1
+
+
+def modality(base: list[Token], attr: Attribute) -> str:
+    """The last value (strongest) whose cue words govern the trigger, else the default."""
+    above = [g for t in base for g in governors(t, MODAL_DEPS)]
+    words = {g.lemma_.lower() for g in above}
+    words |= {c.lemma_.lower() for c in base[0].children if c.dep_ == "amod"}  # "upcoming"
+    for tok in (*base, *above):
+        words |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "mark")}
+        words |= {c.lower_ for c in tok.children if c.lower_ == "next"}
+        if (
+            tok.pos_ == "VERB"
+            and tok.dep_ == "ROOT"
+            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)
+        ):
+            words.add("will")  # headline infinitive: "EBRD to lend $150 million"
+    for value in reversed(attr.values):
+        if words & set(attr.cues.get(value, ())):
+            return value
+    return attr.default
+
+
+# -- verbs around a noun trigger -------------------------------------------------------------
+
+
+def support_verbs(noun: Token) -> list[Token]:
+    """Verbs whose object the noun is: "held talks", "talks were held", "talks held in"."""
+    first = noun
+    while first.dep_ == "conj" and first.head.pos_ in NOMINAL:
+        first = first.head  # "sign a roadmap and an agreement"
+    out = []
+    if first.dep_ in ("dobj", "nsubjpass", "nsubj") and first.head.pos_ in VERBAL:
+        # "consultations will continue", "agreements are expected to be signed"
+        out += with_complements(first.head)
+    for child in noun.children:
+        if child.dep_ in ("acl", "relcl") and child.pos_ in VERBAL:
+            subj = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None and child.tag_ == "VBN" or subj is not None and relative(subj):
+                # "the agreements reached", "the meeting, which will be held"
+                out += with_complements(child)
+    return out
+
+
+def with_complements(verb: Token) -> list[Token]:
+    """The verb and the infinitives it governs: "is expected to [take] place"."""
+    out = [verb]
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ in VERBAL:
+            out += with_complements(child)
+    return out
+
+
+def relative(token: Token) -> bool:
+    return token.lower_ in RELATIVE
+
+
+def sole_object(verb: Token, noun: Token) -> bool:
+    """A verb with a second object ("totalled $6.4 billion, an increase") is not support."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return all(o.i == noun.i or o.head.i == noun.i for o in objs)
+
+
+def sharing_verbs(noun: Token) -> list[Token]:
+    """ "arrived in Astana on a state visit": the visit shares the arrival's participants."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ == "on" and prep.head.pos_ in VERBAL:
+        return [prep.head]
+    return []
+
+
+def controllers(verb: Token) -> list[Token]:
+    """Verbs above an infinitive lend their dates: "In 2025, they plan to raise ..."."""
+    return [g for g in governors(verb, frozenset({"xcomp"})) if g.pos_ in VERBAL]
+
+
+def misread_verb(token: Token) -> bool:
+    """A sentence-final verb tagged as a plural noun: "..., the Akorda press service reports."."""
+    if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i + 1 >= len(token.doc):
+        return False
+    return token.dep_ in ("ROOT", "appos", "conj") and token.doc[token.i + 1].text == "."

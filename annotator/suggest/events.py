@@ -1,0 +1,374 @@
+"""Rule-based event suggestions from a parsed spaCy ``Doc``, driven by the event schema.
+
+Needs a pipeline with parser, tagger, attribute_ruler, lemmatizer and ner (en_core_web_sm);
+add the ``annotator_paragraph_breaks`` component before the parser (``add_paragraph_breaks``)
+so that a headline without a full stop is not parsed as part of the lead sentence.
+
+1. Triggers: a ``Matcher`` on lemma (or the word as written) and part of speech; words
+   inside names, nouns used as modifiers ("loan agreement") and verb-object idioms
+   ("paid attention") are no triggers.
+2. Light verbs: a noun trigger that is the object of a light verb ("hold talks", "talks were
+   held") or of a verb of its own type ("signed an agreement") takes the verb's arguments;
+   the verb gives up its own event. A noun after "on" ("arrived on a visit") shares them.
+3. Arguments: a ``DependencyMatcher`` collects the slots of the trigger and of those verbs
+   (subject, object, poss, modifier, prepositions ...), expanded over coordination and
+   apposition, mapped to the entity spans and given the first role of the slot whose labels
+   allow the entity's label. Subjects pass through "plan to", "and", "invited X to".
+4. Attributes from the parse: negation and modality cues (see the schema).
+
+Every mention is its own event; one trigger gets at most one suggestion per type.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from annotator.core.models import EVENT, Argument, Span, Suggestion
+from annotator.core.schema import EventSchema, EventType, load_schema
+from annotator.suggest import event_rules as rules
+from annotator.suggest import event_spans as spans
+
+RULES_VERSION = "1"
+PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
+_NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT"})
+# how a source of arguments relates to the trigger
+TRIGGER, SUPPORT, SHARED, AROUND = range(4)
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line (title and paragraphs are joined by them)."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n\n" in prev.whitespace_ or prev.is_space and "\n\n" in prev.text:
+            token.is_sent_start = True
+    return doc
+
+
+def add_paragraph_breaks(nlp: Language) -> None:
+    """Add the paragraph-break component before the parser (once)."""
+    if PARAGRAPH_BREAKS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+
+
+@dataclass
+class _Mention:
+    token: Token
+    etype: EventType
+    support: list[Token] = field(default_factory=list)  # verbs whose event this absorbs
+    shared: list[Token] = field(default_factory=list)  # verbs whose participants it shares
+    around: list[Token] = field(default_factory=list)  # verbs whose places and dates it shares
+
+    @property
+    def sources(self) -> list[tuple[Token, int]]:
+        out = [(self.token, TRIGGER), *((v, SUPPORT) for v in self.support)]
+        return out + [(v, SHARED) for v in self.shared] + [(v, AROUND) for v in self.around]
+
+
+class EventSuggester:
+    """Suggests events in parsed documents; callable as a pipeline extractor."""
+
+    def __init__(self, schema: EventSchema | None = None) -> None:
+        self.schema = schema or load_schema()
+        self._vocab = None
+        self._matcher: Matcher | None = None
+        self._slot_matcher = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of rules and schema, to key stored suggestions (re-run on change)."""
+        return f"{RULES_VERSION}-{self.schema.digest}"
+
+    def __call__(self, doc: Doc) -> list[Suggestion]:
+        return self.suggest(doc)
+
+    def suggest(self, doc: Doc) -> list[Suggestion]:
+        """Event suggestions for one parsed document (offsets into ``doc.text``)."""
+        if not doc.has_annotation("DEP"):
+            raise ValueError("event suggestions need a dependency parse (a pipeline with a parser)")
+        self._prepare(doc.vocab)
+        run = _Run(self.schema, doc, self._slot_matcher)
+        found = run.candidates(self._matcher)
+        out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
+        return _unique(self._follow_up(out))
+
+    def _follow_up(self, pairs: list[tuple[_Mention, Suggestion]]) -> list[Suggestion]:
+        """After "held a telephone conversation", "the leaders discussed ..." continues the
+        call: a verb without a place of the overridden type (Meet) takes the overriding
+        type (Contact) while the last actual mention of either was of that type."""
+        special = {t.overrides: t.name for t in self.schema.types.values() if t.overrides}
+        ongoing: dict[str, bool] = {}
+        out = []
+        for mention, sugg in sorted(pairs, key=lambda p: p[1].span.start):
+            actual = dict(sugg.attributes).get("Modality", "actual") == "actual"
+            for base, over in special.items():
+                if sugg.label == over and actual:
+                    ongoing[base] = True
+                elif sugg.label == base and ongoing.get(base) and _continues(mention, sugg):
+                    sugg = replace(sugg, span=Span(sugg.span.start, sugg.span.end, over))
+                elif sugg.label == base and actual:
+                    ongoing[base] = False
+            out.append(sugg)
+        return out
+
+    def _prepare(self, vocab) -> None:  # noqa: ANN001
+        if self._vocab is vocab:
+            return
+        self._vocab = vocab
+        self._matcher = Matcher(vocab)
+        for etype in self.schema.types.values():
+            for pattern, head in _trigger_patterns(etype):
+                self._matcher.add(f"{etype.name}|{head}", [pattern])
+        self._slot_matcher = rules.build_slot_matcher(vocab)
+
+
+class _Run:
+    """The work on one document."""
+
+    def __init__(self, schema: EventSchema, doc: Doc, slot_matcher) -> None:  # noqa: ANN001
+        self.schema = schema
+        self.doc = doc
+        self.mapper = spans.SpanMapper(doc)
+        self.slots = rules.slot_index(doc, slot_matcher)
+        self.triggers: dict[int, set[str]] = {}
+
+    # -- triggers -------------------------------------------------------------------------
+
+    def candidates(self, matcher: Matcher) -> dict[tuple[int, str], bool]:
+        """(token index, type) -> matched as a verb."""
+        found: dict[tuple[int, str], bool] = {}
+        for match_id, start, _end in matcher(self.doc):
+            name, head = self.doc.vocab.strings[match_id].split("|")
+            kind, token = head[0], self.doc[start + int(head[1:])]
+            if kind == "p" and not self.mapper.in_entity(token):
+                found[(token.i, name)] = token.pos_ == "VERB"
+            elif kind != "p" and self._is_trigger(token, kind == "v"):
+                # a word that passes as a noun too ("meeting" tagged VERB) is a noun
+                found[(token.i, name)] = found.get((token.i, name), True) and kind == "v"
+        self.triggers = {}
+        for i, name in found:
+            self.triggers.setdefault(i, set()).add(name)
+        return found
+
+    def _is_trigger(self, token: Token, as_verb: bool) -> bool:
+        if self.mapper.in_entity(token):
+            return False  # part of a name: "Business Forum", "Cooperation Council"
+        if token.dep_ in ("compound", "amod", "nmod") and token.head.pos_ in spans.NOMINAL:
+            return False  # "loan agreement", "visit centre", "the welcoming ceremony"
+        if as_verb:
+            if token.pos_ != "VERB" and not rules.misread_verb(token):
+                return False
+            objs = {c.lemma_.lower() for c in token.children if c.dep_ in ("dobj", "nsubjpass")}
+            return not any((token.lemma_.lower(), o) in self.schema.not_triggers for o in objs)
+        if token.pos_ in rules.VERBAL and token.dep_ not in _NOMINAL_DEPS:
+            return False
+        return not (token.is_title and not token.is_sent_start and not _title_case(token.sent))
+
+    def mentions(self, found: dict[tuple[int, str], bool]) -> list[_Mention]:
+        mentions: dict[tuple[int, str], _Mention] = {}
+        absorbed: set[tuple[int, str]] = set()
+        for (i, name), as_verb in sorted(found.items()):
+            token = self.doc[i]
+            mention = _Mention(token, self.schema.types[name])
+            if as_verb:
+                mention.around += rules.controllers(token)
+            else:
+                absorbed |= self._attach_verbs(mention, found)
+            mentions[(i, name)] = mention
+        return [m for k, m in mentions.items() if k not in absorbed]
+
+    def _attach_verbs(self, mention: _Mention, found: dict[tuple[int, str], bool]) -> set:
+        """Find the verbs around a noun trigger; return the verb events it absorbs."""
+        absorbed = set()
+        name, noun = mention.etype.name, mention.token
+        for verb in rules.support_verbs(noun):
+            if verb.lemma_.lower() in self.schema.light_verbs:
+                absorbed |= {k for k in found if k[0] == verb.i}
+                mention.support.append(verb)
+            elif (verb.i, name) in found and rules.sole_object(verb, noun):
+                absorbed.add((verb.i, name))
+                mention.support.append(verb)
+            elif verb.pos_ == "VERB" and verb.i not in self.triggers:
+                mention.around.append(verb)  # "a meeting is scheduled for May"
+        mention.shared += rules.sharing_verbs(noun)
+        return absorbed
+
+    # -- one event ------------------------------------------------------------------------
+
+    def suggestion(self, mention: _Mention) -> Suggestion | None:
+        etype = self._retype(mention)
+        token = mention.token
+        lemma = token.lemma_.lower()
+        if not self._object_fits(mention, etype):
+            return None
+        arguments = self._arguments(mention, etype)
+        required = etype.required(lemma)
+        if required and not any(a.role in required for a in arguments):
+            return None
+        base = [token, *mention.support]
+        attrs = []
+        for attr in self.schema.attributes.values():
+            check = rules.negated if attr.kind == "bool" else rules.modality
+            attrs.append((attr.name, check(base, attr)))
+        trigger = Span(_hyphen_start(token), token.idx + len(token.text), etype.name)
+        return Suggestion(trigger, EVENT, tuple(arguments), tuple(sorted(attrs)), source="model")
+
+    def _retype(self, mention: _Mention) -> EventType:
+        """A Meet "by phone" is a Contact: types that override this one on a cue word."""
+        words = set()
+        for tok in (mention.token, *mention.support):
+            words |= {c.lemma_.lower() for c in tok.children}
+            words |= {t.lemma_.lower() for _, t in self.slots.get(tok.i, ())}
+        for other in self.schema.types.values():
+            if other.overrides == mention.etype.name and words & set(other.cues):
+                return other
+        return mention.etype
+
+    def _object_fits(self, mention: _Mention, etype: EventType) -> bool:
+        """ "Kazakhstan will receive 42%": a figure as the object of a verb whose type takes
+        no figures means the verb is used in another sense."""
+        token = mention.token
+        if token.pos_ != "VERB" or any(r.labels & rules.VALUE_LABELS for r in etype.roles):
+            return True
+        objs = [c for c in token.children if c.dep_ == "dobj"]
+        return not any(s.label in rules.VALUE_LABELS for o in objs for s in self.mapper.entities(o))
+
+    def _arguments(self, mention: _Mention, etype: EventType) -> list[Argument]:
+        lemma = mention.token.lemma_.lower()
+        taken: dict[str, list[Span]] = {}
+        out: list[Argument] = []
+        skip = {mention.token.i, *(v.i for v in mention.support)}
+        for fill in self._fills(mention, etype):
+            if fill.token.i in skip:
+                continue
+            for role, span in self._candidate_args(etype, fill, lemma):
+                limit = etype.role(role).at_most
+                if limit is not None and len(taken.get(role, [])) >= limit:
+                    continue
+                where = (span.start, span.end)
+                if span.start <= mention.token.idx < span.end or any(
+                    where == (s.start, s.end) for spans in taken.values() for s in spans
+                ):
+                    continue  # one span, one role; never the trigger itself
+                taken.setdefault(role, []).append(span)
+                out.append(Argument(role, span))
+        return sorted(out, key=lambda a: (a.span.start, a.span.end, a.role))
+
+    def _fills(self, mention: _Mention, etype: EventType) -> Iterable[rules.SlotFill]:
+        predicative = "attr" in etype.slots
+        for tok, kind in mention.sources:
+            passive = rules.headline_passive(tok, predicative)
+            for slot, arg in self.slots.get(tok.i, ()):
+                if _lent(slot, kind):
+                    slot = _voice(slot, tok, passive)
+                    yield rules.SlotFill(slot, arg, kind)
+            if kind != AROUND:
+                yield from self._implicit_subject(tok, kind)
+
+    def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
+        if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):
+            subj = rules.inherited_subject(tok)
+            if subj is not None:
+                yield rules.SlotFill("subject", subj, kind)
+        if rules.misread_verb(tok):  # "the Akorda press service reports"
+            for child in tok.children:
+                if child.dep_ == "compound":
+                    yield rules.SlotFill("subject", child, kind)
+
+    def _candidate_args(
+        self, etype: EventType, fill: rules.SlotFill, lemma: str
+    ) -> Iterable[tuple[str, Span]]:
+        free = rules.span_role(etype, fill.slot, lemma)
+        phrase = None
+        token = fill.token
+        event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
+        if free and not self.mapper.in_entity(token) and not event:
+            phrase = self.mapper.phrase(token, full=free[1])
+            if phrase is not None:
+                yield free[0], phrase
+        for tok in spans.expand(token):
+            for span in self.mapper.entities(tok, preps=phrase is not None):
+                role = rules.role_for(etype, fill.slot, lemma, span.label)
+                if role is not None:
+                    yield role, span
+
+
+def _continues(mention: _Mention, sugg: Suggestion) -> bool:
+    """ "discussed", "exchanged views" with no place: talk that need not be a meeting."""
+    if any(a.role == "Place" for a in sugg.arguments) or mention.support:
+        return False
+    token = mention.token
+    return token.pos_ == "VERB" or token.dep_ == "dobj" and token.head.pos_ == "VERB"
+
+
+def _lent(slot: str, kind: int) -> bool:
+    """Which slots of a verb around a noun trigger count for the noun."""
+    if kind != TRIGGER and slot in ("object", "modifier", "poss", "attr"):
+        return False  # a support verb's object is the trigger itself
+    if kind >= SHARED and slot == "on":
+        return False
+    return not (kind == AROUND and slot in ("subject", "agent"))  # only places and dates
+
+
+def _voice(slot: str, verb: Token, passive: bool) -> str:
+    """Logical slots: the "by" agent of a passive is the subject, its subject the object."""
+    if slot == "agent" and verb.pos_ in rules.VERBAL:
+        return "subject"
+    if passive and slot == "subject":
+        return "object"
+    if passive and slot == "object":
+        return "attr"  # headline "X appointed Vice Minister"
+    return slot
+
+
+def _trigger_patterns(etype: EventType) -> Iterable[tuple[list[dict], str]]:
+    """Matcher patterns and the trigger position: "v0" verb, "n0" noun, "p<i>" phrase word i."""
+    if etype.verbs:
+        words = list(etype.verbs)
+        yield [{"LEMMA": {"IN": words}}], "v0"
+        yield [{"LOWER": {"IN": words + _british_forms(words)}}], "v0"
+    if etype.nouns:
+        words = list(etype.nouns)
+        yield [{"LEMMA": {"IN": words}}], "n0"
+        yield [{"LOWER": {"IN": words}}], "n0"
+    for phrase in etype.phrases:
+        # each word as a lemma or as written ("exchanged views": a lemma, then a plural)
+        for choice in itertools.product(("LEMMA", "LOWER"), repeat=len(phrase.words)):
+            yield [{attr: w} for attr, w in zip(choice, phrase.words)], f"p{phrase.head}"
+
+
+def _british_forms(verbs: list[str]) -> list[str]:
+    """ "totalled", "travelling": the lemmatizer misses the doubled l of British spelling."""
+    doubled = [v for v in verbs if v.endswith("l") and v[-2:-1] in "aeiou"]
+    return [v + ending for v in doubled for ending in ("led", "ling")]
+
+
+def _hyphen_start(token: Token) -> int:
+    """ "co-finance" is tokenised co / - / finance: the trigger is the whole word."""
+    doc, i = token.doc, token.i
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_:
+        if not doc[i - 2].whitespace_ and doc[i - 2].is_alpha:
+            return doc[i - 2].idx
+    return token.idx
+
+
+def _title_case(sent) -> bool:  # noqa: ANN001
+    """Headlines in Title Case capitalise even the verb, so capitals say nothing there."""
+    return sent.root.is_title and not sent.root.is_sent_start
+
+
+def _unique(suggestions: list[Suggestion]) -> list[Suggestion]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for s in sorted(suggestions, key=lambda s: (s.span.start, s.span.label)):
+        key = (s.span.start, s.span.end, s.span.label)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out

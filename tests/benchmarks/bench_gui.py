@@ -1,0 +1,219 @@
+"""How fast the window answers: a keystroke to the repaint, switching articles, a big project.
+
+Run with ``make bench`` (or ``pytest tests/benchmarks/bench_gui.py -m benchmark -s``).
+Goals (issue 4): switching to a 5,000-word article with 500 spans < 50 ms; opening a
+100,000-article project to the first painted list < 1.5 s and < 400 MB RSS.
+``ANNOTATOR_BENCH_N`` changes the article count of the big project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.models import ParsedDoc, Span, Suggestion
+from annotator.gui.app import application, create_window
+from annotator.gui.prefs import Preferences
+from annotator.store import Store
+
+N = int(os.environ.get("ANNOTATOR_BENCH_N", "100000"))
+ROOT = Path(__file__).resolve().parents[2]
+WORDS = (
+    "the president minister met talks agreement trade billion cooperation region Astana "
+    "Almaty Kazakhstan government investment project signed visit economic Tokayev"
+).split()
+LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY")
+
+
+class PaintClock(QObject):
+    """Records when a widget last finished a paint event."""
+
+    def __init__(self, widget) -> None:  # noqa: ANN001
+        super().__init__()
+        self.painted_at = 0.0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802, ANN001
+        if event.type() == QEvent.Type.Paint:
+            self.painted_at = time.perf_counter()
+        return False
+
+
+def _long_article(seed: int, words: int = 5000, spans: int = 500) -> tuple[ParsedDoc, list]:
+    rng = random.Random(seed)
+    paras, text_words = [], 0
+    while text_words < words:
+        n = rng.randint(60, 120)
+        paras.append(" ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + ".")
+        text_words += n
+    title = f"Long article {seed}"
+    text = title + "\n\n" + "\n\n".join(paras)
+    starts = [i for i in range(1, len(text)) if text[i - 1] == " " and text[i] != " "]
+    picked = sorted(rng.sample(starts, spans))
+    found = []
+    for s in picked:
+        e = text.find(" ", s)
+        e = len(text) if e < 0 else e
+        if "\n" not in text[s:e]:
+            found.append(
+                Suggestion(Span(s, e, rng.choice(LABELS)), model="bench", model_version="1")
+            )
+    return ParsedDoc(text=text, title=title, lang="en", source=f"{seed}.txt"), found
+
+
+def _window(store: Store, tmp_path: Path):  # noqa: ANN202
+    application()
+    window = create_window(
+        store,
+        "bench",
+        settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
+        prefs=Preferences(path=tmp_path / "p.json"),
+        service_factory=None,
+    )
+    window.resize(1366, 768)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    window.activateWindow()
+    return window
+
+
+def _wait_paint(clock: PaintClock, since: float, timeout: float = 2.0) -> float:
+    app = QApplication.instance()
+    end = time.perf_counter() + timeout
+    while clock.painted_at <= since and time.perf_counter() < end:
+        app.processEvents()
+    return clock.painted_at - since
+
+
+@pytest.mark.benchmark
+def test_bench_gui_keystroke_to_repaint_and_article_switch(tmp_path):
+    store = Store(tmp_path / "long.db")
+    docs = [_long_article(seed) for seed in (1, 2)]
+    store.add_docs([d for d, _ in docs])
+    store.add_suggestions([(i + 1, s) for i, (_, s) in enumerate(docs)], "bench", "1")
+    window = _window(store, tmp_path)
+    clock = PaintClock(window.text.viewport())
+    c = window.controller
+
+    switches = []
+    for k in range(20):
+        t0 = time.perf_counter()
+        c.open_article(1 + k % 2)
+        switches.append(_wait_paint(clock, t0))
+    words = len(c.article.text.split())
+    shown = len(window.text.highlighter._spans)
+
+    window.text.setFocus()
+    keys = []
+    for _ in range(40):
+        t0 = time.perf_counter()
+        QTest.keyClick(window.text, Qt.Key.Key_A)
+        keys.append(_wait_paint(clock, t0))
+    accepted = len(store.gold_spans(c.article.id, "bench"))
+    window.close()
+    store.close()
+
+    def ms(values: list[float]) -> str:
+        v = sorted(values)
+        return f"median {statistics.median(v) * 1000:.1f} ms, max {v[-1] * 1000:.1f} ms"
+
+    print(f"\narticle switch ({words} words, {shown} spans): {ms(switches[2:])}")
+    print(f"keystroke A -> repaint (saved to SQLite first): {ms(keys)}")
+    assert accepted == 40
+    assert statistics.median(switches[2:]) < 0.050
+
+
+def _big_project(path: Path, n: int) -> None:
+    rng = random.Random(3)
+    with Store(path) as store:
+        for k in range(0, n, 10_000):
+            docs = []
+            for i in range(k, min(k + 10_000, n)):
+                body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 140)))
+                title = f"Article {i}: " + " ".join(rng.choice(WORDS) for _ in range(6))
+                docs.append(
+                    ParsedDoc(
+                        text=f"{title}\n\n{body}.",
+                        title=title,
+                        lang="en",
+                        date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    )
+                )
+            store.add_docs(docs)
+
+
+OPEN_SCRIPT = r"""
+import os, sys, time, json
+t0 = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject, QSettings
+from annotator.gui.app import application, create_window
+from annotator.gui.prefs import Preferences
+from annotator.store import Store
+
+class Clock(QObject):
+    at = 0.0
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.at:
+            self.at = time.perf_counter()
+        return False
+
+app = application()
+tmp = Path(sys.argv[2])
+store = Store(sys.argv[1])
+window = create_window(store, "bench",
+    settings=QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat),
+    prefs=Preferences(path=tmp / "p.json"))
+clock = Clock()
+window.list_pane.table.viewport().installEventFilter(clock)
+window.controller.start()
+window.show()
+while not clock.at:
+    app.processEvents()
+rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])
+rows = window.list_model.rowCount()
+window.close()
+print(json.dumps({"first_paint_s": clock.at - t0, "rss_mb": rss / 1024, "rows": rows}))
+"""
+
+
+@pytest.mark.benchmark
+def test_bench_gui_open_a_100k_article_project(tmp_path):
+    db = tmp_path / "big.db"
+    t0 = time.perf_counter()
+    _big_project(db, N)
+    print(f"\ngenerated {N} articles in {time.perf_counter() - t0:.1f} s")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    runs = []
+    for _ in range(3):  # the first run also pays for a cold page cache
+        out = subprocess.run(
+            [sys.executable, "-c", OPEN_SCRIPT, str(db), str(tmp_path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for r in runs:
+        print(
+            f"open {r['rows']} articles -> first painted list: {r['first_paint_s']:.2f} s "
+            f"(process start, Qt import included), RSS {r['rss_mb']:.0f} MB"
+        )
+    best = min(r["first_paint_s"] for r in runs)
+    assert runs[0]["rows"] == N
+    assert best < 1.5
+    assert max(r["rss_mb"] for r in runs) < 400

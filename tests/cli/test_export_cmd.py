@@ -1,0 +1,172 @@
+"""``annotator export``: options, outputs, summaries and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+from spacy.tokens import DocBin
+
+from annotator.core import commands as cmd
+from annotator.core.models import Argument, Event, ParsedDoc, Span, Suggestion
+from annotator.store import Store
+
+TEMPLATE = "{name} met Shavkat Mirziyoyev in Astana on day {i}."
+
+
+def _docs(n: int = 30, lang: str = "en") -> list[ParsedDoc]:
+    docs = []
+    for i in range(n):
+        name = f"Tokayev{i}"
+        text = TEMPLATE.format(name=name, i=i)
+        met = text.index(" met") + 1
+        spans = [
+            Span(0, len(name), "PERSON"),
+            Span(text.index("Astana"), text.index("Astana") + 6, "GPE"),
+        ]
+        event = Event(Span(met, met + 3, "Meet"), (Argument("Participant", spans[0]),))
+        docs.append(ParsedDoc(text, title=f"t{i}", lang=lang, spans=spans, events=[event]))
+    return docs
+
+
+def _db(tmp_path, docs=None, annotator="ann") -> str:
+    path = tmp_path / "p.db"
+    with Store(path) as store:
+        store.add_docs(docs if docs is not None else _docs(), as_gold=True, annotator=annotator)
+    return str(path)
+
+
+def run(*args: str):
+    from annotator.cli.main import cli
+
+    return CliRunner().invoke(cli, ["export", *args], catch_exceptions=False)
+
+
+def _lines(path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x]
+
+
+def test_export_cmd_jsonl_to_a_file_with_a_summary(tmp_path):
+    db = _db(tmp_path)
+    out = tmp_path / "gold.jsonl"
+    res = run("--format", "jsonl", "--out", str(out), "--db", db)
+    assert res.exit_code == 0, res.output
+    assert len(_lines(out)) == 30
+    assert re.search(r"^documents +30$", res.stdout, re.M) and "event Meet" in res.stdout
+    assert f"wrote {out}" in res.stdout
+
+
+def test_export_cmd_split_is_deterministic_and_keeps_copies_together(tmp_path):
+    db = _db(tmp_path)
+    with Store(db) as store:  # a second annotator's gold on every article
+        store.add_docs(_docs(), as_gold=True, annotator="other")  # duplicates: no new gold
+        for row in store.list_articles("other"):
+            store.apply(
+                row.id,
+                "other",
+                cmd.Command(
+                    "g", (cmd.add_span(Span(0, 5, "X")), cmd.set_status("in_progress", "done"))
+                ),
+            )
+    args = ["--format", "jsonl", "--db", db, "--split", "0.6,0.2,0.2", "--seed", "4"]
+    assert run(*args, "--out", str(tmp_path / "a")).exit_code == 0
+    assert run(*args, "--out", str(tmp_path / "b")).exit_code == 0
+    for name in ("train", "dev", "test"):
+        a, b = tmp_path / "a" / f"{name}.jsonl", tmp_path / "b" / f"{name}.jsonl"
+        assert a.read_bytes() == b.read_bytes()
+    where: dict[str, set[str]] = {}
+    for name in ("train", "dev", "test"):
+        for rec in _lines(tmp_path / "a" / f"{name}.jsonl"):
+            where.setdefault(rec["text"], set()).add(name)
+    assert len(where) == 30 and all(len(s) == 1 for s in where.values())
+    assert sum(len(_lines(tmp_path / "a" / f"{n}.jsonl")) for n in ("train", "dev", "test")) == 60
+
+
+def test_export_cmd_filters_by_status_annotator_and_language(tmp_path):
+    db = _db(tmp_path, _docs(4))
+    with Store(db) as store:
+        store.add_docs(
+            [ParsedDoc("Путин прибыл в Астану.", lang="ru", spans=[Span(0, 5, "PERSON")])],
+            as_gold=True,
+            annotator="bob",
+        )
+        store.apply(1, "ann", cmd.Command("reopen", (cmd.set_status("done", "in_progress"),)))
+    out = tmp_path / "o.jsonl"
+    assert run("--format", "jsonl", "--out", str(out), "--db", db).exit_code == 0
+    assert len(_lines(out)) == 4
+    run("--format", "jsonl", "--out", str(out), "--db", db, "--status", "any", "--force")
+    assert len(_lines(out)) == 5
+    run("--format", "jsonl", "--out", str(out), "--db", db, "--annotator", "bob", "--force")
+    assert [r["_annotator_id"] for r in _lines(out)] == ["bob"]
+    run("--format", "jsonl", "--out", str(out), "--db", db, "--lang", "en", "--force")
+    assert {r["meta"]["language"] for r in _lines(out)} == {"en"}
+
+
+def test_export_cmd_spacy_writes_docbins_and_config(tmp_path):
+    db = _db(tmp_path)
+    out = tmp_path / "sp"
+    res = run("--format", "spacy", "--out", str(out), "--db", db, "--base-model", "en_core_web_sm")
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "dev.spacy", "train.spacy"]
+    n = sum(len(DocBin().from_disk(out / f"{s}.spacy")) for s in ("train", "dev"))
+    assert n == 30
+    config = (out / "config.cfg").read_text()
+    assert f'train = "{out / "train.spacy"}"' in config and 'source = "en_core_web_sm"' in config
+
+
+def test_export_cmd_conll_notes_what_it_dropped(tmp_path):
+    out = tmp_path / "g.conll"
+    res = run("--format", "conll", "--out", str(out), "--db", _db(tmp_path))
+    assert res.exit_code == 0
+    assert "note: 30 events (CoNLL cannot hold them): not written" in res.stderr
+    assert out.read_text().count("-DOCSTART-") == 30
+
+
+def test_export_cmd_brat_writes_a_folder_per_split(tmp_path):
+    out = tmp_path / "brat"
+    res = run("--format", "brat", "--out", str(out), "--db", _db(tmp_path), "--split", "0.5,0.5")
+    assert res.exit_code == 0
+    for split in ("train", "dev"):
+        assert (out / split / "annotation.conf").exists()
+    assert len(list(out.rglob("*.ann"))) == 30
+
+
+def test_export_cmd_suggestions_instead_of_gold(tmp_path):
+    db = _db(tmp_path, _docs(2))
+    with Store(db) as store:
+        store.add_docs([ParsedDoc("Astana is big.", lang="en")])
+        ids = [r.id for r in store.list_articles("")]
+        store.add_suggestions([(i, [Suggestion(Span(0, 6, "ORG"))]) for i in ids], "m", "1")
+        store.add_suggestions([(ids[0], [Suggestion(Span(0, 3, "X"))])], "n", "2")
+    out = tmp_path / "s.jsonl"
+    res = run("--format", "jsonl", "--out", str(out), "--db", db, "--suggestions", "--model", "m")
+    assert res.exit_code == 0, res.output
+    recs = _lines(out)
+    assert len(recs) == 3 and all(r["_annotator_id"] == "m" for r in recs)
+    assert all([(s["start"], s["label"]) for s in r["spans"]] == [(0, "ORG")] for r in recs)
+
+
+def test_export_cmd_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "g.jsonl"
+    out.write_text("keep me")
+    res = run("--format", "jsonl", "--out", str(out), "--db", _db(tmp_path))
+    assert (
+        res.exit_code == 1
+        and res.stderr.strip() == f"error: {out}: already exists (pass --force to overwrite it)"
+    )
+    assert out.read_text() == "keep me"
+
+
+def test_export_cmd_nothing_to_export_is_one_line_and_exit_1(tmp_path):
+    res = run("--format", "jsonl", "--out", str(tmp_path / "x.jsonl"), "--db", _db(tmp_path, []))
+    assert res.exit_code == 1
+    assert res.stderr.strip() == "error: nothing to export: no gold with status 'done'"
+
+
+def test_export_cmd_usage_errors_exit_2(tmp_path):
+    db = _db(tmp_path)
+    assert run("--format", "jsonl", "--out", "x", "--db", db, "--model", "m").exit_code == 2
+    assert run("--format", "xml", "--out", "x", "--db", db).exit_code == 2
+    res = run("--format", "jsonl", "--out", str(tmp_path / "d"), "--db", db, "--split", "0.5")
+    assert res.exit_code == 1 and "give 2" in res.stderr
