@@ -15,26 +15,53 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_packaging_wheel_ships_resources_and_datasets(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     (wheel,) = tmp_path.glob("annotator-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    corpus = {p.relative_to(ROOT / "datasets").as_posix() for p in (ROOT / "datasets").rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts}
-    res = {p.relative_to(ROOT / "resources").as_posix() for p in (ROOT / "resources").rglob("*")
-           if p.is_file() and "__pycache__" not in p.parts}
+    corpus = {
+        p.relative_to(ROOT / "datasets").as_posix()
+        for p in (ROOT / "datasets").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    res = {
+        p.relative_to(ROOT / "resources").as_posix()
+        for p in (ROOT / "resources").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     assert {f"annotator/_datasets/{n}" for n in corpus} <= names
     assert {f"annotator/_resources/{n}" for n in res} <= names
     # installed without the source tree, the paths resolve inside the package
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(target), str(wheel)], check=True, capture_output=True)
-    code = ("from annotator.core.paths import datasets_dir, resources_dir; "
-            "print(datasets_dir()); print(resources_dir())")
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                         text=True, env={"PYTHONPATH": str(target)}, check=True).stdout.split()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "from annotator.core.paths import datasets_dir, resources_dir; "
+        "print(datasets_dir()); print(resources_dir())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target)},
+        check=True,
+    ).stdout.split()
     assert all(Path(p).is_relative_to(target) for p in out), out
     assert len(list(Path(out[0]).glob("*.txt"))) >= 30

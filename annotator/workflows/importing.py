@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 
 from annotator.core.models import ParsedDoc, ReadError
@@ -12,6 +16,7 @@ from annotator.store import Store
 
 DEFAULT_MAX_BYTES = 5_000_000
 BATCH = 500
+PARALLEL_FROM = 2000  # files; below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -58,9 +63,10 @@ def import_paths(
     for err in missing:
         report(err)
     pending: list[ParsedDoc] = []
-    for path in files:
+    read = partial(_read, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
+    for path, items in zip(files, _map(read, files)):
         summary.files += 1
-        for item in _read(path, fmt, lang, encoding, max_bytes):
+        for item in items:
             if isinstance(item, ReadError):
                 report(item)
             elif problems := item.problems():
@@ -86,8 +92,25 @@ def _reporter(
     return report
 
 
+def _map(
+    read: Callable[[Path], list[ParsedDoc | ReadError]], files: list[Path]
+) -> Iterator[list[ParsedDoc | ReadError]]:
+    """Read files in order; large jobs are parsed by a process per core.
+
+    Parsing dominates a bulk import (the store inserts ~3x faster than files parse), so
+    spreading it over the cores nearly divides the import time by their number. Results
+    come back in file order, so the output does not depend on the number of workers.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        yield from map(read, files)
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        yield from pool.map(read, files, chunksize=100)
+
+
 def _read(
-    path: Path, fmt: str, lang: str | None, encoding: str, max_bytes: int
+    path: Path, *, fmt: str, lang: str | None, encoding: str, max_bytes: int
 ) -> list[ParsedDoc | ReadError]:
     """All items of one file, read before anything of it is stored."""
     try:

@@ -31,8 +31,13 @@ def _article(i: int, rng: random.Random) -> str:
         " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 90))).capitalize() + "."
         for _ in range(rng.randint(3, 6))
     ]
-    parts = [f" date 2025-{1 + i % 12:02d}-{1 + i % 28:02d} EN", f"    Article {i} title", "",
-             "    13:45, 22 April 2025", ""]
+    parts = [
+        f" date 2025-{1 + i % 12:02d}-{1 + i % 28:02d} EN",
+        f"    Article {i} title",
+        "",
+        "    13:45, 22 April 2025",
+        "",
+    ]
     for j, para in enumerate(body):
         parts += [f"    {para}", ""]
         if j == 1:
@@ -68,9 +73,17 @@ def test_bench_import_vs_raw_sqlite_utils(tmp_path):
             store.add_docs(docs[k : k + 500])
     store_only = time.perf_counter() - t2
     rows = [
-        {"content_hash": content_hash(d.text), "source": d.source, "external_id": d.external_id,
-         "lang": d.lang, "date": d.date, "time": d.time, "title": d.title, "text": d.text,
-         "meta": json.dumps(d.meta, ensure_ascii=False)}
+        {
+            "content_hash": content_hash(d.text),
+            "source": d.source,
+            "external_id": d.external_id,
+            "lang": d.lang,
+            "date": d.date,
+            "time": d.time,
+            "title": d.title,
+            "text": d.text,
+            "meta": json.dumps(d.meta, ensure_ascii=False),
+        }
         for d in docs
     ]
     raw_db = sqlite_utils.Database(tmp_path / "raw.db")

@@ -50,15 +50,29 @@ def test_import_cmd_bad_files_one_line_each_good_ones_imported(tmp_path):
     (src / "garbage.txt").write_bytes(bytes(range(256)) * 20)
     (src / "baddate.txt").write_text(GOOD.replace("2025-04-22", "2025-02-30"), encoding="utf-8")
     (src / "big.txt").write_text(GOOD + ("    word " * 200_000), encoding="utf-8")
-    lines = [json.dumps({"text": "Astana hosts talks.", "spans": [
-        {"start": 0, "end": 6, "label": "GPE"}]}), "{broken", json.dumps({"meta": {}})]
+    lines = [
+        json.dumps(
+            {"text": "Astana hosts talks.", "spans": [{"start": 0, "end": 6, "label": "GPE"}]}
+        ),
+        "{broken",
+        json.dumps({"meta": {}}),
+    ]
     (src / "mixed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = str(tmp_path / "p.db")
     res = CliRunner().invoke(cli, ["import", str(src), "--db", db, "--max-size", "1MB"])
     assert res.exit_code == 1
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
-    named = {name: [e for e in errors if name in e] for name in
-             ["empty.txt", "cp1251.txt", "garbage.txt", "baddate.txt", "big.txt", "mixed.jsonl"]}
+    named = {
+        name: [e for e in errors if name in e]
+        for name in [
+            "empty.txt",
+            "cp1251.txt",
+            "garbage.txt",
+            "baddate.txt",
+            "big.txt",
+            "mixed.jsonl",
+        ]
+    }
     assert all(len(v) >= 1 for v in named.values()), res.stderr
     assert len(named["mixed.jsonl"]) == 2  # the broken line and the object without text
     assert "--encoding" in named["cp1251.txt"][0]
@@ -83,8 +97,17 @@ def test_import_cmd_encoding_option_reads_cp1251(tmp_path):
 
 def test_import_cmd_as_gold_marks_done_for_annotator(tmp_path):
     f = tmp_path / "g.jsonl"
-    f.write_text(json.dumps({"text": "Tokayev visited Baku.", "spans": [
-        {"start": 0, "end": 7, "label": "PERSON"}, {"start": 16, "end": 20, "label": "GPE"}]}))
+    f.write_text(
+        json.dumps(
+            {
+                "text": "Tokayev visited Baku.",
+                "spans": [
+                    {"start": 0, "end": 7, "label": "PERSON"},
+                    {"start": 16, "end": 20, "label": "GPE"},
+                ],
+            }
+        )
+    )
     db = str(tmp_path / "p.db")
     res = run("import", str(f), "--db", db, "--as-gold", "--annotator", "alice")
     assert res.exit_code == 0, res.output
