@@ -100,6 +100,7 @@ def test_bench_import_vs_raw_sqlite_utils(tmp_path):
         f"\nimport {N:,} article files end to end: {ours:.2f}s ({N / ours:,.0f}/s), of which "
         f"reading + parsing the files alone takes {parse_only:.2f}s.\n"
         f"storing the parsed articles: Store.add_docs {store_only:.2f}s vs raw sqlite-utils "
-        f"insert_all of the same rows (same table and unique hash index) {raw:.2f}s: ratio {store_only / raw:.2f}x (goal <= 2x); "
+        f"insert_all of the same rows (same table and unique hash index) {raw:.2f}s: "
+        f"ratio {store_only / raw:.2f}x (goal <= 2x); "
         f"end to end vs (parse + raw insert): {ours / (parse_only + raw):.2f}x"
     )
