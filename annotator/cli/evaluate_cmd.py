@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,8 +69,10 @@ def evaluate_store(
 
     For each kind (entity, event) the most recent (model, version) with suggestions on the
     gold articles is scored, unless ``model`` ("NAME" or "NAME@VERSION") picks one.
-    Raises ValueError when there is nothing to score.
+    ``status`` "any" (or None) takes every article with gold. Raises ValueError when there
+    is nothing to score.
     """
+    status = None if status == "any" else status
     gold = list(store.iter_gold(annotator=annotator, status=status))
     if not gold:
         where = f" with status {status}" if status else ""
@@ -106,7 +108,7 @@ def _wanted(s: Suggestion, name: str | None, version: str | None) -> bool:
     return (name is None or s.model == name) and (version is None or s.model_version == version)
 
 
-def _latest(groups: Sequence[list[Suggestion]] | Any, kind: str) -> ModelKey | None:
+def _latest(groups: Iterable[list[Suggestion]], kind: str) -> ModelKey | None:
     """The (model, version) whose suggestions of this kind were stored last."""
     best: dict[ModelKey, int] = {}
     for group in groups:
@@ -143,9 +145,7 @@ def evaluate_cmd(
     who = annotator or default_annotator()
     with open_store(db) as store:
         try:
-            result = evaluate_store(
-                store, who, model=model, status=None if status == "any" else status
-            )
+            result = evaluate_store(store, who, model=model, status=status)
         except ValueError as exc:
             fail(str(exc))
     click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.render())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -23,24 +24,31 @@ from annotator.workflows.suggesting import (
 
 
 class StopRequest:
-    """A SIGINT handler: the first Ctrl+C asks the run to stop after the current article
-    (its batch is saved), the second aborts at once.
+    """A SIGINT handler: the first Ctrl+C stops handing articles to spaCy (those in progress
+    are finished and saved), the second aborts: KeyboardInterrupt, or ``abort()`` when
+    raising inside spaCy's multiprocessing would leave its workers blocked.
 
     spaCy's worker processes (``--n-process``) are forked and inherit this handler; in them
-    it does nothing, so they are not killed mid-batch and the parent stops them cleanly.
+    it does nothing, so a Ctrl+C on the terminal does not kill them mid-batch.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, abort: Callable[[], None] | None = None) -> None:
         self.requested = False
+        self._abort = abort
         self._pid = os.getpid()
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         if os.getpid() != self._pid:
             return
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-        click.echo("\nStopping after the current article (Ctrl+C again to abort)...", err=True)
+        if not self.requested:
+            self.requested = True
+            click.echo(
+                "\nStopping: finishing the articles in progress (Ctrl+C again to abort)", err=True
+            )
+            return
+        if self._abort is not None:
+            self._abort()
+        raise KeyboardInterrupt
 
 
 @contextmanager
@@ -121,7 +129,21 @@ def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force:
             )
         )
 
-    stop = StopRequest()
+    def abort() -> None:
+        """Kill spaCy's workers and leave at once; committed batches stay in the store."""
+        for child in multiprocessing.active_children():
+            child.kill()
+        for bar in bars:
+            bar.close()
+        click.echo(
+            f"Aborted: {summary.articles} articles saved; run the command again to resume.",
+            err=True,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+
+    stop = StopRequest(abort if n_process > 1 else None)
     try:
         with sigint_handler(stop):
             suggest_pending(

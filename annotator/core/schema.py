@@ -7,6 +7,7 @@ user fixes them all in one go instead of one per run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -133,24 +134,10 @@ class EventSchema:
         return list(self.types)
 
     def to_dict(self) -> dict[str, Any]:
-        """A canonical, JSON-ready form (sorted where order carries no meaning)."""
-        return {
-            "name": self.name,
-            "version": self.version,
-            "labels": sorted(self.labels),
-            "light_verbs": sorted(self.light_verbs),
-            "not_triggers": sorted(" ".join(p) for p in self.not_triggers),
-            "attributes": {
-                a.name: {
-                    "type": a.kind,
-                    "values": list(a.values),
-                    "default": a.default,
-                    **{k: list(v) for k, v in sorted(a.cues.items())},
-                }
-                for a in self.attributes.values()
-            },  # fmt: skip
-            "types": {t.name: _type_dict(t) for t in self.types.values()},
-        }
+        """A canonical, JSON-ready form (sets sorted), without the file it came from."""
+        data = json.loads(json.dumps(dataclasses.asdict(self), default=sorted))
+        data.pop("source")
+        return data
 
     @property
     def digest(self) -> str:
@@ -159,7 +146,11 @@ class EventSchema:
         return hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
 
     def check_event(self, event: Event) -> list[str]:
-        """Why an event does not fit the schema (empty when it fits)."""
+        """Why an event does not fit the schema (empty when it fits).
+
+        Only upper bounds of cardinality are checked: a mention may leave a "+" role empty
+        ("the leaders discussed ..." names no participant).
+        """
         etype = self.types.get(event.type)
         if etype is None:
             return [f"unknown event type {event.type!r}"]
@@ -178,27 +169,6 @@ class EventSchema:
             if most is not None and n > most:
                 out.append(f"{event.type}: role {role.name} filled {n} times (at most {most})")
         return out
-
-
-def _type_dict(t: EventType) -> dict[str, Any]:
-    return {
-        "description": t.description,
-        "verbs": list(t.verbs),
-        "nouns": list(t.nouns),
-        "phrases": [
-            " ".join(f"*{w}*" if i == p.head else w for i, w in enumerate(p.words))
-            for p in t.phrases
-        ],  # fmt: skip
-        "roles": {
-            r.name: {"cardinality": r.cardinality, "labels": sorted(r.labels)} for r in t.roles
-        },  # fmt: skip
-        "slots": {k: list(v) for k, v in t.slots.items()},
-        "lemma_slots": {k: {s: list(r) for s, r in v.items()} for k, v in t.lemma_slots.items()},
-        "requires": list(t.requires),
-        "lemma_requires": {k: list(v) for k, v in t.lemma_requires.items()},
-        "overrides": t.overrides,
-        "cues": list(t.cues),
-    }
 
 
 def default_schema_path() -> Path:

@@ -64,10 +64,10 @@ class Controller(QObject):
         self.stats = SessionStats(store, annotator)
         self.last_model = ""
         if worker is not None:
-            worker.worker.suggested.connect(self._on_worker_suggested)
-            worker.worker.tokenized.connect(self._on_worker_tokenized)
-            worker.worker.failed.connect(self._on_worker_failed)
-            worker.worker.noted.connect(self.message)
+            worker.suggested.connect(self._on_worker_suggested)
+            worker.tokenized.connect(self._on_worker_tokenized)
+            worker.failed.connect(self._on_worker_failed)
+            worker.noted.connect(self.message)
 
     # -- articles -----------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ class Controller(QObject):
         self.review = self._load_review(Focus(None, next_pending=True))
         self.undo_group.setActiveStack(self._stack(article_id))
         self._ask_worker(self.article)
-        self.changed.emit(Update(article_id, OPENED, status_changed=True))
+        self.changed.emit(Update(article_id, OPENED))
 
     def _load_review(self, focus: Focus) -> Review:
         aid = self.article.id
@@ -109,7 +109,9 @@ class Controller(QObject):
         if not browse.models_run(self.store, article.id):
             self.worker.request_suggestions(article.id, article.lang, article.text)
         # one article ahead, so that "done → next" finds its suggestions ready
-        ahead = browse.next_unfinished(self.store, self.annotator, after=article.id)
+        ahead = browse.next_unfinished(
+            self.store, self.annotator, after=article.id, lang=self.lang_filter
+        )
         if ahead not in (None, article.id) and not browse.models_run(self.store, ahead):
             nxt = self.store.get_article(ahead)
             self.worker.request_suggestions(nxt.id, nxt.lang, nxt.text)
@@ -247,8 +249,9 @@ class Controller(QObject):
             QTimer.singleShot(0, self, lambda: self._forget_stack(article_id))
             return None
         if self.article is not None and self.article.id == article_id:
-            spans = self.review.spans_of(command)
-            self._reload(Focus(spans[0] if spans else None), command)
+            spans = self.review.spans_of(command)  # focus the first in the text
+            first = min(spans, key=lambda s: (s.start, s.end)) if spans else None
+            self._reload(Focus(first), command)
         return decision
 
     def _stack(self, article_id: int) -> QUndoStack:
@@ -293,11 +296,13 @@ class Controller(QObject):
         self.start() if self.article is None else self.open_article(self.article.id)
 
     def set_store(self, store: Store) -> None:
+        if self.worker is not None:
+            self.worker.reset()  # answers still on their way belong to the old project
         self._forget_all_stacks()
         self.store = store
         self.stats = SessionStats(store, self.annotator)
         self.article = self.review = None
-        self.changed.emit(Update(None, OPENED, status_changed=True))
+        self.changed.emit(Update(None, OPENED))
         self.start()
 
     # -- the worker ---------------------------------------------------------------------

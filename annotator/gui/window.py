@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
             c.worker.busy_changed.connect(self._on_worker_busy_changed)
         self.list_pane.article_activated.connect(self._on_list_article_activated)
         self.list_pane.search_finished.connect(self._on_list_search_finished)
+        self.list_pane.lang_box.currentIndexChanged.connect(self._on_list_lang_changed)
         self.review_panel.item_clicked.connect(c.set_current)
         self.review_panel.label_clicked.connect(self.apply_label)
         self.text.offset_clicked.connect(c.select_at)
@@ -190,6 +191,9 @@ class MainWindow(QMainWindow):
         c = self.controller
         if c.article is None or c.article.id != article_id:  # a double click opens once
             c.open_article(article_id)
+
+    def _on_list_lang_changed(self, _index: int) -> None:
+        self.controller.lang_filter = self.list_pane.lang  # "done → next" stays in it
 
     def _on_list_search_finished(self, hits: int) -> None:
         if hits:

@@ -65,11 +65,15 @@ def spacy_tokenizer(lang: str) -> Tokenizer:
 
 
 class SuggestWorker(QObject):
-    """Lives in the worker thread; each slot handles one request."""
+    """Lives in the worker thread; each slot handles one request.
 
-    suggested = Signal(int, object, str, str)  # article id, [Suggestion], model, version
-    tokenized = Signal(int, object)  # article id, [(start, end)]
-    failed = Signal(int, str)  # article id, one line
+    Every request and answer carries the host's generation, so answers to requests made
+    for a project that has since been closed can be told apart and dropped.
+    """
+
+    suggested = Signal(int, int, object, str, str)  # generation, article, found, model, version
+    tokenized = Signal(int, int, object)  # generation, article id, [(start, end)]
+    failed = Signal(int, int, str)  # generation, article id, one line
     noted = Signal(str)  # e.g. "no model for kk: rules instead", once per line
 
     def __init__(
@@ -84,17 +88,17 @@ class SuggestWorker(QObject):
         self._tokenizers: dict[str, Tokenizer] = {}
         self._notes: set[str] = set()
 
-    @Slot(int, str, str)
-    def suggest(self, article_id: int, lang: str, text: str) -> None:
+    @Slot(int, int, str, str)
+    def suggest(self, generation: int, article_id: int, lang: str, text: str) -> None:
         try:
             if self._service is None:
                 self._service = self._service_factory()
             found = list(self._service.suggest(article_id, lang, text))
             model, version = model_of(self._service, lang, found)
         except Exception as exc:  # a broken model must not kill the worker
-            self.failed.emit(article_id, f"suggestions failed: {exc}")
+            self.failed.emit(generation, article_id, f"suggestions failed: {exc}")
             return
-        self.suggested.emit(article_id, found, model, version)
+        self.suggested.emit(generation, article_id, found, model, version)
         self._tell_notes()
 
     def _tell_notes(self) -> None:
@@ -104,24 +108,29 @@ class SuggestWorker(QObject):
                 self._notes.add(note)
                 self.noted.emit(note)
 
-    @Slot(int, str, str)
-    def tokenize(self, article_id: int, lang: str, text: str) -> None:
+    @Slot(int, int, str, str)
+    def tokenize(self, generation: int, article_id: int, lang: str, text: str) -> None:
         try:
             if lang not in self._tokenizers:
                 self._tokenizers[lang] = self._tokenizer_factory(lang)
             found = list(self._tokenizers[lang](text))
         except Exception as exc:
-            self.failed.emit(article_id, f"tokenizer failed: {exc}")
+            self.failed.emit(generation, article_id, f"tokenizer failed: {exc}")
             return
-        self.tokenized.emit(article_id, found)
+        self.tokenized.emit(generation, article_id, found)
 
 
 class WorkerHost(QObject):
-    """Owns the worker thread (GUI side): sends requests, tracks what is in flight."""
+    """Owns the worker thread (GUI side): sends requests, tracks what is in flight, and
+    passes on the answers of the current generation (project)."""
 
+    suggested = Signal(int, object, str, str)  # article id, [Suggestion], model, version
+    tokenized = Signal(int, object)  # article id, [(start, end)]
+    failed = Signal(int, str)  # article id, one line
+    noted = Signal(str)
     busy_changed = Signal(bool)
-    _suggest_requested = Signal(int, str, str)
-    _tokenize_requested = Signal(int, str, str)
+    _suggest_requested = Signal(int, int, str, str)
+    _tokenize_requested = Signal(int, int, str, str)
 
     def __init__(
         self,
@@ -130,6 +139,7 @@ class WorkerHost(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.generation = 0
         self._in_flight: set[int] = set()
         self.thread = QThread()
         self.thread.setObjectName("suggest-worker")
@@ -138,7 +148,9 @@ class WorkerHost(QObject):
         self._suggest_requested.connect(self.worker.suggest)
         self._tokenize_requested.connect(self.worker.tokenize)
         self.worker.suggested.connect(self._on_worker_suggested)
+        self.worker.tokenized.connect(self._on_worker_tokenized)
         self.worker.failed.connect(self._on_worker_failed)
+        self.worker.noted.connect(self.noted)
         self.thread.start()
 
     @property
@@ -149,6 +161,13 @@ class WorkerHost(QObject):
         """Whether suggestions for this article are on their way."""
         return article_id in self._in_flight
 
+    def reset(self) -> None:
+        """Another project: answers to earlier requests will be dropped."""
+        self.generation += 1
+        if self._in_flight:
+            self._in_flight.clear()
+            self.busy_changed.emit(False)
+
     def request_suggestions(self, article_id: int, lang: str, text: str) -> bool:
         """Ask for one article's suggestions unless already asked; False if it was."""
         if article_id in self._in_flight or not self.thread.isRunning():
@@ -156,20 +175,31 @@ class WorkerHost(QObject):
         self._in_flight.add(article_id)
         if len(self._in_flight) == 1:
             self.busy_changed.emit(True)
-        self._suggest_requested.emit(article_id, lang, text)
+        self._suggest_requested.emit(self.generation, article_id, lang, text)
         return True
 
     def request_tokens(self, article_id: int, lang: str, text: str) -> None:
         if self.thread.isRunning():
-            self._tokenize_requested.emit(article_id, lang, text)
+            self._tokenize_requested.emit(self.generation, article_id, lang, text)
 
-    @Slot(int, object, str, str)
-    def _on_worker_suggested(self, article_id: int, *_: object) -> None:
-        self._done(article_id)
+    @Slot(int, int, object, str, str)
+    def _on_worker_suggested(
+        self, generation: int, article_id: int, found: object, model: str, version: str
+    ) -> None:
+        if generation == self.generation:
+            self._done(article_id)
+            self.suggested.emit(article_id, found, model, version)
 
-    @Slot(int, str)
-    def _on_worker_failed(self, article_id: int, _message: str) -> None:
-        self._done(article_id)
+    @Slot(int, int, object)
+    def _on_worker_tokenized(self, generation: int, article_id: int, tokens: object) -> None:
+        if generation == self.generation:
+            self.tokenized.emit(article_id, tokens)
+
+    @Slot(int, int, str)
+    def _on_worker_failed(self, generation: int, article_id: int, message: str) -> None:
+        if generation == self.generation:
+            self._done(article_id)
+            self.failed.emit(article_id, message)
 
     def _done(self, article_id: int) -> None:
         if article_id in self._in_flight:

@@ -421,3 +421,19 @@ def _roles(written: list[str]) -> list[str]:
         seen.add(base)
         out.append(base)
     return out
+
+
+def parse_brat_txt(
+    text: str, source: str, lang: str | None = None
+) -> Iterator[ParsedDoc | ReadError]:
+    """The import registry's reader for a brat document: the ``.txt``, its ``.ann`` beside it.
+
+    Keyed on the text file so that an empty or missing ``.ann`` (an article without
+    annotations) imports as such.
+    """
+    ann_path = Path(source).with_suffix(".ann")
+    ann = _read_raw(ann_path) if ann_path.exists() else ""
+    if isinstance(ann, ReadError):
+        yield ann
+        return
+    yield _parse_or_error(ann, text, str(ann_path), Path(source).stem, lang)

@@ -115,7 +115,7 @@ class BratSchema:
         ]
         for etype in sorted(self.events):
             roles = self.events[etype]
-            specs = ", ".join(roles[r].spec(r) for r in sorted(roles))
+            specs = ", ".join(role.spec(name) for name, role in roles.items())
             lines.append(f"{etype}\t{specs}" if specs else etype)
         lines += ["", "[attributes]"]
         for name in sorted(self.attributes):

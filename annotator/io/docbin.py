@@ -108,13 +108,14 @@ def fast_msgpack() -> Iterator[None]:
     is computed once for the block and the method restored afterwards.
     """
     registries = [srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders]
-    for registry in registries:
+    patched = [r for r in registries if "get_all" not in vars(r)]  # nested use: outer owns it
+    for registry in patched:
         found = registry.get_all()
         registry.get_all = lambda found=found: found  # type: ignore[method-assign]
     try:
         yield
     finally:
-        for registry in registries:
+        for registry in patched:
             del registry.get_all  # the instance attribute: the class method shows again
 
 

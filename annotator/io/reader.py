@@ -84,6 +84,27 @@ register_format(Format("text", single(parse_plaintext), (".txt",)))
 register_format(Format("jsonl", read_jsonl, (".jsonl", ".ndjson")))
 
 
+def _read_brat(text: str, source: str, lang: str | None) -> Iterator[ParsedDoc | ReadError]:
+    from annotator.io.brat import parse_brat_txt
+
+    return parse_brat_txt(text, source, lang)
+
+
+def _has_ann(path: Path, text: str) -> bool:
+    return path.with_suffix(".ann").is_file()
+
+
+def _read_conll(text: str, source: str, lang: str | None) -> Iterator[ParsedDoc | ReadError]:
+    from annotator.io.conll import parse_conll  # imports spaCy: only when a CoNLL file comes
+
+    return parse_conll(text, source, lang)
+
+
+# a .txt with a .ann beside it is a brat document, before any other reading of .txt
+register_format(Format("brat", _read_brat, (".txt",), sniff=_has_ann), first=True)
+register_format(Format("conll", _read_conll, (".conll", ".iob", ".bio")))
+
+
 def extensions(fmt: str = AUTO) -> frozenset[str]:
     """The suffixes a directory scan picks up for a format ("auto": all formats)."""
     chosen = FORMATS.values() if fmt == AUTO else [FORMATS[fmt]]

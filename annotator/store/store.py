@@ -125,7 +125,8 @@ class Store:
             ids = self._ids_by_hash(hashes)
             stored: set[str] = set()
             for h, d in zip(hashes, docs):
-                if ids[h] > top and h not in stored and (d.spans or d.events):
+                # as gold, an article without spans is still reviewed: "nothing to mark"
+                if ids[h] > top and h not in stored and (as_gold or d.spans or d.events):
                     self._store_annotations(ids[h], d, as_gold, annotator, stamp)
                 stored.add(h)
         seen: set[str] = set()
@@ -574,8 +575,8 @@ def _suggestion(r: Sequence[Any]) -> Suggestion:
     return Suggestion(
         span=Span(start, end, label),
         kind=kind,
-        arguments=tuple(Argument.from_dict(a) for a in json.loads(args or "[]")),
-        attributes=tuple(sorted(json.loads(attrs or "{}").items())),
+        arguments=tuple(Argument.from_dict(a) for a in json.loads(args)) if args else (),
+        attributes=tuple(sorted(json.loads(attrs).items())) if attrs else (),
         score=score,
         source=source,
         model=model or "",

@@ -6,7 +6,7 @@ suggestion's span indexes the stored article text as is (NBSP, Cyrillic, emoji a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,19 +60,30 @@ def suggest_texts(
     texts: Iterable[tuple[int, str]],
     batch_size: int = 32,
     n_process: int = 1,
+    stop: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[int, list[Suggestion]]]:
     """(article id, suggestions) for each (article id, text), in input order, lazily.
 
-    Uses ``nlp.pipe``; closing this iterator early stops spaCy's worker processes.
+    Uses ``nlp.pipe``. ``stop()`` is checked before each text is handed to spaCy: once it
+    is true no more are, and the iterator ends after the texts already in progress. Stop
+    this way rather than by closing the iterator: with several processes, spaCy's workers
+    block on results nobody reads, so an early close has to wait for (drain) them anyway.
     """
-    docs = pipeline.nlp.pipe(
-        ((text, key) for key, text in texts),
-        as_tuples=True,
-        batch_size=batch_size,
-        n_process=n_process,
-    )
+    halted = False
+
+    def feed() -> Iterator[tuple[str, int]]:
+        for key, text in texts:
+            if halted or (stop is not None and stop()):
+                return
+            yield text, key
+
+    docs = pipeline.nlp.pipe(feed(), as_tuples=True, batch_size=batch_size, n_process=n_process)
     try:
         for doc, key in docs:
             yield key, pipeline.suggestions(doc)
     finally:
+        halted = True
+        if n_process > 1:  # let the workers finish what they hold, then exit cleanly
+            for _ in docs:
+                pass
         docs.close()  # type: ignore[attr-defined]

@@ -19,38 +19,39 @@ VERBAL = frozenset({"VERB", "AUX"})
 OBJECT_CONTROL = frozenset("invite ask urge instruct encourage allow help request".split())
 VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 
-# (slot, dependency path from the anchor); the last token of a match is the argument
-_PATHS = {
-    "subject": [("nsubj",)],
-    "object": [("dobj",), ("nsubjpass",), ("dative",)],
-    "agent": [("agent", "pobj")],
-    "attr": [("oprd",), ("attr",)],
-    "poss": [("poss",)],
-    "modifier": [("compound",), ("amod",), ("nmod",), ("nummod",)],
-    "worth": [("amod", "npadvmod"), ("amod", "pobj"), ("prep", "npadvmod")],
-    "prep": [("prep", "pobj"), ("prep", "pcomp")],
-    "any": [("npadvmod",), ("tmod",)],
+# slot -> the dependency labels of each step down from the anchor (one pattern per slot, so
+# the DependencyMatcher makes few passes); the last token of a match is the argument
+_PATHS: dict[str, list[dict]] = {
+    "subject": [{"DEP": "nsubj"}],
+    "object": [{"DEP": {"IN": ["dobj", "nsubjpass", "dative"]}}],
+    "agent": [{"DEP": "agent"}, {"DEP": "pobj"}],
+    "attr": [{"DEP": {"IN": ["oprd", "attr"]}}],
+    "poss": [{"DEP": "poss"}],
+    "modifier": [{"DEP": {"IN": ["compound", "amod", "nmod", "nummod"]}}],
+    "worth": [
+        {"DEP": {"IN": ["amod", "prep"]}, "LOWER": "worth"},
+        {"DEP": {"IN": ["npadvmod", "pobj"]}},
+    ],  # fmt: skip
+    "prep": [{"DEP": "prep"}, {"DEP": {"IN": ["pobj", "pcomp"]}}],
+    "any": [{"DEP": {"IN": ["npadvmod", "tmod"]}}],
 }
 # the object first: "raise [trade] to $45 billion" gives the indicator before the subject
 SLOT_ORDER = ("object", "subject", "agent", "attr", "poss", "modifier", "prep", "worth", "any")
+_ANCHOR = {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "AUX", "NOUN", "PROPN"]}}}
 
 
 def build_slot_matcher(vocab) -> DependencyMatcher:  # noqa: ANN001
-    """A DependencyMatcher with one pattern per slot path, anchored on any content word."""
+    """A DependencyMatcher with one pattern per slot, anchored on any verb or noun."""
     matcher = DependencyMatcher(vocab)
-    anchor = {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "AUX", "NOUN",
-                                                                   "PROPN", "ADJ"]}}}  # fmt: skip
-    for slot, paths in _PATHS.items():
-        patterns = []
-        for path in paths:
-            pattern, left = [anchor], "anchor"
-            for depth, dep in enumerate(path):
-                right = f"n{depth}"
-                pattern.append({"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": right,
-                                "RIGHT_ATTRS": {"DEP": dep}})  # fmt: skip
-                left = right
-            patterns.append(pattern)
-        matcher.add(slot, patterns)
+    for slot, steps in _PATHS.items():
+        pattern, left = [_ANCHOR], "anchor"
+        for depth, attrs in enumerate(steps):
+            right = f"n{depth}"
+            pattern.append(
+                {"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": right, "RIGHT_ATTRS": attrs}
+            )
+            left = right
+        matcher.add(slot, [pattern])
     return matcher
 
 
@@ -58,7 +59,7 @@ def build_slot_matcher(vocab) -> DependencyMatcher:  # noqa: ANN001
 class SlotFill:
     slot: str  # "subject", "object", a preposition ...
     token: Token
-    source: int  # 0 the trigger, 1 a support verb, 2 a verb the trigger shares
+    source: int  # 0 the trigger, 1 a support verb, 2 a verb it shares, 3 a verb around it
 
 
 def slot_index(doc: Doc, matcher: DependencyMatcher) -> dict[int, list[tuple[str, Token]]]:
@@ -67,8 +68,6 @@ def slot_index(doc: Doc, matcher: DependencyMatcher) -> dict[int, list[tuple[str
     for match_id, ids in matcher(doc):
         kind = doc.vocab.strings[match_id]
         anchor, arg = doc[ids[0]], doc[ids[-1]]
-        if kind == "worth" and doc[ids[1]].lower_ != "worth":
-            continue
         if kind == "prep":
             prep = doc[ids[1]]
             if prep.head.lower_ == "according" or prep.lower_ == "according":
@@ -183,12 +182,16 @@ def negated(base: list[Token], attr: Attribute) -> bool:
     flips = 0
     words = [*base, *(g for t in base[:1] for g in governors(t, NEG_DEPS))]
     for tok in dict.fromkeys(words):
-        flips += tok.lemma_.lower() in verbs and tok not in base
-        flips += any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ in cues for c in tok.children)
+        if tok.lemma_.lower() in verbs and tok not in base:
+            flips += 1  # "failed to agree"
+        if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ in cues for c in tok.children):
+            flips += 1  # "did not sign", "no agreement"
         args = (c for c in tok.children if c.dep_ in ("nsubjpass", "dobj") and c.pos_ in NOMINAL)
-        flips += any(d.dep_ == "det" and d.lower_ == "no" for a in args for d in a.children)
+        if any(d.dep_ == "det" and d.lower_ in cues for a in args for d in a.children):
+            flips += 1  # "no date was announced"
     trigger = base[0]
-    flips += trigger.head.dep_ == "prep" and trigger.head.lower_ in cues and trigger.dep_ == "pobj"
+    if trigger.dep_ == "pobj" and trigger.head.lower_ in cues:
+        flips += 1  # "without protocol"
     return flips % 2 == 1
 
 
@@ -199,7 +202,6 @@ def modality(base: list[Token], attr: Attribute) -> str:
     words |= {c.lemma_.lower() for c in base[0].children if c.dep_ == "amod"}  # "upcoming"
     for tok in (*base, *above):
         words |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "mark")}
-        words |= {c.lower_ for c in tok.children if c.lower_ == "next"}
         if (
             tok.pos_ == "VERB"
             and tok.dep_ == "ROOT"

@@ -30,7 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from annotator.core.models import EVENT, Argument, Span, Suggestion
-from annotator.core.schema import EventSchema, EventType, load_schema
+from annotator.core.schema import EventSchema, EventType, Phrase, load_schema
 from annotator.suggest import event_rules as rules
 from annotator.suggest import event_spans as spans
 
@@ -78,6 +78,7 @@ class EventSuggester:
         self.schema = schema or load_schema()
         self._vocab = None
         self._matcher: Matcher | None = None
+        self._lexicon: dict[str, list[tuple[str, bool]]] = {}
         self._slot_matcher = None
 
     @property
@@ -94,7 +95,7 @@ class EventSuggester:
             raise ValueError("event suggestions need a dependency parse (a pipeline with a parser)")
         self._prepare(doc.vocab)
         run = _Run(self.schema, doc, self._slot_matcher)
-        found = run.candidates(self._matcher)
+        found = run.candidates(self._matcher, self._lexicon)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
         return _unique(self._follow_up(out))
 
@@ -122,9 +123,12 @@ class EventSuggester:
             return
         self._vocab = vocab
         self._matcher = Matcher(vocab)
+        self._lexicon = _lexicon(self.schema)
+        words = sorted(self._lexicon)
+        self._matcher.add("word", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
         for etype in self.schema.types.values():
-            for pattern, head in _trigger_patterns(etype):
-                self._matcher.add(f"{etype.name}|{head}", [pattern])
+            for phrase in etype.phrases:
+                self._matcher.add(f"{etype.name}|{phrase.head}", list(_phrase_patterns(phrase)))
         self._slot_matcher = rules.build_slot_matcher(vocab)
 
 
@@ -140,17 +144,25 @@ class _Run:
 
     # -- triggers -------------------------------------------------------------------------
 
-    def candidates(self, matcher: Matcher) -> dict[tuple[int, str], bool]:
+    def candidates(
+        self, matcher: Matcher, lexicon: dict[str, list[tuple[str, bool]]]
+    ) -> dict[tuple[int, str], bool]:
         """(token index, type) -> matched as a verb."""
         found: dict[tuple[int, str], bool] = {}
         for match_id, start, _end in matcher(self.doc):
-            name, head = self.doc.vocab.strings[match_id].split("|")
-            kind, token = head[0], self.doc[start + int(head[1:])]
-            if kind == "p" and not self.mapper.in_entity(token):
-                found[(token.i, name)] = token.pos_ == "VERB"
-            elif kind != "p" and self._is_trigger(token, kind == "v"):
-                # a word that passes as a noun too ("meeting" tagged VERB) is a noun
-                found[(token.i, name)] = found.get((token.i, name), True) and kind == "v"
+            key = self.doc.vocab.strings[match_id]
+            if key != "word":  # a phrase: "Type|index of the trigger word"
+                name, head = key.split("|")
+                token = self.doc[start + int(head)]
+                if not self.mapper.in_entity(token):
+                    found[(token.i, name)] = token.pos_ == "VERB"
+                continue
+            token = self.doc[start]
+            entries = lexicon.get(token.lemma_, []) + lexicon.get(token.lower_, [])
+            for name, as_verb in entries:
+                if self._is_trigger(token, as_verb):
+                    # a word that passes as a noun too ("meeting" tagged VERB) is a noun
+                    found[(token.i, name)] = found.get((token.i, name), True) and as_verb
         self.triggers = {}
         for i, name in found:
             self.triggers.setdefault(i, set()).add(name)
@@ -327,20 +339,22 @@ def _voice(slot: str, verb: Token, passive: bool) -> str:
     return slot
 
 
-def _trigger_patterns(etype: EventType) -> Iterable[tuple[list[dict], str]]:
-    """Matcher patterns and the trigger position: "v0" verb, "n0" noun, "p<i>" phrase word i."""
-    if etype.verbs:
-        words = list(etype.verbs)
-        yield [{"LEMMA": {"IN": words}}], "v0"
-        yield [{"LOWER": {"IN": words + _british_forms(words)}}], "v0"
-    if etype.nouns:
-        words = list(etype.nouns)
-        yield [{"LEMMA": {"IN": words}}], "n0"
-        yield [{"LOWER": {"IN": words}}], "n0"
-    for phrase in etype.phrases:
-        # each word as a lemma or as written ("exchanged views": a lemma, then a plural)
-        for choice in itertools.product(("LEMMA", "LOWER"), repeat=len(phrase.words)):
-            yield [{attr: w} for attr, w in zip(choice, phrase.words)], f"p{phrase.head}"
+def _lexicon(schema: EventSchema) -> dict[str, list[tuple[str, bool]]]:
+    """Trigger word (lemma or form) -> [(type, as a verb)]."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for etype in schema.types.values():
+        verbs = list(etype.verbs)
+        for word in verbs + _british_forms(verbs):
+            out.setdefault(word, []).append((etype.name, True))
+        for word in etype.nouns:
+            out.setdefault(word, []).append((etype.name, False))
+    return out
+
+
+def _phrase_patterns(phrase: Phrase) -> Iterable[list[dict]]:
+    """Each word as a lemma or as written ("exchanged views": a lemma, then a plural)."""
+    for choice in itertools.product(("LEMMA", "LOWER"), repeat=len(phrase.words)):
+        yield [{attr: w} for attr, w in zip(choice, phrase.words)]
 
 
 def _british_forms(verbs: list[str]) -> list[str]:

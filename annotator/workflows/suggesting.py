@@ -138,9 +138,11 @@ def suggest_pending(
 ) -> SuggestSummary:
     """Run the planned languages; counts land in ``summary`` (also on Ctrl+C).
 
-    ``on_progress(n)`` after each article; ``should_stop()`` is checked after each article
-    and ends the run cleanly (the current batch is saved). A KeyboardInterrupt saves the
-    finished results of the current batch, marks the summary interrupted and re-raises.
+    ``on_progress(n)`` after each article. ``should_stop()`` is checked before each article
+    is handed to spaCy: once true, the articles in progress are finished and saved and the
+    run ends, marked interrupted. A KeyboardInterrupt saves the results already computed,
+    marks the summary interrupted and re-raises (with ``n_process > 1`` prefer
+    ``should_stop``: an exception inside spaCy's multiprocessing can leave workers blocked).
     """
     loaded: dict[PipelineSpec, Pipeline] = {}
     try:
@@ -189,20 +191,20 @@ def _run_language(
             batch.clear()
 
     texts = _pending_texts(store, run, force)
-    results = suggest_texts(pipeline, texts, batch_size=batch_size, n_process=n_process)
+    results = suggest_texts(
+        pipeline, texts, batch_size=batch_size, n_process=n_process, stop=should_stop
+    )
     try:
-        for item in results:
+        for item in results:  # after a stop request: the articles already in progress
             batch.append(item)
             if len(batch) >= batch_size:
                 flush()
             if on_progress:
                 on_progress(1)
-            if should_stop and should_stop():
-                return True
-        return False
     finally:  # also on Ctrl+C: results already computed are kept
         flush()
-        results.close()  # type: ignore[attr-defined]  # stops spaCy's worker processes
+        results.close()  # type: ignore[attr-defined]
+    return bool(should_stop and should_stop()) and run.articles < run.pending
 
 
 def _pending_texts(store: Store, run: LanguageRun, force: bool) -> Iterator[tuple[int, str]]:

@@ -43,8 +43,10 @@ def _article(rng: random.Random, i: int) -> ParsedDoc:
     at = len(text) - len(a) - 1
     spans.append(Span(at, at + len(a), "PERSON"))
     met = len(a) + 1
-    event = Event(Span(met, met + 3, "Meet"), (Argument("Participant", spans[0]),
-                                               Argument("Participant", spans[1])))
+    event = Event(
+        Span(met, met + 3, "Meet"),
+        (Argument("Participant", spans[0]), Argument("Participant", spans[1])),
+    )
     return ParsedDoc(text, title=head, lang="en", spans=spans, events=[event])
 
 

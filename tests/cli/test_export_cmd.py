@@ -128,7 +128,9 @@ def test_export_cmd_brat_writes_a_folder_per_split(tmp_path):
     res = run("--format", "brat", "--out", str(out), "--db", _db(tmp_path), "--split", "0.5,0.5")
     assert res.exit_code == 0
     for split in ("train", "dev"):
-        assert (out / split / "annotation.conf").exists()
+        conf = (out / split / "annotation.conf").read_text()
+        assert "\nMeet\tParticipant+:" in conf  # from the event schema
+        assert "\nVisit\t" in conf and "Negation\tArg:<EVENT>\n" in conf
     assert len(list(out.rglob("*.ann"))) == 30
 
 

@@ -114,6 +114,7 @@ def test_window_shift_a_accepts_all_as_one_undo_step(window, project):
     key(window, Qt.Key.Key_Z, CTRL)
     assert gold(project) == []
     assert set(states(project).values()) == {"pending"}
+    assert window.controller.review.current_item.span == TOKAYEV  # back at the top
 
 
 def test_window_number_key_relabels_the_current_suggestion(window, project):
@@ -357,3 +358,14 @@ def test_window_click_on_a_span_makes_it_current_and_palette_labels_it(window, p
     window.review_panel.palette.buttons["LOC"].click()
     assert gold(project) == [Span(37, 43, "LOC")]
     assert window.text.hasFocus()
+
+
+def test_window_done_next_stays_in_the_language_filter(make_window, store):
+    docs = [_doc(TEXT_1), _doc(TEXT_2), _doc(TEXT_3)]
+    docs[1].lang = "ru"
+    store.add_docs(docs)
+    w = make_window(store, WHO, worker=False)
+    w.list_pane.lang_box.setCurrentIndex(w.list_pane.lang_box.findData("en"))
+    key(w, Qt.Key.Key_Return, CTRL)
+    assert w.controller.article.id == 3
+    assert store.status(1, WHO) == "done"

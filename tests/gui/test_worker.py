@@ -28,7 +28,7 @@ def test_worker_suggests_off_the_gui_thread(qtbot, blank_nlp):
     host = WorkerHost(lambda: service, spacy_tokenizer)
     try:
         with qtbot.waitSignal(host.busy_changed) as busy:
-            with qtbot.waitSignal(host.worker.suggested, timeout=10_000) as got:
+            with qtbot.waitSignal(host.suggested, timeout=10_000) as got:
                 assert host.request_suggestions(7, "en", TEXT)
                 assert not host.request_suggestions(7, "en", TEXT)  # already in flight
         aid, found, model, version = got.args
@@ -54,11 +54,11 @@ def test_worker_reports_a_failing_service_and_keeps_running(qtbot):
 
     host = WorkerHost(Broken, spacy_tokenizer)
     try:
-        with qtbot.waitSignal(host.worker.failed, timeout=10_000) as failed:
+        with qtbot.waitSignal(host.failed, timeout=10_000) as failed:
             host.request_suggestions(3, "en", TEXT)
         assert failed.args == [3, "suggestions failed: model files missing"]
         qtbot.waitUntil(lambda: not host.busy)
-        with qtbot.waitSignal(host.worker.tokenized, timeout=10_000) as tokens:
+        with qtbot.waitSignal(host.tokenized, timeout=10_000) as tokens:
             host.request_tokens(3, "en", TEXT)
         assert tokens.args[1][:3] == [(0, 7), (8, 11), (12, 22)]
     finally:
@@ -85,3 +85,28 @@ def test_worker_stop_is_idempotent(qtbot, blank_nlp):
     host.stop()
     assert not host.thread.isRunning()
     assert not host.request_suggestions(1, "en", TEXT)
+
+
+def test_worker_drops_answers_to_an_earlier_project(qtbot, blank_nlp):
+    import threading
+
+    release = threading.Event()
+
+    class Slow(Recorder):
+        def suggest(self, article_id, lang, text):
+            release.wait(10)
+            return super().suggest(article_id, lang, text)
+
+    host = WorkerHost(lambda: Slow(blank_nlp), spacy_tokenizer)
+    try:
+        host.request_suggestions(1, "en", TEXT)
+        host.reset()  # e.g. File -> Open: article 1 now means another article
+        assert not host.busy
+        with qtbot.assertNotEmitted(host.suggested, wait=300):
+            release.set()
+        with qtbot.waitSignal(host.suggested, timeout=10_000) as got:
+            host.request_suggestions(1, "en", TEXT)
+        assert got.args[0] == 1
+    finally:
+        release.set()
+        host.stop()

@@ -189,3 +189,17 @@ def test_docbin_blank_config_passes_debug_data_with_enough_articles(tmp_path):
     write_config(out, "en", paths)
     result = _spacy("debug", "data", str(out / "config.cfg"), cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_docbin_fast_msgpack_is_scoped_and_nests():
+    import srsly.msgpack
+
+    from annotator.io.docbin import fast_msgpack
+
+    registry = srsly.msgpack.msgpack_encoders
+    with fast_msgpack():
+        with fast_msgpack():
+            assert "get_all" in vars(registry)
+        assert "get_all" in vars(registry)
+        assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1]})) == {"a": [1]}
+    assert "get_all" not in vars(registry)

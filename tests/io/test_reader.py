@@ -69,7 +69,7 @@ def test_reader_collect_missing_path_and_empty_dir(tmp_path):
     assert [f.name for f in files] == ["ok.txt"]
     assert [(Path(e.source).name, e.reason) for e in errors] == [
         ("nope.txt", "no such file or directory"),
-        ("empty", "no files to import in this directory (.jsonl, .ndjson, .txt)"),
+        ("empty", "no files to import in this directory (.bio, .conll, .iob, .jsonl, .ndjson, .txt)"),
     ]
 
 
@@ -133,16 +133,16 @@ def test_reader_register_format_first_wins_detection(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "FORMATS", dict(FORMATS))
 
     def has_marker(path: Path, text: str) -> bool:
-        return path.with_suffix(".ann").exists()
+        return path.with_suffix(".marker").exists()
 
     def read_pair(text: str, source: str, lang: str | None):
         yield ParsedDoc(text=text, source=source, meta={"format": "pair"})
 
     register_format(Format("pair", read_pair, (".txt",), sniff=has_marker), first=True)
-    assert list(reader.FORMATS)[:2] == ["pair", "article"]
+    assert list(reader.FORMATS)[:3] == ["pair", "brat", "article"]
     assert "pair" not in FORMATS
     paired = write(tmp_path / "p.txt", ARTICLE)
-    write(tmp_path / "p.ann", "T1\tPERSON 0 3\tabc\n")
+    write(tmp_path / "p.marker", "")
     lone = write(tmp_path / "l.txt", ARTICLE)
     assert read_one(paired).meta["format"] == "pair"
     assert read_one(lone).meta["format"] == "article"
@@ -251,7 +251,7 @@ def test_reader_reference_article(reference_article):
 
 
 def test_reader_sample_corpus_parses(corpus_dir):
-    results = list(read_paths([corpus_dir]))
+    results = list(read_paths(sorted(corpus_dir.glob("*.txt"))))
     errors = [str(r) for r in results if isinstance(r, ReadError)]
     docs = [r for r in results if isinstance(r, ParsedDoc)]
     assert errors == []

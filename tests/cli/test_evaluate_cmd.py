@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from annotator.cli.evaluate_cmd import evaluate_store, parse_model
+from annotator.cli.main import cli
+from annotator.core.models import EVENT, Argument, Event, ParsedDoc, Span, Suggestion
+from annotator.store import Store
+
+TEXT = "Tokayev met Mirziyoyev in Astana. Trade grew by 5%."
+TOKAYEV, MIRZIYOYEV, ASTANA = Span(0, 7, "PERSON"), Span(12, 22, "PERSON"), Span(26, 32, "GPE")
+MEET = Event(
+    Span(8, 11, "Meet"),
+    (
+        Argument("Participant", TOKAYEV),
+        Argument("Participant", MIRZIYOYEV),
+        Argument("Place", ASTANA),
+    ),
+    (("Modality", "actual"), ("Negation", False)),
+)
+
+
+def gold_project(path) -> tuple[Store, int]:  # noqa: ANN001
+    store = Store(path)
+    doc = ParsedDoc(TEXT, title="t", lang="en", spans=[TOKAYEV, MIRZIYOYEV, ASTANA], events=[MEET])
+    (added,) = store.add_docs([doc], as_gold=True, annotator="ann")
+    return store, added.article_id
+
+
+def suggestions(event: Event, *spans: Span) -> list[Suggestion]:
+    out = [Suggestion(s) for s in spans]
+    return out + [Suggestion(event.trigger, EVENT, event.arguments, event.attributes)]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_evaluate_cmd_scores_suggestions_against_gold(tmp_path):
+    db = tmp_path / "p.db"
+    store, aid = gold_project(db)
+    # the model finds the meeting but misses Astana, and tags Mirziyoyev as ORG
+    guess = Event(MEET.trigger, MEET.arguments[:2])
+    store.add_suggestions([(aid, suggestions(guess, TOKAYEV, Span(12, 22, "ORG")))], "m", "1")
+    store.close()
+    result = run("evaluate", "--db", str(db), "--annotator", "ann", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["articles"] == 1 and data["models"]["event"] == {"model": "m", "version": "1"}
+    assert data["events"]["trigger_classification"]["f1"] == 1.0
+    assert data["events"]["argument_classification"]["tp"] == 2
+    assert data["events"]["argument_classification"]["gold"] == 3
+    assert data["entities"]["by_label"]["PERSON"] == {
+        "precision": 1.0, "recall": 0.5, "f1": 0.6667, "tp": 1, "predicted": 1, "gold": 2,
+    }  # fmt: skip
+    table = run("evaluate", "--db", str(db), "--annotator", "ann")
+    assert table.exit_code == 0
+    assert "Gold of ann: 1 articles" in table.output
+    assert "argument classification" in table.output and "Suggestions (event): m 1" in table.output
+
+
+def test_evaluate_cmd_takes_the_latest_model_unless_told(tmp_path):
+    store, aid = gold_project(tmp_path / "p.db")
+    store.add_suggestions([(aid, suggestions(MEET, TOKAYEV))], "old", "1")
+    store.add_suggestions([(aid, suggestions(Event(Span(0, 7, "Visit"))))], "new", "2")
+    latest = evaluate_store(store, "ann")
+    assert latest.models == {"entity": ("old", "1"), "event": ("new", "2")}
+    assert latest.report.events["trigger_classification"].tp == 0
+    chosen = evaluate_store(store, "ann", model="old@1")
+    assert chosen.report.events["trigger_classification"].tp == 1
+    assert chosen.report.events["argument_classification"].tp == 3
+
+
+def test_evaluate_cmd_skips_gold_articles_the_model_never_saw(tmp_path):
+    store, aid = gold_project(tmp_path / "p.db")
+    other = ParsedDoc("Another text about Astana.", lang="en", spans=[Span(19, 25, "GPE")])
+    (second,) = store.add_docs([other], as_gold=True, annotator="ann")
+    store.add_suggestions([(aid, suggestions(MEET))], "m", "1")
+    result = evaluate_store(store, "ann")
+    assert result.articles == 1 and result.skipped == [second.article_id]
+    assert "Skipped 1 articles" in result.render()
+
+
+def test_evaluate_cmd_without_gold_or_suggestions_is_one_line_and_exit_1(tmp_path):
+    db = tmp_path / "p.db"
+    gold_project(db)[0].close()
+    nobody = run("evaluate", "--db", str(db), "--annotator", "nobody")
+    assert nobody.exit_code == 1
+    assert nobody.output.strip() == (
+        "error: no gold of annotator 'nobody' with status done; annotate or import some"
+    )
+    unscored = run("evaluate", "--db", str(db), "--annotator", "ann")
+    assert unscored.exit_code == 1 and "run annotator suggest" in unscored.output
+    assert len(unscored.output.strip().splitlines()) == 1
+
+
+def test_evaluate_cmd_status_any_includes_unfinished_articles(tmp_path):
+    store = Store(tmp_path / "p.db")
+    (added,) = store.add_docs([ParsedDoc(TEXT, lang="en")])
+    from annotator.core import commands as cmd
+
+    store.apply(added.article_id, "ann", cmd.Command("add", (cmd.add_event(MEET),)))
+    store.add_suggestions([(added.article_id, suggestions(MEET))], "m", "1")
+    assert evaluate_store(store, "ann", status="any").articles == 1
+    assert store.status(added.article_id, "ann") == "in_progress"
+
+
+def test_evaluate_cmd_parses_model_names():
+    assert parse_model("en_core_web_sm@3.8.0") == ("en_core_web_sm", "3.8.0")
+    assert parse_model("rules") == ("rules", None)
+    assert parse_model(None) == (None, None)

@@ -1,0 +1,83 @@
+"""Export -> `annotator import` (auto-detected) -> export gives the same annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli.main import cli
+from annotator.core.models import Argument, Event, ParsedDoc, Span
+from annotator.store import Store
+
+
+def _docs() -> list[ParsedDoc]:
+    out = []
+    for i, (name, city) in enumerate([("Tokayev", "Astana"), ("Mirziyoyev", "Tashkent")]):
+        text = f"{name} met Sadyr Japarov in {city} on Monday.\n\nNo one else came ({i})."
+        per = Span(0, len(name), "PERSON")
+        other = Span(text.index("Sadyr"), text.index("Sadyr") + 13, "PERSON")
+        gpe = Span(text.index(city), text.index(city) + len(city), "GPE")
+        met = text.index("met")
+        ev = Event(
+            Span(met, met + 3, "Meet"),
+            (Argument("Participant", per), Argument("Participant", other), Argument("Place", gpe)),
+            (("Modality", "actual"),),
+        )
+        out.append(
+            ParsedDoc(
+                text, title=text.split("\n")[0], lang="en", spans=[per, other, gpe], events=[ev]
+            )
+        )
+    out.append(ParsedDoc("Nothing to mark here.", title="Empty", lang="en"))
+    return out
+
+
+def _gold(db: Path) -> list[tuple]:
+    with Store(db) as s:
+        return sorted(
+            (
+                d.article.text,
+                tuple(d.spans),
+                tuple((e.trigger, e.arguments, e.attributes) for e in d.events),
+            )
+            for d in s.iter_gold()
+        )
+
+
+def invoke(*args: str):
+    res = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat"])
+def test_roundtrip_export_import_export_keeps_gold(tmp_path, fmt):
+    first = tmp_path / "first.db"
+    with Store(first) as s:
+        s.add_docs(_docs(), as_gold=True, annotator="ann")
+    out = tmp_path / ("out.jsonl" if fmt == "jsonl" else "out")
+    invoke("export", "--format", fmt, "--out", str(out), "--db", str(first))
+    second = tmp_path / "second.db"
+    invoke("import", str(out), "--db", str(second), "--as-gold", "--annotator", "ann")
+    assert _gold(second) == _gold(first)
+    assert len(_gold(first)) == 3  # the article without spans is gold too
+
+
+def test_roundtrip_conll_keeps_entities(tmp_path):
+    first = tmp_path / "first.db"
+    with Store(first) as s:
+        s.add_docs(_docs(), as_gold=True, annotator="ann")
+    out = tmp_path / "out.conll"
+    invoke("export", "--format", "conll", "--out", str(out), "--db", str(first))
+    conll = out if out.is_file() else next(out.rglob("*.conll"))
+    second = tmp_path / "second.db"
+    invoke(
+        "import", str(conll), "--db", str(second), "--as-gold", "--annotator", "ann", "--lang", "en"
+    )
+    with Store(second) as s:
+        got = [[(d.article.text[x.start : x.end], x.label) for x in d.spans] for d in s.iter_gold()]
+    assert sorted(sum(got, [])) == sorted(
+        (t[sp.start : sp.end], sp.label) for d in _docs() for t in [d.text] for sp in d.spans
+    )
