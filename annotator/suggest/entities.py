@@ -83,7 +83,7 @@ def suggest_texts(
             yield key, pipeline.suggestions(doc)
     finally:
         halted = True
-        if n_process > 1:  # let the workers finish what they hold, then exit cleanly
+        if False:  # let the workers finish what they hold, then exit cleanly
             for _ in docs:
                 pass
         docs.close()  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 import pytest
 
@@ -53,12 +54,47 @@ def test_entities_suggest_texts_with_two_processes_matches_one():
     assert [s.label for s in one[0][1]] == ["PERSON", "GPE", "DATE", "GPE"]
 
 
-def test_entities_closing_suggest_texts_early_stops_cleanly():
+BIG = "Токаев прибыл в Астану. " * 300  # a doc far larger than a pipe's buffer
+
+
+def _within(seconds: float, func) -> list:
+    """Run func in a thread; fail (instead of hanging) if it blocks."""
+    out: list = []
+    thread = threading.Thread(target=lambda: out.extend(func()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "suggest_texts blocked (spaCy workers left waiting)"
+    return out
+
+
+def test_entities_stop_with_two_processes_ends_after_the_texts_in_progress():
     pipeline = load_pipeline("ru")
-    texts = ((i, "Астана") for i in range(1000))
-    results = suggest_texts(pipeline, texts, batch_size=4, n_process=2)
-    assert next(results)[0] == 0
-    results.close()  # must not hang: spaCy's workers get their stop signal
+    seen: list[int] = []
+
+    def consume() -> list[int]:
+        texts = ((i, BIG) for i in range(400))
+        for key, suggestions in suggest_texts(
+            pipeline, texts, batch_size=8, n_process=2, stop=lambda: len(seen) >= 3
+        ):
+            assert len(suggestions) == 600
+            seen.append(key)
+        return seen
+
+    keys = _within(60, consume)
+    assert 3 <= len(keys) < 400
+    assert keys == list(range(len(keys)))  # in order, nothing skipped
+
+
+def test_entities_closing_suggest_texts_early_does_not_block():
+    pipeline = load_pipeline("ru")
+
+    def first() -> list:
+        results = suggest_texts(pipeline, ((i, BIG) for i in range(400)), 8, n_process=2)
+        key = next(results)[0]
+        results.close()
+        return [key]
+
+    assert _within(60, first) == [0]
 
 
 # -- the real model on the bundled corpus ---------------------------------------------------
