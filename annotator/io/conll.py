@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
 
 from spacy.tokens import Doc
 
@@ -32,8 +31,8 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    SplitFiles,
     non_overlapping,
-    output_path,
     sorted_spans,
     span_example,
 )
@@ -109,20 +108,11 @@ def write_conll(
 ) -> dict[str, Path]:
     """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``)."""
     report = report or ExportReport()
-    files: dict[str, TextIO] = {}
-    paths: dict[str, Path] = {}
-    try:
+    with SplitFiles(out, SUFFIX) as files:
         for (split, doc), tokens in pipe_docs(items, _text, _lang):
-            if split not in files:
-                paths[split] = output_path(out, split, SUFFIX)
-                paths[split].parent.mkdir(parents=True, exist_ok=True)
-                files[split] = paths[split].open("w", encoding="utf-8", newline="\n")
             report.count(split, doc)
-            files[split].write(conll_text(tokens, doc, report))
-    finally:
-        for f in files.values():
-            f.close()
-    return paths
+            files.write(split, conll_text(tokens, doc, report))
+    return files.paths
 
 
 def _text(item: Item) -> str:

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from annotator.core.models import Article, Event, Span
 
@@ -165,3 +165,26 @@ class ExportReport:
     @staticmethod
     def _total(counter: Counter[tuple[str, str]], split: str) -> int:
         return sum(n for (s, _), n in counter.items() if s == split)
+
+
+class SplitFiles:
+    """One text file per split (``out`` itself when there is no split), opened on first use."""
+
+    def __init__(self, out: Path, suffix: str) -> None:
+        self.out, self.suffix = out, suffix
+        self.paths: dict[str, Path] = {}
+        self._files: dict[str, TextIO] = {}
+
+    def __enter__(self) -> SplitFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for f in self._files.values():
+            f.close()
+
+    def write(self, split: str, text: str) -> None:
+        if split not in self._files:
+            path = self.paths[split] = output_path(self.out, split, self.suffix)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._files[split] = path.open("w", encoding="utf-8", newline="\n")
+        self._files[split].write(text)

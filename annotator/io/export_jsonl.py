@@ -22,7 +22,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -30,7 +30,7 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
-    output_path,
+    SplitFiles,
     sorted_events,
     sorted_spans,
     span_example,
@@ -113,21 +113,11 @@ def write_jsonl(
 ) -> dict[str, Path]:
     """Write one JSONL file (no split: ``out``) or one per split (``out/<split>.jsonl``)."""
     report = report or ExportReport()
-    files: dict[str, TextIO] = {}
-    paths: dict[str, Path] = {}
-    try:
+    with SplitFiles(out, SUFFIX) as files:
         for (split, doc), tokens in pipe_docs(items, _text, _lang):
-            if split not in files:
-                paths[split] = output_path(out, split, SUFFIX)
-                paths[split].parent.mkdir(parents=True, exist_ok=True)
-                files[split] = paths[split].open("w", encoding="utf-8", newline="\n")
             report.count(split, doc)
-            line = json.dumps(record(doc, tokens, report), ensure_ascii=False)
-            files[split].write(line + "\n")
-    finally:
-        for f in files.values():
-            f.close()
-    return paths
+            files.write(split, json.dumps(record(doc, tokens, report), ensure_ascii=False) + "\n")
+    return files.paths
 
 
 def _text(item: Item) -> str:
