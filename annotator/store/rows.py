@@ -1,0 +1,115 @@
+"""Row types of the store and their conversion from and to SQLite rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from annotator.core import commands as cmd
+from annotator.core.models import (
+    EVENT,
+    Argument,
+    Article,
+    Event,
+    Span,
+    Suggestion,
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """Outcome of adding one parsed document."""
+
+    source: str
+    article_id: int
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list."""
+
+    id: int
+    title: str
+    date: str | None
+    lang: str
+    status: str
+    suggestions: int
+    gold: int
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    article: Article
+    annotator: str
+    spans: list[Span]
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class LoggedDecision:
+    id: int
+    action: str
+    command: cmd.Command
+    undo_of: int | None
+    redo_of: int | None
+
+
+_ARTICLE_COLUMNS = (
+    "id content_hash source external_id lang date time title text meta imported_at".split()
+)
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        content_hash=row["content_hash"],
+        text=row["text"],
+        title=row["title"] or "",
+        lang=row["lang"],
+        date=row["date"],
+        time=row["time"],
+        source=row["source"] or "",
+        external_id=row["external_id"],
+        meta=json.loads(row["meta"] or "{}"),
+    )
+
+
+def _suggestion(r: Sequence[Any]) -> Suggestion:
+    sid, kind, start, end, label, args, attrs, score, source, model, version = r[:11]
+    return Suggestion(
+        span=Span(start, end, label),
+        kind=kind,
+        arguments=tuple(Argument.from_dict(a) for a in json.loads(args)) if args else (),
+        attributes=tuple(sorted(json.loads(attrs).items())) if attrs else (),
+        score=score,
+        source=source,
+        model=model or "",
+        model_version=version or "",
+        id=sid,
+    )
+
+
+def e_sugg(e: Event) -> Suggestion:
+    return Suggestion(e.trigger, EVENT, e.arguments, e.attributes, source="import", model="import")
+
+
+def _tagged(kind: str, value: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if value is None else {"kind": kind, **value}
+
+
+def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> cmd.Change:
+    kind = (before or after or {}).get("kind", "")
+    strip = lambda v: None if v is None else {k: x for k, x in v.items() if k != "kind"}  # noqa: E731
+    return cmd.Change(kind, strip(before), strip(after))

@@ -1,0 +1,154 @@
+"""Model and imported suggestions: idempotent per (article, model, version) run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlite_utils
+
+from annotator.core.models import (
+    EVENT,
+    Suggestion,
+)
+from annotator.store.rows import _dumps, _suggestion, now
+
+
+class SuggestionsMixin:
+    db: sqlite_utils.Database
+
+    def pending_for_model(
+        self,
+        model: str,
+        version: str,
+        *,
+        lang: str | None = None,
+        limit: int | None = None,
+        after: int = 0,
+        include_done: bool = False,
+    ) -> list[tuple[int, str, str]]:
+        """(id, lang, text) of articles this model version has not run on yet, by id.
+
+        ``after`` pages through them (ids greater than it); ``include_done`` returns the
+        articles it already ran on too (to redo them).
+        """
+        where, args = self._pending_where(model, version, lang, include_done)
+        sql = f"""SELECT a.id, a.lang, a.text FROM articles a {where} AND a.id > ?
+            ORDER BY a.id LIMIT ?"""
+        return list(self.db.execute(sql, args + [after, -1 if limit is None else limit]))
+
+    def count_pending(
+        self, model: str, version: str, *, lang: str | None = None, include_done: bool = False
+    ) -> int:
+        """How many articles ``pending_for_model`` would return without a limit."""
+        where, args = self._pending_where(model, version, lang, include_done)
+        return self.db.execute(f"SELECT count(*) FROM articles a {where}", args).fetchone()[0]
+
+    @staticmethod
+    def _pending_where(
+        model: str, version: str, lang: str | None, include_done: bool
+    ) -> tuple[str, list[Any]]:
+        if include_done:
+            sql, args = "WHERE 1=1", []
+        else:
+            sql = """LEFT JOIN suggestion_runs r ON r.article_id = a.id
+              AND r.model = ? AND r.model_version = ? WHERE r.article_id IS NULL"""
+            args = [model, version]
+        if lang:
+            sql += " AND a.lang = ?"
+            args.append(lang.lower())
+        return sql, args
+
+    def add_suggestions(
+        self,
+        results: Iterable[tuple[int, Sequence[Suggestion]]],
+        model: str,
+        version: str,
+        *,
+        force: bool = False,
+    ) -> int:
+        """Store one batch of a model's suggestions in one transaction; return rows added.
+
+        Articles this model version already ran on are skipped unless ``force``, which
+        replaces that version's earlier suggestions. Gold is never touched.
+        """
+        added = 0
+        stamp = now()
+        with self.db.atomic():
+            for article_id, suggestions in results:
+                ran = self.db.execute(
+                    "SELECT 1 FROM suggestion_runs WHERE article_id=? AND model=? "
+                    "AND model_version=?",
+                    [article_id, model, version],
+                ).fetchone()
+                if ran and not force:
+                    continue
+                if ran:
+                    self._delete_suggestions(article_id, model, version)
+                rows = [
+                    Suggestion(
+                        s.span, s.kind, s.arguments, s.attributes, s.score, "model", model, version
+                    )
+                    for s in suggestions
+                ]
+                added += self._insert_suggestions(article_id, rows, stamp)
+                self.db["suggestion_runs"].upsert(
+                    {
+                        "article_id": article_id,
+                        "model": model,
+                        "model_version": version,
+                        "at": stamp,
+                    },
+                    pk=("article_id", "model", "model_version"),
+                )
+        return added
+
+    def _delete_suggestions(self, article_id: int, model: str, version: str) -> None:
+        keep = "article_id=? AND model=? AND model_version=? AND source='model'"
+        args = [article_id, model, version]
+        self.db.execute(
+            f"DELETE FROM suggestion_states WHERE suggestion_id IN "
+            f"(SELECT id FROM suggestions WHERE {keep})",
+            args,
+        )
+        self.db.execute(f"DELETE FROM suggestions WHERE {keep}", args)
+
+    def _insert_suggestions(
+        self, article_id: int, suggestions: Sequence[Suggestion], stamp: str
+    ) -> int:
+        rows = [
+            {
+                "article_id": article_id,
+                "kind": s.kind,
+                "start": s.span.start,
+                "end": s.span.end,
+                "label": s.span.label,
+                "arguments": _dumps([a.to_dict() for a in s.arguments])
+                if s.kind == EVENT
+                else None,
+                "attributes": _dumps(dict(s.attributes)) if s.kind == EVENT else None,
+                "score": s.score,
+                "source": s.source,
+                "model": s.model,
+                "model_version": s.model_version,
+                "created_at": stamp,
+            }
+            for s in suggestions
+        ]
+        self.db["suggestions"].insert_all(rows)
+        return len(rows)
+
+    def suggestions(
+        self, article_id: int, annotator: str, *, kind: str | None = None
+    ) -> list[tuple[Suggestion, str]]:
+        """This article's suggestions with this annotator's state (pending/accepted/rejected)."""
+        sql = """SELECT g.id, g.kind, g.start, g."end", g.label, g.arguments, g.attributes,
+              g.score, g.source, g.model, g.model_version, coalesce(st.state, 'pending')
+            FROM suggestions g LEFT JOIN suggestion_states st
+              ON st.suggestion_id = g.id AND st.annotator = ?
+            WHERE g.article_id = ?""" + (" AND g.kind = ?" if kind else "")
+        args: list[Any] = [annotator, article_id] + ([kind] if kind else [])
+        out = [
+            (_suggestion(r), r[-1]) for r in self.db.execute(sql + " ORDER BY g.start, g.id", args)
+        ]
+        return out
