@@ -74,9 +74,19 @@ def sigint_handler(handler: StopRequest) -> Iterator[StopRequest]:
     default=None,
     help="Project pipeline config (TOML, the layout of resources/pipelines.toml).",
 )
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
 @click.option(
-    "--n-process", default=1, show_default=True, type=click.IntRange(min=1), help="Processes."
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Articles per nlp.pipe batch and per saved transaction.",
+)
+@click.option(
+    "--n-process",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="spaCy worker processes.",
 )
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most N articles.")
 @click.option("--force", is_flag=True, help="Redo articles this model version already ran on.")
@@ -103,6 +113,10 @@ def suggest_cmd(
         )
         for note in summary.notes:
             click.echo(f"note: {note}", err=True)
+        if not summary.runs:
+            where = f" in '{lang}'" if lang else ""
+            click.echo(f"Nothing to do: the project has no articles{where}.")
+            return
         if summary.pending == 0:
             click.echo(
                 "Nothing to do: every article already has these models' suggestions"
@@ -110,7 +124,7 @@ def suggest_cmd(
             )
             return
         _run(store, summary, batch_size, n_process, force)
-    _report(summary)
+    _report(summary, force)
 
 
 def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force: bool) -> None:
@@ -163,14 +177,15 @@ def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force:
             bar.close()
 
 
-def _report(summary: SuggestSummary) -> None:
+def _report(summary: SuggestSummary, force: bool) -> None:
     for run in summary.runs:
         if run.articles:
             click.echo(run.line())
     if summary.interrupted:
+        again = "with --force starts over" if force else "resumes where this one stopped"
         click.echo(
             f"Interrupted: {summary.articles} of {summary.pending} articles done and saved "
-            f"({summary.suggestions} suggestions); run the command again to resume.",
+            f"({summary.suggestions} suggestions); running the command again {again}.",
             err=True,
         )
         sys.exit(130)

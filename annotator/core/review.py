@@ -197,7 +197,7 @@ class Review:
 
     def add_span(self, start: int, end: int, label: str) -> Step | None:
         """Label a text range (trimmed of surrounding whitespace) as gold."""
-        start, end = _trim(self.text, start, end)
+        start, end = trim(self.text, start, end)
         if end <= start:
             return None
         new = Span(start, end, label)
@@ -264,7 +264,7 @@ def _pos(item: Item) -> tuple[int, int, str]:
     return (item.span.start, item.span.end, item.span.label)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
     start, end = max(0, start), min(len(text), end)
     while start < end and text[start].isspace():
         start += 1

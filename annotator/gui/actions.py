@@ -1,7 +1,9 @@
 """The one action table: id, text, shortcuts, handler, menu.
 
 Menus, keyboard shortcuts and Help → Keyboard shortcuts are all generated from it, so
-what the help says is what the keys do.
+what the help says is what the keys do. The review keys (J/K, A, X, Shift+A, Delete, the
+number keys) act on the list shown in the review panel; Tab switches it between entities
+and events.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class ActionSpec:
     text: str
     shortcuts: tuple[str, ...]
     handler: Handler
-    menu: str  # File | Edit | Label | Navigate | Help
+    menu: str  # File | Edit | Events | Label | Navigate | Help
 
 
 def _c(name: str, *args: object) -> Handler:
@@ -54,10 +56,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), lambda w: w.close(), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), _c("undo"), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), _c("redo"), "Edit"),
-    ActionSpec("accept", "&Accept suggestion", ("A",), _c("accept"), "Edit"),
-    ActionSpec("reject", "Re&ject suggestion", ("X",), _c("reject"), "Edit"),
-    ActionSpec("accept_all", "Accept a&ll pending", ("Shift+A",), _c("accept_all"), "Edit"),
-    ActionSpec("delete", "&Delete gold span", ("Delete",), _c("delete"), "Edit"),
+    ActionSpec("accept", "&Accept suggestion (span or whole event)", ("A",), _c("accept"), "Edit"),
+    ActionSpec(
+        "reject",
+        "Re&ject suggestion or argument",
+        ("X",),
+        _c("reject"),
+        "Edit",
+    ),  # fmt: skip
+    ActionSpec(
+        "accept_all",
+        "Accept a&ll pending (of the current list)",
+        ("Shift+A",),
+        _c("accept_all"),
+        "Edit",
+    ),  # fmt: skip
+    ActionSpec("delete", "&Delete gold span, event or argument", ("Delete",), _c("delete"), "Edit"),
     ActionSpec(
         "start_left", "Move start left", ("Alt+Left",), _c("move_boundary", "start", -1), "Edit"
     ),
@@ -70,9 +84,46 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "end_right", "Move end right", ("Alt+Shift+Right",), _c("move_boundary", "end", 1), "Edit"
     ),
-    ActionSpec("next_item", "&Next suggestion", ("J", "Down"), _c("move_current", 1), "Navigate"),
     ActionSpec(
-        "prev_item", "&Previous suggestion", ("K", "Up"), _c("move_current", -1), "Navigate"
+        "new_event",
+        "New &event from the selection, or change the event's type",
+        ("E",),
+        lambda w: w.event_keys.new_event(),
+        "Events",
+    ),
+    ActionSpec(
+        "add_argument",
+        "Add an a&rgument to the event (pick a span, then a role)",
+        ("R",),
+        lambda w: w.event_keys.add_argument(),
+        "Events",
+    ),
+    ActionSpec(
+        "negation",
+        "Toggle the event's &negation",
+        ("Shift+N",),
+        _c("step_attribute", "Negation"),
+        "Events",
+    ),  # fmt: skip
+    ActionSpec(
+        "modality",
+        "Cycle the event's &modality (actual, future, hypothetical)",
+        ("M",),
+        _c("step_attribute", "Modality"),
+        "Events",
+    ),  # fmt: skip
+    ActionSpec(
+        "toggle_mode",
+        "Switch the review list: entities / events",
+        ("Tab",),
+        _c("toggle_mode"),
+        "Navigate",
+    ),  # fmt: skip
+    ActionSpec(
+        "next_item", "&Next item in the list", ("J", "Down"), _c("move_current", 1), "Navigate"
+    ),
+    ActionSpec(
+        "prev_item", "&Previous item in the list", ("K", "Up"), _c("move_current", -1), "Navigate"
     ),
     ActionSpec(
         "done",
@@ -126,6 +177,15 @@ def build_actions(window: MainWindow, specs: Sequence[ActionSpec]) -> dict[str, 
     return actions
 
 
+# What shared keys do in the events list (help rows only: the keys are the actions above).
+EVENT_KEY_NOTES = (
+    ("Events", "In the events list: accept / reject the whole event (on its row)", "A, X"),
+    ("Events", "In the events list: reject the current argument (on its row)", "X, Delete"),
+    ("Events", "In the events list: give the current argument the type's n-th role", "1–9"),
+    ("Events", "In the argument picker: another span, then a role key", "J / K, 1–9"),
+)
+
+
 def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
     """(menu, action, keys) for the help table, keys as the platform shows them."""
     rows = []
@@ -136,7 +196,7 @@ def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
             QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
         )
         rows.append((spec.menu, spec.text.replace("&", "").rstrip("…"), keys))
-    return rows
+    return rows + list(EVENT_KEY_NOTES)
 
 
 class ShortcutsDialog(QDialog):
@@ -159,4 +219,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(560, 620)
+        self.resize(760, 660)

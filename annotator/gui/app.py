@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.labels import LabelSet, load_labels
 from annotator.core.paths import resources_dir
+from annotator.core.schema import EventSchema, SchemaError, load_schema
 from annotator.gui import project
 from annotator.gui.controller import Controller
 from annotator.gui.prefs import Preferences
@@ -48,6 +49,15 @@ def labels_for(prefs: Preferences) -> tuple[LabelSet, str | None]:
         return load_labels(), str(exc)
 
 
+def schema_for(prefs: Preferences) -> tuple[EventSchema, str | None]:
+    """The preferred event schema, or the bundled one and the first reason it is not."""
+    try:
+        return load_schema(prefs.schema_file or None), None
+    except SchemaError as exc:
+        more = f" (+{len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
+        return load_schema(), exc.errors[0] + more
+
+
 def create_window(
     store: Store,
     annotator: str,
@@ -59,14 +69,17 @@ def create_window(
 ) -> MainWindow:
     """The window over an open store; ``service_factory=None`` runs without a worker."""
     labels, problem = labels_for(prefs)
+    schema, schema_problem = schema_for(prefs)
     worker = None
     if service_factory is not None:
         worker = WorkerHost(service_factory, tokenizer_factory)
-    controller = Controller(store, annotator, labels, worker)
+    controller = Controller(store, annotator, labels, worker, schema=schema)
     window = MainWindow(controller, labels, settings, prefs)
     worker and worker.setParent(window)
     if problem:
         controller.message.emit(f"Using the bundled labels: {problem}")
+    if schema_problem:
+        controller.message.emit(f"Using the bundled event schema: {schema_problem}")
     return window
 
 

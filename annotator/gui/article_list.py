@@ -3,6 +3,10 @@
 The model holds only the ids of the rows it shows (one indexed query); titles, dates and
 counts are fetched a page at a time when a row is first painted, and a bounded number of
 pages is kept. With uniform row heights a 100,000-article project paints at once.
+
+Searching asks (``search_requested``) rather than queries: the window runs the search, and
+the first time builds the full-text index (seconds for 100k articles), off the GUI thread,
+and hands the hits back with ``show_hits``; the box says "indexing…" meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -174,6 +179,7 @@ class ArticleListPane(QWidget):
     """Search box, status and language filters, and the table."""
 
     article_activated = Signal(int)
+    search_requested = Signal(str)  # a query to run; answered by show_hits
     search_finished = Signal(int)  # hits shown
 
     def __init__(self, model: ArticleListModel, parent: QWidget | None = None) -> None:
@@ -181,6 +187,11 @@ class ArticleListPane(QWidget):
         self.model = model
         self.search = QLineEdit(placeholderText="Search articles  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.busy_note = QLabel(self.search)
+        self.busy_note.setObjectName("searchBusy")
+        self.busy_note.hide()
+        self._hits: tuple[str, list[int]] | None = None  # the last answered query
+        self._open_first = False
         self.status_box = QComboBox()
         for text, value in FILTERS:
             self.status_box.addItem(text, value)
@@ -221,16 +232,50 @@ class ArticleListPane(QWidget):
 
     def apply_filters(self) -> None:
         query = self.search.text().strip()
-        hits = self.model.store.search(query) if query else None
+        if query and (self._hits is None or self._hits[0] != query):
+            self.search_requested.emit(query)  # show_hits applies the filters
+            return
+        hits = self._hits[1] if query and self._hits else None
         self.model.set_filter(self.status_box.currentData(), self.lang, hits)
+
+    def show_hits(self, query: str, ids: list[int]) -> None:
+        """The answer to a search request; a stale one (the box changed since) is dropped."""
+        if query != self.search.text().strip():
+            return
+        self._hits = (query, ids)
+        self.model.set_filter(self.status_box.currentData(), self.lang, ids)
+        if self._open_first:
+            self._open_first = False
+            first = self.model.article_id(0)
+            if first is not None:
+                self.article_activated.emit(first)
+            self.search_finished.emit(self.model.rowCount())
+
+    def forget_hits(self) -> None:
+        """The project changed: the next search asks again."""
+        self._hits = None
+
+    def show_busy(self, text: str) -> None:
+        """A note inside the search box, right-aligned ("indexing…"), or none."""
+        self.busy_note.setText(text)
+        self.busy_note.setVisible(bool(text))
+        if text:
+            self.busy_note.adjustSize()
+            box = self.search.rect()
+            note = self.busy_note.sizeHint()
+            x = box.right() - note.width() - 28  # left of the clear button
+            self.busy_note.move(x, (box.height() - note.height()) // 2)
+        self.search.setPlaceholderText(
+            f"Search articles — {text}" if text else "Search articles  (Ctrl+F)"
+        )
 
     def _on_search_return_pressed(self) -> None:
         """Enter searches and opens the best hit; N / P then walk the hits."""
+        self._open_first = True
+        self._hits = None  # search again: articles may have been added
         self.apply_filters()
-        first = self.model.article_id(0)
-        if first is not None:
-            self.article_activated.emit(first)
-        self.search_finished.emit(self.model.rowCount())
+        if not self.search.text().strip():
+            self._open_first = False
 
     def _on_search_text_changed(self, text: str) -> None:
         if not text.strip() and self.model.search_ids is not None:

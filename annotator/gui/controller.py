@@ -1,30 +1,35 @@
 """The controller: owns the store, the open article's review state and the undo stacks.
 
-Every key ends here. A command is built by :class:`~annotator.core.review.Review`, saved by
-``Store.apply`` in one transaction (before anything repaints), pushed on the article's
-``QUndoStack`` and announced by ONE signal, ``changed``, carrying what changed so each view
-does the smallest update. Suggestions arrive from the worker by signal and are stored here,
-on the GUI thread: the only writer.
+Every key ends here. A command is built by :class:`~annotator.core.review.Review` (entities)
+or :class:`~annotator.core.event_review.EventReview` (events), saved by ``Store.apply`` in
+one transaction (before anything repaints), pushed on the article's ``QUndoStack`` and
+announced by ONE signal, ``changed``, carrying what changed so each view does the smallest
+update. The review keys (J/K, A, X, Delete, Shift+A) act on the list of the current
+``mode``: entities or events. Suggestions arrive from the worker by signal and are stored
+here, on the GUI thread: the only writer.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QUndoGroup, QUndoStack
+from PySide6.QtGui import QUndoGroup
 
 from annotator.core.commands import Command
-from annotator.core.history import rebuild
+from annotator.core.event_review import EventFocus, EventReview, EventStep
 from annotator.core.labels import LabelSet
-from annotator.core.models import Article
+from annotator.core.models import Article, Span
 from annotator.core.review import Focus, Review, Step, Token, regex_tokens, snap
+from annotator.core.schema import EventSchema, load_schema
 from annotator.gui.stats import SessionStats
-from annotator.gui.undo import DecisionCommand
+from annotator.gui.undo import UndoStacks
 from annotator.gui.worker import WorkerHost
 from annotator.store import ConflictError, Store, browse
 
-OPENED, EDITED, CURRENT, SUGGESTED = "opened", "edited", "current", "suggested"
+OPENED, EDITED, CURRENT, SUGGESTED, MODE = "opened", "edited", "current", "suggested", "mode"
+ENTITIES, EVENTS = "entities", "events"
 
 
 @dataclass(frozen=True)
@@ -48,17 +53,20 @@ class Controller(QObject):
         labels: LabelSet,
         worker: WorkerHost | None = None,
         parent: QObject | None = None,
+        schema: EventSchema | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.annotator = annotator
         self.labels = labels
+        self.schema = schema or load_schema()
         self.worker = worker
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
         self.replaying = False
+        self.stacks = UndoStacks(self, lambda aid: self.store.decisions(aid, self.annotator), self)
         self.article: Article | None = None
         self.review: Review | None = None
+        self.events: EventReview | None = None
+        self.mode = ENTITIES
         self._tokens: list[Token] | None = None  # None: not needed yet
         self.lang_filter: str | None = None
         self.stats = SessionStats(store, annotator)
@@ -68,6 +76,10 @@ class Controller(QObject):
             worker.tokenized.connect(self._on_worker_tokenized)
             worker.failed.connect(self._on_worker_failed)
             worker.noted.connect(self.message)
+
+    @property
+    def undo_group(self) -> QUndoGroup:
+        return self.stacks.group
 
     # -- articles -----------------------------------------------------------------------
 
@@ -85,22 +97,31 @@ class Controller(QObject):
     def open_article(self, article_id: int) -> None:
         self.article = self.store.get_article(article_id)
         self._tokens = None  # the regex fallback is made on first use, spaCy's replace it
-        self.review = self._load_review(Focus(None, next_pending=True))
-        self.undo_group.setActiveStack(self._stack(article_id))
+        self._load(Focus(None, next_pending=True), EventFocus(next_pending=True))
+        self.stacks.activate(article_id)
         self._ask_worker(self.article)
         self.changed.emit(Update(article_id, OPENED))
 
-    def _load_review(self, focus: Focus) -> Review:
+    def _load(self, focus: Focus, event_focus: EventFocus) -> None:
+        """Read the open article's suggestions, gold and status again (both lists)."""
         aid = self.article.id
-        review = Review(
+        suggestions = self.store.suggestions(aid, self.annotator)
+        self.review = Review(
             aid,
             self.article.text,
-            self.store.suggestions(aid, self.annotator),
+            suggestions,
             self.store.gold_spans(aid, self.annotator),
             self.store.status(aid, self.annotator),
         )
-        review.current = review.locate(focus)
-        return review
+        self.review.current = self.review.locate(focus)
+        gold_events = self.store.gold_events(aid, self.annotator)
+        self.events = EventReview(aid, self.article.text, suggestions, gold_events, self.schema)
+        self.events.current = self.events.locate(event_focus)
+
+    def _here(self) -> tuple[Focus, EventFocus]:
+        item = self.review.current_item if self.review else None
+        events = self.events.here() if self.events else EventFocus()
+        return Focus(item.span if item else None), events
 
     def _ask_worker(self, article: Article) -> None:
         if self.worker is None:
@@ -133,21 +154,42 @@ class Controller(QObject):
         elif nxt != after:
             self.open_article(nxt)
 
-    # -- the current item ---------------------------------------------------------------
+    # -- the mode and the current row ---------------------------------------------------
+
+    def set_mode(self, mode: str) -> None:
+        """Which list the review keys act on: ENTITIES or EVENTS."""
+        if mode != self.mode and mode in (ENTITIES, EVENTS):
+            self.mode = mode
+            self.changed.emit(Update(self.article.id if self.article else None, MODE))
+
+    def toggle_mode(self) -> None:
+        self.set_mode(EVENTS if self.mode == ENTITIES else ENTITIES)
+
+    @property
+    def active(self) -> Review | EventReview | None:
+        return self.events if self.mode == EVENTS else self.review
 
     def move_current(self, step: int) -> None:
-        if self.review and self.review.move(step):
+        if self.active is not None and self.active.move(step):
             self.changed.emit(Update(self.article.id, CURRENT))
 
-    def set_current(self, index: int | None) -> None:
-        if self.review is None or index is None or index == self.review.current:
+    def set_current(self, index: int | None, mode: str | None = None) -> None:
+        """Make row ``index`` of the ``mode`` list (default: the current one) current."""
+        if mode is not None:
+            self.set_mode(mode)
+        target = self.active
+        if target is None or index is None or index == target.current:
             return
-        if 0 <= index < len(self.review.items):
-            self.review.current = index
+        if 0 <= index < len(target.rows if self.mode == EVENTS else target.items):
+            target.current = index
             self.changed.emit(Update(self.article.id, CURRENT))
 
     def select_at(self, offset: int) -> None:
-        if self.review is not None:
+        if self.active is None:
+            return
+        if self.mode == EVENTS:
+            self.set_current(self.events.row_at(offset))
+        else:
             self.set_current(self.review.item_at(offset))
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
@@ -156,47 +198,100 @@ class Controller(QObject):
     # -- decisions ----------------------------------------------------------------------
 
     def accept(self) -> bool:
-        return self.execute(self.review.accept() if self.review else None)
+        return self.execute(self.active.accept() if self.active else None)
 
     def reject(self) -> bool:
-        return self.execute(self.review.reject() if self.review else None)
+        return self.execute(self.active.reject() if self.active else None)
 
     def accept_all(self) -> bool:
-        return self.execute(self.review.accept_all() if self.review else None)
+        return self.execute(self.active.accept_all() if self.active else None)
 
     def delete(self) -> bool:
-        return self.execute(self.review.delete() if self.review else None)
+        return self.execute(self.active.delete() if self.active else None)
 
     def apply_label(self, label: str, selection: tuple[int, int] | None = None) -> bool:
         """Label the selection as a new gold span, or give the current item this label."""
         if self.review is None:
             return False
+        self.set_mode(ENTITIES)
         if selection is not None:
             return self.execute(self.review.add_span(*selection, label))
         return self.execute(self.review.relabel(label))
 
     def apply_key(self, key: int, selection: tuple[int, int] | None = None) -> bool:
+        """A number key: a label (entities), or a role for the current argument (events)."""
+        if self.mode == EVENTS and selection is None:
+            return self.role_key(key)
         label = self.labels.by_key(key)
         return self.apply_label(label.name, selection) if label else False
 
     def move_boundary(self, edge: str, step: int) -> bool:
-        if self.review is None:
+        if self.review is None or self.mode != ENTITIES:
+            self.message.emit("Boundary keys move entity spans: Tab back to the entities.")
             return False
         return self.execute(self.review.move_boundary(edge, step, self.tokens))
 
-    def execute(self, step: Step | None) -> bool:
+    # -- event decisions ----------------------------------------------------------------
+
+    def create_event(self, start: int, end: int, event_type: str) -> bool:
+        if self.events is None:
+            return False
+        self.set_mode(EVENTS)
+        return self.execute(self.events.create(start, end, event_type))
+
+    def retype_event(self, event_type: str) -> bool:
+        return self.execute(self.events.retype(event_type) if self.events else None)
+
+    def add_argument(self, span: Span, role: str) -> bool:
+        if self.events is None:
+            return False
+        self.set_mode(EVENTS)
+        return self.execute(self.events.add_argument(span, role))
+
+    def role_key(self, key: int) -> bool:
+        """Give the current argument the type's ``key``-th role."""
+        roles = self.events.roles() if self.events else []
+        if not 1 <= key <= len(roles):
+            item = self.events.current_item if self.events else None
+            if item is not None:
+                self.message.emit(f"{item.event.type} has roles 1–{len(roles)} only.")
+            return False
+        if self.events.current_argument is None:
+            self.message.emit("Number keys give the current argument a role: J to an argument.")
+            return False
+        return self.execute(self.events.set_role(roles[key - 1].name))
+
+    def step_attribute(self, name: str) -> bool:
+        if self.events is None:
+            return False
+        self.set_mode(EVENTS)
+        return self.execute(self.events.step_attribute(name))
+
+    def argument_spans(self) -> list[Span]:
+        """Entity spans that can become arguments: gold and pending (not rejected)."""
+        if self.review is None:
+            return []
+        return [i.span for i in self.review.items if i.state != "rejected"]
+
+    # -- applying -----------------------------------------------------------------------
+
+    def execute(self, step: Step | EventStep | None) -> bool:
         """Save one command (one transaction), push it for undo, announce it."""
         if step is None or self.article is None or self.review is None:
             return False
         aid = self.article.id
         decision = self._write(aid, step.command)
         if decision is None:  # the store disagreed: show what it holds
-            item = self.review.current_item
-            self.review = self._load_review(Focus(item.span if item else None))
+            self._load(*self._here())
             self.changed.emit(Update(aid, EDITED, None, status_changed=True))
             return False
-        self._stack(aid).push(DecisionCommand(self, aid, step.command, decision))
-        self._reload(step.focus, step.command)
+        self.stacks.push(aid, step.command, decision)
+        focus, event_focus = self._here()
+        if isinstance(step, EventStep):
+            event_focus = step.focus
+        else:
+            focus = step.focus
+        self._reload(focus, event_focus, step.command)
         return True
 
     def _write(
@@ -209,12 +304,15 @@ class Controller(QObject):
         except (ConflictError, ValueError) as exc:
             self.message.emit(f"Not saved: {exc}")
             return None
+        except sqlite3.OperationalError as exc:  # e.g. locked by a long import elsewhere
+            self.message.emit(f"Not saved: the project is busy ({exc}); try again")
+            return None
         self.stats.record()
         return decision
 
-    def _reload(self, focus: Focus, command: Command) -> None:
+    def _reload(self, focus: Focus, event_focus: EventFocus, command: Command) -> None:
         old = self.review
-        self.review = self._load_review(focus)
+        self._load(focus, event_focus)
         ranges = tuple((s.start, s.end) for s in old.spans_of(command))
         moved = old.status != self.review.status
         self.changed.emit(Update(self.article.id, EDITED, ranges, status_changed=moved))
@@ -249,40 +347,26 @@ class Controller(QObject):
             QTimer.singleShot(0, self, lambda: self._forget_stack(article_id))
             return None
         if self.article is not None and self.article.id == article_id:
-            spans = self.review.spans_of(command)  # focus the first in the text
-            first = min(spans, key=lambda s: (s.start, s.end)) if spans else None
-            self._reload(Focus(first), command)
+            self._reload(*self._focus_after_replay(command), command)
         return decision
 
-    def _stack(self, article_id: int) -> QUndoStack:
-        """The article's undo stack, rebuilt from the decisions log on first use."""
-        stack = self._stacks.get(article_id)
-        if stack is not None:
-            return stack
-        stack = self._stacks[article_id] = QUndoStack(self.undo_group)
-        history = rebuild(self.store.decisions(article_id, self.annotator))
-        self.replaying = True
-        try:
-            for entry in [*history.undo, *reversed(history.redo)]:
-                stack.push(DecisionCommand(self, article_id, entry.command, entry.decision_id))
-            stack.setIndex(len(history.undo))
-        finally:
-            self.replaying = False
-        return stack
+    def _focus_after_replay(self, command: Command) -> tuple[Focus, EventFocus]:
+        """Show what an undo or redo changed: its event, else its first span in the text."""
+        focus, event_focus = self._here()
+        found = self.events.focus_for(command) if self.events else None
+        if found is not None:
+            self.mode = EVENTS  # announced by the reload that follows
+            return focus, found
+        spans = self.review.spans_of(command)
+        if spans:
+            self.mode = ENTITIES
+            focus = Focus(min(spans, key=lambda s: (s.start, s.end)))
+        return focus, event_focus
 
     def _forget_stack(self, article_id: int) -> None:
-        stack = self._stacks.pop(article_id, None)
-        if stack is not None:
-            self.undo_group.removeStack(stack)
-            stack.deleteLater()
+        self.stacks.forget(article_id)
         if self.article is not None and self.article.id == article_id:
             self.open_article(article_id)
-
-    def _forget_all_stacks(self) -> None:
-        for aid in list(self._stacks):
-            stack = self._stacks.pop(aid)
-            self.undo_group.removeStack(stack)
-            stack.deleteLater()
 
     # -- project and annotator ----------------------------------------------------------
 
@@ -292,16 +376,16 @@ class Controller(QObject):
             return
         self.annotator = name
         self.stats = SessionStats(self.store, name)
-        self._forget_all_stacks()
+        self.stacks.forget_all()
         self.start() if self.article is None else self.open_article(self.article.id)
 
     def set_store(self, store: Store) -> None:
         if self.worker is not None:
             self.worker.reset()  # answers still on their way belong to the old project
-        self._forget_all_stacks()
+        self.stacks.forget_all()
         self.store = store
         self.stats = SessionStats(store, self.annotator)
-        self.article = self.review = None
+        self.article = self.review = self.events = None
         self.changed.emit(Update(None, OPENED))
         self.start()
 
@@ -318,9 +402,12 @@ class Controller(QObject):
         if self.article is None or self.article.id != aid:
             self.changed.emit(Update(aid, SUGGESTED))
             return
-        item = self.review.current_item
-        focus = Focus(item.span) if item else Focus(None, next_pending=True)
-        self.review = self._load_review(focus)
+        focus, event_focus = self._here()
+        if self.review.current_item is None:
+            focus = Focus(None, next_pending=True)
+        if self.events.current_item is None:
+            event_focus = EventFocus(next_pending=True)
+        self._load(focus, event_focus)
         self.changed.emit(Update(aid, SUGGESTED))
 
     @Slot(int, object)

@@ -1,4 +1,4 @@
-"""Domain preferences (the annotator's name, the label file) in a plain JSON file.
+"""Domain preferences (the annotator's name, the label file, the event schema) in a plain JSON file.
 
 Window geometry lives in QSettings; what the annotator chooses about their work lives here,
 under the platform's config directory, so it can be read and edited without Qt. Both
@@ -24,6 +24,7 @@ def default_path() -> Path:
 class Preferences:
     annotator: str = ""
     labels_file: str = ""  # empty: the bundled OntoNotes label set
+    schema_file: str = ""  # empty: the bundled news event schema
     path: Path | None = None
 
     @classmethod

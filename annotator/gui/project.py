@@ -1,12 +1,11 @@
-"""Opening projects and importing into them from the window (errors as one-line messages)."""
+"""Opening projects, the first-start corpus, and import errors as one-line messages."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.paths import datasets_dir
 from annotator.store import Store
@@ -36,20 +35,22 @@ def import_samples(store: Store) -> ImportSummary:
     return summary
 
 
-def import_with_feedback(
-    parent: QWidget, store: Store, paths: Sequence[str | Path], annotator: str
-) -> str:
-    """Import with a busy cursor; list the files that failed; return the summary line."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        summary = import_paths(store, list(paths), annotator=annotator)
-        store.update_search_index()
-    finally:
-        QApplication.restoreOverrideCursor()
-    if summary.errors:
-        lines = [str(e) for e in summary.errors[:MAX_LISTED_ERRORS]]
-        more = len(summary.errors) - len(lines)
-        if more:
-            lines.append(f"… and {more} more")
-        QMessageBox.warning(parent, "Some files were not imported", "\n".join(lines))
-    return summary.line()
+def report_errors(parent: QWidget, summary: ImportSummary) -> QMessageBox | None:
+    """List the files an import could not read (one line each), if any.
+
+    The box is not modal-blocking: an import ends while the annotator works, and a dialog
+    that stops the event loop would stop the window with it.
+    """
+    if not summary.errors:
+        return None
+    lines = [str(e) for e in summary.errors[:MAX_LISTED_ERRORS]]
+    more = len(summary.errors) - len(lines)
+    if more:
+        lines.append(f"… and {more} more")
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "Some files were not imported", "\n".join(lines), parent=parent
+    )
+    box.setObjectName("importErrors")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

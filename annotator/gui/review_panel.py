@@ -2,8 +2,10 @@
 
 The list is a table model over :class:`annotator.core.review.Review` items (label, text,
 source, state); the current item is its selected row. The palette shows every label with
-its number key and colour; hovering shows the label's one-line guideline. Events will get
-their own tab beside "Entities".
+its number key and colour; hovering shows the label's one-line guideline. The "Events" tab
+lists the article's events and their arguments (:mod:`annotator.gui.event_list`), with the
+keys of the current event's roles under it. The tab shown is the controller's mode: the
+list the review keys act on.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.event_review import EventReview
 from annotator.core.labels import LabelSet
 from annotator.core.review import GOLD, PENDING, REJECTED, Item, Review
+from annotator.core.schema import EventSchema
+from annotator.gui.event_list import EventListModel
 from annotator.gui.styles import SpanStyles
 
 COLUMNS = ("Label", "Text", "Source", "State")
@@ -146,23 +151,37 @@ def _tooltip(name: str, key: int | None, guideline: str) -> str:
 
 
 class ReviewPanel(QWidget):
-    item_clicked = Signal(int)  # row
+    item_clicked = Signal(int)  # row of the entities list
+    event_row_clicked = Signal(int)  # row of the events list
+    tab_chosen = Signal(int)  # 0 entities, 1 events (a click on the tab)
     label_clicked = Signal(str)
 
-    def __init__(self, labels: LabelSet, styles: SpanStyles, parent: QWidget | None = None):
+    def __init__(
+        self,
+        labels: LabelSet,
+        styles: SpanStyles,
+        schema: EventSchema,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
+        self.styles = styles
         self.model = ReviewModel(styles, self)
+        self.event_model = EventListModel(styles, schema, self)
         self.summary = QLabel()
         self.summary.setObjectName("reviewSummary")
+        self.event_summary = QLabel()
+        self.event_summary.setObjectName("reviewSummary")
+        self.roles = QLabel()
+        self.roles.setObjectName("roleKeys")
+        self.roles.setWordWrap(True)
         self.table = _table(self.model)
+        self.event_table = _table(self.event_model, "eventList", (132, 78, 60))
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        entities = QWidget()
-        box = QVBoxLayout(entities)
-        box.setContentsMargins(0, 6, 0, 0)
-        box.addWidget(self.summary)
-        box.addWidget(self.table, 1)
-        self.tabs.addTab(entities, "Entities")  # events get a tab of their own later
+        self.tabs.addTab(_page(self.summary, self.table), "Entities")
+        self.tabs.addTab(_page(self.event_summary, self.event_table, self.roles), "Events")
+        self.tabs.setTabToolTip(0, "Entity spans (Tab switches the list the keys act on)")
+        self.tabs.setTabToolTip(1, "Events and their arguments (Tab switches)")
         self.palette = LabelPalette(labels, styles)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
@@ -170,21 +189,69 @@ class ReviewPanel(QWidget):
         layout.addWidget(QLabel("Labels  (number keys; hover for the guideline)"))
         layout.addWidget(self.palette)
         self.table.clicked.connect(lambda index: self.item_clicked.emit(index.row()))
+        self.event_table.clicked.connect(lambda index: self.event_row_clicked.emit(index.row()))
+        self.tabs.tabBarClicked.connect(self.tab_chosen)
         self.palette.label_clicked.connect(self.label_clicked)
+
+    def show_mode(self, events_mode: bool) -> None:
+        self.tabs.setCurrentIndex(1 if events_mode else 0)
 
     def show_review(self, review: Review | None) -> None:
         self.model.set_review(review)
         self.show_current(review)
 
     def show_current(self, review: Review | None) -> None:
-        if review is None or review.current is None:
-            self.table.clearSelection()
-        else:
-            index = self.model.index(review.current, 0)
-            flags = self.table.selectionModel().SelectionFlag
-            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-            self.table.scrollTo(index)
+        _select(self.table, review.current if review else None)
         self.summary.setText(_summary(review))
+
+    def show_events(self, events: EventReview | None) -> None:
+        self.event_model.set_events(events)
+        self.show_current_event(events)
+
+    def show_current_event(self, events: EventReview | None) -> None:
+        _select(self.event_table, events.current if events else None)
+        self.event_summary.setText(_event_summary(events))
+        self.roles.setText(self._role_keys(events))
+
+    def _role_keys(self, events: EventReview | None) -> str:
+        item = events.current_item if events else None
+        if item is None:
+            return "E: new event from the selection"
+        keys = " ".join(
+            f"<span style='color:{self.styles.role_ink(n).name()}'><b>{n + 1}</b>&nbsp;"
+            f"{role.name}{role.cardinality if role.cardinality != '1' else ''}</span>"
+            for n, role in enumerate(events.roles())
+        )
+        return f"<b>{item.event.type}</b> roles: {keys or '—'}"
+
+
+def _page(summary: QLabel, table: QTableView, footer: QLabel | None = None) -> QWidget:
+    page = QWidget()
+    box = QVBoxLayout(page)
+    box.setContentsMargins(0, 6, 0, 0)
+    box.addWidget(summary)
+    box.addWidget(table, 1)
+    if footer is not None:
+        box.addWidget(footer)
+    return page
+
+
+def _select(table: QTableView, row: int | None) -> None:
+    if row is None:
+        table.clearSelection()
+        return
+    index = table.model().index(row, 0)
+    flags = table.selectionModel().SelectionFlag
+    table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+    table.scrollTo(index)
+
+
+def _event_summary(events: EventReview | None) -> str:
+    if events is None:
+        return "No article open"
+    text = f"{events.pending_count()} pending · {events.gold_count()} gold"
+    problems = events.problem_count()
+    return text + (f" · ⚠ {problems} not fitting the schema" if problems else "")
 
 
 def _summary(review: Review | None) -> str:
@@ -196,9 +263,11 @@ def _summary(review: Review | None) -> str:
     return f"{pending} pending · {gold} gold · {status}"
 
 
-def _table(model: ReviewModel) -> QTableView:
+def _table(
+    model: QAbstractTableModel, name: str = "reviewList", widths: tuple[int, ...] = (92, 58, 64)
+) -> QTableView:
     table = QTableView()
-    table.setObjectName("reviewList")
+    table.setObjectName(name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -214,6 +283,6 @@ def _table(model: ReviewModel) -> QTableView:
     hh.setHighlightSections(False)
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    for col, width in ((0, 92), (2, 58), (3, 64)):
+    for col, width in zip((0, 2, 3), widths):
         table.setColumnWidth(col, width)
     return table

@@ -14,6 +14,12 @@ from annotator.core.labels import LabelSet
 from annotator.core.review import GOLD, PENDING
 
 TEXT = QColor("#1f2328")
+# events: the trigger is boxed in a violet no entity label uses; arguments are underlined
+# in their role's colour (roles in schema order), the same colour as their note and row
+TRIGGER_INK = QColor("#6d28d9")
+TRIGGER_FILL = QColor("#ede4fb")
+ROLE_INKS = ("#c2410c", "#1d4ed8", "#047857", "#a21caf", "#0e7490", "#92400e", "#be123c")
+WARNING = QColor("#b45309")
 Key = tuple[tuple[str, str], ...]  # ((label, state), ...) innermost first
 
 
@@ -43,6 +49,11 @@ class SpanStyles:
     def ink(self, label: str) -> QColor:
         """A deeper shade for underlines, outlines and swatch borders."""
         return mix(QColor(self.labels.get(label).colour).darker(170), "#000000", 0.1)
+
+    @staticmethod
+    def role_ink(index: int) -> QColor:
+        """The colour of the ``index``-th role of an event type (-1: a role it lacks)."""
+        return QColor(ROLE_INKS[index % len(ROLE_INKS)]) if index >= 0 else QColor("#6b7280")
 
     def format(self, key: Key) -> QTextCharFormat:
         fmt = self._cache.get(key)

@@ -3,14 +3,19 @@
 Spans are painted by a ``QSyntaxHighlighter`` over :func:`annotator.core.segments.segments`
 (one cached format per combination of covering spans); a change re-highlights only the
 blocks it touched. The current item is a transient layer: a rounded outline painted over
-the viewport. Offsets come in as code points and are converted to Qt's UTF-16 units here.
+the viewport; in the events list, the selected event is (:mod:`annotator.gui.overlay`), with
+notes in a margin right of the text naming what is marked. Offsets come in as code points
+and are converted to Qt's UTF-16 units here.
+
+The text is read-only but selectable with the keyboard too (Shift+arrows, Ctrl+Shift+arrows)
+so that a new span or event trigger never needs the mouse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -18,16 +23,25 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QResizeEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from annotator.core.segments import Segment, SegmentIndex, segments
 from annotator.core.text import Utf16Map
-from annotator.gui.styles import Key, SpanStyles
+from annotator.gui.overlay import (
+    GUTTER,
+    EventOverlay,
+    MarginNotes,
+    Note,
+    overlay_notes,
+    paint_overlay,
+)
+from annotator.gui.styles import TRIGGER_FILL, Key, SpanStyles
 
 ViewSpan = tuple[int, int, str, str]  # start, end, label, state (gold | pending)
 Snapper = Callable[[int, int], "tuple[int, int] | None"]
@@ -75,7 +89,8 @@ class ArticleTextView(QPlainTextEdit):
         self.setObjectName("articleText")
         self.setReadOnly(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        flags = Qt.TextInteractionFlag
+        self.setTextInteractionFlags(flags.TextSelectableByMouse | flags.TextSelectableByKeyboard)
         self.setUndoRedoEnabled(False)
         self.document().setDocumentMargin(16)
         font = self.font()  # hours of reading: a size up from the interface font
@@ -86,6 +101,10 @@ class ArticleTextView(QPlainTextEdit):
         self.snapper: Snapper | None = None
         self._map = Utf16Map("")
         self._current: tuple[int, int, str] | None = None  # UTF-16 start, end, label
+        self.overlay: EventOverlay | None = None  # code points
+        self.margin = MarginNotes(self)
+        self.setViewportMargins(0, 0, GUTTER, 0)
+        self.updateRequest.connect(lambda *_: self._update_notes())
 
     # -- content ------------------------------------------------------------------------
 
@@ -100,6 +119,11 @@ class ArticleTextView(QPlainTextEdit):
         self.highlighter.setDocument(None)
         self._map = Utf16Map(text)
         self._current = None
+        self.overlay = None
+        self.setExtraSelections([])
+        # setPlainText inserts with the caret's format: after a caret in the bold title the
+        # whole next article would come out bold
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
         if title and text.startswith(title):
             self._format_title(self._map.to_utf16(len(title)))
@@ -142,6 +166,7 @@ class ArticleTextView(QPlainTextEdit):
             self._reveal(*self._current[:2])
         if old != self._current:
             self.viewport().update()
+            self._update_notes()
 
     def current_rects(self) -> list[QRectF]:
         """Viewport rectangles of the current span, one per line it covers."""
@@ -175,15 +200,83 @@ class ArticleTextView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         super().paintEvent(event)
-        if not self._current:
+        if not self._current and self.overlay is None:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(self.outline_colour(), 2))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for rect in self.current_rects():
-            painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+        if self.overlay is not None:
+            paint_overlay(painter, self.overlay, self.visible_rects())
+        if self._current:
+            painter.setPen(QPen(self.outline_colour(), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in self.current_rects():
+                painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
         painter.end()
+
+    # -- the event layer and the margin notes -------------------------------------------
+
+    def set_event_overlay(self, overlay: EventOverlay | None, reveal: bool = True) -> None:
+        """Show the events (None: none); reveal the current argument, else the trigger."""
+        if overlay == self.overlay:
+            return
+        self.overlay = overlay
+        target = overlay and (overlay.candidate or overlay.current or overlay.trigger)
+        if reveal and target:
+            self._reveal(self._map.to_utf16(target[0]), self._map.to_utf16(target[1]))
+        self.setExtraSelections(self._trigger_fill(overlay))
+        self.viewport().update()
+        self._update_notes()
+
+    def _trigger_fill(self, overlay: EventOverlay | None) -> list[QTextEdit.ExtraSelection]:
+        """The selected trigger's fill goes under the text (an extra selection); its box
+        is painted over the viewport."""
+        if overlay is None or overlay.trigger is None:
+            return []
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(overlay.trigger[0]))
+        cursor.setPosition(self._map.to_utf16(overlay.trigger[1]), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(TRIGGER_FILL)
+        selection.format = fmt
+        return [selection]
+
+    def rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles of a code point range, one per line."""
+        return self.span_rects(self._map.to_utf16(start), self._map.to_utf16(end))
+
+    def visible_rects(self):  # noqa: ANN201
+        """``rects`` that skips ranges outside the visible lines: an article with a hundred
+        events paints only the triggers on screen."""
+        first = self.firstVisibleBlock().position()
+        port = self.viewport().rect()
+        last = self.cursorForPosition(port.bottomRight()).block()
+        end = last.position() + last.length()
+        m = self._map
+
+        def rects(start: int, stop: int) -> list[QRectF]:
+            start16, stop16 = m.to_utf16(start), m.to_utf16(stop)
+            return [] if stop16 <= first or start16 >= end else self.span_rects(start16, stop16)
+
+        return rects
+
+    def notes(self) -> list[Note]:
+        if self.overlay is not None:
+            return overlay_notes(self.overlay, self.visible_rects())
+        if self._current:
+            first = self.current_rects()[:1]
+            ink = self.outline_colour()
+            return [Note(r.top(), r.height(), self._current[2], ink, True) for r in first]
+        return []
+
+    def _update_notes(self) -> None:
+        self.margin.set_notes(self.notes())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        port = self.viewport().geometry()
+        self.margin.setGeometry(QRect(port.right() + 1, port.top(), GUTTER, port.height()))
 
     def outline_colour(self) -> QColor:
         return self.styles.ink(self._current[2]) if self._current else QColor("#000000")

@@ -2,14 +2,15 @@
 
 The window only lays out views and routes: keys go through the action table to the
 controller, and the controller's one ``changed`` signal comes back here to update each view
-as little as needed.
+as little as needed. Importing and searching run in worker threads (:mod:`annotator.gui.jobs`)
+over connections of their own, so the window never freezes on them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,13 +29,15 @@ from annotator.core.review import REJECTED, Review
 from annotator.gui import project
 from annotator.gui.actions import ACTIONS, ShortcutsDialog, build_actions, label_actions
 from annotator.gui.article_list import ArticleListModel, ArticleListPane
-from annotator.gui.controller import CURRENT, OPENED, Controller, Update
+from annotator.gui.controller import CURRENT, ENTITIES, EVENTS, MODE, OPENED, Controller, Update
+from annotator.gui.event_keys import EventKeys, event_overlay
+from annotator.gui.jobs import JobHost, SearchResult, import_job, search_job
 from annotator.gui.prefs import Preferences
 from annotator.gui.review_panel import ReviewPanel
 from annotator.gui.styles import SpanStyles
 from annotator.gui.text_view import ArticleTextView, ViewSpan
 
-MENUS = ("File", "Edit", "Label", "Navigate", "Help")
+MENUS = ("File", "Edit", "Events", "Label", "Navigate", "Help")
 # menu entries that start a new group
 SEPARATE_BEFORE = {
     "import",
@@ -45,10 +48,13 @@ SEPARATE_BEFORE = {
     "done",
     "next_article",
     "search",
+    "negation",
 }
 
 
 class MainWindow(QMainWindow):
+    import_finished = Signal(object)  # the ImportSummary, or None when it stopped
+
     def __init__(
         self,
         controller: Controller,
@@ -67,7 +73,10 @@ class MainWindow(QMainWindow):
         self.text.snapper = controller.snap
         self.list_model = ArticleListModel(controller.store, controller.annotator, self)
         self.list_pane = ArticleListPane(self.list_model)
-        self.review_panel = ReviewPanel(labels, self.styles)
+        self.review_panel = ReviewPanel(labels, self.styles, controller.schema)
+        self.event_keys = EventKeys(self)
+        self.import_jobs = JobHost("import-jobs", self)
+        self.search_jobs = JobHost("search-jobs", self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for pane in (self.list_pane, self.text, self.review_panel):
             self.splitter.addWidget(pane)
@@ -102,7 +111,13 @@ class MainWindow(QMainWindow):
         self.busy.setTextVisible(False)
         self.busy.setToolTip("Suggesting in the background")
         self.busy.hide()
+        self.import_bar = QProgressBar()
+        self.import_bar.setObjectName("importProgress")
+        self.import_bar.setFixedWidth(180)
+        self.import_bar.setFormat("Importing %v / %m files")
+        self.import_bar.hide()
         for widget in (
+            self.import_bar,
             self.busy,
             self.model_label,
             self.pace_label,
@@ -123,7 +138,12 @@ class MainWindow(QMainWindow):
         self.list_pane.article_activated.connect(self._on_list_article_activated)
         self.list_pane.search_finished.connect(self._on_list_search_finished)
         self.list_pane.lang_box.currentIndexChanged.connect(self._on_list_lang_changed)
-        self.review_panel.item_clicked.connect(c.set_current)
+        self.list_pane.search_requested.connect(self._on_list_search_requested)
+        self.review_panel.item_clicked.connect(lambda row: c.set_current(row, ENTITIES))
+        self.review_panel.event_row_clicked.connect(lambda row: c.set_current(row, EVENTS))
+        self.review_panel.tab_chosen.connect(
+            lambda tab: c.set_mode(EVENTS if tab == 1 else ENTITIES)
+        )
         self.review_panel.label_clicked.connect(self.apply_label)
         self.text.offset_clicked.connect(c.select_at)
         self.text.range_selected.connect(self._on_text_range_selected)
@@ -137,16 +157,19 @@ class MainWindow(QMainWindow):
             self.list_model.refresh_article(update.article_id)  # e.g. prefetched suggestions
             return
         review = c.review
+        self.review_panel.show_mode(c.mode == EVENTS)
         if update.kind == OPENED:
             self._show_article()
         elif update.kind == CURRENT:
-            self.text.set_current(_current(review))
             self.review_panel.show_current(review)
-        else:
-            self.text.update_spans(view_spans(review), update.ranges)
-            self.text.set_current(_current(review))
+            self.review_panel.show_current_event(c.events)
+        elif update.kind != MODE:
+            if update.ranges != ():  # () : no entity span changed (e.g. an event decision)
+                self.text.update_spans(view_spans(review), update.ranges)
             self.review_panel.show_review(review)
+            self.review_panel.show_events(c.events)
             self.list_model.refresh_article(open_id)
+        self.sync_text_layer()
         if update.status_changed:
             c.stats.refresh_counts()
         self.update_status()
@@ -159,13 +182,26 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self._title())
             return
         a = c.article
-        self.text.show_article(a.text, a.title, view_spans(c.review), _current(c.review))
+        self.text.show_article(a.text, a.title, view_spans(c.review), None)
         self.review_panel.show_review(c.review)
+        self.review_panel.show_events(c.events)
         if c.asking and not c.review.items:
             self.review_panel.summary.setText("Asking the model for suggestions…")
         self.list_pane.show_article(a.id)
         self.list_model.refresh_article(a.id)
         self.setWindowTitle(self._title(a.title))
+
+    def sync_text_layer(self) -> None:
+        """The text's transient layer follows the active list: the current entity, or
+        the selected event with its arguments (and an argument being picked)."""
+        c = self.controller
+        if c.mode == EVENTS:
+            self.text.set_current(None, reveal=False)
+            overlay = event_overlay(c.events, self.styles, self.event_keys.candidate)
+            self.text.set_event_overlay(overlay)
+        else:
+            self.text.set_event_overlay(None, reveal=False)
+            self.text.set_current(_current(c.review))
 
     def _title(self, article: str = "") -> str:
         path = self.controller.store.path
@@ -194,6 +230,23 @@ class MainWindow(QMainWindow):
 
     def _on_list_lang_changed(self, _index: int) -> None:
         self.controller.lang_filter = self.list_pane.lang  # "done → next" stays in it
+
+    def _on_list_search_requested(self, query: str) -> None:
+        """Search (and, the first time, build the index) in the search thread."""
+        store = self.controller.store
+        pane = self.list_pane
+        pane.show_busy("indexing…")
+
+        def done(result: SearchResult) -> None:
+            if store is self.controller.store:  # not an answer for a closed project
+                pane.show_busy("")
+                pane.show_hits(result.query, result.ids)
+
+        def failed(reason: str) -> None:
+            pane.show_busy("")
+            self.statusBar().showMessage(f"Search failed: {reason}", 8000)
+
+        self.search_jobs.submit(store, search_job(query), done=done, failed=failed)
 
     def _on_list_search_finished(self, hits: int) -> None:
         if hits:
@@ -279,6 +332,7 @@ class MainWindow(QMainWindow):
             return
         old = self.controller.store
         self.list_pane.search.clear()
+        self.list_pane.forget_hits()
         self.list_model.set_source(store, self.controller.annotator)
         self.list_pane.fill_languages()
         self.controller.set_store(store)
@@ -295,18 +349,51 @@ class MainWindow(QMainWindow):
         self.import_paths([folder] if folder else [])
 
     def import_paths(self, paths: list[str]) -> None:
+        """Import in the import thread; the bar in the status bar shows the files done."""
         if not paths:
             return
-        summary = project.import_with_feedback(
-            self, self.controller.store, paths, self.controller.annotator
+        if self.import_jobs.busy:
+            self.statusBar().showMessage("An import is running: wait for it to finish.", 6000)
+            return
+        store = self.controller.store
+        self.import_bar.setRange(0, 0)
+        self.import_bar.show()
+        self.statusBar().showMessage("Importing…  the window stays usable meanwhile.", 6000)
+
+        def done(summary: object) -> None:
+            self.import_bar.hide()
+            if store is self.controller.store:
+                self._import_finished(summary)
+            self.import_finished.emit(summary)
+
+        def failed(reason: str) -> None:
+            self.import_bar.hide()
+            self.statusBar().showMessage(f"Import stopped: {reason}", 10000)
+            if store is self.controller.store:
+                self.list_model.reload()  # the batches stored before it stopped
+            self.import_finished.emit(None)
+
+        job = import_job(paths, self.controller.annotator)
+        self.import_jobs.submit(
+            store, job, done=done, failed=failed, progress=self._on_import_progress
         )
+
+    def _on_import_progress(self, done: int, total: int) -> None:
+        self.import_bar.setRange(0, max(total, 1))
+        self.import_bar.setValue(done)
+
+    def _import_finished(self, summary: object) -> None:
         self.list_pane.fill_languages()
         self.list_model.reload()
+        self.list_pane.forget_hits()  # new articles: search again
         self.controller.stats.refresh_counts()
         if self.controller.article is None:
             self.controller.start()
+        elif self.list_model.row_of(self.controller.article.id) is not None:
+            self.list_pane.show_article(self.controller.article.id)
         self.update_status()
-        self.statusBar().showMessage(f"Import: {summary}", 10000)
+        self.statusBar().showMessage(f"Import: {summary.line()}", 10000)
+        project.report_errors(self, summary)
 
     # -- state ----------------------------------------------------------------------------
 
@@ -335,6 +422,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_state()
+        self.event_keys.popup.close()
+        self.import_jobs.stop()
+        self.search_jobs.stop()
         if self.controller.worker is not None:
             self.controller.worker.stop()
         super().closeEvent(event)

@@ -6,6 +6,7 @@ suggestion's span indexes the stored article text as is (NBSP, Cyrillic, emoji a
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,26 +65,33 @@ def suggest_texts(
 ) -> Iterator[tuple[int, list[Suggestion]]]:
     """(article id, suggestions) for each (article id, text), in input order, lazily.
 
-    Uses ``nlp.pipe``. ``stop()`` is checked before each text is handed to spaCy: once it
-    is true no more are, and the iterator ends after the texts already in progress. Stop
-    this way rather than by closing the iterator: with several processes, spaCy's workers
-    block on results nobody reads, so an early close has to wait for (drain) them anyway.
+    Uses ``nlp.pipe`` on the plain texts and pairs the ids back in order (``nlp.pipe``
+    keeps it). Not ``as_tuples``: that tokenizes every text in the calling process and
+    ships Doc bytes to the workers, which with 2 processes nearly doubled the calling
+    process's CPU time (1.3 s vs 0.7 s for 300 articles) on a machine with 2 cores.
+
+    ``stop()`` is checked before each text is handed to spaCy: once it is true no more
+    are, and the iterator ends after the texts already in progress. Stop this way rather
+    than by closing the iterator: with several processes spaCy's workers block on results
+    nobody reads, so an early close has to wait for (drain) them anyway.
     """
     halted = False
+    keys: deque[int] = deque()
 
-    def feed() -> Iterator[tuple[str, int]]:
+    def feed() -> Iterator[str]:
         for key, text in texts:
             if halted or (stop is not None and stop()):
                 return
-            yield text, key
+            keys.append(key)
+            yield text
 
-    docs = pipeline.nlp.pipe(feed(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    docs = pipeline.nlp.pipe(feed(), batch_size=batch_size, n_process=n_process)
     try:
-        for doc, key in docs:
-            yield key, pipeline.suggestions(doc)
+        for doc in docs:
+            yield keys.popleft(), pipeline.suggestions(doc)
     finally:
         halted = True
-        if False:  # let the workers finish what they hold, then exit cleanly
+        if n_process > 1:  # let the workers finish what they hold, then exit cleanly
             for _ in docs:
                 pass
         docs.close()  # type: ignore[attr-defined]

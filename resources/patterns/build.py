@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SPACE = {"IS_SPACE": True, "OP": "?"}
-BLANK = {"ru": "ru", "kk": "xx"}  # must match resources/pipelines.toml
+LANGS = ("ru", "kk")
 
 RU = {
     "a": ("а", "(?:а|ы|и|е|у|ой|ою)"),
@@ -508,13 +508,15 @@ def build(lang: str) -> str:
     """The JSONL text of one language's patterns."""
     import spacy
 
-    nlp = spacy.blank(BLANK[lang])
+    from annotator.suggest.resolve import resolve_pipeline
+
+    nlp = spacy.blank(resolve_pipeline(lang).blank)  # the fallback's own tokenizer
     patterns = named_patterns(nlp, lang) + generic_patterns(lang)
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in patterns)
 
 
 def main() -> None:
-    for lang in BLANK:
+    for lang in LANGS:
         path = HERE / f"{lang}.jsonl"
         path.write_text(build(lang), encoding="utf-8")
         print(f"wrote {path}")

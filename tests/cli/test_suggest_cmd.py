@@ -139,7 +139,7 @@ def test_suggest_cmd_two_processes_store_the_same(tmp_path):
     assert run("--db", str(one)).exit_code == 0
     result = run("--db", str(two), "--n-process", "2", "--batch-size", "4")
     assert result.exit_code == 0, result.output
-    rows = "SELECT article_id, start, \"end\", label FROM suggestions ORDER BY 1, 2, 3, 4"
+    rows = 'SELECT article_id, start, "end", label FROM suggestions ORDER BY 1, 2, 3, 4'
     with Store(one) as a, Store(two) as b:
         assert list(a.db.execute(rows)) == list(b.db.execute(rows))
 

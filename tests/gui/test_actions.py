@@ -6,7 +6,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.labels import load_labels
-from annotator.gui.actions import ACTIONS, ShortcutsDialog, label_actions, shortcut_rows
+from annotator.gui.actions import (
+    ACTIONS,
+    EVENT_KEY_NOTES,
+    ShortcutsDialog,
+    label_actions,
+    shortcut_rows,
+)
 
 SPECS = ACTIONS + label_actions(load_labels())
 
@@ -34,6 +40,11 @@ def test_actions_every_issue_key_is_bound():
         "Ctrl+Shift+Z",
         "Ctrl+F",
         "Ctrl+Q",
+        "Tab",  # entities / events list
+        "E",  # new event (then a type key)
+        "R",  # add an argument (then a role key)
+        "Shift+N",  # negation
+        "M",  # modality
     }
     assert wanted <= keys
     assert {str(n) for n in range(1, 10)} <= keys
@@ -49,9 +60,11 @@ def test_actions_help_lists_every_shortcut_from_the_table(qtbot):
     dialog = ShortcutsDialog(SPECS)
     qtbot.addWidget(dialog)
     rows = shortcut_rows(SPECS)
-    assert dialog.table.rowCount() == len(rows) == sum(1 for s in SPECS if s.shortcuts)
+    notes = EVENT_KEY_NOTES
+    assert dialog.table.rowCount() == len(rows) == sum(1 for s in SPECS if s.shortcuts) + len(notes)
     texts = {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
-    assert {"Accept suggestion", "Label PERSON", "Undo"} <= texts
+    assert {"Accept suggestion (span or whole event)", "Label PERSON", "Undo"} <= texts
+    assert any("role" in t and "argument" in t for t in texts)
     keys = {dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())}
     assert "J, Down" in keys
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QTextCharFormat
 
 from annotator.core.labels import load_labels
 from annotator.gui.styles import SpanStyles
@@ -107,3 +107,13 @@ def test_text_view_current_span_is_outlined(qtbot):
     assert QColor(
         image.pixel(int((rect.left() - 2) * dpr), int(rect.center().y() * dpr))
     ) == QColor("#ffffff")
+
+
+def test_text_view_next_article_does_not_inherit_the_title_format(qtbot):
+    view = _view(qtbot, current=(0, 7, "PERSON"))  # the caret now sits in the bold title
+    assert view.textCursor().position() == 0
+    view.set_current((2, 5, "PERSON"))
+    view.show_article("Other title\n\nPlain body text.", "Other title", [], None)
+    body = view.document().findBlockByNumber(2).begin().fragment().charFormat()
+    assert body.fontWeight() == QFont.Weight.Normal
+    assert body.fontPointSize() in (0, view.font().pointSizeF())

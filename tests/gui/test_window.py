@@ -250,10 +250,10 @@ def test_window_ctrl_f_searches_and_opens_the_best_hit(window, qtbot):
     assert search.hasFocus()
     qtbot.keyClicks(search, "budget")  # letters type: they do not trigger shortcuts
     assert window.controller.article.id == 1
-    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # searched (and indexed) off the GUI thread
+    qtbot.waitUntil(lambda: window.controller.article.id == 3, timeout=10_000)
     model = window.list_model
     assert [model.article_id(r) for r in range(model.rowCount())] == [3]
-    assert window.controller.article.id == 3
     assert window.text.hasFocus()
     key(window, Qt.Key.Key_F, CTRL)
     qtbot.keyClick(search, Qt.Key.Key_Escape)

@@ -37,10 +37,3 @@ def test_patterns_use_ontonotes_labels_and_never_end_on_an_optional_token(lang):
         assert item["label"] in labels
         if isinstance(item["pattern"], list):
             assert "OP" not in item["pattern"][0] and "OP" not in item["pattern"][-1], line
-
-
-def test_patterns_blank_languages_match_the_pipeline_config():
-    from annotator.suggest.resolve import resolve_pipeline
-
-    build = _build_module()
-    assert {lang: resolve_pipeline(lang).blank for lang in build.BLANK} == build.BLANK

@@ -94,7 +94,7 @@ def test_resolve_project_config_overrides_per_key(tmp_path):
     config.write_text(
         '[languages.ru]\npipelines = ["models/ru_ner"]\n'
         '[languages.kk]\npatterns = "my.jsonl"\n'
-        '[languages.en]\npipelines = []\n',
+        "[languages.en]\npipelines = []\n",
         encoding="utf-8",
     )
     assert resolve_pipeline("ru", config=config).path == model  # relative to the file

@@ -1,0 +1,163 @@
+"""The events list of the review panel: each event, then one row per argument.
+
+A table model over :class:`annotator.core.event_review.EventReview` rows. Event rows show
+the type, the trigger, the attributes that differ from the defaults and the state; a
+``⚠`` before the type says the event does not fit the schema (the tooltip says why).
+Argument rows show the role (in its colour, the one the text underlines it with), the
+text and the entity label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
+
+from annotator.core.event_review import EventItem, EventReview, attribute_text
+from annotator.core.models import Argument
+from annotator.core.review import GOLD, PENDING, REJECTED
+from annotator.core.schema import EventSchema
+from annotator.gui.styles import TRIGGER_FILL, WARNING, SpanStyles
+
+COLUMNS = ("Event / role", "Text", "Details", "State")
+STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
+MUTED = QColor("#9aa0a6")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class RowView:
+    """What one row shows; compared to find the rows a change touched."""
+
+    item: EventItem
+    argument: Argument | None
+    role_index: int  # position of the role in the type's roles (-1: unknown role)
+
+
+def role_index(schema: EventSchema, event_type: str, role: str) -> int:
+    etype = schema.get(event_type)
+    names = etype.role_names if etype else []
+    return names.index(role) if role in names else -1
+
+
+class EventListModel(QAbstractTableModel):
+    def __init__(
+        self, styles: SpanStyles, schema: EventSchema, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.styles = styles
+        self.schema = schema
+        self._rows: list[RowView] = []
+        self._text = ""
+
+    def set_events(self, events: EventReview | None) -> None:
+        """New rows; when the shape is the same, only the rows that differ are updated."""
+        rows = self._views(events)
+        text = events.text if events else ""
+        if len(rows) == len(self._rows) and text == self._text:
+            changed = [n for n, (a, b) in enumerate(zip(self._rows, rows)) if a != b]
+            self._rows = rows
+            if changed:
+                last = self.columnCount() - 1
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+            return
+        self.beginResetModel()
+        self._rows, self._text = rows, text
+        self.endResetModel()
+
+    def _views(self, events: EventReview | None) -> list[RowView]:
+        out = []
+        for row in events.rows if events else []:
+            item = events.items[row.item]
+            if row.argument is None:
+                out.append(RowView(item, None, -1))
+            else:
+                arg = item.event.arguments[row.argument]
+                out.append(RowView(item, arg, role_index(self.schema, item.event.type, arg.role)))
+        return out
+
+    def row_view(self, row: int) -> RowView | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        view = self.row_view(index.row()) if index.isValid() else None
+        if view is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(view, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(view)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            if view.argument is not None:
+                return self.styles.role_ink(view.role_index)
+            return TRIGGER_FILL if view.item.state != REJECTED else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(view, col)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(view, col)
+        return None
+
+    def _display(self, view: RowView, col: int) -> str:
+        item, arg = view.item, view.argument
+        if arg is not None:
+            values = ("   " + arg.role, self._span_text(arg.span), arg.span.label, "")
+        else:
+            mark = "⚠ " if item.problems and item.state != REJECTED else ""
+            trigger = self._span_text(item.event.trigger)
+            details = attribute_text(item.event, self.schema)
+            values = (mark + item.event.type, trigger, details, STATE_TEXT[item.state])
+        return values[col]
+
+    def _span_text(self, span: Any) -> str:
+        return " ".join(self._text[span.start : span.end].split())
+
+    def _tooltip(self, view: RowView) -> str:
+        item = view.item
+        event = item.event
+        head = f"{event.type} “{self._span_text(event.trigger)}” — {STATE_TEXT[item.state]}"
+        lines = [head, f"from {item.source}"]
+        if view.argument is not None:
+            arg = view.argument
+            lines.insert(0, f"{arg.role}: {self._span_text(arg.span)} ({arg.span.label})")
+        lines += [f"⚠ {p}" for p in item.problems]
+        return "\n".join(lines)
+
+    def _foreground(self, view: RowView, col: int) -> QColor | None:
+        if view.item.state == REJECTED:
+            return MUTED
+        if col == 0 and view.argument is None and view.item.problems:
+            return WARNING
+        if col == 0 and view.argument is not None:
+            return self.styles.role_ink(view.role_index)
+        return None
+
+    @staticmethod
+    def _font(view: RowView, col: int) -> QFont | None:
+        if view.argument is None and view.item.state != REJECTED and col < 2:
+            font = QFont()
+            font.setWeight(QFont.Weight.DemiBold)
+            return font
+        if view.item.state == REJECTED and col == 1:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return None
