@@ -90,6 +90,18 @@ def sigint_handler(handler: StopRequest) -> Iterator[StopRequest]:
 )
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most N articles.")
 @click.option("--force", is_flag=True, help="Redo articles this model version already ran on.")
+@click.option(
+    "--events/--no-events",
+    default=True,
+    show_default=True,
+    help="Also suggest events (rules over the parse; models with a parser only).",
+)
+@click.option(
+    "--schema",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Event schema TOML (default: the bundled resources/events/schema.toml).",
+)
 @user_errors
 def suggest_cmd(
     db: Path | None,
@@ -100,8 +112,10 @@ def suggest_cmd(
     n_process: int,
     limit: int | None,
     force: bool,
+    events: bool,
+    schema: Path | None,
 ) -> None:
-    """Suggest entities for the articles a model version has not run on yet.
+    """Suggest entities and events for the articles a model version has not run on yet.
 
     Each language uses its configured spaCy pipeline; languages without one use rule
     patterns from resources/patterns. Suggestions are saved per batch, so Ctrl+C keeps
@@ -109,7 +123,14 @@ def suggest_cmd(
     """
     with open_store(db) as store:
         summary = plan_suggest(
-            store, model=model, lang=lang, config=config, force=force, limit=limit
+            store,
+            model=model,
+            lang=lang,
+            config=config,
+            force=force,
+            limit=limit,
+            events=events,
+            schema=schema,
         )
         for note in summary.notes:
             click.echo(f"note: {note}", err=True)

@@ -80,12 +80,19 @@ def load_pipeline(
     model: str | None = None,
     config: Path | None = None,
     entities_only: bool = True,
+    events: bool = False,
+    schema: Path | None = None,
 ) -> Pipeline:
     """Load the pipeline for a spec, or resolve one for a language first.
 
     ``entities_only`` disables every component the entity predictions do not depend on
-    (for en_core_web_sm: tok2vec, parser and ner run, see ``_implicit_requires``). Raises
-    ValueError (one line) when the pipeline cannot be loaded or predicts no entities.
+    (for en_core_web_sm: tok2vec, parser and ner run, see ``_implicit_requires``).
+    ``events`` adds the rule-based event suggester (event schema ``schema``, default the
+    bundled one) when the pipeline can parse; it needs every component (lemmas, tags,
+    parse) and a paragraph-break component before the parser, which can move sentence
+    boundaries and so entities: that is why the stored version then names the event rules.
+    Raises ValueError (one line) when the pipeline cannot be loaded or predicts no
+    entities, or the schema is invalid.
     """
     from annotator.suggest.entities import EntityExtractor
 
@@ -102,10 +109,38 @@ def load_pipeline(
     needed = entity_components(nlp)
     if not needed and nlp.pipe_names:
         raise ValueError(f"{spec.name}: the pipeline has no component that predicts entities")
-    if entities_only:
+    with_events = events and can_parse(nlp.pipe_names)
+    if with_events:
+        from annotator.suggest.events import add_paragraph_breaks
+
+        add_paragraph_breaks(nlp)
+        version = with_events_version(version, schema)
+    elif entities_only:
         nlp.select_pipes(enable=needed)
-    extractor = EntityExtractor(span_keys=span_keys(nlp))
-    return Pipeline(nlp, spec, name, version, [extractor])
+    extractors: list[Extractor] = [EntityExtractor(span_keys=span_keys(nlp))]
+    if with_events:
+        extractors.append(_event_suggester(schema))
+    return Pipeline(nlp, spec, name, version, extractors)
+
+
+def can_parse(components: Iterable[str]) -> bool:
+    """Whether a pipeline has what the event rules read: a parse (and so sentences)."""
+    return "parser" in set(components)
+
+
+def _event_suggester(schema: Path | None) -> Extractor:
+    from annotator.core.schema import load_schema
+    from annotator.suggest.events import EventSuggester
+
+    return EventSuggester(load_schema(schema))
+
+
+def with_events_version(version: str, schema: Path | None) -> str:
+    """The stored version of a pipeline with the event rules: rules and schema included."""
+    from annotator.core.schema import load_schema
+    from annotator.suggest.events import RULES_VERSION
+
+    return f"{version}+events{RULES_VERSION}.{load_schema(schema).digest}"
 
 
 def _load_model(spec: PipelineSpec) -> Language:
@@ -118,8 +153,13 @@ def _load_model(spec: PipelineSpec) -> Language:
         raise ValueError(f"{spec.name}: cannot load the spaCy pipeline ({reason})") from None
 
 
-def pipeline_identity(spec: PipelineSpec) -> tuple[str, str]:
+def pipeline_identity(
+    spec: PipelineSpec, *, events: bool = False, schema: Path | None = None
+) -> tuple[str, str]:
     """The (model, version) suggestions are stored under, without loading the pipeline.
+
+    With ``events``, a model whose meta lists a parser gets the event rules' version
+    appended (see :func:`load_pipeline`); rules-only pipelines never suggest events.
 
     A model: ``<lang>_<name>`` and the version from meta.json; a directory adds a digest
     of its files, because pipelines trained by the user rarely bump their version. Rules:
@@ -134,6 +174,8 @@ def pipeline_identity(spec: PipelineSpec) -> tuple[str, str]:
     version = str(meta.get("version") or "0.0.0")
     if spec.path is not None:
         version = f"{version}+{_directory_digest(spec.path)}"
+    if events and can_parse(meta.get("pipeline") or ()):
+        version = with_events_version(version, schema)
     return name, version
 
 

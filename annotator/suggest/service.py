@@ -51,12 +51,16 @@ class SuggestionService:
         config: Path | None = None,
         models: Mapping[str, str] | None = None,
         entities_only: bool = True,
+        events: bool = True,
+        schema: Path | None = None,
         loader: Loader = load_pipeline,
     ) -> None:
         self._config = config
         self._languages = load_config(config)
         self._models = {self._canonical(k): v for k, v in (models or {}).items()}
         self._entities_only = entities_only
+        self._events = events
+        self._schema = schema
         self._loader = loader
         self._pipelines: dict[str, Pipeline] = {}
         self._lock = threading.RLock()
@@ -75,7 +79,10 @@ class SuggestionService:
         with self._lock:
             if code not in self._pipelines:
                 self._pipelines[code] = self._loader(
-                    self.spec(code), entities_only=self._entities_only
+                    self.spec(code),
+                    entities_only=self._entities_only,
+                    events=self._events,
+                    schema=self._schema,
                 )
             return self._pipelines[code]
 

@@ -53,6 +53,8 @@ class LanguageRun:
 class SuggestSummary:
     runs: list[LanguageRun] = field(default_factory=list)
     interrupted: bool = False
+    events: bool = False  # event rules too, where the pipeline can parse
+    schema: Path | None = None  # the event schema (None: the bundled one)
 
     @property
     def articles(self) -> int:
@@ -86,6 +88,8 @@ def plan_suggest(
     config: Path | None = None,
     force: bool = False,
     limit: int | None = None,
+    events: bool = True,
+    schema: Path | None = None,
 ) -> SuggestSummary:
     """Which pipeline runs on which stored language, and how many articles are pending.
 
@@ -93,11 +97,11 @@ def plan_suggest(
     ``model`` without ``lang`` applies to the articles in the model's own language (all
     articles for a multi-language "xx" pipeline).
     """
-    summary = SuggestSummary()
+    summary = SuggestSummary(events=events, schema=schema)
     left = limit
     for code in _target_languages(store, model, lang, config):
         spec = resolve_pipeline(code, model, config)
-        name, version = pipeline_identity(spec)
+        name, version = pipeline_identity(spec, events=events, schema=schema)
         pending = store.count_pending(name, version, lang=code, include_done=force)
         pending = pending if left is None else min(pending, left)
         left = None if left is None else left - pending
@@ -150,7 +154,9 @@ def suggest_pending(
             if run.pending == 0:
                 continue
             if run.spec not in loaded:
-                loaded[run.spec] = loader(run.spec, entities_only=True)
+                loaded[run.spec] = loader(
+                    run.spec, entities_only=True, events=summary.events, schema=summary.schema
+                )
             if on_start:
                 on_start(run)
             if _run_language(

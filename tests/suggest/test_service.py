@@ -72,5 +72,15 @@ def test_service_english_uses_the_model():
     assert ("Shavkat Mirziyoyev", "PERSON") in [
         (s.span.text("President Tokayev met Shavkat Mirziyoyev in Astana."), s.label) for s in out
     ]
-    assert service.model_info("en")[1] == "3.8.0"
+    assert service.model_info("en")[1].startswith("3.8.0+events")
+    (meet,) = [s for s in out if s.kind == "event"]
+    assert meet.label == "Meet" and [a.role for a in meet.arguments] == ["Participant"] * 2
     assert service.notes() == []
+
+
+@pytest.mark.model
+def test_service_without_events_keeps_the_plain_model_version():
+    service = SuggestionService(events=False)
+    out = service.suggest(1, "en", "President Tokayev met Shavkat Mirziyoyev in Astana.")
+    assert service.model_info("en")[1] == "3.8.0"
+    assert {s.kind for s in out} == {"entity"}
