@@ -92,6 +92,7 @@ def run_export(
     model: str | None = None,
     base_model: str | None = None,
     progress: bool = False,
+    schema: Path | None = None,
 ) -> tuple[ExportReport, dict[str, Path]]:
     """Export the selected documents; return the report and the paths written.
 
@@ -113,9 +114,9 @@ def run_export(
         items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
     report = ExportReport()
     if fmt == "brat":  # annotation.conf declares the event schema's types, roles, attributes
-        schema = BratSchema()
-        schema.add_event_schema(load_schema())
-        paths = write_brat(items, out, report, schema)
+        conf = BratSchema()
+        conf.add_event_schema(load_schema(schema))
+        paths = write_brat(items, out, report, conf)
     else:
         paths = WRITERS[fmt](items, out, report)
     if not report.docs:
@@ -178,6 +179,12 @@ def _nothing_message(
 @click.option(
     "--force", is_flag=True, help="Overwrite an existing file or write into a non-empty folder."
 )
+@click.option(
+    "--schema",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="brat: event schema for annotation.conf (default: the bundled one).",
+)
 @user_errors
 def export_cmd(
     fmt: str,
@@ -192,6 +199,7 @@ def export_cmd(
     model: str | None,
     base_model: str | None,
     force: bool,
+    schema: Path | None,
 ) -> None:
     """Export gold annotations as training data (jsonl, spacy, conll, brat).
 
@@ -219,6 +227,7 @@ def export_cmd(
             model=model,
             base_model=base_model,
             progress=sys.stderr.isatty(),
+            schema=schema,
         )
     for line in report.loss_lines():
         click.echo(f"note: {line}", err=True)

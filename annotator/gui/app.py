@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -71,6 +72,9 @@ def create_window(
     labels, problem = labels_for(prefs)
     schema, schema_problem = schema_for(prefs)
     worker = None
+    if service_factory is default_service and prefs.schema_file and not schema_problem:
+        # the window's worker suggests events under the schema the annotator works with
+        service_factory = partial(default_service, Path(prefs.schema_file))
     if service_factory is not None:
         worker = WorkerHost(service_factory, tokenizer_factory)
     controller = Controller(store, annotator, labels, worker, schema=schema)

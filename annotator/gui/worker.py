@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -40,11 +41,14 @@ def model_of(service: Any, lang: str, suggestions: Sequence[Suggestion]) -> tupl
     return type(service).__name__, ""
 
 
-def default_service() -> Service:
-    """The project's suggestion service (imports spaCy: call it in the worker thread)."""
+def default_service(schema: Path | None = None) -> Service:
+    """The project's suggestion service (imports spaCy: call it in the worker thread).
+
+    Entities and, where the model parses, events under the given event schema.
+    """
     from annotator.suggest import service as suggest_service  # noqa: PLC0415
 
-    return suggest_service.SuggestionService()
+    return suggest_service.SuggestionService(schema=schema)
 
 
 @lru_cache(maxsize=8)
