@@ -110,21 +110,37 @@ class _AnnWriter:
         self.t_ids: dict[tuple[int, int, str, str], str] = {}
         self.lines: list[str] = []
         self.notes: list[str] = []
+        # an argument whose span is another event's trigger (labelled with its type) is
+        # that event: written as its E id, as brat does for events as arguments of events
+        self.e_ids: dict[tuple[int, int, str], str] = {}
 
     def build(self) -> str:
         entities = sorted_spans(self.doc.spans)
         events = sorted_events(self.doc.events)
         entity_keys = {(s.start, s.end, s.label, "entity") for s in entities}
+        trigger_keys = {(e.trigger.start, e.trigger.end, e.type) for e in events}
         keys = set(entity_keys)
         for event in events:
             keys.add((event.trigger.start, event.trigger.end, event.type, "trigger"))
             for arg in event.arguments:
                 key = (arg.span.start, arg.span.end, arg.span.label, "entity")
+                if key not in entity_keys and key[:3] in trigger_keys:
+                    continue
                 keys.add(key if key in entity_keys else key[:3] + ("argument",))
         for key in sorted(keys):
             self._text_bound(key)
+        writable = [e for e in events if self._writable(e, trigger_keys)]
+        while True:  # until every event argument names an event that is written too
+            self.e_ids = {}
+            for n, event in enumerate(writable, 1):
+                key = (event.trigger.start, event.trigger.end, event.type)
+                self.e_ids.setdefault(key, f"E{n}")
+            kept = [e for e in writable if all(self._arg_id(a.span) for a in e.arguments)]
+            if len(kept) == len(writable):
+                break
+            writable = kept
         attr_lines = []
-        for n, event in enumerate((e for e in events if self._writable(e)), 1):
+        for n, event in enumerate(writable, 1):
             self.lines.append(f"E{n}\t{self._event_body(event)}")
             attr_lines += self._attributes(event, f"E{n}", len(attr_lines))
         return "".join(line + "\n" for line in self.lines + attr_lines + self.notes)
@@ -149,11 +165,15 @@ class _AnnWriter:
 
     def _arg_id(self, span: Span) -> str | None:
         key = (span.start, span.end, span.label, "entity")
-        return self.t_ids.get(key) or self.t_ids.get(key[:3] + ("argument",))
+        found = self.t_ids.get(key) or self.t_ids.get(key[:3] + ("argument",))
+        return found or self.e_ids.get(key[:3])
 
-    def _writable(self, event: Event) -> bool:
+    def _writable(self, event: Event, trigger_keys: set[tuple[int, int, str]]) -> bool:
         trigger = (event.trigger.start, event.trigger.end, event.type, "trigger")
-        return trigger in self.t_ids and all(self._arg_id(a.span) for a in event.arguments)
+        return trigger in self.t_ids and all(
+            self._arg_id(a.span) or (a.span.start, a.span.end, a.span.label) in trigger_keys
+            for a in event.arguments
+        )
 
     def _event_body(self, event: Event) -> str:
         trigger = self.t_ids[(event.trigger.start, event.trigger.end, event.type, "trigger")]

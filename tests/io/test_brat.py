@@ -205,3 +205,40 @@ def test_brat_reader_txt_without_ann_is_an_article_without_annotations(tmp_path)
     (tmp_path / "only.txt").write_text(TEXT, encoding="utf-8")
     (doc,) = read_brat(tmp_path)
     assert doc.text == TEXT and doc.spans == [] and doc.external_id == "only"
+
+
+def test_brat_event_as_argument_of_an_event_round_trips():
+    from annotator.core.models import Argument, Article, Event, Span
+    from annotator.io.brat import brat_ann, parse_brat_txt
+    from annotator.io.export_common import ExportDoc
+
+    text = "Tokayev said he met Mirziyoyev."
+    tok, mirz = Span(0, 7, "PERSON"), Span(20, 30, "PERSON")
+    meet = Event(
+        Span(16, 19, "Meet"), (Argument("Participant", tok), Argument("Participant", mirz))
+    )
+    said = Event(
+        Span(8, 12, "Statement"),
+        (Argument("Speaker", tok), Argument("Topic", Span(16, 19, "Meet"))),
+    )
+    article = Article(1, "h", text, "t", "en", None, None, "", None, {})
+    ann = brat_ann(
+        ExportDoc(article=article, annotator="a", spans=[tok, mirz], events=[meet, said])
+    )
+    (statement,) = [ln for ln in ann.splitlines() if ln.startswith("E") and "Statement" in ln]
+    meet_id = next(ln.split("\t")[0] for ln in ann.splitlines() if "\tMeet:" in ln)
+    assert f"Topic:{meet_id}" in statement
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        txt = Path(tmp) / "d.txt"
+        txt.write_text(text, encoding="utf-8")
+        (Path(tmp) / "d.ann").write_text(ann, encoding="utf-8")
+        (doc,) = parse_brat_txt(text, str(txt), "en")
+    again = {(e.type, e.arguments) for e in doc.events}
+    assert again == {(e.type, e.arguments) for e in (meet, said)}
+    assert (
+        brat_ann(ExportDoc(article=article, annotator="a", spans=doc.spans, events=doc.events))
+        == ann
+    )
