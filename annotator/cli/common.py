@@ -45,8 +45,13 @@ def db_option(func: F) -> F:
     )(func)
 
 
-def open_store(db: Path | None) -> Store:
+def open_store(db: Path | None, *, create: bool = True) -> Store:
+    """Open the project; commands that only read it refuse to create one (a typo in
+    ``--db`` must not silently make an empty project)."""
     path = db or default_db()
+    if not create and not path.exists():
+        hint = "" if db else " (import articles first, or pass --db)"
+        fail(f"{path}: no such project{hint}")
     try:
         store = Store(path)
     except Exception as exc:  # sqlite3.DatabaseError, permission errors, newer schema

@@ -143,7 +143,7 @@ def evaluate_cmd(
     triggers (identification, classification) and arguments (identification,
     classification), micro-averaged over the articles (ACE style)."""
     who = annotator or default_annotator()
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         try:
             result = evaluate_store(store, who, model=model, status=status)
         except ValueError as exc:

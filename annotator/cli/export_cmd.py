@@ -212,7 +212,7 @@ def export_cmd(
     if base_model and fmt != "spacy":
         raise click.UsageError("--base-model only applies to --format spacy")
     check_output(out, fmt, bool(split) or fmt == "spacy", force)
-    store = open_store(db)
+    store = open_store(db, create=False)
     with store:
         report, paths = run_export(
             store,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
@@ -63,6 +64,12 @@ def import_cmd(
     and skipped; the exit code is 1 when anything failed.
     """
     max_bytes = _size(max_size)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise click.BadParameter(
+            f"unknown encoding {encoding!r}", param_hint="--encoding"
+        ) from None
     store = open_store(db)
     files, _ = reader.collect_files(paths, fmt)
     bar = tqdm(total=len(files), unit="file", disable=not sys.stderr.isatty(), leave=False)
@@ -84,6 +91,6 @@ def import_cmd(
             on_error=on_error,
             on_file=lambda _p: bar.update(),
         )
-    click.echo(f"{summary.files} file{'s' if summary.files != 1 else ''}: {summary.line()}")
+    click.echo(summary.line())
     if summary.failed:
         sys.exit(1)

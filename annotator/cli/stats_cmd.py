@@ -40,6 +40,6 @@ def render(stats: dict[str, Any]) -> str:
 @user_errors
 def stats_cmd(db: Path | None, as_json: bool) -> None:
     """Articles by language and status, suggestion and gold counts by label, annotators."""
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         stats = project_stats(store)
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else render(stats))

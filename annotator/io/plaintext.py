@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from annotator.core.langs import canonical_lang
 from annotator.core.models import ParsedDoc
 from annotator.core.text import Section, assemble, normalize
 from annotator.io.errors import ParseError
@@ -61,7 +62,7 @@ def stem(source: str) -> str | None:
 
 
 def norm_lang(lang: str | None, fallback: str | None = None) -> str:
-    return (lang or fallback or DEFAULT_LANG).lower()
+    return canonical_lang(lang or fallback or DEFAULT_LANG)
 
 
 def parse_plaintext(raw: str, source: str = "", lang: str | None = None) -> ParsedDoc:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from annotator.core import commands as cmd
+from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     Argument,
     Event,
@@ -83,7 +84,7 @@ class GoldMixin:
             args.append(status)
         if lang:
             where.append("a.lang = ?")
-            args.append(lang.lower())
+            args.append(canonical_lang(lang))
         sql = f"""SELECT a.id, s.annotator FROM article_status s
             JOIN articles a ON a.id = s.article_id WHERE {" AND ".join(where)}
             ORDER BY a.id, s.annotator"""

@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from annotator.core import commands as cmd
+from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     ENTITY,
     EVENT,
@@ -110,7 +111,7 @@ class Store(SuggestionsMixin, GoldMixin):
             "content_hash": h,
             "source": d.source,
             "external_id": d.external_id,
-            "lang": (d.lang or "xx").lower(),
+            "lang": canonical_lang(d.lang),
             "date": d.date,
             "time": d.time,
             "title": d.title,
@@ -158,7 +159,7 @@ class Store(SuggestionsMixin, GoldMixin):
             args.append(status)
         if lang:
             where.append("a.lang = ?")
-            args.append(lang.lower())
+            args.append(canonical_lang(lang))
         if ids is not None:
             id_list = list(ids)
             where.append(f"a.id IN ({','.join('?' * len(id_list))})")
@@ -179,7 +180,8 @@ class Store(SuggestionsMixin, GoldMixin):
     def search(self, query: str, limit: int = 1000) -> list[int]:
         """Ids of articles matching an FTS5 query (plain words work), best first."""
         self.update_search_index()
-        words = " ".join(f'"{w}"' for w in query.replace('"', " ").split())
+        # every word as a prefix: "Uzbek" finds Uzbekistan too, as a search box should
+        words = " ".join(f'"{w}"*' for w in query.replace('"', " ").split())
         if not words:
             return []
         sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"

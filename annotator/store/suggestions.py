@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
+from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     EVENT,
     Suggestion,
@@ -56,7 +57,7 @@ class SuggestionsMixin:
             args = [model, version]
         if lang:
             sql += " AND a.lang = ?"
-            args.append(lang.lower())
+            args.append(canonical_lang(lang))
         return sql, args
 
     def add_suggestions(

@@ -32,11 +32,19 @@ class ImportSummary:
         return len(self.errors)
 
     def line(self) -> str:
-        return (
-            f"{self.imported} imported, {self.duplicates} duplicate"
-            f"{'' if self.duplicates == 1 else 's'} (already in the project), "
-            f"{self.failed} failed"
+        dup = (
+            f"{self.duplicates} already in the project (skipped, with any annotations they carried)"
+            if self.duplicates
+            else "0 duplicates"
         )
+        return (
+            f"{_n(self.files, 'file')} read: {_n(self.imported, 'article')} imported, "
+            f"{dup}, {self.failed} failed"
+        )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def import_paths(

@@ -33,11 +33,12 @@ def test_import_cmd_imports_corpus_then_reimport_is_noop(tmp_path, corpus_dir):
     assert first.exit_code == 0, first.output
     n = Store(db).count_articles()
     assert n >= 30
-    assert f"{n} imported" in first.output
-    dups = int(re.search(r"(\d+) duplicates", first.output).group(1))
+    assert f"{n} articles imported" in first.output
+    dups = int(re.search(r"(\d+) already in the project", first.output).group(1))
     again = run("import", str(corpus_dir), "--db", db)
     assert again.exit_code == 0
-    assert "0 imported" in again.output and f"{n + dups} duplicates" in again.output
+    assert "0 articles imported" in again.output
+    assert f"{n + dups} already in the project" in again.output
     assert Store(db).count_articles() == n
 
 
@@ -77,7 +78,7 @@ def test_import_cmd_bad_files_one_line_each_good_ones_imported(tmp_path):
     assert len(named["mixed.jsonl"]) == 2  # the broken line and the object without text
     assert "--encoding" in named["cp1251.txt"][0]
     assert "Traceback" not in res.output + res.stderr
-    assert "2 imported" in res.stdout
+    assert "2 articles imported" in res.stdout
     store = Store(db)
     assert store.count_articles() == 2
     (row,) = [r for r in store.list_articles("x") if r.title.startswith("Astana")]
@@ -155,4 +156,11 @@ def test_cli_console_script_runs_without_qt(tmp_path):
     exe = Path(sys.executable).parent / "annotator"
     env = {**os.environ, "ANNOTATOR_DB": str(tmp_path / "x.db")}
     done = subprocess.run([exe, "stats"], capture_output=True, text=True, env=env)
-    assert done.returncode == 0 and "Articles: 0" in done.stdout
+    # a read-only command does not create a project where there is none
+    assert done.returncode == 1 and "no such project" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "x.db").exists()
+    f = tmp_path / "a.txt"
+    f.write_text(GOOD, encoding="utf-8")
+    assert subprocess.run([exe, "import", str(f)], env=env, capture_output=True).returncode == 0
+    done = subprocess.run([exe, "stats"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "Articles: 1" in done.stdout

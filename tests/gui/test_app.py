@@ -48,7 +48,7 @@ def test_app_open_project_switches_the_window(make_window, store, tmp_path, qtbo
     c = window.controller
     assert c.store.path == tmp_path / "other.db"
     assert c.article is not None and window.list_model.rowCount() >= 30
-    assert window.list_pane.lang_box.count() >= 3  # all + en, kz, ru
+    assert window.list_pane.lang_box.count() >= 3  # all + en, kk, ru
 
 
 def test_app_import_paths_fills_an_empty_project(make_window, store, tmp_path, monkeypatch):
@@ -58,7 +58,7 @@ def test_app_import_paths_fills_an_empty_project(make_window, store, tmp_path, m
     window.import_paths([str(src)])
     assert store.count_articles() == 1
     assert window.controller.article.title == "A title"
-    assert "1 imported" in window.statusBar().currentMessage()
+    assert "1 article imported" in window.statusBar().currentMessage()
 
 
 def test_app_gui_command_opens_the_store_and_passes_the_annotator(monkeypatch, tmp_path):

@@ -64,7 +64,7 @@ def test_jobs_import_runs_off_the_gui_thread_on_its_own_connection(
     assert len(ticks) >= 8  # ~20 ticks in 0.4 s: the event loop kept running
     assert project.count_articles() == 41
     assert window.list_model.rowCount() == 41  # the list was refreshed
-    assert "40 imported" in window.statusBar().currentMessage()
+    assert "40 articles imported" in window.statusBar().currentMessage()
     assert not window.import_bar.isVisible()
     assert window.import_bar.maximum() == 40 and window.import_bar.value() == 40
     window.close()

@@ -69,7 +69,10 @@ def test_reader_collect_missing_path_and_empty_dir(tmp_path):
     assert [f.name for f in files] == ["ok.txt"]
     assert [(Path(e.source).name, e.reason) for e in errors] == [
         ("nope.txt", "no such file or directory"),
-        ("empty", "no files to import in this directory (.bio, .conll, .iob, .jsonl, .ndjson, .txt)"),
+        (
+            "empty",
+            "no files to import in this directory (.bio, .conll, .iob, .jsonl, .ndjson, .txt)",
+        ),
     ]
 
 

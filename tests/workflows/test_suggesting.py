@@ -11,7 +11,7 @@ from annotator.workflows.suggesting import plan_suggest, suggest_pending
 
 @pytest.fixture
 def mixed(store):
-    """Three Russian and two Kazakh articles (stored as "kz")."""
+    """Three Russian and two Kazakh articles (tagged "KZ", stored as "kk")."""
     docs = [ParsedDoc(text=f"Токаев в Астане, день {i}.", lang="ru") for i in range(3)]
     docs += [ParsedDoc(text=f"Тоқаев Астанада, {i}.", lang="KZ") for i in range(2)]
     store.add_docs(docs)
@@ -21,7 +21,7 @@ def mixed(store):
 def test_suggesting_plan_covers_each_stored_language(mixed):
     summary = plan_suggest(mixed)
     assert [(r.lang, r.model, r.pending) for r in summary.runs] == [
-        ("kz", "rules:kk", 2),
+        ("kk", "rules:kk", 2),
         ("ru", "rules:ru", 3),
     ]
     assert len(summary.notes) == 2
@@ -29,7 +29,7 @@ def test_suggesting_plan_covers_each_stored_language(mixed):
 
 @pytest.mark.parametrize("lang", ["kk", "KZ"])
 def test_suggesting_plan_lang_matches_aliases(mixed, lang):
-    assert [r.lang for r in plan_suggest(mixed, lang=lang).runs] == ["kz"]
+    assert [r.lang for r in plan_suggest(mixed, lang=lang).runs] == ["kk"]
 
 
 def test_suggesting_plan_limit_is_shared_by_languages(mixed):
@@ -47,7 +47,7 @@ def test_suggesting_runs_in_pages_and_reports_progress(mixed, monkeypatch):
         on_progress=progress.append,
     )
     assert (started, sum(progress), summary.articles, summary.interrupted) == (
-        ["kz", "ru"], 5, 5, False,
+        ["kk", "ru"], 5, 5, False,
     )  # fmt: skip
     assert summary.suggestions == 10  # a name and a city in each
     assert plan_suggest(mixed).pending == 0
