@@ -202,6 +202,8 @@ def _report(summary: SuggestSummary, force: bool) -> None:
     for run in summary.runs:
         if run.articles:
             click.echo(run.line())
+    for line in summary.skipped:
+        click.echo(f"error: {line}", err=True)
     if summary.interrupted:
         again = "with --force starts over" if force else "resumes where this one stopped"
         click.echo(
@@ -211,3 +213,5 @@ def _report(summary: SuggestSummary, force: bool) -> None:
         )
         sys.exit(130)
     click.echo(summary.line())
+    if summary.skipped:
+        sys.exit(1)

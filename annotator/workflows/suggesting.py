@@ -39,6 +39,7 @@ class LanguageRun:
     pending: int = 0
     articles: int = 0
     suggestions: int = 0
+    skipped: list[str] = field(default_factory=list)  # one line per article not processed
 
     def line(self) -> str:
         kind = "rules, no model" if self.spec.is_fallback else "model"
@@ -67,6 +68,10 @@ class SuggestSummary:
     @property
     def pending(self) -> int:
         return sum(r.pending for r in self.runs)
+
+    @property
+    def skipped(self) -> list[str]:
+        return [line for r in self.runs for line in r.skipped]
 
     @property
     def notes(self) -> list[str]:
@@ -196,7 +201,7 @@ def _run_language(
             run.articles += len(batch)
             batch.clear()
 
-    texts = _pending_texts(store, run, force)
+    texts = _within_limit(_pending_texts(store, run, force), store, pipeline, run, on_progress)
     results = suggest_texts(
         pipeline, texts, batch_size=batch_size, n_process=n_process, stop=should_stop
     )
@@ -211,6 +216,29 @@ def _run_language(
         flush()
         results.close()  # type: ignore[attr-defined]
     return bool(should_stop and should_stop()) and run.articles < run.pending
+
+
+def _within_limit(
+    texts: Iterator[tuple[int, str]],
+    store: Store,
+    pipeline: Pipeline,
+    run: LanguageRun,
+    on_progress: Callable[[int], None] | None,
+) -> Iterator[tuple[int, str]]:
+    """Leave out texts longer than the pipeline accepts (spaCy would fail the whole run);
+    they stay pending, each reported once per run."""
+    limit = pipeline.nlp.max_length
+    for article_id, text in texts:
+        if len(text) <= limit:
+            yield article_id, text
+            continue
+        source = store.get_article(article_id).source
+        run.skipped.append(
+            f"article {article_id} ({source or 'no source'}): {len(text):,} characters, more than the pipeline takes "
+            f"({limit:,}, spaCy's nlp.max_length); skipped"
+        )
+        if on_progress:
+            on_progress(1)
 
 
 def _pending_texts(store: Store, run: LanguageRun, force: bool) -> Iterator[tuple[int, str]]:

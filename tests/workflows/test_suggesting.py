@@ -78,3 +78,27 @@ def test_suggesting_loads_each_pipeline_once(mixed):
     suggest_pending(mixed, plan_suggest(mixed), loader=loader)
     suggest_pending(mixed, plan_suggest(mixed), loader=loader)  # nothing pending: no loading
     assert loaded == ["rules:kk", "rules:ru"]
+
+
+def test_suggesting_skips_texts_longer_than_the_pipeline_takes_and_goes_on(blank_nlp):
+    from annotator.core.models import ParsedDoc as Doc
+    from annotator.store import Store as S
+    from annotator.suggest import load_pipeline
+
+    store = S()
+    long_text = "Astana " * 200
+    store.add_docs(
+        [
+            Doc(text="Tokayev in Astana", lang="ru"),
+            Doc(text=long_text, lang="ru"),
+            Doc(text="Astana again", lang="ru"),
+        ]
+    )
+    pipeline = load_pipeline("ru")
+    pipeline.nlp.max_length = 100
+    summary = plan_suggest(store, events=False)
+    suggest_pending(store, summary, loader=lambda *a, **k: pipeline)
+    assert summary.articles == 2
+    (line,) = summary.skipped
+    assert line.startswith("article 2 (no source): 1,400 characters") and "max_length" in line
+    assert [a for a, _, _ in store.pending_for_model(pipeline.model, pipeline.version)] == [2]
