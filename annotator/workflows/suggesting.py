@@ -234,8 +234,8 @@ def _within_limit(
             continue
         source = store.get_article(article_id).source
         run.skipped.append(
-            f"article {article_id} ({source or 'no source'}): {len(text):,} characters, more than the pipeline takes "
-            f"({limit:,}, spaCy's nlp.max_length); skipped"
+            f"article {article_id} ({source or 'no source'}): {len(text):,} characters, "
+            f"more than the pipeline takes ({limit:,}, spaCy's nlp.max_length); skipped"
         )
         if on_progress:
             on_progress(1)
