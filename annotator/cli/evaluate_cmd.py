@@ -12,7 +12,7 @@ import click
 
 from annotator.cli.common import db_option, default_annotator, fail, open_store, user_errors
 from annotator.core.evaluate import Report, evaluate
-from annotator.core.models import ENTITY, EVENT, Suggestion
+from annotator.core.models import ENTITY, EVENT, Suggestion, partial_entities
 from annotator.store import Store
 
 ModelKey = tuple[str, str]  # (model, version)
@@ -25,6 +25,7 @@ class Evaluation:
     models: dict[str, ModelKey | None]  # kind -> the (model, version) scored
     articles: int = 0
     skipped: list[int] = field(default_factory=list)  # gold articles without suggestions
+    partial: list[int] = field(default_factory=list)  # entity gold partial: entities unscored
 
     def to_dict(self) -> dict[str, Any]:
         models = {k: None if v is None else {"model": v[0], "version": v[1]}
@@ -33,6 +34,7 @@ class Evaluation:
             "annotator": self.annotator,
             "articles": self.articles,
             "skipped_articles": self.skipped,
+            "entities_not_scored": self.partial,
             "models": models,
             **self.report.to_dict(),
         }
@@ -42,6 +44,11 @@ class Evaluation:
         for kind, key in self.models.items():
             used = f"{key[0]} {key[1]}".strip() if key else "none"
             lines.append(f"Suggestions ({kind}): {used}")
+        if self.partial:
+            lines.append(
+                f"Entities not scored on {len(self.partial)} articles whose entity gold is "
+                "partial (meta entities=partial); their events are scored"
+            )
         if self.skipped:
             lines.append(
                 f"Skipped {len(self.skipped)} articles with gold but no suggestions "
@@ -90,7 +97,7 @@ def evaluate_store(
     if not any(keys.values()):
         which = f" from model {model}" if model else ""
         raise ValueError(f"no model suggestions{which} on the gold articles; run annotator suggest")
-    pairs, skipped = [], []
+    pairs, skipped, partial = [], [], []
     for g in gold:
         chosen = [
             s for s in suggestions[g.article.id] if (s.model, s.model_version) == keys[s.kind]
@@ -100,8 +107,12 @@ def evaluate_store(
             continue
         spans = [s.span for s in chosen if s.kind == ENTITY]
         events = [s.as_event() for s in chosen if s.kind == EVENT]
-        pairs.append(((spans, events), (g.spans, g.events)))
-    return Evaluation(evaluate(pairs), annotator, keys, len(pairs), skipped)
+        gold_spans = g.spans
+        if partial_entities(g.article.meta):
+            partial.append(g.article.id)
+            spans, gold_spans = [], []
+        pairs.append(((spans, events), (gold_spans, g.events)))
+    return Evaluation(evaluate(pairs), annotator, keys, len(pairs), skipped, partial)
 
 
 def _wanted(s: Suggestion, name: str | None, version: str | None) -> bool:

@@ -128,6 +128,17 @@ class ParsedDoc:
         return out
 
 
+PARTIAL = "partial"
+
+
+def partial_entities(meta: dict[str, Any]) -> bool:
+    """Whether an article's gold marks only some entities (``meta["entities"] == "partial"``,
+    e.g. gold made for events, holding only the entities its arguments need). Training
+    exports then mark unannotated tokens as missing, not as outside any entity, and
+    entity scores leave the article out."""
+    return meta.get("entities") == PARTIAL
+
+
 @dataclass(frozen=True)
 class Article:
     """A stored article."""

@@ -29,7 +29,7 @@ from typing import Any
 import srsly.msgpack
 from spacy.tokens import Doc, DocBin
 
-from annotator.core.models import Event, ParsedDoc, ReadError, Span
+from annotator.core.models import Event, ParsedDoc, ReadError, Span, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -78,7 +78,9 @@ def make_doc(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None)
     kept, dropped = non_overlapping(ner_ok)
     for span in dropped:
         report.lose(OVERLAP, span_example(doc, span))
-    tokens.set_ents([by_span[s] for s in kept], default="outside")
+    # partial entity gold says nothing about the tokens it leaves out: missing, not O
+    unknown = "missing" if partial_entities(doc.article.meta) else "outside"
+    tokens.set_ents([by_span[s] for s in kept], default=unknown)
     events = sorted_events(doc.events)
     tokens.spans[EVENTS_KEY] = _triggers(tokens, doc, events, report)
     tokens.user_data["events"] = [event_dict(e) for e in events]

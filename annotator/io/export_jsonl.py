@@ -26,6 +26,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from annotator.core.models import PARTIAL, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -67,6 +68,8 @@ def meta_dict(doc: AnnotatedDoc) -> dict[str, Any]:
     }
     if art.time:
         meta["time"] = art.time
+    if partial_entities(art.meta):
+        meta["entities"] = PARTIAL
     return meta
 
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import json
 
+import spacy
 from click.testing import CliRunner
+from spacy.tokens import DocBin
 
 from annotator.cli.evaluate_cmd import evaluate_store, parse_model
 from annotator.cli.main import cli
@@ -111,3 +113,27 @@ def test_evaluate_cmd_parses_model_names():
     assert parse_model("en_core_web_sm@3.8.0") == ("en_core_web_sm", "3.8.0")
     assert parse_model("rules") == ("rules", None)
     assert parse_model(None) == (None, None)
+
+
+def test_evaluate_cmd_partial_entity_gold_scores_events_only(tmp_path, corpus_dir):
+    """The bundled events gold holds only the entities its events need."""
+    db = str(tmp_path / "g.db")
+    gold = corpus_dir / "gold" / "events_gold.jsonl"
+    lines = [json.loads(x) for x in gold.read_text(encoding="utf-8").splitlines() if x]
+    assert {d["meta"]["entities"] for d in lines} == {"partial"}
+    run = CliRunner().invoke
+    res = run(cli, ["import", str(gold), "--db", db, "--as-gold", "--annotator", "g"])
+    assert res.exit_code == 0, res.output
+    store = Store(db)
+    ids = [r.id for r in store.list_articles("g")]
+    store.add_suggestions([(i, [Suggestion(Span(0, 4, "GPE"))]) for i in ids], "m", "1")
+    data = json.loads(run(cli, ["evaluate", "--db", db, "--annotator", "g", "--json"]).output)
+    assert sorted(data["entities_not_scored"]) == ids
+    out = tmp_path / "out"
+    res = run(cli, ["export", "--format", "spacy", "--out", str(out), "--db", db])
+    assert res.exit_code == 0, res.output
+    vocab = spacy.blank("en").vocab
+    docs = [d for f in out.glob("*.spacy") for d in DocBin().from_disk(f).get_docs(vocab)]
+    assert len(docs) == len(ids)
+    # tokens outside the partial gold are missing ("" IOB), never O
+    assert {t.ent_iob_ for d in docs for t in d} == {"", "B", "I"}
