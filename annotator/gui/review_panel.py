@@ -186,7 +186,8 @@ class ReviewPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(QLabel("Labels  (number keys; hover for the guideline)"))
+        self.palette_title = QLabel("Labels  (number keys; hover for the guideline)")
+        layout.addWidget(self.palette_title)
         layout.addWidget(self.palette)
         self.table.clicked.connect(lambda index: self.item_clicked.emit(index.row()))
         self.event_table.clicked.connect(lambda index: self.event_row_clicked.emit(index.row()))
@@ -195,6 +196,9 @@ class ReviewPanel(QWidget):
 
     def show_mode(self, events_mode: bool) -> None:
         self.tabs.setCurrentIndex(1 if events_mode else 0)
+        # in the events list the number keys choose roles (listed under it), not labels
+        self.palette_title.setVisible(not events_mode)
+        self.palette.setVisible(not events_mode)
 
     def show_review(self, review: Review | None) -> None:
         self.model.set_review(review)

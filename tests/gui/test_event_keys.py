@@ -102,9 +102,11 @@ def test_events_tab_switches_the_list_and_the_text_layer(window):
     assert window.text.current_rects() == []  # no entity outline in the events list
     notes = [n.text for n in window.text.notes()]
     assert notes == ["Meet", "Participant", "Participant", "Place"]
+    assert window.review_panel.palette.isHidden()  # number keys mean roles here
     key(window, Qt.Key.Key_Tab)
     assert c.mode == "entities" and window.text.overlay is None
     assert window.review_panel.tabs.currentIndex() == 0
+    assert not window.review_panel.palette.isHidden()
 
 
 def test_events_a_accepts_the_whole_event_as_one_decision(window, project):
