@@ -175,7 +175,7 @@ class ReviewPanel(QWidget):
         self.roles.setObjectName("roleKeys")
         self.roles.setWordWrap(True)
         self.table = _table(self.model)
-        self.event_table = _table(self.event_model, "eventList", (132, 78, 60))
+        self.event_table = _table(self.event_model, "eventList", (112, 64, 58))
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(_page(self.summary, self.table), "Entities")
