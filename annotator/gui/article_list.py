@@ -185,7 +185,9 @@ class ArticleListPane(QWidget):
     def __init__(self, model: ArticleListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.search = QLineEdit(placeholderText="Search articles: words or prefixes, Enter  (Ctrl+F)")
+        self.search = QLineEdit(
+            placeholderText="Search articles: words or prefixes, Enter  (Ctrl+F)"
+        )
         self.search.setClearButtonEnabled(True)
         self.busy_note = QLabel(self.search)
         self.busy_note.setObjectName("searchBusy")

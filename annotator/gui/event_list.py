@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
@@ -21,6 +21,7 @@ from annotator.core.models import Argument
 from annotator.core.review import GOLD, PENDING, REJECTED
 from annotator.core.schema import EventSchema
 from annotator.gui.styles import TRIGGER_FILL, WARNING, SpanStyles
+from annotator.gui.table_model import ColumnsModel
 
 COLUMNS = ("Event / role", "Text", "Details", "State")
 STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
@@ -43,7 +44,9 @@ def role_index(schema: EventSchema, event_type: str, role: str) -> int:
     return names.index(role) if role in names else -1
 
 
-class EventListModel(QAbstractTableModel):
+class EventListModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
     def __init__(
         self, styles: SpanStyles, schema: EventSchema, parent: QWidget | None = None
     ) -> None:
@@ -84,18 +87,6 @@ class EventListModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         view = self.row_view(index.row()) if index.isValid() else None

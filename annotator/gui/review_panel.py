@@ -32,6 +32,7 @@ from annotator.core.review import GOLD, PENDING, REJECTED, Item, Review
 from annotator.core.schema import EventSchema
 from annotator.gui.event_list import EventListModel
 from annotator.gui.styles import SpanStyles
+from annotator.gui.table_model import ColumnsModel
 
 COLUMNS = ("Label", "Text", "Source", "State")
 STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
@@ -40,7 +41,9 @@ MUTED = QColor("#9aa0a6")
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ReviewModel(QAbstractTableModel):
+class ReviewModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.styles = styles
@@ -67,18 +70,6 @@ class ReviewModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         item = self.item(index.row()) if index.isValid() else None
