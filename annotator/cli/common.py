@@ -45,6 +45,16 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def schema_option(help_text: str) -> Callable[[F], F]:
+    """``--schema FILE``: a project's event schema instead of the bundled one."""
+    return click.option(
+        "--schema",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
 def open_store(db: Path | None, *, create: bool = True) -> Store:
     """Open the project; commands that only read it refuse to create one (a typo in
     ``--db`` must not silently make an empty project)."""

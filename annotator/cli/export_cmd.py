@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import db_option, open_store, schema_option, user_errors
 from annotator.core.commands import STATUSES
 from annotator.core.models import ENTITY, EVENT
 from annotator.core.schema import load_schema
@@ -179,12 +179,7 @@ def _nothing_message(
 @click.option(
     "--force", is_flag=True, help="Overwrite an existing file or write into a non-empty folder."
 )
-@click.option(
-    "--schema",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="brat: event schema for annotation.conf (default: the bundled one).",
-)
+@schema_option("brat: event schema for annotation.conf (default: the bundled one).")
 @user_errors
 def export_cmd(
     fmt: str,

@@ -14,7 +14,7 @@ from types import FrameType
 import click
 from tqdm import tqdm
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import db_option, open_store, schema_option, user_errors
 from annotator.workflows.suggesting import (
     LanguageRun,
     SuggestSummary,
@@ -96,12 +96,7 @@ def sigint_handler(handler: StopRequest) -> Iterator[StopRequest]:
     show_default=True,
     help="Also suggest events (rules over the parse; models with a parser only).",
 )
-@click.option(
-    "--schema",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Event schema TOML (default: the bundled resources/events/schema.toml).",
-)
+@schema_option("Event schema TOML (default: the bundled resources/events/schema.toml).")
 @user_errors
 def suggest_cmd(
     db: Path | None,
