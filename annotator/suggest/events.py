@@ -34,7 +34,8 @@ from annotator.core.schema import EventSchema, EventType, Phrase, load_schema
 from annotator.suggest import event_rules as rules
 from annotator.suggest import event_spans as spans
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
+OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 _NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT"})
 # how a source of arguments relates to the trigger
@@ -280,8 +281,16 @@ class _Run:
                 if _lent(slot, kind):
                     slot = _voice(slot, tok, passive)
                     yield rules.SlotFill(slot, arg, kind)
+                    if slot == "object" and kind == TRIGGER:
+                        yield from self._object_places(arg, kind)
             if kind != AROUND:
                 yield from self._implicit_subject(tok, kind)
+
+    def _object_places(self, obj: Token, kind: int) -> Iterable[rules.SlotFill]:
+        """ "met Mirziyoyev in Astana": the parser often hangs the place on the object."""
+        for slot, arg in self.slots.get(obj.i, ()):
+            if slot in OBJECT_PLACE_PREPS:
+                yield rules.SlotFill(slot, arg, kind)
 
     def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
         if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):

@@ -242,3 +242,14 @@ def test_events_reach_the_targets_on_held_out_gold(nlp, suggester):
     print(report.render())
     assert report.events["trigger_classification"].f1 >= 0.75
     assert report.events["argument_classification"].f1 >= 0.55
+
+
+def test_events_place_hung_on_the_object_is_the_event_place(nlp, suggester):
+    """The parser attaches "in Astana" to the object of "met"; it is still the meeting's place."""
+    text = "President Tokayev met Shavkat Mirziyoyev in Astana."
+    (meet,) = suggester(nlp(text))
+    assert [(a.role, text[a.span.start : a.span.end]) for a in meet.arguments] == [
+        ("Participant", "Tokayev"),
+        ("Participant", "Shavkat Mirziyoyev"),
+        ("Place", "Astana"),
+    ]
