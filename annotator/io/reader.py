@@ -205,6 +205,9 @@ def read_file(
         yield loaded
         return
     name = fmt if fmt != AUTO else detect_format(path, loaded)
+    if name is None and path.suffix.lower() == ".ann":
+        yield ReadError(source, "brat annotations: import the .txt beside it, or the folder")
+        return
     if name is None:
         known = ", ".join(sorted(extensions()))
         yield ReadError(source, f"unsupported file type (known: {known}); pass --format")

@@ -15,8 +15,11 @@ def project_stats(store: Store) -> dict[str, Any]:
         "SELECT annotator, status, count(*) FROM article_status GROUP BY 1, 2 ORDER BY 1, 2"
     ):
         status.setdefault(who, {})[st] = n
+    total = sum(by_lang.values())
+    for counts in status.values():  # articles an annotator never opened are new to them
+        counts["new"] = counts.get("new", 0) + total - sum(counts.values())
     return {
-        "articles": sum(by_lang.values()),
+        "articles": total,
         "languages": by_lang,
         "status": status,
         "suggestions": _nested(

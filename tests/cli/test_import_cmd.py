@@ -164,3 +164,15 @@ def test_cli_console_script_runs_without_qt(tmp_path):
     assert subprocess.run([exe, "import", str(f)], env=env, capture_output=True).returncode == 0
     done = subprocess.run([exe, "stats"], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "Articles: 1" in done.stdout
+
+
+def test_stats_cmd_counts_articles_an_annotator_never_opened_as_new(tmp_path, corpus_dir):
+    from annotator.core import commands as cmd
+
+    db = str(tmp_path / "p.db")
+    run("import", str(corpus_dir), "--db", db)
+    with Store(db) as store:
+        n = store.count_articles()
+        store.apply(1, "ann", cmd.Command("done", (cmd.set_status("new", "done"),)))
+    data = json.loads(run("stats", "--db", db, "--json").output)
+    assert data["status"] == {"ann": {"done": 1, "new": n - 1}}

@@ -270,3 +270,9 @@ def test_reader_sample_corpus_parses(corpus_dir):
         assert not captions & body
     assert {d.lang for d in docs} >= {"en", "ru"}
     assert any("\u00a0" in d.text for d in docs)
+
+
+def test_reader_a_brat_ann_file_alone_says_how_to_import_it(tmp_path):
+    ann = write(tmp_path / "doc.ann", "T1\tPERSON 0 3\tabc\n")
+    (err,) = list(read_file(ann))
+    assert isinstance(err, ReadError) and "import the .txt beside it" in err.reason
