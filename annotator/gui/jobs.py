@@ -192,7 +192,9 @@ def import_job(paths: Sequence[str | Path], annotator: str) -> Work:
             done += 1
             progress(done, total)
 
-        return import_paths(store, list(paths), annotator=annotator, on_file=on_file)
+        return import_paths(
+            store, list(paths), annotator=annotator, on_file=on_file, should_stop=cancelled
+        )
 
     return work
 

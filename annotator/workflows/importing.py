@@ -26,6 +26,7 @@ class ImportSummary:
     duplicates: int = 0
     errors: list[ReadError] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    stopped: bool = False  # asked to stop: the files read so far are stored, no others
 
     @property
     def failed(self) -> int:
@@ -59,6 +60,7 @@ def import_paths(
     annotator: str = "",
     on_error: Callable[[ReadError], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportSummary:
     """Import every readable document; report each bad one and carry on.
 
@@ -73,6 +75,9 @@ def import_paths(
     pending: list[ParsedDoc] = []
     read = partial(_read, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
     for path, items in zip(files, _map(read, files)):
+        if should_stop is not None and should_stop():
+            summary.stopped = True
+            break
         summary.files += 1
         for item in items:
             if isinstance(item, ReadError):
@@ -113,8 +118,11 @@ def _map(
     if len(files) < PARALLEL_FROM or workers < 2:
         yield from map(read, files)
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    try:
         yield from pool.map(read, files, chunksize=100)
+    finally:  # a stopped import must not wait for the files it will not store
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read(

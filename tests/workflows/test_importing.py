@@ -38,3 +38,17 @@ def test_importing_a_failing_file_leaves_nothing_behind(tmp_path):
     assert summary.imported == 0 and summary.failed == 1
     assert "past the end" in str(summary.errors[0]) or "99" in str(summary.errors[0])
     assert store.count_articles() == 0
+
+
+def test_importing_stops_between_files_and_keeps_what_it_read(monkeypatch, corpus_dir):
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 1)  # also through the process pool
+    store = Store()
+    seen = []
+    summary = importing.import_paths(
+        store,
+        sorted(corpus_dir.glob("*.txt")),
+        on_file=seen.append,
+        should_stop=lambda: len(seen) >= 3,
+    )
+    assert summary.stopped and summary.files == 3 and summary.imported == 3
+    assert store.count_articles() == 3
