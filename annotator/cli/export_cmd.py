@@ -68,6 +68,9 @@ def suggestion_docs(store: Store, *, lang: str | None, model: str | None) -> Ite
 
 def check_output(out: Path, fmt: str, split: bool, force: bool) -> None:
     """Refuse to mix a new export into old output unless asked to."""
+    folder = fmt not in FILE_FORMATS or split
+    if folder and out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: exists and is not a folder (this export writes a folder)")
     if not out.exists() or force:
         return
     if fmt in FILE_FORMATS and not split:

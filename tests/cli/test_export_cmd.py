@@ -8,6 +8,7 @@ import re
 from click.testing import CliRunner
 from spacy.tokens import DocBin
 
+from annotator.cli.main import cli as cli_main
 from annotator.core import commands as cmd
 from annotator.core.models import Argument, Event, ParsedDoc, Span, Suggestion
 from annotator.store import Store
@@ -172,3 +173,14 @@ def test_export_cmd_usage_errors_exit_2(tmp_path):
     assert run("--format", "xml", "--out", "x", "--db", db).exit_code == 2
     res = run("--format", "jsonl", "--out", str(tmp_path / "d"), "--db", db, "--split", "0.5")
     assert res.exit_code == 1 and "give 2" in res.stderr
+
+
+def test_export_cmd_folder_output_over_a_file_is_one_clear_line(tmp_path):
+    db = _db(tmp_path)
+    existing = tmp_path / "out.jsonl"
+    existing.write_text("x")
+    res = CliRunner().invoke(
+        cli_main, ["export", "--format", "spacy", "--out", str(existing), "--db", db, "--force"]
+    )
+    assert res.exit_code == 1
+    assert "is not a folder" in res.stderr and "Errno" not in res.stderr
