@@ -95,8 +95,7 @@ def suggest_texts(
     finally:
         halted = True
         if n_process > 1:  # let the workers finish what they hold, then exit cleanly
-            for _ in docs:
-                pass
+            deque(docs, maxlen=0)
         docs.close()  # type: ignore[attr-defined]
 
 
