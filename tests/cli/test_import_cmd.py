@@ -145,10 +145,14 @@ def test_stats_cmd_json_and_table(tmp_path, corpus_dir):
 
 
 def test_cli_version_and_help_everywhere():
+    from annotator.cli.main import COMMANDS
+
     assert __version__ in run("--version").output
-    for command in ["import", "stats"]:
+    listed = run("--help").output
+    for command in COMMANDS:
+        assert command in listed
         res = run(command, "--help")
-        assert res.exit_code == 0 and "--db" in res.output
+        assert res.exit_code == 0 and "--db" in res.output, command
 
 
 @pytest.mark.slow
