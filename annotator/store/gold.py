@@ -138,14 +138,24 @@ class GoldMixin:
         undo_of: int | None = None,
         redo_of: int | None = None,
     ) -> int:
-        """Apply a command and log it, in one transaction; return the decision id."""
+        """Apply a command and log it, in one transaction; return the decision id.
+
+        A first edit of a new article also moves it to in_progress, as part of the logged
+        command. An undo (``undo_of``: the decision undone) applies the inverse of that
+        logged decision, a redo (``redo_of``: the decision undone before) applies it again,
+        so that implied changes are undone and redone too.
+        """
         if not annotator:
             raise ValueError("a decision needs an annotator")
         stamp = now()
         with self.db.atomic():
+            if undo_of is not None or redo_of is not None:
+                logged = self._logged(undo_of or redo_of, article_id, annotator)  # type: ignore[arg-type]
+                if logged is not None:
+                    command = logged.inverse() if undo_of is not None else logged
+            elif not any(c.kind == cmd.STATUS for c in command.changes):
+                command = self._with_first_touch(article_id, annotator, command)
             apply_changes(self.db, article_id, annotator, command.changes, stamp)
-            if not any(c.kind == cmd.STATUS for c in command.changes):
-                self._touch_status(article_id, annotator, stamp)
             return (
                 self.db["decisions"]
                 .insert(
@@ -163,13 +173,27 @@ class GoldMixin:
                 .last_pk
             )
 
-    def _touch_status(self, article_id: int, annotator: str, stamp: str) -> None:
-        """Any edit moves a new article to in_progress."""
-        self.db.execute(
-            "INSERT INTO article_status(article_id, annotator, status, updated_at) "
-            "VALUES (?, ?, 'in_progress', ?) ON CONFLICT(article_id, annotator) DO NOTHING",
-            [article_id, annotator, stamp],
-        )
+    def _with_first_touch(
+        self, article_id: int, annotator: str, command: cmd.Command
+    ) -> cmd.Command:
+        """Any edit moves a new article to in_progress (logged with the edit)."""
+        if self.status(article_id, annotator) != "new" or not command.changes:
+            return command
+        touch = cmd.set_status("new", "in_progress")
+        return cmd.Command(command.action, (*command.changes, touch))
+
+    def _logged(self, decision_id: int, article_id: int, annotator: str) -> cmd.Command | None:
+        """A logged decision of this article and annotator (None: unknown)."""
+        row = self.db.execute(
+            "SELECT action, before, after FROM decisions WHERE id=? AND article_id=? "
+            "AND annotator=?",
+            [decision_id, article_id, annotator],
+        ).fetchone()
+        if row is None:
+            return None
+        action, before, after = row
+        changes = tuple(_change(b, a) for b, a in zip(json.loads(before), json.loads(after)))
+        return cmd.Command(action, changes)
 
     def decisions(self, article_id: int, annotator: str) -> list[LoggedDecision]:
         sql = """SELECT id, action, before, after, undo_of, redo_of FROM decisions

@@ -112,10 +112,15 @@ def test_store_accept_then_undo_restores_state_and_logs_both(store, sample_doc):
     store.apply(aid, "ann", accept.inverse(), undo_of=did)
     assert store.gold_spans(aid, "ann") == []
     assert store.suggestions(aid, "ann")[0][1] == "pending"
+    assert store.status(aid, "ann") == "new"  # the implied first touch is undone too
     log = store.decisions(aid, "ann")
     assert [d.action for d in log] == ["accept", "undo:accept"]
     assert log[1].undo_of == did
-    assert log[0].command == accept  # before/after survive the JSON round trip
+    touched = accept.changes + (cmd.set_status("new", "in_progress"),)
+    assert log[0].command.changes == touched  # before/after survive the JSON round trip
+    store.apply(aid, "ann", accept, redo_of=did)
+    assert store.gold_spans(aid, "ann") == [sugg.span]
+    assert store.status(aid, "ann") == "in_progress"
 
 
 def test_store_decisions_are_per_annotator(store, sample_doc):
