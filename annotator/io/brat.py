@@ -279,18 +279,6 @@ def read_brat(path: str | Path, lang: str | None = None) -> Iterator[ParsedDoc |
         yield ReadError(str(root), "expected a brat folder, a .ann or a .txt file")
 
 
-def parse_brat(
-    ann_text: str, source: str, lang: str | None = None
-) -> Iterator[ParsedDoc | ReadError]:
-    """The import registry's reader for one ``.ann`` file (its ``.txt`` sits beside it)."""
-    txt = Path(source).with_suffix(".txt")
-    raw = _read_raw(txt)
-    if isinstance(raw, ReadError):
-        yield raw
-        return
-    yield _parse_or_error(ann_text, raw, source, Path(source).stem, lang)
-
-
 def _read_pair(stem: Path, external_id: str, lang: str | None) -> ParsedDoc | ReadError:
     ann_path, txt_path = stem.parent / f"{stem.name}.ann", stem.parent / f"{stem.name}.txt"
     raw = _read_raw(txt_path)

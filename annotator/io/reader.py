@@ -3,7 +3,7 @@
 Every problem with an input becomes one ``ReadError`` (a one-line reason naming the file);
 nothing here raises for bad data. To add a format, register it::
 
-    register_format(Format("brat", read_brat, (".txt",), sniff=has_ann_sibling), first=True)
+    register_format(Format("conll", parse_conll, (".conll", ".iob", ".bio")))
 
 A ``Format.read`` function takes the decoded text, the source path string and the
 ``--lang`` override, and yields ``ParsedDoc`` or ``ReadError`` objects. ``sniff(path, text)``

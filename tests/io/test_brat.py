@@ -12,7 +12,7 @@ from annotator.core.models import Argument, Article, Event, ParsedDoc, ReadError
 from annotator.io.brat import (
     SafeNames,
     brat_ann,
-    parse_brat,
+    parse_brat_txt,
     read_brat,
     safe_stem,
     write_brat,
@@ -193,12 +193,13 @@ def test_brat_reader_skips_relations_but_counts_them(tmp_path):
     assert len(doc.spans) == 2 and doc.meta["brat_skipped"] == {"R": 1}
 
 
-def test_brat_registry_reader_finds_the_txt_beside_the_ann(tmp_path):
+def test_brat_registry_reader_reads_the_ann_beside_the_txt(tmp_path):
     (tmp_path / "d.txt").write_text(TEXT, encoding="utf-8")
-    (doc,) = parse_brat("T1\tGPE 74 83\tTurkistan\n", str(tmp_path / "d.ann"), "en")
+    (tmp_path / "d.ann").write_text("T1\tGPE 74 83\tTurkistan\n", encoding="utf-8")
+    (doc,) = parse_brat_txt(TEXT, str(tmp_path / "d.txt"), "en")
     assert doc.spans == [T4] and doc.external_id == "d"
-    (err,) = parse_brat("T1\tGPE 74 83\tTurkistan\n", str(tmp_path / "missing.ann"))
-    assert isinstance(err, ReadError) and "missing" in str(err)
+    (bare,) = parse_brat_txt(TEXT, str(tmp_path / "other.txt"), "en")  # no .ann: no spans
+    assert isinstance(bare, ParsedDoc) and bare.spans == []
 
 
 def test_brat_reader_txt_without_ann_is_an_article_without_annotations(tmp_path):
