@@ -31,10 +31,10 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
-    SplitFiles,
     non_overlapping,
     sorted_spans,
     span_example,
+    write_rendered,
 )
 from annotator.io.plaintext import preview_title
 from annotator.io.tokens import align, pipe_docs, sentencizer, space_at_edge
@@ -108,11 +108,11 @@ def write_conll(
 ) -> dict[str, Path]:
     """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``)."""
     report = report or ExportReport()
-    with SplitFiles(out, SUFFIX) as files:
-        for (split, doc), tokens in pipe_docs(items, _text, _lang):
-            report.count(split, doc)
-            files.write(split, conll_text(tokens, doc, report))
-    return files.paths
+
+    def text(tokens: Doc, doc: AnnotatedDoc) -> str:
+        return conll_text(tokens, doc, report)
+
+    return write_rendered(pipe_docs(items, _text, _lang), out, SUFFIX, report, text)
 
 
 def _text(item: Item) -> str:

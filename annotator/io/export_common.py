@@ -10,7 +10,7 @@ the one file (or folder) named by ``out``; otherwise one file (or folder) per sp
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -188,3 +188,18 @@ class SplitFiles:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._files[split] = path.open("w", encoding="utf-8", newline="\n")
         self._files[split].write(text)
+
+
+def write_rendered(
+    piped: Iterable[tuple[Item, Any]],
+    out: Path,
+    suffix: str,
+    report: ExportReport,
+    render: Callable[[Any, AnnotatedDoc], str],
+) -> dict[str, Path]:
+    """Write each tokenized document as ``render(tokens, doc)`` into its split's file."""
+    with SplitFiles(out, suffix) as files:
+        for (split, doc), tokens in piped:
+            report.count(split, doc)
+            files.write(split, render(tokens, doc))
+    return files.paths

@@ -31,10 +31,10 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
-    SplitFiles,
     sorted_events,
     sorted_spans,
     span_example,
+    write_rendered,
 )
 from annotator.io.tokens import align, pipe_docs
 
@@ -116,11 +116,14 @@ def write_jsonl(
 ) -> dict[str, Path]:
     """Write one JSONL file (no split: ``out``) or one per split (``out/<split>.jsonl``)."""
     report = report or ExportReport()
-    with SplitFiles(out, SUFFIX) as files:
-        for (split, doc), tokens in pipe_docs(items, _text, _lang):
-            report.count(split, doc)
-            files.write(split, json.dumps(record(doc, tokens, report), ensure_ascii=False) + "\n")
-    return files.paths
+    piped = pipe_docs(items, _text, _lang)
+    return write_rendered(
+        piped,
+        out,
+        SUFFIX,
+        report,
+        lambda tokens, doc: json.dumps(record(doc, tokens, report), ensure_ascii=False) + "\n",
+    )
 
 
 def _text(item: Item) -> str:

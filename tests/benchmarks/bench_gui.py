@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from paint_clock import PaintClock
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -34,20 +35,6 @@ WORDS = (
     "Almaty Kazakhstan government investment project signed visit economic Tokayev"
 ).split()
 LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY")
-
-
-class PaintClock(QObject):
-    """Records when a widget last finished a paint event."""
-
-    def __init__(self, widget) -> None:  # noqa: ANN001
-        super().__init__()
-        self.painted_at = 0.0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802, ANN001
-        if event.type() == QEvent.Type.Paint:
-            self.painted_at = time.perf_counter()
-        return False
 
 
 def _long_article(seed: int, words: int = 5000, spans: int = 500) -> tuple[ParsedDoc, list]:

@@ -13,7 +13,8 @@ import statistics
 import time
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from paint_clock import PaintClock
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -24,18 +25,6 @@ from annotator.store import Store
 
 WORDS = "the minister met talks trade billion region Astana Kazakhstan signed visit".split()
 ATTRS = (("Modality", "actual"), ("Negation", False))
-
-
-class PaintClock(QObject):
-    def __init__(self, widget) -> None:  # noqa: ANN001
-        super().__init__()
-        self.painted_at = 0.0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802, ANN001
-        if event.type() == QEvent.Type.Paint:
-            self.painted_at = time.perf_counter()
-        return False
 
 
 def _article(rng: random.Random) -> tuple[ParsedDoc, list[Suggestion]]:
