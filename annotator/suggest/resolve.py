@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.core.langs import canonical_lang as core_canonical
 from annotator.core.paths import resources_dir
 
 MULTI = "xx"  # spaCy's multi-language class, for languages it does not know
@@ -125,7 +126,7 @@ def _relative(config_file: Path, value: str) -> str:
 
 def canonical_lang(lang: str, config: dict[str, LangConfig] | None = None) -> str:
     """Lower-case primary code, aliases resolved: "KZ" -> "kk", "en-US" -> "en"."""
-    code = (lang or MULTI).strip().lower().replace("_", "-").split("-")[0] or MULTI
+    code = core_canonical(lang or MULTI)  # the codes articles are stored with
     for canonical, entry in (config if config is not None else load_config()).items():
         if code in entry.aliases:
             return canonical
