@@ -71,8 +71,11 @@ def import_cmd(
             f"unknown encoding {encoding!r}", param_hint="--encoding"
         ) from None
     store = open_store(db)
-    files, _ = reader.collect_files(paths, fmt)
-    bar = tqdm(total=len(files), unit="file", disable=not sys.stderr.isatty(), leave=False)
+    bar = tqdm(total=0, unit="file", disable=not sys.stderr.isatty(), leave=False)
+
+    def on_total(n: int) -> None:
+        bar.total = n
+        bar.refresh()
 
     def on_error(err: ReadError) -> None:
         bar.clear()
@@ -90,6 +93,7 @@ def import_cmd(
             annotator=annotator or default_annotator(),
             on_error=on_error,
             on_file=lambda _p: bar.update(),
+            on_total=on_total,
         )
     click.echo(summary.line())
     if summary.failed:

@@ -19,7 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from annotator.io import reader
 from annotator.store import Store
 from annotator.workflows.importing import ImportSummary, import_paths
 
@@ -183,9 +182,12 @@ def import_job(paths: Sequence[str | Path], annotator: str) -> Work:
     """Import files (counted first, for the progress bar); returns the ImportSummary."""
 
     def work(store: Store, progress: Progress, cancelled: Callable[[], bool]) -> ImportSummary:
-        files, _ = reader.collect_files(list(paths))
-        total, done = len(files), 0
-        progress(0, total)
+        total, done = 0, 0
+
+        def on_total(n: int) -> None:
+            nonlocal total
+            total = n
+            progress(0, total)
 
         def on_file(_path: Path) -> None:
             nonlocal done
@@ -193,7 +195,12 @@ def import_job(paths: Sequence[str | Path], annotator: str) -> Work:
             progress(done, total)
 
         return import_paths(
-            store, list(paths), annotator=annotator, on_file=on_file, should_stop=cancelled
+            store,
+            list(paths),
+            annotator=annotator,
+            on_file=on_file,
+            should_stop=cancelled,
+            on_total=on_total,
         )
 
     return work

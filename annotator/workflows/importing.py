@@ -61,6 +61,7 @@ def import_paths(
     on_error: Callable[[ReadError], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import every readable document; report each bad one and carry on.
 
@@ -69,6 +70,8 @@ def import_paths(
     """
     summary = ImportSummary()
     files, missing = reader.collect_files(paths, fmt)
+    if on_total:  # for a progress bar: the folders are walked once
+        on_total(len(files))
     report = _reporter(summary, on_error)
     for err in missing:
         report(err)
