@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from annotator.core.models import Article, Event, Span
+from annotator.core.models import Article, Event, Span, Suggestion
 
 NO_SPLIT = ""
 MAX_EXAMPLES = 3
@@ -30,6 +30,8 @@ class AnnotatedDoc(Protocol):
     def spans(self) -> Sequence[Span]: ...
     @property
     def events(self) -> Sequence[Event]: ...
+    @property
+    def pending(self) -> Sequence[Suggestion]: ...
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class ExportDoc:
     annotator: str
     spans: Sequence[Span] = ()
     events: Sequence[Event] = ()
+    pending: Sequence[Suggestion] = ()  # undecided suggestions (see store's GoldDoc)
 
 
 Item = tuple[str, AnnotatedDoc]

@@ -13,6 +13,7 @@ from annotator.core.models import (
     Argument,
     Event,
     Span,
+    Suggestion,
 )
 from annotator.store.changes import apply_changes
 from annotator.store.rows import (
@@ -22,6 +23,7 @@ from annotator.store.rows import (
     _article,
     _change,
     _dumps,
+    _suggestion,
     _tagged,
     now,
 )
@@ -124,8 +126,29 @@ class GoldMixin:
                     uid,
                 )
             )
+        pending = self._undecided(ids, {who for _, who in pairs})
         for aid, who in pairs:
-            yield GoldDoc(articles[aid], who, spans.get((aid, who), []), events.get((aid, who), []))
+            golds, evs = spans.get((aid, who), []), events.get((aid, who), [])
+            taken = set(golds) | {e.trigger for e in evs}
+            left = [s for s in pending.get((aid, who), []) if s.span not in taken]
+            yield GoldDoc(articles[aid], who, golds, evs, left)
+
+    def _undecided(
+        self, ids: list[int], annotators: set[str]
+    ) -> dict[tuple[int, str], list[Suggestion]]:
+        """Per (article, annotator): the suggestions with no accept/reject of theirs."""
+        marks = ",".join("?" * len(ids))
+        sql = f"""SELECT g.id, g.kind, g.start, g."end", g.label, g.arguments, g.attributes,
+              g.score, g.source, g.model, g.model_version, g.article_id,
+              (SELECT group_concat(st.annotator, char(31)) FROM suggestion_states st
+               WHERE st.suggestion_id = g.id)
+            FROM suggestions g WHERE g.article_id IN ({marks}) ORDER BY g.start, g.id"""
+        out: dict[tuple[int, str], list[Suggestion]] = {}
+        for row in self.db.execute(sql, ids):
+            decided = set(row[-1].split("\x1f")) if row[-1] else set()
+            for who in annotators - decided:
+                out.setdefault((row[-2], who), []).append(_suggestion(row))
+        return out
 
     # -- decisions ------------------------------------------------------------------------
 

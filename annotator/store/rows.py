@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +55,9 @@ class GoldDoc:
     annotator: str
     spans: list[Span]
     events: list[Event]
+    # suggestions this annotator left pending that no gold item equals: in a done article
+    # they are undecided, so exports must treat their tokens as missing, never as "O"
+    pending: list[Suggestion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
