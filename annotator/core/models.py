@@ -113,6 +113,10 @@ class ParsedDoc:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # whether the input states annotations for this text (a brat .ann with lines, a JSONL
+    # record with spans/entities/label/events, CoNLL tags): without them, "import as gold"
+    # must not turn the text into an empty gold ("no entity anywhere")
+    annotated: bool = False
 
     def problems(self) -> list[str]:
         """Why this document cannot be stored as is (empty list when it can)."""
@@ -183,6 +187,20 @@ class Suggestion:
 @dataclass(frozen=True)
 class ReadError:
     """An input that could not be read: one line for the user."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input item left out on purpose (e.g. a Prodigy line answered "ignore"): counted
+    and named in the import summary, not an error."""
 
     source: str
     reason: str
