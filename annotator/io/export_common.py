@@ -19,6 +19,7 @@ from annotator.core.models import Article, Event, Span, Suggestion
 
 NO_SPLIT = ""
 MAX_EXAMPLES = 3
+PENDING_HOW = "not exported as gold, and their text is not marked as outside any entity"
 
 
 class AnnotatedDoc(Protocol):
@@ -115,6 +116,24 @@ class ExportReport:
         self.events: Counter[tuple[str, str]] = Counter()  # (split, type)
         self.langs: Counter[str] = Counter()
         self.losses: dict[str, _Loss] = {}
+        self.pending_docs: set[int] = set()  # articles with undecided suggestions
+        self.pending_suggestions = 0
+        self.pending_examples: list[str] = []
+        self.pending_how = PENDING_HOW
+
+    def pending(self, doc: AnnotatedDoc, n: int | None = None) -> None:
+        """Record that ``doc`` carries ``n`` undecided suggestions (default: all of
+        ``doc.pending``) which the export kept out of the gold; nothing when ``n`` is 0.
+
+        Writers that treat them differently from "left out" set :attr:`pending_how`
+        (e.g. the DocBin marks their tokens as missing)."""
+        n = len(doc.pending) if n is None else n
+        if n <= 0:
+            return
+        self.pending_docs.add(doc.article.id)
+        self.pending_suggestions += n
+        if len(self.pending_examples) < MAX_EXAMPLES:
+            self.pending_examples.append(f"{doc_ref(doc)}: {n}")
 
     def count(self, split: str, doc: AnnotatedDoc) -> None:
         self.articles[split].add(doc.article.id)
@@ -156,8 +175,22 @@ class ExportReport:
             for r in rows
         ]
 
+    def pending_line(self) -> str | None:
+        """One note on undecided suggestions, or None when there were none."""
+        if not self.pending_suggestions:
+            return None
+        n, docs = self.pending_suggestions, len(self.pending_docs)
+        line = (
+            f"{n} undecided suggestion{'s' if n != 1 else ''} in {docs} "
+            f"article{'s' if docs != 1 else ''} (neither accepted nor rejected): "
+            f"{self.pending_how}"
+        )
+        return line + "; e.g. " + "; ".join(self.pending_examples)
+
     def loss_lines(self) -> list[str]:
-        out = []
+        """Everything a format could not hold, then the undecided suggestions."""
+        pending = self.pending_line()
+        out = [] if pending is None else [pending]
         for what, loss in sorted(self.losses.items()):
             line = f"{loss.count} {what}"
             if loss.examples:
