@@ -38,11 +38,12 @@ from typing import Any
 
 from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Span
 from annotator.core.text import normalize
-from annotator.io.brat_conf import BratSchema, check_name, write_conf
+from annotator.io.brat_conf import BratSchema, check_name, doc_problems, write_conf
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    doc_ref,
     output_path,
     sorted_events,
     sorted_spans,
@@ -54,6 +55,7 @@ ARGUMENT_ONLY = "argument only"
 EDGE_BREAK = "spans starting or ending with a line break: written without it (brat cannot mark it)"
 ONLY_BREAKS = "spans of nothing but line breaks: not written (and the events using them)"
 MAX_STEM = 100
+MAX_NAME_ERRORS = 10
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)}
 
@@ -220,6 +222,8 @@ def write_brat(
     """
     report = report or ExportReport()
     schema = schema or BratSchema()
+    items = list(items)
+    check_names(doc for _, doc in items)  # before anything is written
     folders: dict[str, Path] = {}
     names: dict[str, SafeNames] = {}
     for split, doc in items:
@@ -237,6 +241,19 @@ def write_brat(
         folder.mkdir(parents=True, exist_ok=True)
         write_conf(folder / "annotation.conf", schema)
     return folders
+
+
+def check_names(docs: Iterable[AnnotatedDoc]) -> None:
+    """Raise ValueError, one line per unsafe name (with the first article using it), when
+    brat cannot hold a label, event type, role or attribute of these documents."""
+    lines: dict[str, str] = {}
+    for doc in docs:
+        for problem in doc_problems(doc):
+            lines.setdefault(problem, f"{doc_ref(doc)}: {problem}")
+    if lines:
+        shown = list(lines.values())[:MAX_NAME_ERRORS]
+        more = len(lines) - len(shown)
+        raise ValueError("\n".join(shown + ([f"... and {more} more"] if more else [])))
 
 
 def _write(path: Path, text: str) -> None:

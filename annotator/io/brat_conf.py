@@ -10,24 +10,62 @@ the exported annotations never violate the generated configuration.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.schema import ANY_SPAN, EventSchema
 
-# brat type, role and attribute names end at whitespace and these separators
-_FORBIDDEN = re.compile(r"[\s:|,=<>#;]")
+# brat stores a type, role or attribute name in "storage form" (projectconfig.py's
+# normalize_to_storage_form): anything else is silently rewritten there, so the .ann and
+# annotation.conf would disagree. In annotation.conf a line of hyphens is a separator, and
+# brat strips trailing digits from a role (Participant2 is a second Participant).
+_STORAGE_FORM = re.compile(r"[A-Za-z0-9_-]+")
+_VALUE = re.compile(r"[A-Za-z0-9_.-]+")  # attribute values: one token, no | , : = < >
+RULE = "brat names are letters A-Z, digits, _ and -, not only hyphens"
+RULES = {
+    "role": RULE + ", and may not end in a digit",
+    "attribute value": "brat attribute values are letters A-Z, digits, _ . and -",
+}
+
+
+def name_problem(name: str, what: str) -> str | None:
+    """Why brat cannot hold ``name`` as a ``what`` (label, event type, role, attribute,
+    attribute value); None when it can."""
+    pattern = _VALUE if what == "attribute value" else _STORAGE_FORM
+    bad = not pattern.fullmatch(name) or (what != "attribute value" and not name.strip("-"))
+    if bad or (what == "role" and name[-1].isdigit()):
+        return f"brat cannot hold the {what} {name!r} ({RULES.get(what, RULE)})"
+    return None
 
 
 def check_name(name: str, what: str) -> None:
     """Raise ValueError (one line) when brat cannot hold this name."""
-    if not name or _FORBIDDEN.search(name):
-        raise ValueError(
-            f"brat cannot hold the {what} {name!r}: names may not be empty or contain "
-            "spaces or any of : | , = < > # ;"
-        )
+    problem = name_problem(name, what)
+    if problem:
+        raise ValueError(problem)
+
+
+def doc_names(doc: Any) -> Iterator[tuple[str, str]]:
+    """Every (what, name) of one document that goes into a .ann or annotation.conf."""
+    for span in doc.spans:
+        yield "label", span.label
+    for event in doc.events:
+        yield "event type", event.type
+        for arg in event.arguments:
+            yield "role", arg.role
+            yield "label", arg.span.label
+        for name, value in event.attributes:
+            yield "attribute", name
+            if isinstance(value, str):
+                yield "attribute value", value
+
+
+def doc_problems(doc: Any) -> list[str]:
+    """Why brat cannot hold this document's names (each problem once)."""
+    found = (name_problem(name, what) for what, name in doc_names(doc))
+    return list(dict.fromkeys(p for p in found if p))
 
 
 @dataclass
@@ -93,6 +131,10 @@ class BratSchema:
 
     def add_event_schema(self, schema: EventSchema) -> None:
         """Declare the labels, event types, roles and attributes of an event schema."""
+        for what, name in _schema_names(schema):
+            problem = name_problem(name, what)
+            if problem:
+                raise ValueError(f"{schema.source or 'event schema ' + schema.name}: {problem}")
         self.entities.update(schema.labels)
         for etype in schema.types.values():
             self.add_event_type(
@@ -123,6 +165,19 @@ class BratSchema:
             value = f", Value:{'|'.join(sorted(values))}" if values else ""
             lines.append(f"{name}\tArg:<EVENT>{value}")
         return "\n".join(lines) + "\n"
+
+
+def _schema_names(schema: EventSchema) -> Iterator[tuple[str, str]]:
+    yield from (("label", label) for label in sorted(schema.labels))
+    for etype in schema.types.values():
+        yield "event type", etype.name
+        for role in etype.roles:
+            yield "role", role.name
+            yield from (("label", label) for label in role.labels if label != ANY_SPAN)
+    for attr in schema.attributes.values():
+        yield "attribute", attr.name
+        if attr.kind != "bool":
+            yield from (("attribute value", str(v)) for v in attr.values)
 
 
 def write_conf(path: Path, schema: BratSchema) -> None:

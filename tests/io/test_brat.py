@@ -243,3 +243,65 @@ def test_brat_event_as_argument_of_an_event_round_trips():
         brat_ann(ExportDoc(article=article, annotator="a", spans=doc.spans, events=doc.events))
         == ann
     )
+
+
+@pytest.mark.parametrize(
+    ("what", "name"),
+    [
+        ("label", "[events]"),
+        ("label", "!X"),
+        ("label", "-"),
+        ("label", "---"),
+        ("label", "<ENTITY>"),
+        ("label", "Überschrift"),
+        ("event type", "Meet|Visit"),
+        ("role", "Arg2"),
+        ("role", "Who?"),
+        ("attribute", "Neg,ation"),
+        ("attribute value", "a|b"),
+        ("attribute value", "two words"),
+    ],
+)
+def test_brat_refuses_names_that_would_corrupt_annotation_conf(what, name):
+    from annotator.io.brat_conf import name_problem
+
+    assert name_problem(name, what) == name_problem(name, what) is not None
+    assert repr(name) in name_problem(name, what)
+
+
+@pytest.mark.parametrize(
+    ("what", "name"), [("label", "GPE"), ("label", "WORK_OF_ART"), ("role", "Co-Host")]
+)
+def test_brat_accepts_names_brat_stores_as_they_are(what, name):
+    from annotator.io.brat_conf import name_problem
+
+    assert name_problem(name, what) is None
+
+
+def test_brat_export_with_an_unsafe_label_in_the_last_article_writes_nothing(tmp_path):
+    good = [_doc(external_id=f"good{i}") for i in range(5)]
+    bad = _doc(spans=[T1, Span(74, 83, "[events]")], events=[], external_id="last")
+    out = tmp_path / "brat"
+    with pytest.raises(ValueError) as err:
+        write_brat(unsplit([*good, bad]), out)
+    (line,) = str(err.value).splitlines()
+    assert "article 7 (last)" in line and "'[events]'" in line
+    assert not out.exists()
+
+
+def test_brat_export_names_every_unsafe_name_once(tmp_path):
+    event = Event(Span(63, 70, "Meet"), (Argument("Who?", T1),), (("Modality", "a|b"),))
+    docs = [_doc(spans=[Span(0, 6, "!X")], events=[event], external_id=str(i)) for i in (1, 2)]
+    with pytest.raises(ValueError) as err:
+        write_brat(unsplit(docs), tmp_path / "brat")
+    lines = str(err.value).splitlines()
+    assert len(lines) == 3 and all(line.startswith("article 7 (1): brat cannot") for line in lines)
+    assert not (tmp_path / "brat").exists()
+
+
+def test_brat_schema_with_a_name_brat_cannot_hold_is_refused():
+    from annotator.core.schema import EventSchema, EventType
+
+    schema = EventSchema("s", {"-": EventType("-", ())}, source="my.json")
+    with pytest.raises(ValueError, match=r"^my.json: brat cannot hold the event type '-'"):
+        BratSchema().add_event_schema(schema)
