@@ -2,11 +2,22 @@
 
 News feeds often tag articles with a country code (``KZ`` for Kazakh, ``UA`` for
 Ukrainian); spaCy and every export use ISO 639-1 language codes (``kk``, ``uk``).
+
+A language code comes from the user's files and later names resources (pattern files,
+spaCy language classes), so only the shape of a BCP-47 tag is accepted: a 2-3 letter
+primary subtag, then subtags of 1-8 letters or digits after ``-`` or ``_``. Anything else
+(``../../x``, ``en/..``, an empty string with spaces) is refused by :func:`check_lang`.
 """
 
 from __future__ import annotations
 
+import re
+
 UNKNOWN = "xx"
+
+# the shape of a BCP-47 tag (not its registry): enough that no code can be a path
+LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+MAX_SHOWN = 40
 
 # country codes seen as language tags -> the ISO 639-1 code of the language
 ALIASES = {
@@ -28,7 +39,22 @@ ALIASES = {
 }
 
 
+def check_lang(code: str) -> str:
+    """The canonical code of a well-formed tag ("KZ" -> "kk", "en-US" -> "en").
+
+    Raises ValueError with a one-line reason for anything not shaped like a language tag.
+    """
+    stripped = code.strip() if isinstance(code, str) else code
+    if not isinstance(stripped, str) or not LANG_RE.fullmatch(stripped):
+        shown = stripped[:MAX_SHOWN] if isinstance(stripped, str) else stripped
+        raise ValueError(f"bad language code {shown!r} (expected a code like en, kk or en-US)")
+    primary = stripped.lower().replace("_", "-").split("-")[0]
+    return ALIASES.get(primary, primary)
+
+
 def canonical_lang(code: str | None) -> str:
-    """Lower-case primary code with country-code aliases resolved: "KZ" -> "kk", "en-US" -> "en"."""
-    primary = (code or "").strip().lower().replace("_", "-").split("-")[0]
-    return ALIASES.get(primary, primary) or UNKNOWN
+    """Like :func:`check_lang`, but never raises: no code or a malformed one is "xx"."""
+    try:
+        return check_lang(code or UNKNOWN)
+    except ValueError:
+        return UNKNOWN

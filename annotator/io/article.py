@@ -99,7 +99,7 @@ def parse_article(raw: str, source: str = "", lang: str | None = None) -> Parsed
     return ParsedDoc(
         text=body,
         title=title,
-        lang=norm_lang(lang, header_lang),
+        lang=norm_lang(lang, header_lang, line_no),
         date=date,
         time=parse_time(time_raw, date) if time_raw else None,
         source=source,

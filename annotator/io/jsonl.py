@@ -71,7 +71,9 @@ def parse_jsonl_line(
     doc = ParsedDoc(
         text=norm.text,
         title=_str(meta, "title", line_no) or preview_title(norm.text),
-        lang=norm_lang(lang, _str(meta, "lang", line_no) or _str(meta, "language", line_no)),
+        lang=norm_lang(
+            lang, _str(meta, "lang", line_no) or _str(meta, "language", line_no), line_no
+        ),
         date=_date(meta, line_no),
         time=_str(meta, "time", line_no),
         source=source,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from annotator.core.langs import canonical_lang
+from annotator.core.langs import check_lang
 from annotator.core.models import ParsedDoc
 from annotator.core.text import Section, assemble, normalize
 from annotator.io.errors import ParseError
@@ -61,8 +61,16 @@ def stem(source: str) -> str | None:
     return os.path.splitext(os.path.basename(source))[0] if source else None
 
 
-def norm_lang(lang: str | None, fallback: str | None = None) -> str:
-    return canonical_lang(lang or fallback or DEFAULT_LANG)
+def norm_lang(lang: str | None, fallback: str | None = None, line: int | None = None) -> str:
+    """The canonical code of ``lang`` (the --lang override) or else ``fallback`` (the file's).
+
+    Raises ``ParseError`` for a code that is not shaped like a language tag: it names
+    resources later, so ``../../x`` must never get in.
+    """
+    try:
+        return check_lang(lang or fallback or DEFAULT_LANG)
+    except ValueError as err:
+        raise ParseError(str(err), None if lang else line) from None
 
 
 def parse_plaintext(raw: str, source: str = "", lang: str | None = None) -> ParsedDoc:

@@ -214,10 +214,7 @@ def _meta_lang(meta: Path) -> str:
 
 
 def _fallback(code: str, entry: LangConfig) -> PipelineSpec:
-    patterns = entry.patterns
-    if patterns is None:
-        default = resources_dir() / "patterns" / f"{code}.jsonl"
-        patterns = default if default.is_file() else None
+    patterns = entry.patterns if entry.patterns is not None else bundled_patterns(code)
     blank = entry.blank or code
     return PipelineSpec(
         code,
@@ -228,6 +225,16 @@ def _fallback(code: str, entry: LangConfig) -> PipelineSpec:
         model_lang=code,
         tried=entry.pipelines,
     )
+
+
+def bundled_patterns(code: str) -> Path | None:
+    """``resources/patterns/<code>.jsonl`` if it exists, picked from a listing of that folder.
+
+    The file is looked up, never built from the code: a code that came from an article
+    (``../../x``) can only match a file that is in the folder.
+    """
+    folder = resources_dir() / "patterns"
+    return {p.stem: p for p in folder.glob("*.jsonl") if p.is_file()}.get(code)
 
 
 def _spacy_has_language(code: str) -> bool:

@@ -335,3 +335,10 @@ def test_article_sections_are_exact_for_generated_articles(title, paras):
     sections = doc.meta["sections"]
     assert [doc.text[s["start"] : s["end"]] for s in sections] == [title, *paras]
     assert [s["kind"] for s in sections] == ["title"] + ["paragraph"] * len(paras)
+
+
+@pytest.mark.parametrize("code", ["english", "e", "en-"])
+def test_article_header_lang_not_shaped_like_a_language_tag_is_an_error(code):
+    with pytest.raises(ParseError, match=f"bad language code '{code}'") as err:
+        parse_article(make_article(header=f" date 2025-04-22 {code}"))
+    assert err.value.line == 1

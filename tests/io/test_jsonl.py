@@ -194,3 +194,15 @@ def test_jsonl_surrogate_pairs_ok_lone_surrogate_rejected():
     assert parse_jsonl_line(r'{"text": "a \ud83d\ude00 b"}').text == "a \U0001f600 b"
     with pytest.raises(ParseError, match="unpaired surrogate"):
         parse_jsonl_line(r'{"text": "a", "meta": {"title": "\uDC00"}}')
+
+
+@pytest.mark.parametrize("meta", [{"lang": "../../x"}, {"language": "en/../../etc"}])
+def test_jsonl_bad_language_code_is_a_read_error_for_that_line(meta):
+    content = "\n".join([line(text="One.", meta=meta), line(text="Two.", meta={"lang": "KZ"})])
+    err, doc = read_jsonl(content, "f.jsonl")
+    assert isinstance(err, ReadError) and err.line == 1
+    bad = meta.get("lang") or meta["language"]
+    assert (
+        str(err) == f"f.jsonl:1: bad language code {bad!r} (expected a code like en, kk or en-US)"
+    )
+    assert isinstance(doc, ParsedDoc) and doc.lang == "kk"

@@ -79,3 +79,9 @@ def test_plaintext_never_crashes_and_sections_fit(raw):
     for sec in doc.meta["sections"]:
         assert 0 <= sec["start"] < sec["end"] <= len(doc.text)
     assert "\r" not in doc.text
+
+
+@pytest.mark.parametrize("lang", ["../../x", "en/..", "english"])
+def test_plaintext_bad_lang_override_is_a_parse_error(lang):
+    with pytest.raises(ParseError, match="bad language code"):
+        parse_plaintext("Title\n\nBody.", "a.txt", lang)

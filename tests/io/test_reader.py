@@ -276,3 +276,10 @@ def test_reader_a_brat_ann_file_alone_says_how_to_import_it(tmp_path):
     ann = write(tmp_path / "doc.ann", "T1\tPERSON 0 3\tabc\n")
     (err,) = list(read_file(ann))
     assert isinstance(err, ReadError) and "import the .txt beside it" in err.reason
+
+
+def test_reader_bad_lang_option_names_the_file(tmp_path):
+    path = write(tmp_path / "a.txt", "Title\n\nBody.\n")
+    err = read_one(path, lang="../../x")
+    assert isinstance(err, ReadError)
+    assert str(err) == f"{path}: bad language code '../../x' (expected a code like en, kk or en-US)"

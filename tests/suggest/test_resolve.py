@@ -138,3 +138,18 @@ def test_resolve_canonical_lang():
     assert canonical_lang("KZ") == "kk"
     assert canonical_lang("en_US") == "en"
     assert canonical_lang("") == "xx"
+
+
+@pytest.mark.parametrize("lang", ["../../x", "../x", "xx/../../x"])
+def test_resolve_language_code_never_reaches_a_file_path(tmp_path, monkeypatch, lang):
+    """An article's language "../../x" once made suggest load <resources>/../x.jsonl."""
+    res = tmp_path / "res"
+    (res / "patterns").mkdir(parents=True)
+    (res / "pipelines.toml").write_text("", encoding="utf-8")
+    (res / "patterns" / "ru.jsonl").write_text("", encoding="utf-8")
+    for planted in (tmp_path / "x.jsonl", res / "x.jsonl"):
+        planted.write_text('{"label": "EVIL", "pattern": "a"}\n', encoding="utf-8")
+    monkeypatch.setattr("annotator.suggest.resolve.resources_dir", lambda: res)
+    spec = resolve_pipeline(lang)
+    assert (spec.lang, spec.patterns, spec.blank) == ("xx", None, "xx")
+    assert resolve_pipeline("ru").patterns == res / "patterns" / "ru.jsonl"
