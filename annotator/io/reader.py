@@ -16,11 +16,11 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from annotator.core.models import ParsedDoc, ReadError
+from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.io.article import is_article, parse_article
 from annotator.io.errors import ParseError
 from annotator.io.jsonl import read_jsonl
@@ -29,7 +29,8 @@ from annotator.io.plaintext import parse_plaintext
 DEFAULT_MAX_BYTES = 5_000_000
 AUTO = "auto"
 
-ReadFn = Callable[[str, str, "str | None"], Iterable["ParsedDoc | ReadError"]]
+Item = ParsedDoc | ReadError | Skipped
+ReadFn = Callable[[str, str, "str | None"], Iterable[Item]]
 ParseFn = Callable[[str, str, "str | None"], ParsedDoc]
 
 
@@ -123,6 +124,33 @@ def detect_format(path: Path, text: str) -> str | None:
 # -- finding files ----------------------------------------------------------------------------
 
 
+def display_name(path: str | Path) -> str:
+    """The path as text that can be stored in SQLite and printed.
+
+    A POSIX file name may hold any bytes; Python keeps the ones that are not UTF-8 as lone
+    surrogates, which cannot be written as UTF-8. They are shown as ``\\xff`` escapes.
+    """
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(text).decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that no file name can hold
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _displayable(item: Item) -> Item:
+    """The item with the path-derived fields (source, id, the reason) made storable."""
+    if isinstance(item, ParsedDoc):
+        item.source = display_name(item.source)
+        if item.external_id is not None:
+            item.external_id = display_name(item.external_id)
+        return item
+    return replace(item, source=display_name(item.source), reason=display_name(item.reason))
+
+
 def collect_files(
     paths: Sequence[str | Path], fmt: str = AUTO
 ) -> tuple[list[Path], list[ReadError]]:
@@ -151,23 +179,27 @@ def _expand(path: Path, suffixes: frozenset[str], errors: list[ReadError]) -> li
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
-        errors.append(ReadError(str(path), "no such file or directory"))
+        errors.append(ReadError(display_name(path), "no such file or directory"))
         return []
     except OSError as err:
-        errors.append(ReadError(str(path), f"cannot access: {err.strerror or err}"))
+        errors.append(ReadError(display_name(path), f"cannot access: {err.strerror or err}"))
         return []
     if not is_dir:
         return [path]
     found = _walk(path, suffixes, errors)
     if not found:
         wanted = ", ".join(sorted(suffixes))
-        errors.append(ReadError(str(path), f"no files to import in this directory ({wanted})"))
+        errors.append(
+            ReadError(display_name(path), f"no files to import in this directory ({wanted})")
+        )
     return found
 
 
 def _walk(root: Path, suffixes: frozenset[str], errors: list[ReadError]) -> list[Path]:
     def on_error(err: OSError) -> None:
-        errors.append(ReadError(str(err.filename or root), f"cannot list: {err.strerror or err}"))
+        errors.append(
+            ReadError(display_name(err.filename or root), f"cannot list: {err.strerror or err}")
+        )
 
     found: list[tuple[tuple[str, ...], Path]] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
@@ -196,10 +228,10 @@ def read_file(
     lang: str | None = None,
     encoding: str = "utf-8",
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[ParsedDoc | ReadError]:
+) -> Iterator[Item]:
     """Yield the documents in one file, or ReadErrors; never raises for bad input."""
     path = Path(path)
-    source = str(path)
+    source = display_name(path)
     loaded = load_text(path, encoding=encoding, max_bytes=max_bytes)
     if isinstance(loaded, ReadError):
         yield loaded
@@ -215,10 +247,14 @@ def read_file(
     if name not in FORMATS:
         yield ReadError(source, _unknown_format(name))
         return
+    # the parser gets the real path (brat opens the .ann beside it); what comes out
+    # must name the file in storable text
+    real = str(path)
     try:
-        yield from FORMATS[name].read(loaded, source, lang)
+        for item in FORMATS[name].read(loaded, real, lang):
+            yield item if real == source else _displayable(item)
     except Exception as exc:  # a parser bug must not abort a batch import of many files
-        yield ReadError(source, f"could not parse ({type(exc).__name__}: {exc})")
+        yield ReadError(source, display_name(f"could not parse ({type(exc).__name__}: {exc})"))
 
 
 def read_paths(
@@ -228,7 +264,7 @@ def read_paths(
     lang: str | None = None,
     encoding: str = "utf-8",
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[ParsedDoc | ReadError]:
+) -> Iterator[Item]:
     """``collect_files`` then ``read_file`` on each: everything a user named, in order."""
     files, errors = collect_files(paths, fmt)
     yield from errors
@@ -244,7 +280,7 @@ def load_text(
     path: Path, *, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> str | ReadError:
     """The decoded content of a file, or the one reason it cannot be imported."""
-    source = str(path)
+    source = display_name(path)
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):

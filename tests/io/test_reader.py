@@ -283,3 +283,33 @@ def test_reader_bad_lang_option_names_the_file(tmp_path):
     err = read_one(path, lang="../../x")
     assert isinstance(err, ReadError)
     assert str(err) == f"{path}: bad language code '../../x' (expected a code like en, kk or en-US)"
+
+
+def test_reader_file_names_that_are_not_utf8_import_under_an_escaped_name(tmp_path):
+    """A name with byte 0xff once stopped the whole import: the store could not write it."""
+    import os
+
+    from annotator.store import Store
+
+    folder = tmp_path / "d"
+    for i in range(7):
+        write(folder / f"good{i}.txt", f"Title {i}\n\nBody {i}.\n")
+    raw = os.fsencode(folder)
+    for name, data in [
+        (b"bad\xff.txt", b"Title\n\nBody bad."),
+        (b"brat\xfe.txt", b"Tokayev spoke."),
+        (b"brat\xfe.ann", b"T1\tPERSON 0 7\tTokayev\n"),
+        (b"empty\xfd.txt", b""),
+    ]:
+        with open(raw + b"/" + name, "wb") as handle:
+            handle.write(data)
+    items = list(read_paths([folder]))
+    docs = [i for i in items if isinstance(i, ParsedDoc)]
+    errors = [i for i in items if isinstance(i, ReadError)]
+    assert len(docs) == 9
+    assert [str(e) for e in errors] == [f"{folder}/empty\\xfd.txt: empty file"]
+    by_id = {d.external_id: d for d in docs}
+    assert by_id["bad\\xff"].source == f"{folder}/bad\\xff.txt"
+    assert by_id["brat\\xfe"].spans[0].text("Tokayev spoke.") == "Tokayev"  # .ann found
+    results = Store().add_docs(docs)
+    assert len({r.article_id for r in results}) == 9
