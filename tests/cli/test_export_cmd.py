@@ -61,13 +61,12 @@ def test_export_cmd_jsonl_to_a_file_with_a_summary(tmp_path):
 def test_export_cmd_split_is_deterministic_and_keeps_copies_together(tmp_path):
     db = _db(tmp_path)
     with Store(db) as store:  # a second annotator's gold on every article
-        store.add_docs(_docs(), as_gold=True, annotator="other")  # duplicates: no new gold
         for row in store.list_articles("other"):
             store.apply(
                 row.id,
                 "other",
                 cmd.Command(
-                    "g", (cmd.add_span(Span(0, 5, "X")), cmd.set_status("in_progress", "done"))
+                    "g", (cmd.add_span(Span(0, 5, "X")), cmd.set_status("new", "done"))
                 ),
             )
     args = ["--format", "jsonl", "--db", db, "--split", "0.6,0.2,0.2", "--seed", "4"]
