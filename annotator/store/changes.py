@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from annotator.core import commands as cmd
-from annotator.core.models import Event, Span
+from annotator.core.models import Argument, Event, Span
 
 
 class ConflictError(RuntimeError):
@@ -64,17 +64,19 @@ def _check_offsets(db: sqlite_utils.Database, article_id: int, span: Span) -> No
 
 def _event(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
     if change.before is not None:
-        uid = change.before["uid"]
-        db.execute("DELETE FROM gold_arguments WHERE event_uid=?", [uid])
-        cur = db.execute(
-            "DELETE FROM gold_events WHERE uid=? AND article_id=? AND annotator=?",
-            [uid, article_id, annotator],
-        )
-        if cur.rowcount != 1:
-            raise ConflictError(f"gold event {uid} is not there to change")
+        old = Event.from_dict(change.before)
+        stored = _stored_event(db, old.uid, article_id, annotator)
+        if stored != old:  # Event equality ignores the uid: compare the content
+            raise ConflictError(f"gold event {old.uid} was changed elsewhere")
+        db.execute("DELETE FROM gold_arguments WHERE event_uid=?", [old.uid])
+        db.execute("DELETE FROM gold_events WHERE uid=?", [old.uid])
     if change.after is not None:
         event = Event.from_dict(change.after)
         _check_offsets(db, article_id, event.trigger)
+        for arg in event.arguments:
+            _check_offsets(db, article_id, arg.span)
+        if db.execute("SELECT 1 FROM gold_events WHERE uid=?", [event.uid]).fetchone():
+            raise ConflictError(f"gold event {event.uid} already exists")
         db["gold_events"].insert(
             {
                 "uid": event.uid,
@@ -93,6 +95,27 @@ def _event(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  
         )
 
 
+def _stored_event(db, uid: str, article_id: int, annotator: str) -> Event | None:  # noqa: ANN001
+    row = db.execute(
+        "SELECT trigger_start, trigger_end, type, attributes FROM gold_events "
+        "WHERE uid=? AND article_id=? AND annotator=?",
+        [uid, article_id, annotator],
+    ).fetchone()
+    if row is None:
+        raise ConflictError(f"gold event {uid} is not there to change")
+    args = db.execute(
+        'SELECT role, start, "end", label FROM gold_arguments WHERE event_uid=? ORDER BY position',
+        [uid],
+    ).fetchall()
+    start, end, typ, attrs = row
+    return Event(
+        Span(start, end, typ),
+        tuple(Argument(r, Span(a, b, lab)) for r, a, b, lab in args),
+        tuple(sorted(json.loads(attrs or "{}").items())),
+        uid,
+    )
+
+
 def _suggestion(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
     value: dict[str, Any] = change.after or change.before or {}
     sid = value["id"]
@@ -101,7 +124,17 @@ def _suggestion(db, article_id, annotator, change: cmd.Change, stamp: str) -> No
     ).fetchone()
     if not found:
         raise ConflictError(f"suggestion {sid} does not belong to article {article_id}")
+    row = db.execute(
+        "SELECT state FROM suggestion_states WHERE suggestion_id=? AND annotator=?",
+        [sid, annotator],
+    ).fetchone()
+    current = row[0] if row else cmd.PENDING
+    expected = (change.before or {}).get("state", cmd.PENDING)
+    if current != expected:
+        raise ConflictError(f"suggestion {sid} is {current} now, not {expected}")
     state = (change.after or {}).get("state", cmd.PENDING)
+    if state not in (cmd.PENDING, cmd.ACCEPTED, cmd.REJECTED):
+        raise ValueError(f"unknown suggestion state {state!r}")
     if state == cmd.PENDING:
         db.execute(
             "DELETE FROM suggestion_states WHERE suggestion_id=? AND annotator=?", [sid, annotator]
@@ -114,7 +147,17 @@ def _suggestion(db, article_id, annotator, change: cmd.Change, stamp: str) -> No
 
 
 def _status(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
+    row = db.execute(
+        "SELECT status FROM article_status WHERE article_id=? AND annotator=?",
+        [article_id, annotator],
+    ).fetchone()
+    current = row[0] if row else "new"
+    expected = (change.before or {}).get("status", "new")
+    if current != expected:
+        raise ConflictError(f"the article is {current} now, not {expected}")
     status = (change.after or {}).get("status", "new")
+    if status not in cmd.STATUSES:
+        raise ValueError(f"unknown status {status!r}")
     db["article_status"].upsert(
         {"article_id": article_id, "annotator": annotator, "status": status, "updated_at": stamp},
         pk=("article_id", "annotator"),

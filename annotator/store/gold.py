@@ -171,7 +171,7 @@ class GoldMixin:
         if not annotator:
             raise ValueError("a decision needs an annotator")
         stamp = now()
-        with self.db.atomic():
+        with self.write():
             if undo_of is not None or redo_of is not None:
                 logged = self._logged(undo_of or redo_of, article_id, annotator)  # type: ignore[arg-type]
                 if logged is not None:

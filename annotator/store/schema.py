@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from pathlib import Path
 
 import sqlite_utils
+
+from annotator.store.errors import NewerSchemaError, NotAProjectError, describe
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -142,7 +145,42 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+# "ANNT": marks a file as an annotator project (PRAGMA application_id), so that no
+# command ever turns another program's SQLite file into one
+APPLICATION_ID = 0x414E4E54
+STATES = ("accepted", "rejected")  # a stored suggestion state; "pending" is no row
+
+
+def _m002_integrity(db: sqlite_utils.Database) -> None:
+    """Mark the file as a project; make the log append-only and the states checked.
+
+    The triggers hold for every writer, including plain SQL from another program: a
+    decision once logged is never rewritten, and a status or suggestion state outside
+    the known values is refused instead of stored.
+    """
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for op in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER decisions_append_only_{op.lower()} BEFORE {op} ON decisions "
+            "BEGIN SELECT RAISE(ABORT, 'the decisions log is append-only'); END"
+        )
+    # the values as of this migration (a migration never changes once shipped)
+    _check_trigger(db, "article_status", "status", ("new", "in_progress", "done", "skipped"))
+    _check_trigger(db, "suggestion_states", "state", STATES)
+    db["suggestion_states"].create_index(["annotator"], if_not_exists=True)
+
+
+def _check_trigger(db: sqlite_utils.Database, table: str, column: str, values: tuple) -> None:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    for op in ("INSERT", "UPDATE"):
+        db.execute(
+            f"CREATE TRIGGER {table}_{column}_check_{op.lower()} BEFORE {op} ON {table} "
+            f"WHEN NEW.{column} NOT IN ({allowed}) "
+            f"BEGIN SELECT RAISE(ABORT, 'invalid {table}.{column}'); END"
+        )
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_integrity]
 VERSION = len(MIGRATIONS)
 
 
@@ -160,18 +198,50 @@ def backup(conn: sqlite3.Connection, path: Path, old: int) -> Path:
     return target
 
 
-def migrate(db: sqlite_utils.Database, path: Path | None) -> Path | None:
-    """Bring the schema up to date; return the backup written, if any."""
+def check_project(db: sqlite_utils.Database) -> None:
+    """Refuse a file that is not an annotator project (an empty file or database is fine).
+
+    Runs before anything writes to the file (WAL mode, migrations).
+    """
+    try:
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        version = user_version(db)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise NotAProjectError(f"not an annotator project ({describe(exc)})") from None
+    if app == APPLICATION_ID or (app == 0 and not tables):
+        return
+    if app == 0 and version == 1 and V1_TABLES <= tables:
+        return  # a project of schema v1, made before projects were marked
+    raise NotAProjectError(
+        "not an annotator project (an SQLite database of another program); "
+        "choose a new file name for a project"
+    )
+
+
+V1_TABLES = {"articles", "suggestions", "gold_spans", "gold_events", "decisions", "meta"}
+
+
+def migrate(
+    db: sqlite_utils.Database, path: Path | None, write: Callable[[], ContextManager]
+) -> Path | None:
+    """Bring the schema up to date in one write transaction; return the backup, if any.
+
+    ``write`` opens the store's write transaction (BEGIN IMMEDIATE): two processes opening
+    one old project at once do not both migrate it, the second finds it done.
+    """
     current = user_version(db)
     if current > VERSION:
-        raise RuntimeError(
-            f"database schema v{current} is newer than this annotator (v{VERSION}); upgrade"
+        raise NewerSchemaError(
+            f"the project has schema v{current}, newer than this annotator (v{VERSION}); "
+            "upgrade annotator"
         )
     if current == VERSION:
         return None
     saved = backup(db.conn, path, current) if path is not None and current > 0 else None
-    for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-        with db.atomic():
+    with write():
+        current = user_version(db)  # again, under the lock
+        for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
             step(db)
             db.execute(f"PRAGMA user_version = {number}")
     return saved

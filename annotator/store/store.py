@@ -6,6 +6,7 @@ objects. The GUI, the CLI and the tests share this API.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from annotator.core.models import (
 )
 from annotator.core.text import content_hash
 from annotator.store import schema
+from annotator.store.errors import StoreError
 from annotator.store.gold import GoldMixin
 from annotator.store.rows import (
     _ARTICLE_COLUMNS,
@@ -36,20 +38,34 @@ from annotator.store.rows import (
     now,
 )
 from annotator.store.suggestions import SuggestionsMixin
+from annotator.store.writing import WriteMixin
 
 
-class Store(SuggestionsMixin, GoldMixin):
-    def __init__(self, path: str | Path = ":memory:") -> None:
+class Store(SuggestionsMixin, GoldMixin, WriteMixin):
+    """A project file. ``lock_timeout``: how long a write waits for another process's
+    write to finish before it gives up with :class:`LockedError` (nothing changed)."""
+
+    def __init__(self, path: str | Path = ":memory:", *, lock_timeout: float = 30.0) -> None:
         self.path = None if str(path) == ":memory:" else Path(path)
+        self.lock_timeout = lock_timeout
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(self.path if self.path else None, memory=self.path is None)
-        if self.path is not None:
-            self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
+        try:
+            self._open()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _open(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout={int(min(self.lock_timeout, 5) * 1000)}")
+        schema.check_project(self.db)  # before anything writes to a foreign file
+        if self.path is not None and self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self._wait_for_lock(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.backup_path = schema.migrate(self.db, self.path)
+        # FULL: a committed decision survives a power cut too, not only a crash of the program
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.backup_path = schema.migrate(self.db, self.path, self.write)
 
     def close(self) -> None:
         self.db.close()
@@ -74,7 +90,7 @@ class Store(SuggestionsMixin, GoldMixin):
             raise ValueError("importing as gold needs an annotator name")
         hashes = [content_hash(d.text) for d in docs]
         stamp = now()
-        with self.db.atomic():
+        with self.write():
             top = self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
             # the unique hash index skips texts already stored (or twice in this batch)
             self.db["articles"].insert_all(
@@ -179,7 +195,10 @@ class Store(SuggestionsMixin, GoldMixin):
 
     def search(self, query: str, limit: int = 1000) -> list[int]:
         """Ids of articles matching an FTS5 query (plain words work), best first."""
-        self.update_search_index()
+        try:
+            self.update_search_index()
+        except (sqlite3.Error, StoreError):  # read-only or busy: search what is indexed
+            pass
         # every word as a prefix: "Uzbek" finds Uzbekistan too, as a search box should
         words = " ".join(f'"{w}"*' for w in query.replace('"', " ").split())
         if not words:
@@ -196,7 +215,7 @@ class Store(SuggestionsMixin, GoldMixin):
         top = self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
         if top <= done:
             return 0
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT INTO articles_fts(rowid, title, text) "
                 "SELECT id, title, text FROM articles WHERE id > ?",

@@ -75,7 +75,7 @@ class SuggestionsMixin:
         """
         added = 0
         stamp = now()
-        with self.db.atomic():
+        with self.write():
             for article_id, suggestions in results:
                 ran = self.db.execute(
                     "SELECT 1 FROM suggestion_runs WHERE article_id=? AND model=? "

@@ -33,19 +33,20 @@ def test_store_migrating_an_old_file_writes_a_backup_first(db_path, monkeypatch,
     with Store(db_path) as s:
         s.add_docs([sample_doc])
     added = []
+    before = schema.VERSION
 
-    def _m002(db):
+    def _m_next(db):
         added.append(True)
         db["articles"].add_column("priority", int)
 
-    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + [_m002])
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + [_m_next])
     monkeypatch.setattr(schema, "VERSION", len(schema.MIGRATIONS))
     with Store(db_path) as s:
         assert added == [True]
         assert s.backup_path is not None and s.backup_path.exists()
         assert "priority" in s.db["articles"].columns_dict
     old = sqlite3.connect(s.backup_path)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == before
     assert old.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 
 
