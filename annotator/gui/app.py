@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -19,6 +20,7 @@ from annotator.gui.prefs import Preferences
 from annotator.gui.window import MainWindow
 from annotator.gui.worker import Service, Tokenizer, WorkerHost, default_service, spacy_tokenizer
 from annotator.store import Store
+from annotator.store.errors import StoreError, describe
 
 ORG = APP = "annotator"
 
@@ -103,8 +105,12 @@ def run(
     """
     app = application()
     prefs = Preferences.load(prefs_path)
+    problem = None
     if samples and store.count_articles() == 0:
-        project.import_samples(store)
+        try:
+            project.import_samples(store)
+        except (sqlite3.Error, StoreError) as exc:  # e.g. a read-only project: still open it
+            problem = f"The sample articles were not imported: {describe(exc)}"
     window = create_window(
         store,
         annotator or prefs.annotator or default_annotator,
@@ -112,6 +118,8 @@ def run(
         prefs=prefs,
     )
     window.controller.start()
+    if problem:
+        window.statusBar().showMessage(problem, 15000)
     window.show()
     try:
         return app.exec()

@@ -2,8 +2,9 @@
 
 It lists the choices with their keys and takes the next key press: a choice key emits
 ``chosen``; J/K (or Down/Up) emit ``stepped`` so the caller can offer another candidate
-(the argument picker walks the entity spans with them); Escape closes it. While it is open
-it has the keyboard, so the window's shortcuts do not fire underneath it.
+(the argument picker walks the entity spans with them); Escape closes it. A ``default``
+choice is also what Return/Enter picks (the safe one, e.g. cancel). While it is open it has
+the keyboard, so the window's shortcuts do not fire underneath it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 STEP_KEYS = {
     Qt.Key.Key_J: 1,
     Qt.Key.Key_Down: 1,
@@ -57,6 +59,7 @@ class ChoicePopup(QFrame):
         for label in (self.title, self.subtitle, self.body, self.footer):
             layout.addWidget(label)
         self.choices: list[Choice] = []
+        self.default: str | None = None
         self._done = False
 
     def open(
@@ -67,7 +70,9 @@ class ChoicePopup(QFrame):
         *,
         subtitle: str = "",
         footer: str = "Esc closes",
+        default: str | None = None,
     ) -> None:
+        self.default = default
         self.title.setText(title)
         self.set_choices(choices, subtitle)
         self.footer.setText(footer)
@@ -92,14 +97,20 @@ class ChoicePopup(QFrame):
         if key in STEP_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.stepped.emit(STEP_KEYS[key])
             return
+        if key in ENTER_KEYS and self.default is not None:
+            self._choose(self.default)
+            return
         text = event.text().lower()
         for choice in self.choices:
             if text and text == choice.key:
-                self._done = True
-                self.close()
-                self.chosen.emit(choice.value)
+                self._choose(choice.value)
                 return
         event.accept()  # other keys are swallowed: nothing happens underneath
+
+    def _choose(self, value: str) -> None:
+        self._done = True
+        self.close()
+        self.chosen.emit(value)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         if not self._done:

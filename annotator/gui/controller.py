@@ -6,7 +6,12 @@ one transaction (before anything repaints), pushed on the article's ``QUndoStack
 announced by ONE signal, ``changed``, carrying what changed so each view does the smallest
 update. The review keys (J/K, A, X, Delete, Shift+A) act on the list of the current
 ``mode``: entities or events. Suggestions arrive from the worker by signal and are stored
-here, on the GUI thread: the only writer.
+here, on the GUI thread: the only writer. A write the store refuses (read-only, disk full,
+locked) is one "Not saved: …" line, and the view goes back to what the store holds.
+
+Marking done with suggestions still pending asks first (``done_held``; the window answers
+with :meth:`Controller.finish_pending`) or, per ``done_policy``, accepts or rejects them:
+the rest and the status change are one command (:mod:`annotator.gui.finish`).
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ from annotator.core.labels import LabelSet
 from annotator.core.models import Article, Span
 from annotator.core.review import Focus, Review, Step, Token, regex_tokens, snap
 from annotator.core.schema import EventSchema, load_schema
+from annotator.gui.finish import finish_step, pending_counts
+from annotator.gui.prefs import DONE_ASK, DONE_POLICIES
 from annotator.gui.stats import SessionStats
 from annotator.gui.undo import UndoStacks
 from annotator.gui.worker import WorkerHost
 from annotator.store import ConflictError, Store, browse
+from annotator.store.errors import StoreError, describe
 
 OPENED, EDITED, CURRENT, SUGGESTED, MODE = "opened", "edited", "current", "suggested", "mode"
 ENTITIES, EVENTS = "entities", "events"
@@ -45,6 +53,7 @@ class Update:
 class Controller(QObject):
     changed = Signal(object)  # Update
     message = Signal(str)  # one line for the status bar
+    done_held = Signal(int, int, int)  # article id, pending entities, pending events: ask
 
     def __init__(
         self,
@@ -71,6 +80,7 @@ class Controller(QObject):
         self.lang_filter: str | None = None
         self.stats = SessionStats(store, annotator)
         self.last_model = ""
+        self.done_policy = DONE_ASK  # or DONE_ACCEPT / DONE_REJECT: decide without asking
         if worker is not None:
             worker.suggested.connect(self._on_worker_suggested)
             worker.tokenized.connect(self._on_worker_tokenized)
@@ -138,21 +148,42 @@ class Controller(QObject):
             self.worker.request_suggestions(nxt.id, nxt.lang, nxt.text)
 
     def done_and_next(self) -> None:
-        self._finish(self.review.mark_done() if self.review else None)
+        """Mark done and open the next unfinished article; pending suggestions are decided
+        first (asked through ``done_held`` unless ``done_policy`` says what to do)."""
+        if self.review is None:
+            return
+        entities, events = pending_counts(self.review, self.events)
+        if not entities and not events:
+            self._finish(self.review.mark_done())
+        elif self.done_policy == DONE_ASK:
+            self.done_held.emit(self.article.id, entities, events)
+        else:
+            self.finish_pending(self.done_policy)
+
+    def finish_pending(self, how: str, article_id: int | None = None) -> bool:
+        """Accept or reject (``how``) every pending suggestion and mark the article done:
+        one command. ``article_id``: the article asked about (nothing if another is open)."""
+        if self.review is None or how not in DONE_POLICIES or how == DONE_ASK:
+            return False
+        if article_id is not None and article_id != self.article.id:
+            return False
+        return self._finish(finish_step(self.review, self.events, how))
 
     def skip_and_next(self) -> None:
         self._finish(self.review.skip() if self.review else None)
 
-    def _finish(self, step: Step | None) -> None:
-        if self.article is None:
-            return
-        self.execute(step)
+    def _finish(self, step: Step | None) -> bool:
+        """Save ``step`` (None: nothing to change) and open the next unfinished article;
+        stay on this one when the store refused it."""
+        if self.article is None or (step is not None and not self.execute(step)):
+            return False
         after = self.article.id
         nxt = browse.next_unfinished(self.store, self.annotator, after=after, lang=self.lang_filter)
         if nxt is None:
             self.message.emit("Every article is done or skipped.")
         elif nxt != after:
             self.open_article(nxt)
+        return True
 
     # -- the mode and the current row ---------------------------------------------------
 
@@ -304,8 +335,8 @@ class Controller(QObject):
         except (ConflictError, ValueError) as exc:
             self.message.emit(f"Not saved: {exc}")
             return None
-        except sqlite3.OperationalError as exc:  # e.g. locked by a long import elsewhere
-            self.message.emit(f"Not saved: the project is busy ({exc}); try again")
+        except (sqlite3.Error, StoreError) as exc:  # read-only, disk full, locked elsewhere
+            self.message.emit(f"Not saved: {describe(exc)}")
             return None
         self.stats.record()
         return decision
@@ -395,8 +426,11 @@ class Controller(QObject):
     def _on_worker_suggested(self, aid: int, found: list, model: str, version: str) -> None:
         try:
             self.store.add_suggestions([(aid, found)], model, version)
+        except (sqlite3.Error, StoreError) as exc:  # read-only, disk full, locked
+            self.message.emit(f"Not saved: suggestions for article {aid}: {describe(exc)}")
+            return
         except Exception as exc:  # e.g. the project was switched meanwhile
-            self.message.emit(f"Suggestions for article {aid} not saved: {exc}")
+            self.message.emit(f"Not saved: suggestions for article {aid}: {exc}")
             return
         self.last_model = f"{model} {version}".strip()
         if self.article is None or self.article.id != aid:

@@ -10,6 +10,7 @@ has no file a second connection could open: its jobs run at once on the caller's
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from annotator.store import Store
+from annotator.store.errors import StoreError, describe
 from annotator.workflows.importing import ImportSummary, import_paths
 
 Progress = Callable[[int, int], None]
@@ -68,14 +70,14 @@ class StoreJob(QObject):
         try:
             store = self._store or Store(self.db_path)
         except Exception as exc:  # the file vanished, no permission
-            self.failed.emit(f"{self.db_path}: {exc}")
+            self.failed.emit(f"{self.db_path}: {_one_line(exc)}")
             return
         try:
             result = self.work(store, self.progress, lambda: self.cancelled)
         except Cancelled:
             self.failed.emit("cancelled")
         except Exception as exc:  # reported as one line; the window carries on
-            self.failed.emit(str(exc) or type(exc).__name__)
+            self.failed.emit(_one_line(exc))
         else:
             self.finished.emit(result)
         finally:
@@ -216,3 +218,10 @@ def search_job(query: str) -> Work:
         return SearchResult(query, store.search(query), indexed)
 
     return work
+
+
+def _one_line(exc: BaseException) -> str:
+    """What went wrong, as the user should read it: read-only, disk full, locked…"""
+    if isinstance(exc, sqlite3.Error | StoreError):
+        return describe(exc)
+    return str(exc) or type(exc).__name__

@@ -1,4 +1,5 @@
-"""Domain preferences (the annotator's name, the label file, the event schema) in a plain JSON file.
+"""Domain preferences (the annotator's name, the label file, the event schema, what marking
+done does with pending suggestions) in a plain JSON file.
 
 Window geometry lives in QSettings; what the annotator chooses about their work lives here,
 under the platform's config directory, so it can be read and edited without Qt. Both
@@ -15,6 +16,10 @@ import platformdirs
 
 APP = "annotator"
 
+# When an article is marked done with suggestions still pending: ask, or decide them all.
+DONE_ASK, DONE_ACCEPT, DONE_REJECT = "ask", "accept", "reject"
+DONE_POLICIES = (DONE_ASK, DONE_ACCEPT, DONE_REJECT)
+
 
 def default_path() -> Path:
     return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "preferences.json"
@@ -25,7 +30,13 @@ class Preferences:
     annotator: str = ""
     labels_file: str = ""  # empty: the bundled OntoNotes label set
     schema_file: str = ""  # empty: the bundled news event schema
+    done_with_pending: str = DONE_ASK  # one of DONE_POLICIES
     path: Path | None = None
+
+    @property
+    def done_policy(self) -> str:
+        """``done_with_pending``, or ask when the file holds something else."""
+        return self.done_with_pending if self.done_with_pending in DONE_POLICIES else DONE_ASK
 
     @classmethod
     def load(cls, path: Path | None = None) -> Preferences:

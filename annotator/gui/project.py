@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.paths import datasets_dir
 from annotator.store import Store
+from annotator.store.errors import StoreError, describe
 from annotator.workflows.importing import ImportSummary, import_paths
 
 MAX_LISTED_ERRORS = 12
@@ -18,9 +21,35 @@ def open_project(path: Path, parent: QWidget | None = None) -> Store | None:
     """Open (or create) a project file; tell the user in one line when it cannot be opened."""
     try:
         return Store(path)
-    except Exception as exc:  # not SQLite, newer schema, no permission
-        QMessageBox.warning(parent, "Cannot open project", f"{path}: {exc}")
+    except Exception as exc:  # not a project, newer schema, read-only, no permission
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Cannot open project", open_error(path, exc), parent=parent
+        )
+        box.setObjectName("openError")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not blocking, like the import errors
         return None
+
+
+def open_error(path: Path, exc: BaseException) -> str:
+    """One line: which file, and what is wrong with it."""
+    if isinstance(exc, StoreError | sqlite3.Error):
+        return f"{path.name}: {describe(exc)}"
+    if isinstance(exc, OSError):
+        return f"{path.name}: {exc.strerror or exc}"
+    return f"{path.name}: {exc}"
+
+
+def is_read_only(store: Store) -> bool:
+    """The project cannot be written: its file (or folder) is read-only, or the connection
+    was opened read-only (``PRAGMA query_only``)."""
+    if store.db.execute("PRAGMA query_only").fetchone()[0]:
+        return True
+    path = store.path
+    if path is None:
+        return False
+    target = path if path.exists() else path.parent
+    return not os.access(target, os.W_OK) or not os.access(path.parent, os.W_OK)
 
 
 def sample_files() -> list[Path]:

@@ -26,6 +26,8 @@ ACTION_TEXT = {
     "delete": "delete span",
     "done": "mark done",
     "skip": "skip",
+    "accept_rest_done": "accept the rest, mark done",
+    "reject_rest_done": "reject the rest, mark done",
     "accept_event": "accept event",
     "reject_event": "reject event",
     "accept_all_events": "accept all events",

@@ -14,7 +14,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -30,9 +29,11 @@ from annotator.gui import project
 from annotator.gui.actions import ACTIONS, ShortcutsDialog, build_actions, label_actions
 from annotator.gui.article_list import ArticleListModel, ArticleListPane
 from annotator.gui.controller import CURRENT, ENTITIES, EVENTS, MODE, OPENED, Controller, Update
+from annotator.gui.done_prompt import DonePrompt
 from annotator.gui.event_keys import EventKeys, event_overlay
 from annotator.gui.jobs import JobHost, SearchResult, import_job, search_job
 from annotator.gui.prefs import Preferences
+from annotator.gui.prefs_dialog import PreferencesDialog
 from annotator.gui.review_panel import ReviewPanel
 from annotator.gui.styles import SpanStyles
 from annotator.gui.text_view import ArticleTextView, ViewSpan
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.list_pane = ArticleListPane(self.list_model)
         self.review_panel = ReviewPanel(labels, self.styles, controller.schema)
         self.event_keys = EventKeys(self)
+        self.done_prompt = DonePrompt(self)
+        controller.done_policy = prefs.done_policy
         self.import_jobs = JobHost("import-jobs", self)
         self.search_jobs = JobHost("search-jobs", self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._restore_state()
+        self.show_read_only()
         self.text.setFocus()
 
     # -- building -----------------------------------------------------------------------
@@ -104,6 +108,10 @@ class MainWindow(QMainWindow):
         self.pace_label = QLabel()
         self.model_label = QLabel()
         self.who_label = QLabel()
+        self.read_only_label = QLabel("Read-only")
+        self.read_only_label.setObjectName("readOnly")
+        self.read_only_label.setToolTip("This project cannot be written: nothing will be saved")
+        self.read_only_label.hide()
         self.busy = QProgressBar()
         self.busy.setObjectName("busyIndicator")
         self.busy.setRange(0, 0)  # indeterminate: "the model is working"
@@ -117,6 +125,7 @@ class MainWindow(QMainWindow):
         self.import_bar.setFormat("Importing %v / %m files")
         self.import_bar.hide()
         for widget in (
+            self.read_only_label,
             self.import_bar,
             self.busy,
             self.model_label,
@@ -292,15 +301,24 @@ class MainWindow(QMainWindow):
             f"annotator {__version__}\nGold NER and event data from news articles, with spaCy.",
         )
 
-    def edit_preferences(self) -> None:
-        name, ok = QInputDialog.getText(
-            self,
-            "Preferences",
-            "Annotator name (recorded with every decision):",
-            text=self.controller.annotator,
-        )
-        if ok and name.strip():
-            self.set_annotator(name.strip())
+    def edit_preferences(self) -> PreferencesDialog:
+        """The preferences dialog, open without blocking; OK applies and saves it."""
+        dialog = PreferencesDialog(self.prefs, self.controller.annotator, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_preferences_accepted(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_preferences_accepted(self, dialog: PreferencesDialog) -> None:
+        self.set_done_policy(dialog.done_policy)
+        if dialog.annotator:
+            self.set_annotator(dialog.annotator)  # saves the preferences too
+
+    def set_done_policy(self, policy: str) -> None:
+        """What Ctrl+Enter does with pending suggestions: ask, accept or reject them."""
+        self.prefs.done_with_pending = policy
+        self.prefs.save()
+        self.controller.done_policy = self.prefs.done_policy
 
     def set_annotator(self, name: str) -> None:
         self.prefs.annotator = name
@@ -316,20 +334,20 @@ class MainWindow(QMainWindow):
                 self, "Open project", "", "Annotator projects (*.db *.sqlite);;All files (*)"
             )
         if path:
-            self.switch_store(project.open_project(Path(path)))
+            self.switch_store(project.open_project(Path(path), self))
 
     def new_project(self, path: str | Path | None = None) -> None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, "New project", "project.db", "Annotator projects (*.db)"
             )
-        if path:
-            self.switch_store(project.open_project(Path(path)))
+        if path and self.switch_store(project.open_project(Path(path), self)):
             self.statusBar().showMessage("New project: File → Import adds articles.", 8000)
 
-    def switch_store(self, store: object) -> None:
+    def switch_store(self, store: object) -> bool:
+        """Show ``store`` instead of the open project (None: keep the open one)."""
         if store is None:
-            return
+            return False
         old = self.controller.store
         self.list_pane.search.clear()
         self.list_pane.forget_hits()
@@ -337,6 +355,15 @@ class MainWindow(QMainWindow):
         self.list_pane.fill_languages()
         self.controller.set_store(store)
         old.close()
+        self.show_read_only()
+        return True
+
+    def show_read_only(self) -> None:
+        """A "Read-only" mark in the status bar when the project cannot be written."""
+        read_only = project.is_read_only(self.controller.store)
+        self.read_only_label.setVisible(read_only)
+        if read_only:
+            self.statusBar().showMessage("Read-only project: changes will not be saved.", 10000)
 
     def import_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -423,6 +450,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_state()
         self.event_keys.popup.close()
+        self.done_prompt.popup.close()
         self.import_jobs.stop()
         self.search_jobs.stop()
         if self.controller.worker is not None:
