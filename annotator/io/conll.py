@@ -17,6 +17,18 @@ breaks in the text, and never split an entity.
 The format holds one layer of non-overlapping entities and nothing else: overlapping spans
 (policy: longest first), spans not on token boundaries, spans starting or ending with
 whitespace and all events are left out and counted in the report.
+
+Two things it cannot say are not written at all:
+
+- An article with undecided entity suggestions: its entity gold is not complete, and
+  CoNLL has no way to mark a token as "not annotated" (every token gets a tag, so the
+  undecided names would be taught as "O"). Such articles are left out and counted.
+- A label with whitespace in it (``"NEW LABEL"``, a line break): a reader splits columns
+  on whitespace, so the tag could not be read back. The export is refused with one line
+  naming the label and the article (``ValueError``) rather than the label encoded: any
+  encoding (``NEW_LABEL``) would come back as a different label than the gold says.
+  ``annotator export`` stages its output, so nothing is written; a caller of
+  :func:`write_conll` gets the error before that article is written.
 """
 
 from __future__ import annotations
@@ -26,17 +38,19 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from annotator.core.models import ParsedDoc, ReadError, Span
+from annotator.core.models import ENTITY, ParsedDoc, ReadError, Span
+from annotator.io.errors import ParseError
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    doc_ref,
     non_overlapping,
     sorted_spans,
     span_example,
     write_rendered,
 )
-from annotator.io.plaintext import preview_title
+from annotator.io.plaintext import norm_lang, preview_title, stem
 from annotator.io.tokens import align, pipe_docs, sentencizer, space_at_edge
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -46,6 +60,10 @@ MISALIGNED = "entity spans not on token boundaries: not in the CoNLL tags"
 OVERLAP = "overlapping entity spans (CoNLL holds one layer; longest kept): not in the tags"
 EDGE_SPACE = "entity spans starting or ending with whitespace: not in the CoNLL tags"
 EVENTS = "events (CoNLL cannot hold them): not written"
+PENDING = (
+    "articles with undecided entity suggestions: left out (CoNLL would tag those names O; "
+    "decide them, or export jsonl/spacy, which mark such articles' entities partial)"
+)
 
 
 def iob_tags(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None) -> list[str]:
@@ -112,7 +130,32 @@ def write_conll(
     def text(tokens: Doc, doc: AnnotatedDoc) -> str:
         return conll_text(tokens, doc, report)
 
-    return write_rendered(pipe_docs(items, _text, _lang), out, SUFFIX, report, text)
+    writable = _writable(items, report)
+    return write_rendered(pipe_docs(writable, _text, _lang), out, SUFFIX, report, text)
+
+
+def check_labels(doc: AnnotatedDoc) -> None:
+    """Raise ValueError (one line) when a span label cannot be one column of a CoNLL line."""
+    for span in doc.spans:
+        if span.label.split() != [span.label]:
+            raise ValueError(
+                f"{doc_ref(doc)}: entity label {span.label!r} cannot be written to CoNLL "
+                "(a label there must not be empty or hold spaces or line breaks); "
+                "nothing exported"
+            )
+
+
+def has_pending_entities(doc: AnnotatedDoc) -> bool:
+    return any(s.kind == ENTITY for s in doc.pending)
+
+
+def _writable(items: Iterable[Item], report: ExportReport) -> Iterator[Item]:
+    for split, doc in items:
+        check_labels(doc)
+        if has_pending_entities(doc):
+            report.lose(PENDING, doc_ref(doc))
+        else:
+            yield split, doc
 
 
 def _text(item: Item) -> str:
@@ -125,16 +168,23 @@ def _lang(item: Item) -> str:
 
 # -- reading ------------------------------------------------------------------------------
 
+PREFIXES = ("B", "I", "E", "L", "S", "U")
+
 
 class _DocBuilder:
-    """Collects one article's tokens and tags while the reader walks the lines."""
+    """Collects one article's tokens and tags (or its bad lines) while the reader walks."""
 
     def __init__(self, first_line: int) -> None:
         self.first_line = first_line
-        self.sentences: list[list[tuple[str, str, int]]] = [[]]
+        self.sentences: list[list[tuple[str, str]]] = [[]]
+        self.problems: list[tuple[int, str]] = []  # (line, reason)
 
-    def add(self, token: str, tag: str, line_no: int) -> None:
-        self.sentences[-1].append((token, tag, line_no))
+    def add(self, cols: list[str], line_no: int) -> None:
+        problem = _line_problem(cols)
+        if problem:
+            self.problems.append((line_no, problem))
+        else:
+            self.sentences[-1].append((cols[0], cols[-1]))
 
     def end_sentence(self) -> None:
         if self.sentences[-1]:
@@ -142,7 +192,7 @@ class _DocBuilder:
 
     @property
     def empty(self) -> bool:
-        return not any(self.sentences)
+        return not any(self.sentences) and not self.problems
 
     def build(self, source: str, n: int, lang: str | None) -> ParsedDoc:
         """Tokens joined by spaces, sentences by line breaks; spans from the tags."""
@@ -154,52 +204,52 @@ class _DocBuilder:
             if parts:
                 parts.append("\n")
                 pos += 1
-            for i, (token, tag, line_no) in enumerate(sent):
+            for i, (token, tag) in enumerate(sent):
                 if i:
                     parts.append(" ")
                     pos += 1
-                open_ = _step(open_, tag, pos, spans, line_no)
+                open_ = _step(open_, tag, pos, spans)
                 parts.append(token)
                 pos += len(token)
                 if open_ and tag[:2] in ("E-", "L-", "S-", "U-"):
                     spans.append(Span(open_[0], pos, open_[1]))
                     open_ = None
-                last_end = pos
             if open_:  # an entity never crosses a sentence break
-                spans.append(Span(open_[0], last_end, open_[1]))
+                spans.append(Span(open_[0], pos, open_[1]))
                 open_ = None
         text = "".join(parts)
-        stem = Path(source).stem
         return ParsedDoc(
             text=text,
             title=preview_title(text),
-            lang=(lang or "xx").lower(),
+            lang=norm_lang(lang),
             source=source,
-            external_id=f"{stem}:{n}",
+            external_id=f"{stem(source) or ''}:{n}",
             meta={"format": "conll", "source_line": self.first_line},
             spans=spans,
+            annotated=True,  # every token carries a tag: "O" is a statement too
         )
 
 
-class _TagError(ValueError):
-    def __init__(self, reason: str, line_no: int) -> None:
-        super().__init__(reason)
-        self.line_no = line_no
+def _line_problem(cols: list[str]) -> str | None:
+    if len(cols) < 2:
+        return "expected a token and a tag separated by whitespace"
+    tag = cols[-1]
+    prefix, sep, label = tag.partition("-")
+    if tag != "O" and not (sep and label and prefix in PREFIXES):
+        return f"unknown tag {tag[:40]!r} (expected O, B-X, I-X, E-X, S-X)"
+    return None
 
 
 def _step(
-    open_: tuple[int, str] | None, tag: str, pos: int, spans: list[Span], line_no: int
+    open_: tuple[int, str] | None, tag: str, pos: int, spans: list[Span]
 ) -> tuple[int, str] | None:
-    """Advance the entity state machine by one tag (IOB1, IOB2, BIOES and BILOU)."""
+    """Advance the entity state machine by one (checked) tag: IOB1, IOB2, BIOES, BILOU."""
     if tag == "O":
         if open_:
             spans.append(Span(open_[0], pos - 1, open_[1]))
         return None
-    prefix, sep, label = tag.partition("-")
-    if not sep or not label or prefix not in ("B", "I", "E", "L", "S", "U"):
-        raise _TagError(f"unknown tag {tag!r} (expected O, B-X, I-X, E-X, S-X)", line_no)
-    continues = prefix in ("I", "E", "L") and open_ is not None and open_[1] == label
-    if continues:
+    prefix, _, label = tag.partition("-")
+    if prefix in ("I", "E", "L") and open_ is not None and open_[1] == label:
         return open_
     if open_:
         spans.append(Span(open_[0], pos - 1, open_[1]))
@@ -225,6 +275,9 @@ def parse_conll(
     The text is rebuilt from the tokens (a space between tokens, a line break between
     sentences); ``lang`` sets the language (CoNLL does not record it). The signature is the
     import registry's (text, source, lang).
+
+    Every bad line is one ReadError; the article it is in is left out (half an article's
+    tags would be wrong gold), the other articles of the file still come in.
     """
     builder = _DocBuilder(1)
     n = 0
@@ -233,21 +286,25 @@ def parse_conll(
         if cols and cols[0] == "-DOCSTART-":
             if not builder.empty:
                 n += 1
-                yield _finish(builder, source, n, lang)
+                yield from _finish(builder, source, n, lang)
             builder = _DocBuilder(line_no)
         elif not cols:
             builder.end_sentence()
-        elif len(cols) < 2:
-            yield ReadError(source, "expected a token and a tag separated by whitespace", line_no)
-            return
         else:
-            builder.add(cols[0], cols[-1], line_no)
+            builder.add(cols, line_no)
     if not builder.empty:
-        yield _finish(builder, source, n + 1, lang)
+        yield from _finish(builder, source, n + 1, lang)
 
 
-def _finish(builder: _DocBuilder, source: str, n: int, lang: str | None) -> ParsedDoc | ReadError:
+def _finish(
+    builder: _DocBuilder, source: str, n: int, lang: str | None
+) -> Iterator[ParsedDoc | ReadError]:
+    if builder.problems:
+        left_out = f"the article from line {builder.first_line} is not imported"
+        for line_no, reason in builder.problems:
+            yield ReadError(source, f"{reason}; {left_out}", line_no)
+        return
     try:
-        return builder.build(source, n, lang)
-    except _TagError as err:
-        return ReadError(source, str(err), err.line_no)
+        yield builder.build(source, n, lang)
+    except ParseError as err:
+        yield ReadError(source, err.reason, err.line)

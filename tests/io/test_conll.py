@@ -12,7 +12,7 @@ from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import IOB2, Entities
 from spacy.tokens import DocBin
 
-from annotator.core.models import Article, Event, ParsedDoc, ReadError, Span
+from annotator.core.models import EVENT, Article, Event, ParsedDoc, ReadError, Span, Suggestion
 from annotator.io.conll import DOCSTART, conll_text, parse_conll, read_conll, write_conll
 from annotator.io.export_common import ExportDoc, ExportReport, unsplit
 from annotator.io.tokens import blank
@@ -141,3 +141,73 @@ def test_conll_reader_reports_bad_lines_with_their_number():
     assert isinstance(err, ReadError) and err.line == 2
     (err,) = parse_conll("A O\nB X-FOO\n", "f.conll")
     assert isinstance(err, ReadError) and err.line == 2 and "X-FOO" in err.reason
+
+
+def test_conll_reader_reports_every_bad_line_and_keeps_the_whole_documents():
+    """A bad line once ended the file: 1 of 4 documents imported, 1 error printed."""
+    text = (
+        f"{DOCSTART}\n\nA B-X\nb O\n\n"  # 1: fine
+        f"{DOCSTART}\n\nlonely\nc O\nd Z-FOO\n\n"  # 2: two bad lines (8 and 10)
+        f"{DOCSTART}\n\ne O\n\n"  # 3: fine
+        f"{DOCSTART}\n\nf B-\n"  # 4: bad tag on line 18
+    )
+    out = list(parse_conll(text, "f.conll", "en"))
+    assert [type(x).__name__ for x in out] == ["ParsedDoc", "ReadError", "ReadError"] + [
+        "ParsedDoc",
+        "ReadError",
+    ]
+    one, err1, err2, three, err4 = out
+    assert (one.text, three.text) == ("A b", "e")
+    assert (one.external_id, three.external_id) == ("f:1", "f:3")  # ids keep their position
+    assert one.annotated and three.annotated  # every token has a tag
+    assert [(e.line, e.source) for e in (err1, err2, err4)] == [
+        (8, "f.conll"),
+        (10, "f.conll"),
+        (18, "f.conll"),
+    ]
+    assert str(err1) == (
+        "f.conll:8: expected a token and a tag separated by whitespace; "
+        "the article from line 6 is not imported"
+    )
+    assert "unknown tag 'Z-FOO'" in err2.reason and "unknown tag 'B-'" in err4.reason
+
+
+def test_conll_reader_bad_language_is_a_read_error():
+    (err,) = parse_conll("A O\n", "f.conll", "../../x")
+    assert isinstance(err, ReadError) and "bad language code '../../x'" in err.reason
+
+
+@pytest.mark.parametrize("label", ["NEW LABEL", "A\nB", "TAB\tX", "NB\u00a0SP", ""])
+def test_conll_export_refuses_a_label_it_cannot_write_and_writes_nothing(tmp_path, label):
+    art = Article(7, "h", "Tokayev met Putin.", "T", "en", None, None, "", "ext-7", {})
+    good = ExportDoc(art, "a", [Span(0, 7, "PERSON")])
+    bad = ExportDoc(art, "a", [Span(12, 17, label)])
+    path = tmp_path / "out.conll"
+    with pytest.raises(ValueError) as err:
+        write_conll(unsplit([good, bad]), path)
+    assert str(err.value) == (
+        f"article 7 (ext-7): entity label {label!r} cannot be written to CoNLL (a label "
+        "there must not be empty or hold spaces or line breaks); nothing exported"
+    )
+    assert not path.exists()
+
+
+def test_conll_export_leaves_out_articles_with_undecided_entity_suggestions(tmp_path):
+    """Undecided names in a done article must not become "O" tokens."""
+    text = "Tokayev met Putin."
+    art = Article(1, "h", text, "T", "en", None, None, "", None, {})
+    other = Article(2, "h2", "Putin spoke.", "T", "en", None, None, "", None, {})
+    pending = ExportDoc(
+        art, "a", [Span(0, 7, "PERSON")], pending=[Suggestion(Span(12, 17, "PERSON"))]
+    )
+    event_only = ExportDoc(
+        other, "a", [Span(0, 5, "PERSON")], pending=[Suggestion(Span(6, 11, "Say"), EVENT)]
+    )
+    report = ExportReport()
+    path = tmp_path / "out.conll"
+    write_conll(unsplit([pending, event_only]), path, report)
+    assert path.read_text(encoding="utf-8") == f"{DOCSTART}\n\nPutin B-PERSON\nspoke O\n. O\n\n"
+    assert report.docs[""] == 1 and report.spans[("", "PERSON")] == 1
+    (line,) = report.loss_lines()
+    assert line.startswith("1 articles with undecided entity suggestions: left out")
+    assert line.endswith("e.g. article 1")
