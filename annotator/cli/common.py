@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -14,6 +15,7 @@ import click
 import platformdirs
 
 from annotator.store import Store
+from annotator.store.errors import StoreError, describe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,8 +66,10 @@ def open_store(db: Path | None, *, create: bool = True) -> Store:
         fail(f"{path}: no such project{hint}")
     try:
         store = Store(path)
-    except Exception as exc:  # sqlite3.DatabaseError, permission errors, newer schema
-        fail(f"{path}: cannot open the database: {exc}")
+    except (sqlite3.Error, StoreError) as exc:
+        fail(f"{path}: {describe(exc)}")
+    except OSError as exc:
+        fail(f"{path}: cannot open the project: {exc.strerror or exc}")
     if store.backup_path:
         click.echo(f"Migrated {path}; a backup of the old file is at {store.backup_path}", err=True)
     return store
@@ -84,6 +88,8 @@ def user_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (sqlite3.Error, StoreError) as exc:  # locked, read-only, disk full ...
+            fail(describe(exc))
         except (OSError, ValueError) as exc:
             fail(str(exc))
         except KeyboardInterrupt:

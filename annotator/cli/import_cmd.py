@@ -10,7 +10,7 @@ import click
 from tqdm import tqdm
 
 from annotator.cli.common import db_option, default_annotator, open_store, user_errors
-from annotator.core.models import ReadError
+from annotator.core.models import ReadError, Skipped
 from annotator.io import reader
 from annotator.workflows.importing import DEFAULT_MAX_BYTES, import_paths
 
@@ -47,6 +47,18 @@ def _size(text: str) -> int:
 )
 @click.option("--as-gold", is_flag=True, help="Spans in the input become the annotator's gold.")
 @click.option("--annotator", default=None, help="Whose gold with --as-gold (default: OS user).")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="With --as-gold: replace the annotator's different gold of an article already in "
+    "the project (one undoable decision); without it such articles are refused.",
+)
+@click.option(
+    "--empty-is-gold",
+    is_flag=True,
+    help="With --as-gold: input without annotations (plain text, an empty .ann) means "
+    "'nothing to mark' and becomes done, empty gold; without it such files are plain articles.",
+)
 @user_errors
 def import_cmd(
     paths: tuple[Path, ...],
@@ -57,12 +69,18 @@ def import_cmd(
     max_size: str,
     as_gold: bool,
     annotator: str | None,
+    replace: bool,
+    empty_is_gold: bool,
 ) -> None:
     """Import articles (reference format, plain text, JSONL, brat, CoNLL) from files or folders.
 
-    Re-importing the same text is a no-op. Bad files are reported one line each on stderr
-    and skipped; the exit code is 1 when anything failed.
+    Re-importing the same text is a no-op. With --as-gold, the gold attaches to articles
+    already in the project; where the annotator already has different gold, the article is
+    refused (one line each) unless --replace. Bad files are reported one line each on stderr
+    and skipped; the exit code is 1 when anything failed or was refused.
     """
+    if (replace or empty_is_gold) and not as_gold:
+        raise click.UsageError("--replace and --empty-is-gold only apply with --as-gold")
     max_bytes = _size(max_size)
     try:
         codecs.lookup(encoding)
@@ -81,6 +99,10 @@ def import_cmd(
         bar.clear()
         click.echo(f"error: {err}", err=True)
 
+    def on_skip(item: Skipped) -> None:
+        bar.clear()
+        click.echo(f"skipped: {item}", err=True)
+
     with store, bar:
         summary = import_paths(
             store,
@@ -91,7 +113,10 @@ def import_cmd(
             max_bytes=max_bytes,
             as_gold=as_gold,
             annotator=annotator or default_annotator(),
+            replace=replace,
+            empty_is_gold=empty_is_gold,
             on_error=on_error,
+            on_skip=on_skip,
             on_file=lambda _p: bar.update(),
             on_total=on_total,
         )

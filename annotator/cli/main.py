@@ -18,6 +18,7 @@ COMMANDS = {
     "suggest": ("annotator.cli.suggest_cmd", "suggest_cmd"),
     "export": ("annotator.cli.export_cmd", "export_cmd"),
     "evaluate": ("annotator.cli.evaluate_cmd", "evaluate_cmd"),
+    "check": ("annotator.cli.check_cmd", "check_cmd"),
     "gui": ("annotator.cli.gui_cmd", "gui_cmd"),
 }
 

@@ -115,8 +115,14 @@ class ParsedDoc:
     events: list[Event] = field(default_factory=list)
     # whether the input states annotations for this text (a brat .ann with lines, a JSONL
     # record with spans/entities/label/events, CoNLL tags): without them, "import as gold"
-    # must not turn the text into an empty gold ("no entity anywhere")
-    annotated: bool = False
+    # must not turn the text into an empty gold ("no entity anywhere"). None: readers
+    # that do not say; then having spans or events counts as annotated.
+    annotated: bool | None = None
+
+    def has_annotations(self) -> bool:
+        if self.annotated is not None:
+            return self.annotated
+        return bool(self.spans or self.events)
 
     def problems(self) -> list[str]:
         """Why this document cannot be stored as is (empty list when it can)."""

@@ -29,11 +29,20 @@ def _dumps(value: Any) -> str:
 
 @dataclass(frozen=True)
 class AddResult:
-    """Outcome of adding one parsed document."""
+    """Outcome of adding one parsed document.
+
+    ``new``: the text was not in the project before. ``gold`` (imports as gold only): what
+    happened to its gold, one of the outcomes in :mod:`annotator.store.gold_import`.
+    """
 
     source: str
     article_id: int
-    duplicate: bool
+    new: bool
+    gold: str = ""
+
+    @property
+    def duplicate(self) -> bool:
+        return not self.new
 
 
 @dataclass(frozen=True)

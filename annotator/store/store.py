@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlite_utils
 
-from annotator.core import commands as cmd
 from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     ENTITY,
@@ -23,6 +22,7 @@ from annotator.core.models import (
     Suggestion,
 )
 from annotator.core.text import content_hash
+from annotator.store import gold_import as gi
 from annotator.store import schema
 from annotator.store.errors import StoreError
 from annotator.store.gold import GoldMixin
@@ -79,12 +79,22 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
     # -- articles -------------------------------------------------------------------------
 
     def add_docs(
-        self, docs: Sequence[ParsedDoc], *, as_gold: bool = False, annotator: str = ""
+        self,
+        docs: Sequence[ParsedDoc],
+        *,
+        as_gold: bool = False,
+        annotator: str = "",
+        replace: bool = False,
+        empty_is_gold: bool = False,
     ) -> list[AddResult]:
-        """Store parsed documents in one transaction; duplicates (same text) are skipped.
+        """Store parsed documents in one transaction; texts already stored are not added twice.
 
-        Spans and events in the documents become ``import`` suggestions, or the
-        annotator's gold (article marked done, decisions logged) with ``as_gold``.
+        Spans and events in new documents become ``import`` suggestions. With ``as_gold``
+        they become the annotator's gold (article marked done, one logged decision each),
+        also for articles already in the project; where that annotator already has
+        different gold the document is refused (``AddResult.gold == "conflict"``) unless
+        ``replace``. A document whose input states no annotations is never gold (a plain
+        article, ``"not_annotated"``) unless ``empty_is_gold``: then "no entity" is the truth.
         """
         if as_gold and not annotator:
             raise ValueError("importing as gold needs an annotator name")
@@ -99,17 +109,18 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
                 ignore=True,
             )
             ids = self._ids_by_hash(hashes)
-            stored: set[str] = set()
+            seen: set[str] = set()
+            results = []
             for h, d in zip(hashes, docs):
-                # as gold, an article without spans is still reviewed: "nothing to mark"
-                if ids[h] > top and h not in stored and (as_gold or d.spans or d.events):
-                    self._store_annotations(ids[h], d, as_gold, annotator, stamp)
-                stored.add(h)
-        seen: set[str] = set()
-        results = []
-        for h, d in zip(hashes, docs):
-            results.append(AddResult(d.source, ids[h], ids[h] <= top or h in seen))
-            seen.add(h)
+                new = ids[h] > top and h not in seen
+                seen.add(h)
+                if as_gold and (empty_is_gold or d.has_annotations()):
+                    gold = self._import_gold(ids[h], d, annotator, new, replace, stamp)
+                else:
+                    if new and (d.spans or d.events):
+                        self._import_suggestions(ids[h], d, stamp)
+                    gold = gi.NOT_ANNOTATED if as_gold else ""
+                results.append(AddResult(d.source, ids[h], new, gold))
         return results
 
     def _ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
@@ -136,18 +147,24 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             "imported_at": stamp,
         }
 
-    def _store_annotations(
-        self, article_id: int, d: ParsedDoc, as_gold: bool, annotator: str, stamp: str
-    ) -> None:
-        if not as_gold:
-            sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
-            sugg += [e_sugg(e) for e in d.events]
-            self._insert_suggestions(article_id, sugg, stamp)
-            return
-        changes = [cmd.add_span(s) for s in dict.fromkeys(d.spans)]
-        changes += [cmd.add_event(e) for e in d.events]
-        changes.append(cmd.set_status(self.status(article_id, annotator), "done"))
-        self.apply(article_id, annotator, cmd.Command("import", tuple(changes)))
+    def _import_suggestions(self, article_id: int, d: ParsedDoc, stamp: str) -> None:
+        sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
+        sugg += [e_sugg(e) for e in d.events]
+        self._insert_suggestions(article_id, sugg, stamp)
+
+    def _import_gold(
+        self, article_id: int, d: ParsedDoc, annotator: str, new: bool, replace: bool, stamp: str
+    ) -> str:
+        old = gi.Existing(
+            self.gold_spans(article_id, annotator),
+            self.gold_events(article_id, annotator),
+            self.status(article_id, annotator),
+        )
+        command = gi.gold_command(d, old, "import:replace" if old.has_gold else "import")
+        outcome = gi.outcome(command, old, new, replace)
+        if command and outcome != gi.CONFLICT:
+            self.apply(article_id, annotator, command)
+        return outcome
 
     def get_article(self, article_id: int) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()

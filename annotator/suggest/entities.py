@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.models import ENTITY, Span, Suggestion
+from annotator.core.procs import die_with_parent
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -127,7 +129,9 @@ def _pooled(
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(n_process, mp_context=context)
+    pool = ProcessPoolExecutor(
+        n_process, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     pending: deque[Future[list[tuple[int, list[Suggestion]]]]] = deque()
     batches = _batches(texts, batch_size, stop)
     try:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
-from annotator.core.models import ParsedDoc, ReadError
+from annotator.core.models import ParsedDoc, ReadError, Skipped
+from annotator.core.procs import die_with_parent
 from annotator.io import reader
 from annotator.store import Store
+from annotator.store import gold_import as gi
 
 DEFAULT_MAX_BYTES = 5_000_000
 BATCH = 500
@@ -25,6 +29,8 @@ class ImportSummary:
     imported: int = 0
     duplicates: int = 0
     errors: list[ReadError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    gold: Counter[str] = field(default_factory=Counter)  # AddResult.gold outcomes
     article_ids: list[int] = field(default_factory=list)
     stopped: bool = False  # asked to stop: the files read so far are stored, no others
 
@@ -33,15 +39,28 @@ class ImportSummary:
         return len(self.errors)
 
     def line(self) -> str:
-        dup = (
-            f"{self.duplicates} already in the project (skipped, with any annotations they carried)"
-            if self.duplicates
-            else "0 duplicates"
-        )
-        return (
-            f"{_n(self.files, 'file')} read: {_n(self.imported, 'article')} imported, "
-            f"{dup}, {self.failed} failed"
-        )
+        parts = [
+            f"{_n(self.files, 'file')} read: {_n(self.imported, 'article')} imported",
+            f"{self.duplicates} already in the project" if self.duplicates else "0 duplicates",
+        ]
+        parts += [text.format(n=n) for key, text in GOLD_NOTES if (n := self.gold[key])]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped on purpose (listed above)")
+        parts.append(f"{self.failed} failed")
+        return ", ".join(parts)
+
+
+GOLD_NOTES = (
+    (gi.ATTACHED, "gold attached to {n} of them"),
+    (gi.UNCHANGED, "{n} with the same gold already"),
+    (gi.REPLACED, "gold replaced on {n}"),
+    (gi.CONFLICT, "{n} refused: different gold already there (--replace replaces it)"),
+    (
+        gi.NOT_ANNOTATED,
+        "{n} had no annotations and were not made gold "
+        "(--empty-is-gold if no annotation is the truth)",
+    ),
+)
 
 
 def _n(count: int, noun: str) -> str:
@@ -58,24 +77,37 @@ def import_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     as_gold: bool = False,
     annotator: str = "",
+    replace: bool = False,
+    empty_is_gold: bool = False,
     on_error: Callable[[ReadError], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_total: Callable[[int], None] | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
 ) -> ImportSummary:
     """Import every readable document; report each bad one and carry on.
 
     Documents are written in batches, each batch one transaction. A file that fails is
     never partly stored: its documents are only added once it has been read whole.
+    ``replace`` and ``empty_is_gold`` are :meth:`Store.add_docs`'s options for gold.
     """
     summary = ImportSummary()
     files, missing = reader.collect_files(paths, fmt)
     if on_total:  # for a progress bar: the folders are walked once
         on_total(len(files))
-    report = _reporter(summary, on_error)
+    report = _reporter(summary, on_error, on_skip)
     for err in missing:
         report(err)
     pending: list[ParsedDoc] = []
+    flush = partial(
+        _flush,
+        store,
+        summary=summary,
+        report=report,
+        gold=dict(
+            as_gold=as_gold, annotator=annotator, replace=replace, empty_is_gold=empty_is_gold
+        ),
+    )
     read = partial(_read, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
     for path, items in zip(files, _map(read, files)):
         if should_stop is not None and should_stop():
@@ -83,27 +115,34 @@ def import_paths(
             break
         summary.files += 1
         for item in items:
-            if isinstance(item, ReadError):
-                report(item)
-            elif problems := item.problems():
-                report(ReadError(item.source or str(path), "; ".join(problems)))
-            else:
+            if isinstance(item, ParsedDoc) and (problems := item.problems()):
+                item = ReadError(item.source or str(path), "; ".join(problems))
+            if isinstance(item, ParsedDoc):
                 pending.append(item)
+            else:
+                report(item)
         if len(pending) >= BATCH:
-            _flush(store, pending, summary, as_gold, annotator)
+            flush(pending)
         if on_file:
             on_file(path)
-    _flush(store, pending, summary, as_gold, annotator)
+    flush(pending)
     return summary
 
 
 def _reporter(
-    summary: ImportSummary, on_error: Callable[[ReadError], None] | None
-) -> Callable[[ReadError], None]:
-    def report(err: ReadError) -> None:
-        summary.errors.append(err)
+    summary: ImportSummary,
+    on_error: Callable[[ReadError], None] | None,
+    on_skip: Callable[[Skipped], None] | None,
+) -> Callable[[ReadError | Skipped], None]:
+    def report(item: ReadError | Skipped) -> None:
+        if isinstance(item, Skipped):
+            summary.skipped.append(item)
+            if on_skip:
+                on_skip(item)
+            return
+        summary.errors.append(item)
         if on_error:
-            on_error(err)
+            on_error(item)
 
     return report
 
@@ -121,7 +160,12 @@ def _map(
     if len(files) < PARALLEL_FROM or workers < 2:
         yield from map(read, files)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield from pool.map(read, files, chunksize=100)
     finally:  # a stopped import must not wait for the files it will not store
@@ -141,14 +185,27 @@ def _read(
 
 
 def _flush(
-    store: Store, pending: list[ParsedDoc], summary: ImportSummary, as_gold: bool, annotator: str
+    store: Store,
+    pending: list[ParsedDoc],
+    *,
+    summary: ImportSummary,
+    report: Callable[[ReadError], None],
+    gold: dict[str, Any],
 ) -> None:
     if not pending:
         return
-    for result in store.add_docs(pending, as_gold=as_gold, annotator=annotator):
+    for result in store.add_docs(pending, **gold):
+        summary.gold[result.gold] += 1
+        if result.gold == gi.CONFLICT:
+            report(ReadError(result.source, CONFLICT_LINE.format(who=gold["annotator"])))
         if result.duplicate:
             summary.duplicates += 1
         else:
             summary.imported += 1
             summary.article_ids.append(result.article_id)
     pending.clear()
+
+
+CONFLICT_LINE = (
+    "{who} already has different gold for this text; not changed (pass --replace to replace it)"
+)
