@@ -14,6 +14,16 @@ Prodigy's, stable: derived from SHA-256 of the text, and of the text plus its an
 This is the lossless format: a span that does not fall on token boundaries keeps its exact
 character offsets and simply has no ``token_start`` / ``token_end`` (reported, never moved).
 ``annotator import`` reads these files back (``annotator.io.jsonl``).
+
+An article imported from Prodigy keeps its record's ``answer`` and underscore fields
+(``_session_id``, ``_timestamp``, ``_annotator_id``, ...) in its meta; they are written back
+as they were, so ``answer`` is the imported one ("accept" for gold made in the project).
+The fields derived from the annotations (``_input_hash``, ``_task_hash``, ``_view_id``)
+are always computed afresh.
+
+An article whose annotator left entity suggestions undecided has incomplete entity gold:
+its ``meta.entities`` is ``"partial"`` (as for gold made only for events), so consumers
+treat unannotated tokens as missing, not as "O"; the report counts such articles.
 """
 
 from __future__ import annotations
@@ -26,11 +36,12 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from annotator.core.models import PARTIAL, partial_entities
+from annotator.core.models import ENTITY, PARTIAL, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    doc_ref,
     sorted_events,
     sorted_spans,
     span_example,
@@ -40,6 +51,12 @@ from annotator.io.tokens import align, pipe_docs
 
 SUFFIX = ".jsonl"
 MISALIGNED = "spans not on token boundaries: kept with exact offsets, without token_start/end"
+PENDING = (
+    "articles with undecided entity suggestions: written with meta.entities = "
+    '"partial" (their other tokens are not known to be outside any entity)'
+)
+ACCEPT = "accept"
+DERIVED = frozenset({"_input_hash", "_task_hash", "_view_id"})
 
 
 def hash32(*parts: str) -> int:
@@ -68,9 +85,23 @@ def meta_dict(doc: AnnotatedDoc) -> dict[str, Any]:
     }
     if art.time:
         meta["time"] = art.time
-    if partial_entities(art.meta):
+    if partial_entities(art.meta) or pending_entities(doc):
         meta["entities"] = PARTIAL
     return meta
+
+
+def pending_entities(doc: AnnotatedDoc) -> bool:
+    """Whether the annotator left entity suggestions undecided on this article."""
+    return any(s.kind == ENTITY for s in doc.pending)
+
+
+def imported_fields(doc: AnnotatedDoc) -> dict[str, Any]:
+    """The Prodigy answer and underscore fields the article was imported with."""
+    kept = {k: v for k, v in doc.article.meta.items() if k.startswith("_") and k not in DERIVED}
+    answer = doc.article.meta.get("answer")
+    kept["answer"] = answer if isinstance(answer, str) and answer else ACCEPT
+    kept.setdefault("_annotator_id", doc.annotator)
+    return kept
 
 
 def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -> dict[str, Any]:
@@ -85,6 +116,8 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
             report.lose(MISALIGNED, span_example(doc, span))
         spans.append(item)
     events = [event_dict(e) for e in sorted_events(doc.events)]
+    if report is not None and pending_entities(doc):
+        report.lose(PENDING, doc_ref(doc))
     text = doc.article.text
     input_hash = hash32(text)
     annotations = json.dumps([spans, events], sort_keys=True, ensure_ascii=False)
@@ -103,10 +136,9 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
         ],
         "spans": spans,
         "events": events,
-        "answer": "accept",
+        **imported_fields(doc),
         "_input_hash": input_hash,
         "_task_hash": hash32(str(input_hash), annotations),
-        "_annotator_id": doc.annotator,
         "_view_id": "ner_manual",
     }
 

@@ -13,6 +13,14 @@ Accepted shapes (offsets are code points into ``text`` as given, end exclusive):
 
 The text is normalised (BOM, CRLF) and every offset mapped through the offset map.
 Language: ``--lang`` if given, else ``meta.lang`` / ``meta.language``, else "xx".
+
+Prodigy's ``answer`` is honoured: ``"ignore"`` lines are skipped (a ``Skipped`` item, counted
+by the import), ``"reject"`` lines come in as articles whose spans are not gold
+(``annotated`` is False: the annotator said these annotations are wrong), ``"accept"`` lines
+are annotated. A record states annotations (``annotated``) when it is accepted or has a
+``spans``, ``entities``, ``events`` or doccano ``label`` list, even an empty one. The answer
+and Prodigy's underscore fields (``_session_id``, ``_timestamp``, ``_annotator_id``, ...)
+are kept in the article's meta, so the JSONL export can write them back.
 """
 
 from __future__ import annotations
@@ -22,15 +30,19 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Span
+from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.core.text import Normalized, normalize
 from annotator.io.errors import ParseError
 from annotator.io.plaintext import norm_lang, preview_title, stem
 
+ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
+ANSWERS = (ACCEPT, REJECT, IGNORE)
+ANNOTATION_KEYS = ("spans", "entities", "events")
+
 
 def read_jsonl(
     text: str, source: str = "", lang: str | None = None
-) -> Iterator[ParsedDoc | ReadError]:
+) -> Iterator[ParsedDoc | ReadError | Skipped]:
     """Parse every non-blank line; a bad line gives a ReadError and the others still import."""
     text = text.removeprefix("\ufeff")
     # split on "\n" only: str.splitlines() would also break on U+2028 inside JSON strings
@@ -45,8 +57,22 @@ def read_jsonl(
 
 def parse_jsonl_line(
     line: str, source: str = "", lang: str | None = None, line_no: int | None = None
-) -> ParsedDoc:
-    """Parse one JSON object into a document; raise ``ParseError`` naming the bad field."""
+) -> ParsedDoc | Skipped:
+    """Parse one JSON object into a document; raise ``ParseError`` naming the bad field.
+
+    A line Prodigy's annotator answered "ignore" gives a ``Skipped`` item instead.
+    """
+    obj = _load(line, line_no)
+    answer = _answer(obj, line_no)
+    if answer == IGNORE:
+        return Skipped(source, 'answered "ignore" in Prodigy: not imported', line_no)
+    doc = _document(obj, source, lang, line_no)
+    doc.annotated = answer == ACCEPT or (answer is None and _states_annotations(obj))
+    doc.meta.update(_kept_fields(obj))
+    return doc
+
+
+def _load(line: str, line_no: int | None) -> dict[str, Any]:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
@@ -57,6 +83,29 @@ def parse_jsonl_line(
         raise ParseError(f"expected a JSON object, found {_kind(obj)}", line_no)
     if "\\ud" in line.lower():  # only then can a lone surrogate (unstorable as UTF-8) hide here
         _reject_lone_surrogates(obj, line_no)
+    return obj
+
+
+def _answer(obj: dict[str, Any], line_no: int | None) -> str | None:
+    answer = obj.get("answer")
+    if answer is None or answer in ANSWERS:
+        return answer
+    shown = answer[:40] if isinstance(answer, str) else _kind(answer)
+    raise ParseError(f"field 'answer' must be accept, reject or ignore, found {shown!r}", line_no)
+
+
+def _states_annotations(obj: dict[str, Any]) -> bool:
+    labels = obj.get("label")  # doccano: [[start, end, label]]; a list of strings classifies
+    spans = isinstance(labels, list) and not any(isinstance(x, str) for x in labels)
+    return spans or any(key in obj for key in ANNOTATION_KEYS)
+
+
+def _kept_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """Prodigy's answer and underscore fields, for the article's meta."""
+    return {k: v for k, v in obj.items() if k == "answer" or k.startswith("_")}
+
+
+def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int | None) -> ParsedDoc:
     raw = obj.get("text")
     if raw is None:
         raise ParseError("missing field 'text'", line_no)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from export_data import corpus_docs, edge_docs, gold_store
 
-from annotator.core.models import Article, Event, ParsedDoc, Span
+from annotator.core.models import EVENT, Article, Event, ParsedDoc, Span, Suggestion
 from annotator.io.export_common import ExportDoc, ExportReport, unsplit
 from annotator.io.export_jsonl import hash32, record, write_jsonl
 from annotator.io.jsonl import read_jsonl
@@ -127,3 +128,45 @@ def test_export_jsonl_round_trip_through_the_importer_is_lossless(tmp_path):
         del rec["meta"]["source"]  # the importer records the file it read
     assert second == first
     assert any(r["events"] for r in first) and any(not r["spans"] for r in first)
+
+
+PRODIGY = {"_session_id": "news-alice", "_timestamp": 1713780000, "_annotator_id": "alice"}
+
+
+def _imported(answer: str) -> ExportDoc:
+    line = json.dumps({"text": "Tokayev spoke.", "spans": [], "answer": answer, **PRODIGY})
+    (doc,) = read_jsonl(line, "p.jsonl")
+    return ExportDoc(_article(doc.text, meta=doc.meta), "ann", [Span(0, 7, "PERSON")])
+
+
+@pytest.mark.parametrize("answer", ["accept", "reject"])
+def test_export_jsonl_writes_back_the_imported_answer_and_prodigy_fields(answer):
+    """Every record was exported as "accept", whatever Prodigy's annotator answered."""
+    doc = _imported(answer)
+    rec = record(doc, blank("en")(doc.article.text))
+    assert rec["answer"] == answer
+    assert {k: rec[k] for k in PRODIGY} == PRODIGY
+    again = record(doc, blank("en")(doc.article.text))
+    assert again["_task_hash"] == rec["_task_hash"]  # derived fields are computed, not copied
+
+
+def test_export_jsonl_marks_articles_with_undecided_entity_suggestions_partial(tmp_path):
+    """Undecided suggestions in a done article must not read as "no entity here"."""
+    undecided = Suggestion(Span(12, 22, "PERSON"))
+    docs = [
+        ExportDoc(
+            _article("Tokayev met Mirziyoyev."), "ann", [Span(0, 7, "PERSON")], [], [undecided]
+        ),
+        ExportDoc(
+            _article("Tokayev spoke.", id=2), "ann", [], [], [Suggestion(Span(8, 13, "Say"), EVENT)]
+        ),
+    ]
+    report = ExportReport()
+    path = tmp_path / "out.jsonl"
+    write_jsonl(unsplit(docs), path, report)
+    first, second = (json.loads(x) for x in path.read_text(encoding="utf-8").splitlines())
+    assert first["meta"]["entities"] == "partial" and "entities" not in second["meta"]
+    (line,) = report.loss_lines()
+    assert line.startswith("1 articles with undecided entity suggestions") and "article 1" in line
+    (back, _) = read_jsonl(path.read_text(encoding="utf-8"), str(path))
+    assert back.meta["entities"] == "partial"  # and comes back as partial gold

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.core.models import ParsedDoc, ReadError, Span
+from annotator.core.models import ParsedDoc, ReadError, Skipped, Span
 from annotator.io import ParseError, parse_jsonl_line, read_jsonl
 
 TEXT = "Tokayev met Mirziyoyev in Astana."
@@ -206,3 +206,53 @@ def test_jsonl_bad_language_code_is_a_read_error_for_that_line(meta):
         str(err) == f"f.jsonl:1: bad language code {bad!r} (expected a code like en, kk or en-US)"
     )
     assert isinstance(doc, ParsedDoc) and doc.lang == "kk"
+
+
+PRODIGY = {"_session_id": "news-alice", "_timestamp": 1713780000, "_annotator_id": "news-alice"}
+SPANS = [{"start": 0, "end": 7, "label": "PERSON"}]
+
+
+def test_jsonl_prodigy_answers_accept_reject_and_ignore():
+    """Rejected and ignored Prodigy lines were imported as gold."""
+    content = "\n".join(
+        line(text=f"Tokayev spoke {i}.", spans=SPANS, answer=answer, **PRODIGY)
+        for i, answer in enumerate(["accept", "reject", "ignore"])
+    )
+    accepted, rejected, ignored = read_jsonl(content, "p.jsonl")
+    assert isinstance(accepted, ParsedDoc) and accepted.annotated
+    assert isinstance(rejected, ParsedDoc) and not rejected.annotated
+    assert rejected.spans == accepted.spans == [Span(0, 7, "PERSON")]  # still suggestions
+    assert rejected.meta["answer"] == "reject" and accepted.meta["answer"] == "accept"
+    assert isinstance(ignored, Skipped)
+    assert str(ignored) == 'p.jsonl:3: answered "ignore" in Prodigy: not imported'
+
+
+def test_jsonl_keeps_prodigy_underscore_fields_in_meta():
+    doc = parse_jsonl_line(line(text=TEXT, spans=SPANS, answer="accept", _view_id="x", **PRODIGY))
+    assert {k: doc.meta[k] for k in PRODIGY} == PRODIGY
+    assert doc.meta["_view_id"] == "x" and doc.meta["answer"] == "accept"
+
+
+ANNOTATED = [
+    ({}, False),
+    ({"spans": []}, True),
+    ({"entities": []}, True),
+    ({"events": []}, True),
+    ({"label": []}, True),
+    ({"label": [[0, 7, "PERSON"]]}, True),
+    ({"label": ["POSITIVE"]}, False),  # doccano text classification
+    ({"label": "POSITIVE"}, False),
+    ({"answer": "accept"}, True),
+    ({"answer": "reject", "spans": SPANS}, False),
+]
+
+
+def test_jsonl_annotated_when_the_record_states_annotations():
+    got = [parse_jsonl_line(line(text=TEXT, **obj)).annotated for obj, _ in ANNOTATED]
+    assert got == [annotated for _, annotated in ANNOTATED]
+
+
+@pytest.mark.parametrize("answer", ["maybe", 1, ["accept"]])
+def test_jsonl_unknown_answer_is_an_error(answer):
+    with pytest.raises(ParseError, match="field 'answer' must be accept, reject or ignore"):
+        parse_jsonl_line(line(text=TEXT, answer=answer))
