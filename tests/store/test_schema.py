@@ -1,0 +1,137 @@
+"""Project files: marked as ours, foreign files refused untouched, v1 files upgraded intact."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.core import commands as cmd
+from annotator.core.models import Span
+from annotator.store import Store, schema
+from annotator.store.audit import check
+from annotator.store.errors import NotAProjectError
+
+# made by the code of schema v1 (commit b3215a4): alice's gold of 2 articles with events,
+# imported as gold; bob's accept / reject / add+undo / done on a third
+V1 = Path(__file__).parent / "fixtures" / "project_v1.db"
+
+
+def _raw(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+V1_QUERIES = {
+    "decisions": "SELECT id, article_id, annotator, at, action, before, after, undo_of, redo_of "
+    "FROM decisions ORDER BY id",
+    "spans": 'SELECT article_id, annotator, start, "end", label FROM gold_spans ORDER BY 1,2,3,4,5',
+    "events": "SELECT uid, article_id, annotator, trigger_start, trigger_end, type, attributes "
+    "FROM gold_events ORDER BY uid",
+    "arguments": "SELECT * FROM gold_arguments ORDER BY event_uid, position",
+    "status": "SELECT article_id, annotator, status FROM article_status ORDER BY 1, 2",
+    "states": "SELECT suggestion_id, annotator, state FROM suggestion_states ORDER BY 1, 2",
+    "articles": "SELECT id, content_hash, text FROM articles ORDER BY id",
+}
+
+
+def test_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(V1, path)
+    before = {k: _raw(path, q) for k, q in V1_QUERIES.items()}
+    assert _raw(path, "PRAGMA user_version") == [(1,)]
+    assert len(before["decisions"]) == 7 and len(before["events"]) == 33
+    with Store(path) as store:
+        assert store.backup_path == tmp_path / "old.db.v1.bak"
+        assert schema.user_version(store.db) == schema.VERSION == 2
+        assert check(store) == []
+        assert store.gold_spans(4, "bob") == [Span(0, 7, "PERSON")]
+        assert len(store.gold_events(1, "alice")) == 14
+    after = {k: _raw(path, q) for k, q in V1_QUERIES.items()}
+    assert after == before
+    assert _raw(path, "PRAGMA application_id") == [(schema.APPLICATION_ID,)]
+    backup = {k: _raw(tmp_path / "old.db.v1.bak", q) for k, q in V1_QUERIES.items()}
+    assert backup == before and _raw(tmp_path / "old.db.v1.bak", "PRAGMA user_version") == [(1,)]
+
+
+def test_schema_two_processes_opening_an_old_project_at_once_both_succeed(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(V1, path)
+    code = "import sys; from annotator.store import Store; Store(sys.argv[1]).close(); print('ok')"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=60)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0] and outs == ["ok\n", "ok\n"]
+    assert _raw(path, "PRAGMA user_version") == [(schema.VERSION,)]
+    assert len(_raw(path, "SELECT * FROM decisions")) == 7
+
+
+def test_schema_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "photos.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO photos(name) VALUES ('cat.jpg')")
+    conn.commit()
+    conn.close()
+    original = path.read_bytes()
+    with pytest.raises(NotAProjectError, match="another program"):
+        Store(path)
+    assert path.read_bytes() == original
+    assert not Path(f"{path}-wal").exists()
+    assert _raw(path, "PRAGMA journal_mode") == [("delete",)]
+
+
+def test_schema_a_file_that_is_not_sqlite_is_refused(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list\n" * 100)
+    with pytest.raises(NotAProjectError, match="not an annotator project"):
+        Store(path)
+    assert path.read_text() == "shopping list\n" * 100
+
+
+def test_schema_an_empty_file_becomes_a_project(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    with Store(path) as store:
+        assert schema.user_version(store.db) == schema.VERSION
+    assert _raw(path, "PRAGMA application_id") == [(schema.APPLICATION_ID,)]
+
+
+def test_schema_decisions_log_is_append_only_for_any_writer(db_path, sample_doc):
+    with Store(db_path) as store:
+        aid = store.add_docs([sample_doc])[0].article_id
+        store.apply(aid, "a", cmd.Command("add", (cmd.add_span(Span(0, 7, "PERSON")),)))
+    conn = sqlite3.connect(db_path)
+    for sql in ("UPDATE decisions SET action = 'forged'", "DELETE FROM decisions"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
+    with pytest.raises(sqlite3.IntegrityError, match="invalid article_status.status"):
+        conn.execute("UPDATE article_status SET status = 'finished'")
+    with pytest.raises(sqlite3.IntegrityError, match="invalid suggestion_states.state"):
+        conn.execute("INSERT INTO suggestion_states VALUES (1, 'a', 'maybe', '')")
+    conn.close()
+
+
+def test_schema_check_names_gold_written_outside_the_log(db_path, sample_doc):
+    with Store(db_path) as store:
+        aid = store.add_docs([sample_doc])[0].article_id
+        store.apply(aid, "a", cmd.Command("add", (cmd.add_span(Span(0, 7, "PERSON")),)))
+        assert check(store) == []
+        store.db.execute(
+            'INSERT INTO gold_spans(article_id, annotator, start, "end", label) '
+            "VALUES (?, 'a', 12, 22, 'PERSON')",
+            [aid],
+        )
+        store.db.conn.commit()
+        (problem,) = check(store)
+    assert f"article {aid}, a: gold spans differ from the log" in problem
+    assert "12..22" in problem or "12" in problem
