@@ -57,6 +57,16 @@ def schema_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def lock_timeout() -> float:
+    """Seconds a write waits for another process's write: $ANNOTATOR_LOCK_TIMEOUT or 30."""
+    raw = os.environ.get("ANNOTATOR_LOCK_TIMEOUT", "30")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        fail(f"ANNOTATOR_LOCK_TIMEOUT={raw!r} is not a number of seconds", code=2)
+        raise  # unreachable: fail exits
+
+
 def open_store(db: Path | None, *, create: bool = True) -> Store:
     """Open the project; commands that only read it refuse to create one (a typo in
     ``--db`` must not silently make an empty project)."""
@@ -65,7 +75,7 @@ def open_store(db: Path | None, *, create: bool = True) -> Store:
         hint = "" if db else " (import articles first, or pass --db)"
         fail(f"{path}: no such project{hint}")
     try:
-        store = Store(path)
+        store = Store(path, lock_timeout=lock_timeout())
     except (sqlite3.Error, StoreError) as exc:
         fail(f"{path}: {describe(exc)}")
     except OSError as exc:
