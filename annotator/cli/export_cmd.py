@@ -28,7 +28,9 @@ from annotator.io.export_common import (
     ExportReport,
     Item,
     event_key,
+    moved,
     sorted_spans,
+    staged,
 )
 from annotator.io.export_jsonl import write_jsonl
 from annotator.io.split import assign, parse_ratios
@@ -38,6 +40,9 @@ FORMATS = ("jsonl", "spacy", "conll", "brat")
 WRITERS = {"jsonl": write_jsonl, "spacy": write_docbins, "conll": write_conll, "brat": write_brat}
 FILE_FORMATS = {"jsonl", "conll"}  # without --split, --out names a file
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
+# what an export folder holds: --force replaces only such a folder, never someone's files
+EXPORT_SUFFIXES = {".jsonl", ".conll", ".spacy", ".cfg", ".txt", ".ann", ".conf"}
+EXPORT_FOLDERS = {"train", "dev", "test"}
 
 
 def gold_docs(
@@ -67,18 +72,32 @@ def suggestion_docs(store: Store, *, lang: str | None, model: str | None) -> Ite
 
 
 def check_output(out: Path, fmt: str, split: bool, force: bool) -> None:
-    """Refuse to mix a new export into old output unless asked to."""
+    """Refuse to replace an earlier export unless asked to, or anything else at all."""
     folder = fmt not in FILE_FORMATS or split
     if folder and out.exists() and not out.is_dir():
         raise ValueError(f"{out}: exists and is not a folder (this export writes a folder)")
-    if not out.exists() or force:
+    if not folder and out.is_dir():
+        raise ValueError(f"{out}: is a folder (this export writes a file)")
+    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
         return
-    if fmt in FILE_FORMATS and not split:
-        raise ValueError(f"{out}: already exists (pass --force to overwrite it)")
-    if out.is_dir() and any(out.iterdir()):
-        raise ValueError(f"{out}: folder is not empty (pass --force to write into it)")
-    if not out.is_dir():
-        raise ValueError(f"{out}: exists and is not a folder")
+    if not force:
+        what = "folder is not empty" if folder else "already exists"
+        raise ValueError(f"{out}: {what} (pass --force to replace it)")
+    if folder and (stranger := _not_exported(out)) is not None:
+        raise ValueError(
+            f"{out}: holds {stranger.relative_to(out)}, which no export writes; "
+            "--force replaces the whole folder, so choose another --out"
+        )
+
+
+def _not_exported(folder: Path) -> Path | None:
+    """A file or folder inside ``folder`` that an export would not have written, if any."""
+    for path in folder.rglob("*"):
+        if path.is_dir() and path.parent == folder and path.name in EXPORT_FOLDERS:
+            continue
+        if not path.is_file() or path.suffix not in EXPORT_SUFFIXES or path.name[0] == ".":
+            return path
+    return None
 
 
 def run_export(
@@ -116,18 +135,26 @@ def run_export(
     if progress:
         items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
     report = ExportReport()
+    with staged(out) as target:  # all or nothing: the old output stays until this is whole
+        paths = _write(fmt, items, target, report, schema)
+        if not report.docs:
+            raise ValueError(_nothing_message(suggestions, status, annotator, lang))
+        if fmt == "spacy":
+            config_lang = lang or report.langs.most_common(1)[0][0]
+            final = moved(paths, target, out)  # config.cfg names where the files will be
+            paths["config"] = write_config(target, config_lang, final, base_model, out)
+        paths = moved(paths, target, out)
+    return report, paths
+
+
+def _write(
+    fmt: str, items: Iterable[Item], target: Path, report: ExportReport, schema: Path | None
+) -> dict[str, Path]:
     if fmt == "brat":  # annotation.conf declares the event schema's types, roles, attributes
         conf = BratSchema()
         conf.add_event_schema(load_schema(schema))
-        paths = write_brat(items, out, report, conf)
-    else:
-        paths = WRITERS[fmt](items, out, report)
-    if not report.docs:
-        raise ValueError(_nothing_message(suggestions, status, annotator, lang))
-    if fmt == "spacy":
-        config_lang = lang or report.langs.most_common(1)[0][0]
-        paths["config"] = write_config(out, config_lang, paths, base_model)
-    return report, paths
+        return write_brat(items, target, report, conf)
+    return WRITERS[fmt](items, target, report)
 
 
 def _nothing_message(
@@ -180,7 +207,10 @@ def _nothing_message(
     "training one from scratch (spaCy wants >= 100 training articles for that).",
 )
 @click.option(
-    "--force", is_flag=True, help="Overwrite an existing file or write into a non-empty folder."
+    "--force",
+    is_flag=True,
+    help="Replace an earlier export (the file, or the whole folder); the old one stays "
+    "until the new one is complete.",
 )
 @schema_option("brat: event schema for annotation.conf (default: the bundled one).")
 @user_errors

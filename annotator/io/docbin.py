@@ -165,13 +165,20 @@ def spacy_config(lang: str, train: Path, dev: Path, base_model: str | None = Non
 
 
 def write_config(
-    out_dir: Path, lang: str, paths: dict[str, Path], base_model: str | None = None
+    out_dir: Path,
+    lang: str,
+    paths: dict[str, Path],
+    base_model: str | None = None,
+    shown: Path | None = None,
 ) -> Path:
-    """Write ``out_dir/config.cfg`` for the train and dev files in ``paths``."""
+    """Write ``out_dir/config.cfg`` for the train and dev files in ``paths``.
+
+    ``shown`` names the folder in messages (the export's ``--out`` while ``out_dir`` is
+    the temporary folder it is written in)."""
     missing = [s for s in ("train", "dev") if s not in paths]
     if missing:
         raise ValueError(
-            f"{out_dir}: no documents fell in the {' and '.join(missing)} split; "
+            f"{shown or out_dir}: no documents fell in the {' and '.join(missing)} split; "
             "spaCy needs both (export more articles or change --split)"
         )
     path = Path(out_dir) / "config.cfg"

@@ -9,8 +9,12 @@ the one file (or folder) named by ``out``; otherwise one file (or folder) per sp
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -239,3 +243,42 @@ def write_rendered(
             report.count(split, doc)
             files.write(split, render(tokens, doc))
     return files.paths
+
+
+# -- all or nothing -----------------------------------------------------------------------
+
+PARTIAL = ".partial-"  # marks the temporary folder of an export that is being written
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """Yield where to write an export that belongs at ``out`` (a file or a folder).
+
+    The export goes into a temporary folder beside ``out`` (same file system) and is moved
+    into place only when the block ends without an error: one rename for a file; for a
+    folder the old one is renamed away first and deleted after. A failure, a full disk or
+    a killed process leaves the old output (or nothing) at ``out``, never half of one.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{PARTIAL}"))
+    try:
+        target = tmp / out.name
+        yield target
+        _publish(target, out, tmp / "old")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _publish(target: Path, out: Path, old: Path) -> None:
+    if not target.is_dir():
+        os.replace(target, out)
+        return
+    if out.exists():
+        os.rename(out, old)
+    os.rename(target, out)
+
+
+def moved(paths: dict[str, Path], target: Path, out: Path) -> dict[str, Path]:
+    """The paths a writer reported under ``target``, as they are once moved to ``out``."""
+    return {name: Path(out) / p.relative_to(target) for name, p in paths.items()}

@@ -155,7 +155,7 @@ def test_export_cmd_refuses_to_overwrite_without_force(tmp_path):
     res = run("--format", "jsonl", "--out", str(out), "--db", _db(tmp_path))
     assert (
         res.exit_code == 1
-        and res.stderr.strip() == f"error: {out}: already exists (pass --force to overwrite it)"
+        and res.stderr.strip() == f"error: {out}: already exists (pass --force to replace it)"
     )
     assert out.read_text() == "keep me"
 
