@@ -18,8 +18,9 @@ The format holds one layer of non-overlapping entities and nothing else: overlap
 (policy: longest first), spans not on token boundaries, spans starting or ending with
 whitespace and all events are left out and counted in the report.
 
-Two things it cannot say are not written at all:
+Three things it cannot say are not written at all:
 
+- An article with a ``-DOCSTART-`` token (a reader would start a new article there).
 - An article with undecided entity suggestions: its entity gold is not complete, and
   CoNLL has no way to mark a token as "not annotated" (every token gets a tag, so the
   undecided names would be taught as "O"). Such articles are left out and counted.
@@ -60,6 +61,9 @@ MISALIGNED = "entity spans not on token boundaries: not in the CoNLL tags"
 OVERLAP = "overlapping entity spans (CoNLL holds one layer; longest kept): not in the tags"
 EDGE_SPACE = "entity spans starting or ending with whitespace: not in the CoNLL tags"
 EVENTS = "events (CoNLL cannot hold them): not written"
+DOCSTART_LOSS = (
+    "articles with a -DOCSTART- token (a CoNLL reader takes it for the next article): left out"
+)
 PENDING = (
     "articles with undecided entity suggestions: left out (CoNLL would tag those names O; "
     "decide them, or export jsonl/spacy, which mark such articles' entities partial)"
@@ -130,8 +134,8 @@ def write_conll(
     def text(tokens: Doc, doc: AnnotatedDoc) -> str:
         return conll_text(tokens, doc, report)
 
-    writable = _writable(items, report)
-    return write_rendered(pipe_docs(writable, _text, _lang), out, SUFFIX, report, text)
+    writable = _writable(pipe_docs(_labels_checked(items), _text, _lang), report)
+    return write_rendered(writable, out, SUFFIX, report, text)
 
 
 def check_labels(doc: AnnotatedDoc) -> None:
@@ -149,13 +153,23 @@ def has_pending_entities(doc: AnnotatedDoc) -> bool:
     return any(s.kind == ENTITY for s in doc.pending)
 
 
-def _writable(items: Iterable[Item], report: ExportReport) -> Iterator[Item]:
+def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
+    """Items after :func:`check_labels`: pipe_docs takes a whole batch before any is written."""
     for split, doc in items:
         check_labels(doc)
+        yield split, doc
+
+
+def _writable(
+    piped: Iterable[tuple[Item, Doc]], report: ExportReport
+) -> Iterator[tuple[Item, Doc]]:
+    for (split, doc), tokens in piped:
         if has_pending_entities(doc):
             report.lose(PENDING, doc_ref(doc))
+        elif any(t.text == "-DOCSTART-" for t in tokens):
+            report.lose(DOCSTART_LOSS, doc_ref(doc))
         else:
-            yield split, doc
+            yield (split, doc), tokens
 
 
 def _text(item: Item) -> str:
