@@ -194,10 +194,12 @@ def _flush(
 ) -> None:
     if not pending:
         return
-    for result in store.add_docs(pending, **gold):
+    for doc, result in zip(pending, store.add_docs(pending, **gold)):
         summary.gold[result.gold] += 1
         if result.gold == gi.CONFLICT:
-            report(ReadError(result.source, CONFLICT_LINE.format(who=gold["annotator"])))
+            line = doc.meta.get("source_line")
+            why = CONFLICT_LINE.format(who=gold["annotator"], id=result.article_id)
+            report(ReadError(result.source, why, line if isinstance(line, int) else None))
         if result.duplicate:
             summary.duplicates += 1
         else:
@@ -207,5 +209,6 @@ def _flush(
 
 
 CONFLICT_LINE = (
-    "{who} already has different gold for this text; not changed (pass --replace to replace it)"
+    "{who} already has different gold for this text (article {id}); not changed "
+    "(pass --replace to replace it)"
 )

@@ -180,3 +180,117 @@ def test_stats_cmd_counts_articles_an_annotator_never_opened_as_new(tmp_path, co
         store.apply(1, "ann", cmd.Command("done", (cmd.set_status("new", "done"),)))
     data = json.loads(run("stats", "--db", db, "--json").output)
     assert data["status"] == {"ann": {"done": 1, "new": n - 1}}
+
+
+def _gold_line(text: str, spans: list[tuple[int, int, str]], **extra) -> str:
+    return json.dumps(
+        {"text": text, "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]}
+        | extra
+    )
+
+
+def test_import_cmd_gold_for_articles_already_there_attaches_refuses_or_replaces(tmp_path):
+    db = str(tmp_path / "p.db")
+    raw, gold, other = (tmp_path / n for n in ("raw.jsonl", "gold.jsonl", "other.jsonl"))
+    texts = ["Astana hosts talks.", "Tokayev visits Tashkent."]
+    raw.write_text("\n".join(json.dumps({"text": t}) for t in texts) + "\n")
+    gold.write_text(
+        _gold_line(texts[0], [(0, 6, "GPE")]) + "\n" + _gold_line(texts[1], [(0, 7, "PERSON")])
+    )
+    other.write_text(_gold_line(texts[0], [(0, 6, "LOC")]) + "\n")
+    assert run("import", str(raw), "--db", db).exit_code == 0
+    res = run("import", str(gold), "--db", db, "--as-gold", "--annotator", "alice")
+    assert res.exit_code == 0, res.output
+    assert "2 already in the project, gold attached to 2 of them" in res.output
+    with Store(db) as store:
+        assert [len(store.gold_spans(i, "alice")) for i in (1, 2)] == [1, 1]
+        assert [d.article.id for d in store.iter_gold(annotator="alice")] == [1, 2]
+    res = run("import", str(other), "--db", db, "--as-gold", "--annotator", "alice")
+    assert res.exit_code == 1
+    assert f"error: {other}:1: alice already has different gold for this text" in res.stderr
+    assert "--replace" in res.stderr and "1 refused" in res.stdout
+    with Store(db) as store:
+        assert [s.label for s in store.gold_spans(1, "alice")] == ["GPE"]
+    args = ("import", str(other), "--db", db, "--as-gold", "--annotator", "alice", "--replace")
+    res = run(*args)
+    assert res.exit_code == 0 and "gold replaced on 1" in res.output
+    with Store(db) as store:
+        assert [s.label for s in store.gold_spans(1, "alice")] == ["LOC"]
+
+
+def test_import_cmd_plain_text_as_gold_stays_plain_unless_empty_is_gold(tmp_path):
+    db = str(tmp_path / "p.db")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD, encoding="utf-8")
+    (src / "b.txt").write_text("Second title\n\nSecond body.", encoding="utf-8")
+    res = run("import", str(src), "--db", db, "--as-gold", "--annotator", "alice")
+    assert res.exit_code == 0
+    assert "2 had no annotations and were not made gold" in res.output
+    with Store(db) as store:
+        assert list(store.iter_gold(annotator="alice")) == []
+        assert store.status(1, "alice") == "new"
+    res = run(
+        "import", str(src), "--db", db, "--as-gold", "--annotator", "alice", "--empty-is-gold"
+    )
+    assert res.exit_code == 0 and "gold attached to 2 of them" in res.output
+    with Store(db) as store:
+        assert [(d.spans, d.events) for d in store.iter_gold(annotator="alice")] == [([], [])] * 2
+
+
+def test_import_cmd_replace_needs_as_gold(tmp_path):
+    res = CliRunner().invoke(cli, ["import", str(tmp_path), "--replace", "--db", "x.db"])
+    assert res.exit_code == 2 and "only apply with --as-gold" in res.output
+
+
+def test_import_cmd_foreign_sqlite_file_is_one_line_and_untouched(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE settings(k, v)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    text = tmp_path / "a.txt"
+    text.write_text(GOOD, encoding="utf-8")
+    res = run("import", str(text), "--db", str(path))
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [
+        f"error: {path}: not an annotator project (an SQLite database of another program); "
+        "choose a new file name for a project"
+    ]
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("pragma", "expected"),
+    [
+        ("PRAGMA query_only=1", "the project file (or its folder) is read-only"),
+        ("PRAGMA max_page_count={pages}", "the disk is full"),
+    ],
+)
+def test_import_cmd_read_only_and_full_disk_say_what_they_are(
+    tmp_path, monkeypatch, pragma, expected
+):
+    """Real SQLite failures, provoked through the connection the command opens."""
+    from annotator.cli import common
+
+    db = tmp_path / "p.db"
+    text = tmp_path / "a.txt"
+    text.write_text(GOOD.replace("trade", "trade " * 3000), encoding="utf-8")
+    opened = common.open_store
+
+    def crippled(path, **kw):
+        store = opened(path, **kw)
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(pragma.format(pages=pages))
+        return store
+
+    run("stats", "--db", str(db))  # nothing yet: refused (read-only command)
+    Store(db).close()
+    monkeypatch.setattr("annotator.cli.import_cmd.open_store", crippled)
+    res = run("import", str(text), "--db", str(db))
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [f"error: {expected}"]
+    assert Store(db).count_articles() == 0
