@@ -36,9 +36,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Span
+from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.core.text import normalize
 from annotator.io.brat_conf import BratSchema, check_name, doc_problems, write_conf
+from annotator.io.errors import ParseError
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -271,12 +272,27 @@ class BratError(ValueError):
         self.reason, self.line = reason, line
 
 
-def read_brat(path: str | Path, lang: str | None = None) -> Iterator[ParsedDoc | ReadError]:
+BratItem = ParsedDoc | ReadError | Skipped
+# what the reader leaves out, by line kind: (singular, plural)
+SKIP_NAMES = {
+    "R": ("relation (R)", "relations (R)"),
+    "*": ("equivalence (*)", "equivalences (*)"),
+    "N": ("normalization (N)", "normalizations (N)"),
+    "#": ("note (#)", "notes (#)"),
+    "A": ("attribute of an entity (A/M)", "attributes of entities (A/M)"),
+    "?": ("line that is no brat annotation", "lines that are no brat annotation"),
+    "NUL": ("line with a NUL character", "lines with NUL characters"),
+}
+
+
+def read_brat(path: str | Path, lang: str | None = None) -> Iterator[BratItem]:
     """Read a brat folder (every ``ID.ann`` / ``ID.txt`` pair, recursively) or one file.
 
     A ``.txt`` without a ``.ann`` is an article without annotations; a ``.ann`` without its
-    ``.txt`` is an error. Relations, normalisations and attributes of entities have no
-    place in our model: they are skipped and counted in ``meta["brat_skipped"]``.
+    ``.txt`` is an error, and so is a T or E id defined twice. Relations, equivalences,
+    normalisations, notes, attributes of entities and lines that are no annotation have no
+    place in our model: they are counted in ``meta["brat_skipped"]`` and named in one
+    :class:`Skipped` per file, after its document.
     """
     root = Path(path)
     if root.is_dir():
@@ -289,22 +305,26 @@ def read_brat(path: str | Path, lang: str | None = None) -> Iterator[ParsedDoc |
             }
         )
         for stem in stems:
-            yield _read_pair(stem, stem.relative_to(root).as_posix(), lang)
+            yield from _read_pair(stem, stem.relative_to(root).as_posix(), lang)
     elif root.suffix in (".ann", ".txt"):
-        yield _read_pair(root.with_suffix(""), root.stem, lang)
+        yield from _read_pair(root.with_suffix(""), root.stem, lang)
     else:
         yield ReadError(str(root), "expected a brat folder, a .ann or a .txt file")
 
 
-def _read_pair(stem: Path, external_id: str, lang: str | None) -> ParsedDoc | ReadError:
+def _read_pair(stem: Path, external_id: str, lang: str | None) -> Iterator[BratItem]:
     ann_path, txt_path = stem.parent / f"{stem.name}.ann", stem.parent / f"{stem.name}.txt"
     raw = _read_raw(txt_path)
+    if isinstance(raw, str) and "\x00" in raw:
+        raw = ReadError(str(txt_path), f"contains a NUL character at offset {raw.index(chr(0))}")
     if isinstance(raw, ReadError):
-        return raw
+        yield raw
+        return
     ann = _read_raw(ann_path) if ann_path.exists() else ""
     if isinstance(ann, ReadError):
-        return ann
-    return _parse_or_error(ann, raw, str(ann_path), external_id, lang)
+        yield ann
+        return
+    yield from _parse_or_error(ann, raw, str(ann_path), external_id, lang)
 
 
 def _read_raw(path: Path) -> str | ReadError:
@@ -319,11 +339,26 @@ def _read_raw(path: Path) -> str | ReadError:
 
 def _parse_or_error(
     ann: str, raw: str, source: str, external_id: str, lang: str | None
-) -> ParsedDoc | ReadError:
+) -> Iterator[BratItem]:
+    reader = _AnnReader(raw, source)
     try:
-        return _AnnReader(raw, source).parse(ann, external_id, lang)
-    except BratError as err:
-        return ReadError(source, err.reason, err.line)
+        doc = reader.parse(ann, external_id, lang)
+    except (BratError, ParseError) as err:
+        yield ReadError(source, err.reason, err.line)
+        return
+    yield doc
+    if reader.skipped:
+        yield Skipped(source, skipped_reason(reader.skipped, reader.first_skipped))
+
+
+def skipped_reason(counts: Counter[str], first: dict[str, int]) -> str:
+    """``left out 2 relations (R) (first: line 4), 1 note (#) (first: line 9)``."""
+    parts = []
+    for kind, n in sorted(counts.items(), key=lambda kv: first.get(kv[0], 0)):
+        one, many = SKIP_NAMES.get(kind, (f"{kind} line", f"{kind} lines"))
+        where = f" (first: line {first[kind]})" if kind in first else ""
+        parts.append(f"{n} {one if n == 1 else many}{where}")
+    return "left out " + ", ".join(parts)
 
 
 class _AnnReader:
@@ -335,6 +370,9 @@ class _AnnReader:
         self.attrs: dict[str, dict[str, Any]] = {}
         self.arg_only: set[str] = set()
         self.skipped: Counter[str] = Counter()
+        self.first_skipped: dict[str, int] = {}
+        self.ids: dict[str, int] = {}  # T and E ids -> the line defining them
+        self.attr_lines: dict[str, int] = {}  # attribute target -> its first A/M line
 
     def parse(self, ann: str, external_id: str, lang: str | None) -> ParsedDoc:
         for line_no, line in enumerate(ann.removeprefix("\ufeff").split("\n"), 1):
@@ -342,6 +380,8 @@ class _AnnReader:
             if line.strip():
                 self._line(line, line_no)
         text = self.norm.text
+        if not text.strip():
+            raise BratError("the .txt is empty")
         events = self._events()
         triggers = {trig for _, _, trig, _, _ in self.events}
         spans = [
@@ -350,7 +390,7 @@ class _AnnReader:
         meta: dict[str, Any] = {"format": "brat"}
         if self.skipped:
             meta["brat_skipped"] = dict(self.skipped)
-        doc = ParsedDoc(
+        return ParsedDoc(
             text=text,
             title=preview_title(text),
             lang=norm_lang(lang),
@@ -359,39 +399,60 @@ class _AnnReader:
             meta=meta,
             spans=list(dict.fromkeys(spans)),
             events=events,
+            annotated=bool(self.spans or self.events),
         )
-        if not text.strip():
-            raise BratError("the .txt is empty")
-        return doc
+
+    def _skip(self, kind: str, line_no: int) -> None:
+        self.skipped[kind] += 1
+        self.first_skipped.setdefault(kind, line_no)
+
+    def _define(self, line: str, line_no: int) -> None:
+        """Claim the id of a T or E line: a second definition would silently replace it."""
+        ident = line.split("\t", 1)[0]
+        if ident in self.ids:
+            raise BratError(f"{ident} is defined twice (lines {self.ids[ident]} and {line_no})")
+        self.ids[ident] = line_no
 
     def _line(self, line: str, line_no: int) -> None:
         kind = line[0]
+        if "\x00" in line:
+            return self._skip("NUL", line_no)
+        handler = self._handlers.get(kind)
+        if handler is None:
+            return self._skip(kind if kind in SKIP_NAMES else "?", line_no)
         try:
-            if kind == "T":
-                self._text_bound(line, line_no)
-            elif kind == "E":
-                eid, body = line.split("\t", 1)
-                etype, _, trigger = body.split()[0].partition(":")
-                args = [tuple(p.split(":", 1)) for p in body.split()[1:]]
-                if not trigger or any(len(a) != 2 for a in args):
-                    raise ValueError
-                self.events.append((eid, etype, trigger, args, line_no))  # type: ignore[arg-type]
-            elif kind in "AM":
-                _, body = line.split("\t", 1)
-                name, target, *value = body.split()
-                self.attrs.setdefault(target, {})[name] = value[0] if value else True
-            elif kind == "#":
-                _, body, note = line.split("\t", 2)
-                if body.split()[0] == "AnnotatorNotes" and note.strip() == ARGUMENT_ONLY:
-                    self.arg_only.add(body.split()[1])
-            else:
-                self.skipped[kind] += 1
+            handler(self, line, line_no)
         except BratError:
             raise
         except (ValueError, IndexError):
             raise BratError(f"malformed {kind} line: {line[:60]!r}", line_no) from None
+        return None
+
+    def _event(self, line: str, line_no: int) -> None:
+        self._define(line, line_no)
+        eid, body = line.split("\t", 1)
+        etype, _, trigger = body.split()[0].partition(":")
+        args = [tuple(p.split(":", 1)) for p in body.split()[1:]]
+        if not trigger or any(len(a) != 2 for a in args):
+            raise ValueError
+        self.events.append((eid, etype, trigger, args, line_no))  # type: ignore[arg-type]
+
+    def _attribute(self, line: str, line_no: int) -> None:
+        _, body = line.split("\t", 1)
+        name, target, *value = body.split()
+        self.attrs.setdefault(target, {})[name] = value[0] if value else True
+        self.attr_lines.setdefault(target, line_no)
+
+    def _note(self, line: str, line_no: int) -> None:
+        parts = line.split("\t", 2)
+        body = parts[1].split() if len(parts) == 3 else []
+        if body[:1] == ["AnnotatorNotes"] and len(body) == 2 and parts[2].strip() == ARGUMENT_ONLY:
+            self.arg_only.add(body[1])
+        else:
+            self._skip("#", line_no)
 
     def _text_bound(self, line: str, line_no: int) -> None:
+        self._define(line, line_no)
         tid, type_offsets, shown = line.split("\t", 2)
         label, offsets = type_offsets.split(" ", 1)
         frags = [tuple(map(int, f.split())) for f in offsets.split(";")]
@@ -410,6 +471,8 @@ class _AnnReader:
         start, end = self.norm.map_offset(frags[0][0]), self.norm.map_offset(frags[-1][1])
         self.spans[tid] = Span(start, end, label)
 
+    _handlers = {"T": _text_bound, "E": _event, "A": _attribute, "M": _attribute, "#": _note}
+
     def _events(self) -> list[Event]:
         triggers = {eid: trig for eid, _, trig, _, _ in self.events}
         out = []
@@ -425,7 +488,9 @@ class _AnnReader:
                 arguments.append(Argument(role, span))
             attrs = tuple(sorted(self.attrs.pop(eid, {}).items()))
             out.append(Event(Span(t.start, t.end, etype), tuple(arguments), attrs))
-        self.skipped.update("A" for target in self.attrs for _ in self.attrs[target])
+        for target, attrs in self.attrs.items():  # not on an event: an entity's, left out
+            self._skip("A", self.attr_lines[target])
+            self.skipped["A"] += len(attrs) - 1
         return out
 
 
@@ -448,9 +513,7 @@ def _roles(written: list[str]) -> list[str]:
     return out
 
 
-def parse_brat_txt(
-    text: str, source: str, lang: str | None = None
-) -> Iterator[ParsedDoc | ReadError]:
+def parse_brat_txt(text: str, source: str, lang: str | None = None) -> Iterator[BratItem]:
     """The import registry's reader for a brat document: the ``.txt``, its ``.ann`` beside it.
 
     Keyed on the text file so that an empty or missing ``.ann`` (an article without
@@ -461,4 +524,4 @@ def parse_brat_txt(
     if isinstance(ann, ReadError):
         yield ann
         return
-    yield _parse_or_error(ann, text, str(ann_path), Path(source).stem, lang)
+    yield from _parse_or_error(ann, text, str(ann_path), Path(source).stem, lang)

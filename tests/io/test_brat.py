@@ -8,7 +8,7 @@ import pytest
 from export_data import corpus_docs, edge_docs, gold_store
 from pybrat.parser import BratParser
 
-from annotator.core.models import Argument, Article, Event, ParsedDoc, ReadError, Span
+from annotator.core.models import Argument, Article, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.io.brat import (
     SafeNames,
     brat_ann,
@@ -185,12 +185,69 @@ def test_brat_reader_reports_bad_lines(tmp_path, ann, reason):
     assert isinstance(err, ReadError) and reason in err.reason
 
 
-def test_brat_reader_skips_relations_but_counts_them(tmp_path):
+def test_brat_reader_names_what_it_left_out_in_one_line_per_file(tmp_path):
     ann = (
-        "T1\tPERSON 0 21\tKassym-Jomart Tokayev\nT2\tGPE 74 83\tTurkistan\nR1\tIn Arg1:T1 Arg2:T2\n"
+        "T1\tPERSON 0 21\tKassym-Jomart Tokayev\n"
+        "T2\tGPE 74 83\tTurkistan\n"
+        "R1\tIn Arg1:T1 Arg2:T2\n"
+        "*\tEquiv T1 T2\n"
+        "#1\tAnnotatorNotes T1\tthe president\n"
+        "N1\tReference T2 Wikipedia:123\tTurkistan\n"
+        "A1\tImportant T1\n"
+        "R2\tNear Arg1:T1 Arg2:T2\n"
+        "this line is garbage\n"
+        "T3\tGPE 74 83\tTurk\x00istan\n"
     )
-    (doc,) = read_brat_text(ann, TEXT, tmp_path)
-    assert len(doc.spans) == 2 and doc.meta["brat_skipped"] == {"R": 1}
+    doc, skipped = read_brat_text(ann, TEXT, tmp_path)
+    assert isinstance(doc, ParsedDoc) and len(doc.spans) == 2 and doc.annotated
+    assert doc.meta["brat_skipped"] == {"R": 2, "*": 1, "#": 1, "N": 1, "A": 1, "?": 1, "NUL": 1}
+    assert isinstance(skipped, Skipped) and skipped.source.endswith("d.ann")
+    assert str(skipped).endswith(
+        "d.ann: left out 2 relations (R) (first: line 3), 1 equivalence (*) (first: line 4), "
+        "1 note (#) (first: line 5), 1 normalization (N) (first: line 6), "
+        "1 attribute of an entity (A/M) (first: line 7), "
+        "1 line that is no brat annotation (first: line 9), "
+        "1 line with a NUL character (first: line 10)"
+    )
+
+
+def test_brat_reader_says_nothing_when_it_left_nothing_out(tmp_path):
+    (doc,) = read_brat_text("T1\tGPE 74 83\tTurkistan\n", TEXT, tmp_path)
+    assert "brat_skipped" not in doc.meta and doc.annotated
+
+
+@pytest.mark.parametrize(
+    ("ann", "reason"),
+    [
+        (
+            "T1\tPERSON 0 21\tKassym-Jomart Tokayev\nT1\tGPE 74 83\tTurkistan\n",
+            "T1 is defined twice (lines 1 and 2)",
+        ),
+        (
+            "T1\tPERSON 0 21\tKassym-Jomart Tokayev\nT2\tMeet 63 70\tmeeting\n"
+            "E1\tMeet:T2 Participant:T1\nE1\tMeet:T2\n",
+            "E1 is defined twice (lines 3 and 4)",
+        ),
+    ],
+)
+def test_brat_reader_duplicate_id_is_an_error_not_a_replacement(tmp_path, ann, reason):
+    (err,) = read_brat_text(ann, TEXT, tmp_path)
+    assert isinstance(err, ReadError) and err.reason == reason
+
+
+def test_brat_reader_empty_or_missing_ann_is_not_annotated(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.ann").write_text("\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "c.ann").write_text("T1\tGPE 74 83\tTurkistan\n", encoding="utf-8")
+    assert [d.annotated for d in read_brat(tmp_path)] == [False, False, True]
+
+
+def test_brat_reader_txt_with_a_nul_character_is_an_error(tmp_path):
+    (tmp_path / "d.txt").write_text("Tokayev\x00 met", encoding="utf-8")
+    (err,) = read_brat(tmp_path)
+    assert isinstance(err, ReadError) and "NUL character at offset 7" in err.reason
 
 
 def test_brat_registry_reader_reads_the_ann_beside_the_txt(tmp_path):
