@@ -1,7 +1,7 @@
 """Processes the write-path tests start (real processes, not threads).
 
     python tests/store/procs.py hold DB SECONDS
-    python tests/store/procs.py decide DB ARTICLE_ID ANNOTATOR COUNT SEED
+    python tests/store/procs.py decide DB ARTICLE_ID ANNOTATOR COUNT SEED [STOP_FILE]
 
 ``decide`` works like an annotator at the keyboard, through the API the window uses
 (``Store.apply``): it reads the gold, adds or removes a span, and prints one JSON line per
@@ -12,6 +12,7 @@ which decisions were reported saved.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import time
@@ -43,7 +44,8 @@ def _command(spans: set[Span], size: int, rng: random.Random) -> cmd.Command:
             return cmd.Command("label", (cmd.add_span(span),))
 
 
-def decide(db: str, article_id: str, who: str, count: str, seed: str) -> None:
+def decide(db: str, article_id: str, who: str, count: str, seed: str, stop: str = "") -> None:
+    """``count`` decisions, or fewer when the file ``stop`` appears."""
     store = Store(db)
     aid, rng = int(article_id), random.Random(int(seed))
     size = len(store.get_article(aid).text)
@@ -52,6 +54,8 @@ def decide(db: str, article_id: str, who: str, count: str, seed: str) -> None:
     # read again from the store only after a conflict
     spans = set(store.gold_spans(aid, who))
     for _ in range(int(count)):
+        if stop and os.path.exists(stop):
+            break
         command = _command(spans, size, rng)
         try:
             did = store.apply(aid, who, command)

@@ -180,3 +180,32 @@ def test_writing_a_locked_project_is_one_line_in_the_cli(tmp_path, db_path):
     ]
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_writing_suggest_runs_while_an_annotator_decides(tmp_path, db_path, corpus_dir):
+    """The real model's batch run and a decision loop on one project, at once."""
+    res = _cli("import", corpus_dir, "--db", db_path)
+    assert res.wait(120) == 0
+    with Store(db_path) as store:
+        aid = store.list_articles("a")[0].id
+    suggest = _cli("suggest", "--db", db_path, "--batch-size", "4")
+    stop = tmp_path / "stop"
+    deciding = _start("decide", db_path, aid, "a", 1_000_000, 3, stop)
+    out, err = suggest.communicate(timeout=300)
+    stop.touch()
+    ids, end = _saved(deciding.communicate(timeout=300)[0])
+    assert suggest.returncode == 0, err
+    assert "Traceback" not in err
+    assert end == {"finished": True, "conflicts": 0, "refused": 0} and len(ids) > 100
+    with Store(db_path) as store:
+        runs = store.db.execute(
+            "SELECT count(DISTINCT article_id), min(at), max(at) FROM suggestion_runs"
+        )
+        n, first_batch, last_batch = runs.fetchone()
+        assert n == store.count_articles()
+        decided = store.db.execute("SELECT min(at), max(at) FROM decisions").fetchone()
+    assert decided[0] < last_batch and first_batch < decided[1]  # they did overlap
+    assert _logged_ids(db_path) == set(ids)
+    _sound(db_path)
