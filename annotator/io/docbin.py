@@ -4,7 +4,9 @@ Each article becomes one ``Doc`` tokenized by the language's blank tokenizer:
 
 - ``doc.ents``: the entity spans that can be NER targets. NER cannot hold overlaps, so the
   policy is *longest first* (then earliest, then label order); overlapped spans are left out
-  of ``doc.ents`` and counted. Tokens outside ``doc.ents`` are "O" (the gold is complete).
+  of ``doc.ents`` and counted. Tokens outside ``doc.ents`` are "O" (the gold is complete),
+  except under entity suggestions the annotator left undecided (``doc.pending``): those
+  tokens are missing (unknown), and the suggestions are counted in the report.
 - ``doc.spans["sc"]``: every entity span, overlaps included (``sc`` is spancat's default key).
 - ``doc.spans["events"]``: event triggers, labelled with the event type.
 - ``doc.user_data["events"]``: the full events (character offsets, as in the JSONL export),
@@ -28,8 +30,9 @@ from typing import Any
 
 import srsly.msgpack
 from spacy.tokens import Doc, DocBin
+from spacy.tokens import Span as SpacySpan
 
-from annotator.core.models import Event, ParsedDoc, ReadError, Span, partial_entities
+from annotator.core.models import ENTITY, Event, ParsedDoc, ReadError, Span, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -54,6 +57,10 @@ TRIGGER_MISALIGNED = (
     "(the events stay in user_data)"
 )
 OVERLAP = 'overlapping entity spans: left out of doc.ents (kept in doc.spans["sc"])'
+PENDING_HOW = (
+    "not exported as gold; the tokens of the entity suggestions are missing in doc.ents "
+    "(unknown), not O"
+)
 EDGE_SPACE = 'entity spans starting or ending with whitespace: left out of doc.ents (kept in "sc")'
 
 
@@ -80,12 +87,40 @@ def make_doc(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None)
         report.lose(OVERLAP, span_example(doc, span))
     # partial entity gold says nothing about the tokens it leaves out: missing, not O
     unknown = "missing" if partial_entities(doc.article.meta) else "outside"
-    tokens.set_ents([by_span[s] for s in kept], default=unknown)
+    ents = [by_span[s] for s in kept]
+    tokens.set_ents(ents, missing=_undecided(tokens, doc, ents, report), default=unknown)
     events = sorted_events(doc.events)
     tokens.spans[EVENTS_KEY] = _triggers(tokens, doc, events, report)
     tokens.user_data["events"] = [event_dict(e) for e in events]
     tokens.user_data["meta"] = {**meta_dict(doc), "annotator": doc.annotator}
     return tokens
+
+
+def _undecided(
+    tokens: Doc, doc: AnnotatedDoc, ents: list[SpacySpan], report: ExportReport
+) -> list[SpacySpan]:
+    """Runs of tokens outside ``ents`` under entity suggestions nobody decided on.
+
+    The annotator neither accepted nor rejected them: their tokens are unknown, not "O"
+    (training them as "O" would teach the model that a likely entity is none).
+    """
+    report.pending_how = PENDING_HOW
+    report.pending(doc)
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    unknown: set[int] = set()
+    for suggestion in doc.pending:
+        if suggestion.kind != ENTITY:
+            continue
+        got = tokens.char_span(suggestion.span.start, suggestion.span.end, alignment_mode="expand")
+        if got is not None:
+            unknown.update(i for i in range(got.start, got.end) if i not in taken)
+    runs: list[list[int]] = []
+    for i in sorted(unknown):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [tokens[run[0] : run[-1] + 1] for run in runs]
 
 
 def _triggers(tokens: Doc, doc: AnnotatedDoc, events: list[Event], report: ExportReport) -> list:

@@ -203,3 +203,39 @@ def test_docbin_fast_msgpack_is_scoped_and_nests():
         assert "get_all" in vars(registry)
         assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1]})) == {"a": [1]}
     assert "get_all" not in vars(registry)
+
+
+def _pending_doc(spans, pending, text=TEXT) -> ExportDoc:
+    art = Article(1, "h", text, "T", "en", None, None, "", "x1", {})
+    return ExportDoc(art, "ann", spans, (), pending)
+
+
+def test_docbin_tokens_under_undecided_suggestions_are_missing_not_o():
+    from annotator.core.models import EVENT, Suggestion
+
+    pending = [
+        Suggestion(Span(12, 22, "PERSON")),  # Mirziyoyev: nobody said yes or no
+        Suggestion(Span(0, 11, "ORG")),  # over the gold "Tokayev" and "met"
+        Suggestion(Span(39, 43, "Talk"), kind=EVENT),  # a trigger: no NER tokens
+    ]
+    report = ExportReport()
+    tokens = blank("en")(TEXT)
+    doc = make_doc(tokens, _pending_doc([Span(0, 7, "PERSON")], pending), report)
+    iob = {t.text: t.ent_iob_ for t in doc}
+    assert iob["Tokayev"] == "B" and [e.text for e in doc.ents] == ["Tokayev"]
+    assert iob["Mirziyoyev"] == "" and iob["met"] == ""  # missing
+    assert iob["in"] == iob["Astana"] == iob["talks"] == "O"
+    assert report.pending_suggestions == 3 and report.pending_docs == {1}
+    (line,) = report.loss_lines()
+    assert line.startswith("3 undecided suggestions in 1 article") and "missing" in line
+
+
+def test_docbin_file_keeps_undecided_tokens_missing(tmp_path):
+    from annotator.core.models import Suggestion
+
+    docs = [_pending_doc([Span(0, 7, "PERSON")], [Suggestion(Span(26, 32, "GPE"))])]
+    report = ExportReport()
+    paths = write_docbins([("train", d) for d in docs], tmp_path, report)
+    (doc,) = DocBin().from_disk(paths["train"]).get_docs(blank("en").vocab)
+    assert [t.ent_iob_ for t in doc][:6] == ["B", "O", "O", "O", "", "O"]
+    assert "missing in doc.ents" in report.loss_lines()[0]
