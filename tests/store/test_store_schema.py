@@ -42,7 +42,7 @@ V1_QUERIES = {
 }
 
 
-def test_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tmp_path):
+def test_store_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     before = {k: _raw(path, q) for k, q in V1_QUERIES.items()}
@@ -61,7 +61,7 @@ def test_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tmp_path
     assert backup == before and _raw(tmp_path / "old.db.v1.bak", "PRAGMA user_version") == [(1,)]
 
 
-def test_schema_two_processes_opening_an_old_project_at_once_both_succeed(tmp_path):
+def test_store_schema_two_processes_opening_an_old_project_at_once_both_succeed(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(V1, path)
     code = "import sys; from annotator.store import Store; Store(sys.argv[1]).close(); print('ok')"
@@ -75,7 +75,7 @@ def test_schema_two_processes_opening_an_old_project_at_once_both_succeed(tmp_pa
     assert len(_raw(path, "SELECT * FROM decisions")) == 7
 
 
-def test_schema_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
+def test_store_schema_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
     path = tmp_path / "photos.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT)")
@@ -90,7 +90,7 @@ def test_schema_another_programs_database_is_refused_and_left_as_it_was(tmp_path
     assert _raw(path, "PRAGMA journal_mode") == [("delete",)]
 
 
-def test_schema_a_file_that_is_not_sqlite_is_refused(tmp_path):
+def test_store_schema_a_file_that_is_not_sqlite_is_refused(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("shopping list\n" * 100)
     with pytest.raises(NotAProjectError, match="not an annotator project"):
@@ -98,7 +98,7 @@ def test_schema_a_file_that_is_not_sqlite_is_refused(tmp_path):
     assert path.read_text() == "shopping list\n" * 100
 
 
-def test_schema_an_empty_file_becomes_a_project(tmp_path):
+def test_store_schema_an_empty_file_becomes_a_project(tmp_path):
     path = tmp_path / "empty.db"
     path.touch()
     with Store(path) as store:
@@ -106,7 +106,7 @@ def test_schema_an_empty_file_becomes_a_project(tmp_path):
     assert _raw(path, "PRAGMA application_id") == [(schema.APPLICATION_ID,)]
 
 
-def test_schema_decisions_log_is_append_only_for_any_writer(db_path, sample_doc):
+def test_store_schema_decisions_log_is_append_only_for_any_writer(db_path, sample_doc):
     with Store(db_path) as store:
         aid = store.add_docs([sample_doc])[0].article_id
         store.apply(aid, "a", cmd.Command("add", (cmd.add_span(Span(0, 7, "PERSON")),)))
@@ -121,7 +121,7 @@ def test_schema_decisions_log_is_append_only_for_any_writer(db_path, sample_doc)
     conn.close()
 
 
-def test_schema_check_names_gold_written_outside_the_log(db_path, sample_doc):
+def test_store_schema_check_names_gold_written_outside_the_log(db_path, sample_doc):
     with Store(db_path) as store:
         aid = store.add_docs([sample_doc])[0].article_id
         store.apply(aid, "a", cmd.Command("add", (cmd.add_span(Span(0, 7, "PERSON")),)))
