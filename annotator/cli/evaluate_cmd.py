@@ -13,7 +13,7 @@ import click
 from annotator.cli.common import db_option, default_annotator, fail, open_store, user_errors
 from annotator.core.evaluate import Report, evaluate
 from annotator.core.models import ENTITY, EVENT, Suggestion, partial_entities
-from annotator.store import Store
+from annotator.store import GoldDoc, Store
 
 ModelKey = tuple[str, str]  # (model, version)
 
@@ -26,6 +26,8 @@ class Evaluation:
     articles: int = 0
     skipped: list[int] = field(default_factory=list)  # gold articles without suggestions
     partial: list[int] = field(default_factory=list)  # entity gold partial: entities unscored
+    # suggestions the annotator neither accepted nor rejected, per article: not scored
+    undecided: dict[int, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         models = {k: None if v is None else {"model": v[0], "version": v[1]}
@@ -35,6 +37,8 @@ class Evaluation:
             "articles": self.articles,
             "skipped_articles": self.skipped,
             "entities_not_scored": self.partial,
+            "undecided_suggestions_not_scored": sum(self.undecided.values()),
+            "articles_with_undecided_suggestions": sorted(self.undecided),
             "models": models,
             **self.report.to_dict(),
         }
@@ -48,6 +52,13 @@ class Evaluation:
             lines.append(
                 f"Entities not scored on {len(self.partial)} articles whose entity gold is "
                 "partial (meta entities=partial); their events are scored"
+            )
+        if self.undecided:
+            n, docs = sum(self.undecided.values()), len(self.undecided)
+            lines.append(
+                f"Left out {n} undecided suggestion{'s' * (n != 1)} on {docs} "
+                f"article{'s' * (docs != 1)} (neither accepted nor rejected by "
+                f"{self.annotator}: not scored as right or wrong)"
             )
         if self.skipped:
             lines.append(
@@ -97,22 +108,34 @@ def evaluate_store(
     if not any(keys.values()):
         which = f" from model {model}" if model else ""
         raise ValueError(f"no model suggestions{which} on the gold articles; run annotator suggest")
-    pairs, skipped, partial = [], [], []
+    result = Evaluation(Report(), annotator, keys)
+    pairs = []
     for g in gold:
         chosen = [
             s for s in suggestions[g.article.id] if (s.model, s.model_version) == keys[s.kind]
         ]
         if not chosen:
-            skipped.append(g.article.id)
+            result.skipped.append(g.article.id)
             continue
-        spans = [s.span for s in chosen if s.kind == ENTITY]
-        events = [s.as_event() for s in chosen if s.kind == EVENT]
-        gold_spans = g.spans
-        if partial_entities(g.article.meta):
-            partial.append(g.article.id)
-            spans, gold_spans = [], []
-        pairs.append(((spans, events), (gold_spans, g.events)))
-    return Evaluation(evaluate(pairs), annotator, keys, len(pairs), skipped, partial)
+        pairs.append(_pair(g, chosen, result))
+    result.report, result.articles = evaluate(pairs), len(pairs)
+    return result
+
+
+def _pair(g: GoldDoc, chosen: list[Suggestion], result: Evaluation) -> tuple[Any, Any]:
+    """(predicted, gold) of one article; undecided suggestions are neither right nor wrong."""
+    undecided = {s.id for s in g.pending if s.id is not None}
+    left_out = sum(s.id in undecided for s in chosen)
+    if left_out:
+        result.undecided[g.article.id] = left_out
+        chosen = [s for s in chosen if s.id not in undecided]
+    spans = [s.span for s in chosen if s.kind == ENTITY]
+    events = [s.as_event() for s in chosen if s.kind == EVENT]
+    gold_spans = g.spans
+    if partial_entities(g.article.meta):
+        result.partial.append(g.article.id)
+        spans, gold_spans = [], []
+    return (spans, events), (gold_spans, g.events)
 
 
 def _wanted(s: Suggestion, name: str | None, version: str | None) -> bool:

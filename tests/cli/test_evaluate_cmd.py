@@ -137,3 +137,29 @@ def test_evaluate_cmd_partial_entity_gold_scores_events_only(tmp_path, corpus_di
     assert len(docs) == len(ids)
     # tokens outside the partial gold are missing ("" IOB), never O
     assert {t.ent_iob_ for d in docs for t in d} == {"", "B", "I"}
+
+
+def test_evaluate_cmd_leaves_undecided_suggestions_out_of_the_scores(tmp_path):
+    from annotator.core import commands as cmd
+
+    db = tmp_path / "p.db"
+    store, aid = gold_project(db)
+    wrong, unsure = Span(26, 32, "ORG"), Span(34, 44, "EVENT")  # "Astana" as ORG, "Trade grew"
+    store.add_suggestions(
+        [(aid, [Suggestion(TOKAYEV), Suggestion(wrong), Suggestion(unsure)])], "m", "1"
+    )
+    ids = {s.span: s.id for s, _ in store.suggestions(aid, "ann")}
+    store.apply(
+        aid, "ann", cmd.Command("no", (cmd.set_suggestion(ids[wrong], "pending", "rejected"),))
+    )
+    store.close()
+    result = run("evaluate", "--db", str(db), "--annotator", "ann", "--json")
+    data = json.loads(result.output)
+    # the rejected ORG is a false positive; the undecided EVENT span is neither right nor wrong
+    assert data["entities"]["by_label"]["ORG"]["predicted"] == 1
+    assert "EVENT" not in data["entities"]["by_label"]
+    assert data["entities"]["all"]["predicted"] == 2 and data["entities"]["all"]["tp"] == 1
+    assert data["undecided_suggestions_not_scored"] == 1
+    assert data["articles_with_undecided_suggestions"] == [aid]
+    table = run("evaluate", "--db", str(db), "--annotator", "ann").output
+    assert "Left out 1 undecided suggestion on 1 article (neither accepted nor rejected" in table
