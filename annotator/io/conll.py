@@ -65,8 +65,8 @@ DOCSTART_LOSS = (
     "articles with a -DOCSTART- token (a CoNLL reader takes it for the next article): left out"
 )
 PENDING = (
-    "articles with undecided entity suggestions: left out (CoNLL would tag those names O; "
-    "decide them, or export jsonl/spacy, which mark such articles' entities partial)"
+    "their articles are left out (CoNLL would tag those names O; decide them, or export "
+    "jsonl/spacy, which mark such articles' entities partial)"
 )
 
 
@@ -149,8 +149,8 @@ def check_labels(doc: AnnotatedDoc) -> None:
             )
 
 
-def has_pending_entities(doc: AnnotatedDoc) -> bool:
-    return any(s.kind == ENTITY for s in doc.pending)
+def pending_entities(doc: AnnotatedDoc) -> int:
+    return sum(s.kind == ENTITY for s in doc.pending)
 
 
 def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
@@ -163,9 +163,10 @@ def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
 def _writable(
     piped: Iterable[tuple[Item, Doc]], report: ExportReport
 ) -> Iterator[tuple[Item, Doc]]:
+    report.pending_how = PENDING
     for (split, doc), tokens in piped:
-        if has_pending_entities(doc):
-            report.lose(PENDING, doc_ref(doc))
+        if n := pending_entities(doc):
+            report.pending(doc, n)
         elif any(t.text == "-DOCSTART-" for t in tokens):
             report.lose(DOCSTART_LOSS, doc_ref(doc))
         else:

@@ -41,7 +41,6 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
-    doc_ref,
     sorted_events,
     sorted_spans,
     span_example,
@@ -52,8 +51,8 @@ from annotator.io.tokens import align, pipe_docs
 SUFFIX = ".jsonl"
 MISALIGNED = "spans not on token boundaries: kept with exact offsets, without token_start/end"
 PENDING = (
-    "articles with undecided entity suggestions: written with meta.entities = "
-    '"partial" (their other tokens are not known to be outside any entity)'
+    'their articles are written with meta.entities = "partial" (their other tokens are not '
+    "known to be outside any entity)"
 )
 ACCEPT = "accept"
 DERIVED = frozenset({"_input_hash", "_task_hash", "_view_id"})
@@ -90,9 +89,9 @@ def meta_dict(doc: AnnotatedDoc) -> dict[str, Any]:
     return meta
 
 
-def pending_entities(doc: AnnotatedDoc) -> bool:
-    """Whether the annotator left entity suggestions undecided on this article."""
-    return any(s.kind == ENTITY for s in doc.pending)
+def pending_entities(doc: AnnotatedDoc) -> int:
+    """How many entity suggestions the annotator left undecided on this article."""
+    return sum(s.kind == ENTITY for s in doc.pending)
 
 
 def imported_fields(doc: AnnotatedDoc) -> dict[str, Any]:
@@ -116,8 +115,9 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
             report.lose(MISALIGNED, span_example(doc, span))
         spans.append(item)
     events = [event_dict(e) for e in sorted_events(doc.events)]
-    if report is not None and pending_entities(doc):
-        report.lose(PENDING, doc_ref(doc))
+    if report is not None and (n := pending_entities(doc)):
+        report.pending_how = PENDING
+        report.pending(doc, n)
     text = doc.article.text
     input_hash = hash32(text)
     annotations = json.dumps([spans, events], sort_keys=True, ensure_ascii=False)

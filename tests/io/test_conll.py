@@ -209,5 +209,6 @@ def test_conll_export_leaves_out_articles_with_undecided_entity_suggestions(tmp_
     assert path.read_text(encoding="utf-8") == f"{DOCSTART}\n\nPutin B-PERSON\nspoke O\n. O\n\n"
     assert report.docs[""] == 1 and report.spans[("", "PERSON")] == 1
     (line,) = report.loss_lines()
-    assert line.startswith("1 articles with undecided entity suggestions: left out")
-    assert line.endswith("e.g. article 1")
+    assert line.startswith("1 undecided suggestion in 1 article")
+    assert "their articles are left out (CoNLL would tag those names O" in line
+    assert line.endswith("e.g. article 1: 1")

@@ -167,6 +167,7 @@ def test_export_jsonl_marks_articles_with_undecided_entity_suggestions_partial(t
     first, second = (json.loads(x) for x in path.read_text(encoding="utf-8").splitlines())
     assert first["meta"]["entities"] == "partial" and "entities" not in second["meta"]
     (line,) = report.loss_lines()
-    assert line.startswith("1 articles with undecided entity suggestions") and "article 1" in line
+    assert line.startswith("1 undecided suggestion in 1 article") and "article 1: 1" in line
+    assert 'written with meta.entities = "partial"' in line
     (back, _) = read_jsonl(path.read_text(encoding="utf-8"), str(path))
     assert back.meta["entities"] == "partial"  # and comes back as partial gold
