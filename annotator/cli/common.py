@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 import platformdirs
 
+from annotator.core.langs import check_lang
 from annotator.store import Store
 from annotator.store.errors import StoreError, describe
 
@@ -45,6 +46,16 @@ def db_option(func: F) -> F:
         default=None,
         help="Project database (default: $ANNOTATOR_DB or the user data directory).",
     )(func)
+
+
+def lang_param(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a --lang value must look like a language tag (usage error if not)."""
+    if value is None:
+        return None
+    try:
+        return check_lang(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def schema_option(help_text: str) -> Callable[[F], F]:

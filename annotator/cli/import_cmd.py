@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from annotator.cli.common import db_option, default_annotator, open_store, user_errors
+from annotator.cli.common import db_option, default_annotator, lang_param, open_store, user_errors
 from annotator.core.models import ReadError, Skipped
 from annotator.io import reader
 from annotator.workflows.importing import DEFAULT_MAX_BYTES, import_paths
@@ -36,7 +36,12 @@ def _size(text: str) -> int:
     type=click.Choice(["auto", *sorted(reader.FORMATS)]),
     help="Input format; auto decides by extension and content.",
 )
-@click.option("--lang", default=None, help="Language code for every article (overrides files).")
+@click.option(
+    "--lang",
+    default=None,
+    callback=lang_param,
+    help="Language code for every article (overrides files).",
+)
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of files.")
 @click.option(
     "--max-size",

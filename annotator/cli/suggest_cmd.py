@@ -14,7 +14,7 @@ from types import FrameType
 import click
 from tqdm import tqdm
 
-from annotator.cli.common import db_option, open_store, schema_option, user_errors
+from annotator.cli.common import db_option, lang_param, open_store, schema_option, user_errors
 from annotator.workflows.suggesting import (
     LanguageRun,
     SuggestSummary,
@@ -67,7 +67,12 @@ def sigint_handler(handler: StopRequest) -> Iterator[StopRequest]:
 @click.command("suggest")
 @db_option
 @click.option("--model", default=None, help="spaCy package name or pipeline directory.")
-@click.option("--lang", default=None, help="Only articles in this language (e.g. en, ru, kk).")
+@click.option(
+    "--lang",
+    default=None,
+    callback=lang_param,
+    help="Only articles in this language (e.g. en, ru, kk).",
+)
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),

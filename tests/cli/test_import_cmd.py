@@ -294,3 +294,11 @@ def test_import_cmd_read_only_and_full_disk_say_what_they_are(
     assert res.exit_code == 1
     assert res.stderr.splitlines() == [f"error: {expected}"]
     assert Store(db).count_articles() == 0
+
+
+def test_import_cmd_bad_lang_option_is_a_usage_error(tmp_path):
+    res = CliRunner().invoke(
+        cli, ["import", str(tmp_path), "--lang", "../../x", "--db", str(tmp_path / "p.db")]
+    )
+    assert res.exit_code == 2 and "bad language code '../../x'" in res.output
+    assert not (tmp_path / "p.db").exists()
