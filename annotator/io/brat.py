@@ -57,6 +57,7 @@ EDGE_BREAK = "spans starting or ending with a line break: written without it (br
 ONLY_BREAKS = "spans of nothing but line breaks: not written (and the events using them)"
 MAX_STEM = 100
 MAX_NAME_ERRORS = 10
+PENDING_HOW = "not written (brat cannot mark text as undecided: read back, it holds no entity)"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)}
 
@@ -223,6 +224,7 @@ def write_brat(
     """
     report = report or ExportReport()
     schema = schema or BratSchema()
+    report.pending_how = PENDING_HOW
     items = list(items)
     check_names(doc for _, doc in items)  # before anything is written
     folders: dict[str, Path] = {}
@@ -233,6 +235,7 @@ def write_brat(
             folders[split].mkdir(parents=True, exist_ok=True)
             names[split] = SafeNames()
         report.count(split, doc)
+        report.pending(doc)
         ann = brat_ann(doc, report)
         schema.add(doc)
         stem = names[split].claim(doc_stem(doc), doc.annotator)

@@ -362,3 +362,15 @@ def test_brat_schema_with_a_name_brat_cannot_hold_is_refused():
     schema = EventSchema("s", {"-": EventType("-", ())}, source="my.json")
     with pytest.raises(ValueError, match=r"^my.json: brat cannot hold the event type '-'"):
         BratSchema().add_event_schema(schema)
+
+
+def test_brat_export_counts_undecided_suggestions(tmp_path):
+    from annotator.core.models import Suggestion
+
+    art = Article(7, "h", TEXT, "T", "en", None, None, "", "d", {})
+    doc = ExportDoc(art, "ann", [T1], [], [Suggestion(T4), Suggestion(T2)])
+    report = ExportReport()
+    write_brat(unsplit([doc]), tmp_path / "brat", report)
+    assert report.loss_lines()[0].startswith("2 undecided suggestions in 1 article")
+    assert "brat cannot mark text as undecided" in report.loss_lines()[0]
+    assert "Turkistan" not in (tmp_path / "brat" / "d.ann").read_text(encoding="utf-8")
