@@ -191,27 +191,22 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class ReadError:
+class _Note:
+    """One line about one input item: ``source[:line]: reason``."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+class ReadError(_Note):
     """An input that could not be read: one line for the user."""
 
-    source: str
-    reason: str
-    line: int | None = None
 
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(_Note):
     """An input item left out on purpose (e.g. a Prodigy line answered "ignore"): counted
     and named in the import summary, not an error."""
-
-    source: str
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.reason}"
