@@ -45,7 +45,9 @@ class ImportSummary:
         ]
         parts += [text.format(n=n) for key, text in GOLD_NOTES if (n := self.gold[key])]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} skipped on purpose (listed above)")
+            parts.append(
+                f"{len(self.skipped)} notes on what was left out on purpose (listed above)"
+            )
         parts.append(f"{self.failed} failed")
         return ", ".join(parts)
 

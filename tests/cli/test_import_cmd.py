@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from annotator import __version__
 from annotator.cli.main import cli
+from annotator.core.models import Span
 from annotator.store import Store
 
 GOOD = (
@@ -302,3 +303,22 @@ def test_import_cmd_bad_lang_option_is_a_usage_error(tmp_path):
     )
     assert res.exit_code == 2 and "bad language code '../../x'" in res.output
     assert not (tmp_path / "p.db").exists()
+
+
+def test_import_cmd_prodigy_answers_ignore_skipped_reject_not_gold(tmp_path):
+    src = tmp_path / "prodigy.jsonl"
+    lines = [
+        _gold_line("Astana hosts talks.", [(0, 6, "GPE")], answer="accept"),
+        _gold_line("Tokayev visits Tashkent.", [(0, 7, "PERSON")], answer="reject"),
+        _gold_line("Nothing here.", [], answer="ignore"),
+    ]
+    src.write_text("\n".join(lines) + "\n")
+    db = str(tmp_path / "p.db")
+    res = run("import", str(src), "--db", db, "--as-gold", "--annotator", "alice")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.startswith(f"skipped: {src}:3: ")
+    assert "2 articles imported" in res.stdout and "1 had no annotations" in res.stdout
+    with Store(db) as store:
+        gold = [(d.article.text, d.spans) for d in store.iter_gold(annotator="alice")]
+        assert gold == [("Astana hosts talks.", [Span(0, 6, "GPE")])]
+        assert [s.span for s, st in store.suggestions(2, "alice")] == [Span(0, 7, "PERSON")]
