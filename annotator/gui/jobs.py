@@ -157,8 +157,12 @@ class JobHost(QObject):
     def forget(self, relay: _Relay) -> None:
         if relay in self._relays:
             self._relays.remove(relay)
-            relay.job.deleteLater()
-            relay.deleteLater()
+            # A job run at once (in-memory project) is still on the caller's stack here,
+            # and its host may be gone before an event loop runs: Python frees those two.
+            # Deferred deletes left behind crashed a later event loop (seen in tests).
+            if relay.job.thread() is self.thread:
+                relay.job.deleteLater()  # in its thread, once its run() has returned
+                relay.deleteLater()
 
     def stop(self) -> None:
         """Cancel what is queued or running, wait for the thread to end (idempotent)."""

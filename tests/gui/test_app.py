@@ -84,3 +84,50 @@ def test_app_gui_command_reports_a_broken_project_in_one_line(tmp_path):
     result = CliRunner().invoke(gui_module.gui_cmd, ["--db", str(bad)])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "broken.db" in result.output
+
+
+def _open_error(window):
+    from PySide6.QtWidgets import QMessageBox
+
+    (box,) = [b for b in window.findChildren(QMessageBox, "openError") if b.isVisible()]
+    text = box.text()
+    box.close()
+    return text
+
+
+def test_app_open_a_file_that_is_not_a_project_says_so_and_keeps_the_open_one(
+    make_window, store, tmp_path
+):
+    import sqlite3
+
+    window = make_window(store, worker=False)
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    foreign = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE places(name TEXT)")
+    conn.close()
+    for path in (bad, foreign):
+        window.open_project(path)  # must not block the window or crash
+        text = _open_error(window)
+        assert text.startswith(f"{path.name}: not an annotator project") and "\n" not in text
+        assert window.controller.store is store
+    window.new_project(bad)
+    assert _open_error(window).startswith("notes.db: not an annotator project")
+    assert "New project" not in window.statusBar().currentMessage()
+    assert window.controller.store is store
+
+
+def test_app_open_a_project_of_a_newer_annotator_says_so(make_window, store, tmp_path):
+    import sqlite3
+
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    window = make_window(store, worker=False)
+    window.open_project(newer)
+    text = _open_error(window)
+    assert text.startswith("newer.db: ") and "newer" in text[len("newer.db: ") :]
+    assert "\n" not in text
+    assert window.controller.store is store

@@ -163,3 +163,20 @@ def test_jobs_run_at_once_for_an_in_memory_project(store):
         assert got[1].imported == 0
     finally:
         host.stop()
+
+
+def test_jobs_a_store_failure_is_reported_as_what_it_is(qtbot, db_path):
+    Store(db_path).close()
+    host = JobHost("test-jobs")
+    results = []
+
+    def read_only_import(store, progress, cancelled):
+        store.db.execute("PRAGMA query_only=1")  # a real "attempt to write a readonly database"
+        return store.add_docs([ParsedDoc(text="Wheat\n\nWheat grew.", title="Wheat", lang="en")])
+
+    try:
+        host.submit(Store(db_path), read_only_import, done=results.append, failed=results.append)
+        qtbot.waitUntil(lambda: bool(results), timeout=5_000)
+    finally:
+        host.stop()
+    assert results == ["the project file (or its folder) is read-only"]

@@ -371,3 +371,76 @@ def test_window_done_next_stays_in_the_language_filter(make_window, store):
     key(w, Qt.Key.Key_Return, CTRL)
     assert w.controller.article.id == 3
     assert store.status(1, WHO) == "done"
+
+
+# -- the store refuses a write: say why, keep the view on what the store holds ---------------
+
+READ_ONLY = "Not saved: the project file (or its folder) is read-only"
+
+
+def _read_only(store):
+    store.db.execute("PRAGMA query_only=1")  # writes fail: "attempt to write a readonly database"
+
+
+def test_window_read_only_project_says_read_only_not_busy(window, project):
+    before = (states(project), len(project.decisions(1, WHO)), project.status(1, WHO))
+    _read_only(project)
+    key(window, Qt.Key.Key_A)
+    assert window.statusBar().currentMessage() == READ_ONLY
+    assert (states(project), len(project.decisions(1, WHO)), project.status(1, WHO)) == before
+    item = window.controller.review.current_item
+    assert (item.span, item.state) == (TOKAYEV, "pending")  # the view shows the store
+    assert window.controller.undo_group.activeStack().count() == 0
+
+
+def test_window_done_that_was_not_saved_stays_on_the_article(window, project):
+    key(window, Qt.Key.Key_A, SHIFT)
+    _read_only(project)
+    key(window, Qt.Key.Key_Return, CTRL)
+    assert window.statusBar().currentMessage() == READ_ONLY
+    assert project.status(1, WHO) == "in_progress"
+    assert window.controller.article.id == 1  # not moved on as if it were done
+
+
+def test_window_full_disk_says_the_disk_is_full(make_window, db_path):
+    words = " ".join(f"Name{i}" for i in range(400))
+    spans = [Span(m, m + len(f"Name{i}"), "PERSON") for i, m in _starts(words)]
+    with Store(db_path) as store:
+        store.add_docs([ParsedDoc(text=words, title="Names", lang="en", spans=spans)])
+        w = make_window(store, WHO, worker=False)
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count={pages}")  # no room for one more page
+        key(w, Qt.Key.Key_A, SHIFT)  # 400 gold spans and their log entry need new pages
+        assert w.statusBar().currentMessage() == "Not saved: the disk is full"
+        assert store.gold_spans(1, WHO) == []
+        assert {st for _, st in store.suggestions(1, WHO)} == {"pending"}
+        assert w.controller.review.pending_count() == 400
+        w.close()
+
+
+def _starts(words):
+    out, pos = [], 0
+    for i, word in enumerate(words.split(" ")):
+        out.append((i, pos))
+        pos += len(word) + 1
+    return out
+
+
+def test_window_suggestions_the_store_refuses_are_reported(make_window, project, qtbot):
+    _read_only(project)
+    w = make_window(project, WHO, start=False)
+    said = []
+    w.controller.message.connect(said.append)  # the status bar shows the last one
+    w.controller.start()  # asks for article 1, and article 2 ahead of time
+    expected = "Not saved: suggestions for article 1: the project file (or its folder) is read-only"
+    qtbot.waitUntil(lambda: expected in said, timeout=10_000)
+    assert project.suggestions(1, WHO) == []
+
+
+def test_window_marks_a_read_only_project_in_the_status_bar(make_window, project):
+    w = make_window(project, WHO, worker=False)
+    assert not w.read_only_label.isVisible()
+    _read_only(project)
+    w2 = make_window(project, WHO, worker=False)
+    assert w2.read_only_label.isVisible()
+    assert "Read-only project" in w2.statusBar().currentMessage()
