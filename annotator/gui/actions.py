@@ -184,6 +184,10 @@ EVENT_KEY_NOTES = (
     ("Events", "In the events list: give the current argument the type's n-th role", "1–9"),
     ("Events", "In the argument picker: another span, then a role key", "J / K, 1–9"),
 )
+# The question Ctrl+Enter asks while suggestions are pending (annotator.gui.done_prompt).
+DONE_KEY_NOTES = (
+    ("Navigate", "Done with suggestions pending: accept / reject the rest, or cancel", "A, X, C"),
+)
 
 
 def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
@@ -196,7 +200,7 @@ def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
             QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
         )
         rows.append((spec.menu, spec.text.replace("&", "").rstrip("…"), keys))
-    return rows + list(EVENT_KEY_NOTES)
+    return rows + list(EVENT_KEY_NOTES) + list(DONE_KEY_NOTES)
 
 
 class ShortcutsDialog(QDialog):

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMenu
 from annotator.core.labels import load_labels
 from annotator.gui.actions import (
     ACTIONS,
+    DONE_KEY_NOTES,
     EVENT_KEY_NOTES,
     ShortcutsDialog,
     label_actions,
@@ -60,11 +61,12 @@ def test_actions_help_lists_every_shortcut_from_the_table(qtbot):
     dialog = ShortcutsDialog(SPECS)
     qtbot.addWidget(dialog)
     rows = shortcut_rows(SPECS)
-    notes = EVENT_KEY_NOTES
+    notes = EVENT_KEY_NOTES + DONE_KEY_NOTES
     assert dialog.table.rowCount() == len(rows) == sum(1 for s in SPECS if s.shortcuts) + len(notes)
     texts = {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
     assert {"Accept suggestion (span or whole event)", "Label PERSON", "Undo"} <= texts
     assert any("role" in t and "argument" in t for t in texts)
+    assert any("pending" in t and "reject the rest" in t for t in texts)  # Ctrl+Enter's question
     keys = {dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())}
     assert "J, Down" in keys
 
