@@ -143,6 +143,7 @@ class _AnnWriter:
             if len(kept) == len(writable):
                 break
             writable = kept
+        self._drop_unused_triggers(writable)
         attr_lines = []
         for n, event in enumerate(writable, 1):
             self.lines.append(f"E{n}\t{self._event_body(event)}")
@@ -166,6 +167,15 @@ class _AnnWriter:
         self.lines.append(f"{tid}\t{label} {offsets}\t{shown}")
         if kind == "argument":
             self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes {tid}\t{ARGUMENT_ONLY}")
+
+    def _drop_unused_triggers(self, written: list[Event]) -> None:
+        """A trigger T line of an event that could not be written would read back as an
+        entity labelled with the event type: leave it out (the loss is counted already)."""
+        used = {(e.trigger.start, e.trigger.end, e.type, "trigger") for e in written}
+        unused = {
+            self.t_ids.pop(k) for k in list(self.t_ids) if k[3] == "trigger" and k not in used
+        }
+        self.lines = [line for line in self.lines if line.split("\t", 1)[0] not in unused]
 
     def _arg_id(self, span: Span) -> str | None:
         key = (span.start, span.end, span.label, "entity")
