@@ -32,9 +32,11 @@ def gui_cmd(db: Path | None, annotator: str | None, samples: bool | None) -> Non
     path = db or default_db()
     try:
         from annotator.gui.app import run  # Qt loads only for this command
+        from annotator.gui.project import WINDOW_LOCK_TIMEOUT
     except ImportError as exc:
         fail(f"the window needs Qt (PySide6), which did not load: {exc}")
     store = open_store(path)
+    store.lock_timeout = WINDOW_LOCK_TIMEOUT  # keys write on the GUI thread: never freeze long
     sys.exit(
         run(
             store,

@@ -15,12 +15,15 @@ from annotator.store.errors import StoreError, describe
 from annotator.workflows.importing import ImportSummary, import_paths
 
 MAX_LISTED_ERRORS = 12
+# a key in the window writes on the GUI thread: wait briefly for another process's write
+# (an import batch, a suggest batch: well under a second), then say "locked", not freeze
+WINDOW_LOCK_TIMEOUT = 2.0
 
 
 def open_project(path: Path, parent: QWidget | None = None) -> Store | None:
     """Open (or create) a project file; tell the user in one line when it cannot be opened."""
     try:
-        return Store(path)
+        return Store(path, lock_timeout=WINDOW_LOCK_TIMEOUT)
     except Exception as exc:  # not a project, newer schema, read-only, no permission
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Cannot open project", open_error(path, exc), parent=parent

@@ -47,18 +47,17 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
 
     def __init__(self, path: str | Path = ":memory:", *, lock_timeout: float = 30.0) -> None:
         self.path = None if str(path) == ":memory:" else Path(path)
-        self.lock_timeout = lock_timeout
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(self.path if self.path else None, memory=self.path is None)
         try:
+            self.lock_timeout = lock_timeout
             self._open()
         except BaseException:
             self.db.close()
             raise
 
     def _open(self) -> None:
-        self.db.execute(f"PRAGMA busy_timeout={int(min(self.lock_timeout, 5) * 1000)}")
         schema.check_project(self.db)  # before anything writes to a foreign file
         if self.path is not None and self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self._wait_for_lock(lambda: self.db.execute("PRAGMA journal_mode=WAL"))

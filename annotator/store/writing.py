@@ -24,7 +24,18 @@ T = TypeVar("T")
 
 class WriteMixin:
     db: sqlite_utils.Database
-    lock_timeout: float
+    _lock_timeout: float = 30.0
+
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a write waits for another process's write before LockedError."""
+        return self._lock_timeout
+
+    @lock_timeout.setter
+    def lock_timeout(self, seconds: float) -> None:
+        self._lock_timeout = seconds
+        # SQLite's own wait inside one attempt; the loop below retries up to the rest
+        self.db.execute(f"PRAGMA busy_timeout={int(min(seconds, 5) * 1000)}")
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:

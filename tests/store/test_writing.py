@@ -210,3 +210,17 @@ def test_writing_suggest_runs_while_an_annotator_decides(tmp_path, db_path, corp
     assert decided[0] < last_batch and first_batch < decided[1]  # they did overlap
     assert _logged_ids(db_path) == set(ids)
     _sound(db_path)
+
+
+def test_writing_a_shorter_lock_timeout_set_later_bounds_sqlites_own_wait(db_path):
+    """The window opens with the CLI's store, then shortens the wait (GUI thread)."""
+    (aid,) = _project(db_path)
+    holder = _start("hold", db_path, 8.0)
+    assert holder.stdout.readline() == "locked\n"
+    with Store(db_path) as store:
+        store.lock_timeout = 0.5
+        t0 = time.monotonic()
+        with pytest.raises(LockedError):
+            store.apply(aid, "a", cmd.Command("add", (cmd.add_span(Span(0, 10, "GPE")),)))
+        assert time.monotonic() - t0 < 3  # not SQLite's default 5 s busy wait
+    holder.kill()
