@@ -261,13 +261,44 @@ def staged(out: Path) -> Iterator[Path]:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{PARTIAL}"))
+    recover_killed(out)
+    prefix = f".{out.name}{PARTIAL}{os.getpid()}-"
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=prefix))
     try:
         target = tmp / out.name
         yield target
         _publish(target, out, tmp / "old")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def recover_killed(out: Path) -> list[Path]:
+    """Clean up after exports to ``out`` whose process was killed; return what was removed.
+
+    A killed export leaves its temporary folder. If it died between moving the old
+    export aside and moving the new one in, the old one is put back first: the target
+    always ends up holding the old export or the new one.
+    """
+    removed = []
+    for tmp in out.parent.glob(f".{out.name}{PARTIAL}*"):
+        pid = tmp.name[len(f".{out.name}{PARTIAL}") :].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue  # another export running now (or a name we did not make)
+        if (tmp / "old").exists() and not out.exists():
+            os.rename(tmp / "old", out)
+        shutil.rmtree(tmp, ignore_errors=True)
+        removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _publish(target: Path, out: Path, old: Path) -> None:

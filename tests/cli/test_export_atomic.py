@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import annotator.cli.export_cmd as export_cmd
 from annotator.cli.main import cli
 from annotator.core.models import Argument, Event, ParsedDoc, Span
+from annotator.io.export_common import PARTIAL, recover_killed
 from annotator.io.tokens import BATCH
 from annotator.store import Store
 
@@ -211,3 +212,26 @@ def test_export_atomic_errors_name_the_out_folder_not_the_temporary_one(tmp_path
         res.stderr == f"error: {out}: no documents fell in the dev split; spaCy needs both "
         "(export more articles or change --split)\n"
     )
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_export_atomic_next_export_cleans_up_after_a_killed_one(tmp_path):
+    out = tmp_path / "brat"
+    # killed between moving the old export aside and moving the new one in
+    tmp = tmp_path / f".brat{PARTIAL}{_dead_pid()}-abc"
+    (tmp / "old").mkdir(parents=True)
+    (tmp / "old" / "a.txt").write_text("the old export")
+    (tmp / "brat").mkdir()  # the new export, half written
+    running = tmp_path / f".brat{PARTIAL}{os.getpid()}-def"  # an export in progress now
+    running.mkdir()
+    assert recover_killed(out) == [tmp]
+    assert (out / "a.txt").read_text() == "the old export"  # put back, not lost
+    assert not tmp.exists() and running.exists()
+    res = CliRunner().invoke(cli, _args("brat", None, out, _db(tmp_path, _docs(3))))
+    assert res.exit_code == 1, res.output  # the restored export is not overwritten unasked
+    assert "--force" in res.stderr and (out / "a.txt").exists()
