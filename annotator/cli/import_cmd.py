@@ -64,6 +64,12 @@ def _size(text: str) -> int:
     help="With --as-gold: input without annotations (plain text, an empty .ann) means "
     "'nothing to mark' and becomes done, empty gold; without it such files are plain articles.",
 )
+@click.option(
+    "--trim-spans",
+    is_flag=True,
+    help="Trim whitespace from the edges of imported spans (and drop spans of only "
+    "whitespace or across a paragraph break) instead of refusing such gold.",
+)
 @user_errors
 def import_cmd(
     paths: tuple[Path, ...],
@@ -76,6 +82,7 @@ def import_cmd(
     annotator: str | None,
     replace: bool,
     empty_is_gold: bool,
+    trim_spans: bool,
 ) -> None:
     """Import articles (reference format, plain text, JSONL, brat, CoNLL) from files or folders.
 
@@ -120,6 +127,7 @@ def import_cmd(
             annotator=annotator or default_annotator(),
             replace=replace,
             empty_is_gold=empty_is_gold,
+            trim_spans=trim_spans,
             on_error=on_error,
             on_skip=on_skip,
             on_file=lambda _p: bar.update(),

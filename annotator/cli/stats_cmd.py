@@ -31,6 +31,13 @@ def render(stats: dict[str, Any]) -> str:
     lines += _table("Gold entity labels", stats["gold_spans"])
     lines += _table("Gold event types", stats["gold_events"])
     lines += _table("Annotators (decisions)", stats["annotators"])
+    unclean = stats["unclean_gold"]
+    if unclean["count"]:
+        lines.append(
+            f"Gold spans with whitespace at an edge or across a paragraph break: "
+            f"{unclean['count']:,} (the first below; fix them in the window)"
+        )
+        lines += [f"  {line}" for line in unclean["examples"]]
     return "\n".join(lines)
 
 

@@ -204,6 +204,8 @@ def _report(summary: SuggestSummary, force: bool) -> None:
             click.echo(run.line())
     for line in summary.skipped:
         click.echo(f"error: {line}", err=True)
+    if cleaned := summary.cleaned_line():
+        click.echo(f"note: {cleaned}", err=True)
     if summary.interrupted:
         again = "with --force starts over" if force else "resumes where this one stopped"
         click.echo(

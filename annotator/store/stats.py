@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.core.models import Span
+from annotator.core.spans import problem
 from annotator.store.store import Store
 
 
@@ -18,6 +20,7 @@ def project_stats(store: Store) -> dict[str, Any]:
     total = sum(by_lang.values())
     for counts in status.values():  # articles an annotator never opened are new to them
         counts["new"] = counts.get("new", 0) + total - sum(counts.values())
+    unclean, examples = unclean_gold(store)
     return {
         "articles": total,
         "languages": by_lang,
@@ -33,6 +36,7 @@ def project_stats(store: Store) -> dict[str, Any]:
         ],
         "gold_spans": dict(q("SELECT label, count(*) FROM gold_spans GROUP BY 1 ORDER BY 1")),
         "gold_events": dict(q("SELECT type, count(*) FROM gold_events GROUP BY 1 ORDER BY 1")),
+        "unclean_gold": {"count": unclean, "examples": examples},
         "annotators": {
             who: n
             for who, n in q("SELECT annotator, count(*) FROM decisions GROUP BY 1 ORDER BY 1")
@@ -45,3 +49,31 @@ def _nested(rows: Any) -> dict[str, dict[str, int]]:
     for kind, label, n in rows:
         out.setdefault(kind, {})[label] = n
     return out
+
+
+# a quick SQL filter for spans that may break the span rule; core.spans decides
+_WS = "' ' || char(9) || char(10) || char(11) || char(12) || char(13) || char(160) || char(8203)"
+_SUSPECT = f"""(trim(substr(a.text, x.s + 1, 1), {_WS}) = ''
+    OR trim(substr(a.text, x.e, 1), {_WS}) = ''
+    OR instr(substr(a.text, x.s + 1, x.e - x.s), char(10)) > 0)"""
+_GOLD_SPANS = """SELECT article_id AS aid, annotator AS who, start AS s, "end" AS e, label
+    FROM gold_spans
+  UNION ALL SELECT article_id, annotator, trigger_start, trigger_end, type FROM gold_events
+  UNION ALL SELECT ev.article_id, ev.annotator, g.start, g."end", g.label
+    FROM gold_arguments g JOIN gold_events ev ON ev.uid = g.event_uid"""
+
+
+def unclean_gold(store: Store, limit: int = 5) -> tuple[int, list[str]]:
+    """How many gold spans (entities, triggers, arguments) break the span rule, and the
+    first few as lines (article, annotator, why)."""
+    sql = f"""SELECT x.aid, x.who, x.s, x.e, x.label, a.text FROM ({_GOLD_SPANS}) x
+        JOIN articles a ON a.id = x.aid WHERE {_SUSPECT} ORDER BY x.aid, x.who, x.s"""
+    count, examples = 0, []
+    for aid, who, start, end, label, text in store.db.execute(sql):
+        why = problem(text, Span(start, end, label))
+        if why is None:
+            continue
+        count += 1
+        if len(examples) < limit:
+            examples.append(f"article {aid}, {who}: {why}")
+    return count, examples

@@ -7,6 +7,7 @@ objects. The GUI, the CLI and the tests share this API.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from annotator.core.models import (
     ParsedDoc,
     Suggestion,
 )
+from annotator.core.spans import clean_suggestions
 from annotator.core.text import content_hash
 from annotator.store import gold_import as gi
 from annotator.store import schema
@@ -85,6 +87,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         annotator: str = "",
         replace: bool = False,
         empty_is_gold: bool = False,
+        tally: Counter[str] | None = None,
     ) -> list[AddResult]:
         """Store parsed documents in one transaction; texts already stored are not added twice.
 
@@ -94,6 +97,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         different gold the document is refused (``AddResult.gold == "conflict"``) unless
         ``replace``. A document whose input states no annotations is never gold (a plain
         article, ``"not_annotated"``) unless ``empty_is_gold``: then "no entity" is the truth.
+        Imported suggestions are cleaned like a model's (``tally`` counts what changed).
         """
         if as_gold and not annotator:
             raise ValueError("importing as gold needs an annotator name")
@@ -117,7 +121,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
                     gold = self._import_gold(ids[h], d, annotator, new, replace, stamp)
                 else:
                     if new and (d.spans or d.events):
-                        self._import_suggestions(ids[h], d, stamp)
+                        self._import_suggestions(ids[h], d, stamp, tally)
                     gold = gi.NOT_ANNOTATED if as_gold else ""
                 results.append(AddResult(d.source, ids[h], new, gold))
         return results
@@ -146,10 +150,12 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             "imported_at": stamp,
         }
 
-    def _import_suggestions(self, article_id: int, d: ParsedDoc, stamp: str) -> None:
+    def _import_suggestions(
+        self, article_id: int, d: ParsedDoc, stamp: str, tally: Counter[str] | None
+    ) -> None:
         sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
         sugg += [e_sugg(e) for e in d.events]
-        self._insert_suggestions(article_id, sugg, stamp)
+        self._insert_suggestions(article_id, clean_suggestions(d.text, sugg, tally), stamp)
 
     def _import_gold(
         self, article_id: int, d: ParsedDoc, annotator: str, new: bool, replace: bool, stamp: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from annotator.core.models import (
     EVENT,
     Suggestion,
 )
+from annotator.core.spans import clean_suggestions
 from annotator.store.rows import _dumps, _suggestion, now
 
 
@@ -67,14 +69,19 @@ class SuggestionsMixin:
         version: str,
         *,
         force: bool = False,
+        tally: Counter[str] | None = None,
     ) -> int:
         """Store one batch of a model's suggestions in one transaction; return rows added.
 
         Articles this model version already ran on are skipped unless ``force``, which
-        replaces that version's earlier suggestions. Gold is never touched.
+        replaces that version's earlier suggestions. Gold is never touched. Suggestions
+        are kept clean (:mod:`annotator.core.spans`); ``tally`` counts what was trimmed or
+        dropped.
         """
         added = 0
         stamp = now()
+        results = list(results)
+        texts = self._texts([article_id for article_id, _ in results])
         with self.write():
             for article_id, suggestions in results:
                 ran = self.db.execute(
@@ -92,6 +99,7 @@ class SuggestionsMixin:
                     )
                     for s in suggestions
                 ]
+                rows = clean_suggestions(texts[article_id], rows, tally)
                 added += self._insert_suggestions(article_id, rows, stamp)
                 self.db["suggestion_runs"].upsert(
                     {
@@ -103,6 +111,17 @@ class SuggestionsMixin:
                     pk=("article_id", "model", "model_version"),
                 )
         return added
+
+    def _texts(self, ids: list[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            sql = f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update(self.db.execute(sql, chunk).fetchall())
+        missing = set(ids) - found.keys()
+        if missing:
+            raise ValueError(f"no article with id {min(missing)}")
+        return found
 
     def _delete_suggestions(self, article_id: int, model: str, version: str) -> None:
         keep = "article_id=? AND model=? AND model_version=? AND source='model'"

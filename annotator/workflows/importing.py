@@ -14,6 +14,7 @@ from typing import Any
 
 from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.core.procs import die_with_parent
+from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED, clean_doc, doc_problems
 from annotator.io import reader
 from annotator.store import Store
 from annotator.store import gold_import as gi
@@ -31,6 +32,7 @@ class ImportSummary:
     errors: list[ReadError] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     gold: Counter[str] = field(default_factory=Counter)  # AddResult.gold outcomes
+    cleaned: Counter[str] = field(default_factory=Counter)  # spans trimmed / dropped
     article_ids: list[int] = field(default_factory=list)
     stopped: bool = False  # asked to stop: the files read so far are stored, no others
 
@@ -44,6 +46,8 @@ class ImportSummary:
             f"{self.duplicates} already in the project" if self.duplicates else "0 duplicates",
         ]
         parts += [text.format(n=n) for key, text in GOLD_NOTES if (n := self.gold[key])]
+        if cleaned := _cleaned(self.cleaned):
+            parts.append(cleaned)
         if self.skipped:
             parts.append(
                 f"{len(self.skipped)} notes on what was left out on purpose (listed above)"
@@ -65,6 +69,15 @@ GOLD_NOTES = (
 )
 
 
+def _cleaned(tally: Counter[str]) -> str:
+    parts = [
+        f"{n} {what}" for what, n in ((TRIMMED, tally[TRIMMED]), (DROPPED, tally[DROPPED])) if n
+    ]
+    if tally[ARGUMENTS_DROPPED]:
+        parts.append(f"{tally[ARGUMENTS_DROPPED]} event arguments dropped")
+    return f"spans with whitespace edges or paragraph breaks: {', '.join(parts)}" if parts else ""
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -81,6 +94,7 @@ def import_paths(
     annotator: str = "",
     replace: bool = False,
     empty_is_gold: bool = False,
+    trim_spans: bool = False,
     on_error: Callable[[ReadError], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -92,6 +106,9 @@ def import_paths(
     Documents are written in batches, each batch one transaction. A file that fails is
     never partly stored: its documents are only added once it has been read whole.
     ``replace`` and ``empty_is_gold`` are :meth:`Store.add_docs`'s options for gold.
+    Gold whose spans break the span rule (:mod:`annotator.core.spans`: whitespace at an
+    edge, across a paragraph break) is refused per document, or cleaned with
+    ``trim_spans``; suggestions are always cleaned (and counted).
     """
     summary = ImportSummary()
     files, missing = reader.collect_files(paths, fmt)
@@ -107,7 +124,11 @@ def import_paths(
         summary=summary,
         report=report,
         gold=dict(
-            as_gold=as_gold, annotator=annotator, replace=replace, empty_is_gold=empty_is_gold
+            as_gold=as_gold,
+            annotator=annotator,
+            replace=replace,
+            empty_is_gold=empty_is_gold,
+            tally=summary.cleaned,
         ),
     )
     read = partial(_read, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
@@ -117,8 +138,8 @@ def import_paths(
             break
         summary.files += 1
         for item in items:
-            if isinstance(item, ParsedDoc) and (problems := item.problems()):
-                item = ReadError(item.source or str(path), "; ".join(problems))
+            if isinstance(item, ParsedDoc):
+                item = _checked(item, path, as_gold=as_gold, trim=trim_spans, tally=summary.cleaned)
             if isinstance(item, ParsedDoc):
                 pending.append(item)
             else:
@@ -129,6 +150,23 @@ def import_paths(
             on_file(path)
     flush(pending)
     return summary
+
+
+def _checked(
+    doc: ParsedDoc, path: Path, *, as_gold: bool, trim: bool, tally: Counter[str]
+) -> ParsedDoc | ReadError:
+    """The document as it may be stored, or why it may not."""
+    line = doc.meta.get("source_line")
+    line = line if isinstance(line, int) else None
+    if problems := doc.problems():
+        return ReadError(doc.source or str(path), "; ".join(problems), line)
+    if trim:
+        return clean_doc(doc, tally)
+    if as_gold and doc.has_annotations() and (bad := doc_problems(doc)):
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        reason = f"{bad[0]}{more}; not imported (--trim-spans trims such spans)"
+        return ReadError(doc.source or str(path), reason, line)
+    return doc
 
 
 def _reporter(

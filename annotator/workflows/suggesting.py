@@ -8,11 +8,13 @@ an interrupted run keeps every finished batch and the next run resumes where it 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.models import Suggestion
+from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED
 from annotator.store import Store
 from annotator.suggest import (
     Pipeline,
@@ -40,6 +42,7 @@ class LanguageRun:
     articles: int = 0
     suggestions: int = 0
     skipped: list[str] = field(default_factory=list)  # one line per article not processed
+    cleaned: Counter[str] = field(default_factory=Counter)  # trimmed / dropped suggestions
 
     def line(self) -> str:
         kind = "rules, no model" if self.spec.is_fallback else "model"
@@ -83,6 +86,25 @@ class SuggestSummary:
             f"{self.articles} article{'' if self.articles == 1 else 's'} processed, "
             f"{self.suggestions} suggestion{'' if self.suggestions == 1 else 's'} added"
         )
+
+    @property
+    def cleaned(self) -> Counter[str]:
+        return sum((r.cleaned for r in self.runs), Counter())
+
+    def cleaned_line(self) -> str | None:
+        """What the span rule changed, for a note (None: nothing)."""
+        c = self.cleaned
+        parts = [
+            f"{c[TRIMMED]} trimmed of whitespace at an edge" if c[TRIMMED] else "",
+            f"{c[DROPPED]} dropped (only whitespace, or across a paragraph break)"
+            if c[DROPPED]
+            else "",
+            f"{c[ARGUMENTS_DROPPED]} event arguments dropped likewise"
+            if c[ARGUMENTS_DROPPED]
+            else "",
+        ]
+        kept = [p for p in parts if p]
+        return f"suggestions: {', '.join(kept)}" if kept else None
 
 
 def plan_suggest(
@@ -197,7 +219,9 @@ def _run_language(
 
     def flush() -> None:
         if batch:
-            run.suggestions += store.add_suggestions(batch, run.model, run.version, force=force)
+            run.suggestions += store.add_suggestions(
+                batch, run.model, run.version, force=force, tally=run.cleaned
+            )
             run.articles += len(batch)
             batch.clear()
 

@@ -1,0 +1,131 @@
+"""Clean spans: no span starts or ends with whitespace or runs across a paragraph break.
+
+NER cannot learn whitespace at an entity's edge (spaCy's ``debug data`` flags it, and
+token-based exports would carry whitespace tokens inside entities), and an entity never
+spans two paragraphs: a model that tags ``"Bishkek\\n\\nBISHKEK"`` across a title and a
+dateline has found two mentions, not one. The rule holds for every suggestion the store
+keeps and for gold from every importer; ``annotator check``/``stats`` find older gold
+that breaks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+from annotator.core.models import EVENT, Argument, Event, ParsedDoc, Span, Suggestion
+
+# a paragraph break: a line break, optional spaces, another line break
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+TRIMMED, DROPPED, ARGUMENTS_DROPPED = "trimmed", "dropped", "arguments dropped"
+
+
+def clean_offsets(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The offsets without whitespace at either edge; None when nothing is left or a
+    paragraph break is still inside (which mention was meant cannot be told)."""
+    part = text[start:end]
+    stripped = part.strip()
+    if not stripped:
+        return None
+    begin = start + (len(part) - len(part.lstrip()))
+    finish = begin + len(stripped)
+    if PARAGRAPH_BREAK.search(text, begin, finish):
+        return None
+    return begin, finish
+
+
+def problem(text: str, span: Span) -> str | None:
+    """Why a span breaks the rule, as words for a user (None: it is clean)."""
+    found = clean_offsets(text, span.start, span.end)
+    if found == (span.start, span.end):
+        return None
+    shown = text[span.start : span.end]
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    if found is None and shown.strip():
+        return f"span {span.start}..{span.end} ({span.label}) {shown!r} crosses a paragraph break"
+    if found is None:
+        return f"span {span.start}..{span.end} ({span.label}) is only whitespace"
+    return f"span {span.start}..{span.end} ({span.label}) {shown!r} has whitespace at its edge"
+
+
+def clean_span(text: str, span: Span) -> Span | None:
+    found = clean_offsets(text, span.start, span.end)
+    return None if found is None else Span(found[0], found[1], span.label)
+
+
+def clean_event(text: str, event: Event) -> tuple[Event | None, int]:
+    """The event with a clean trigger and clean arguments (None when the trigger cannot
+    be cleaned), and how many arguments had to be dropped."""
+    trigger = clean_span(text, event.trigger)
+    if trigger is None:
+        return None, 0
+    args = []
+    for arg in event.arguments:
+        span = clean_span(text, arg.span)
+        if span is not None:
+            args.append(Argument(arg.role, span))
+    return replace(event, trigger=trigger, arguments=tuple(args)), len(event.arguments) - len(args)
+
+
+def clean_suggestions(
+    text: str, suggestions: Iterable[Suggestion], tally: Counter[str] | None = None
+) -> list[Suggestion]:
+    """Suggestions that follow the rule: trimmed where whitespace edges them, dropped where
+    nothing or two paragraphs would be left, duplicates (after trimming) once. ``tally``
+    counts what was trimmed and dropped."""
+    tally = Counter() if tally is None else tally
+    out: dict[tuple, Suggestion] = {}
+    for s in suggestions:
+        cleaned = _clean_one(text, s, tally)
+        if cleaned is None:
+            tally[DROPPED] += 1
+            continue
+        if cleaned != s:
+            tally[TRIMMED] += 1
+        out.setdefault((cleaned.kind, cleaned.span, cleaned.arguments), cleaned)
+    return list(out.values())
+
+
+def _clean_one(text: str, s: Suggestion, tally: Counter[str]) -> Suggestion | None:
+    if s.kind != EVENT:
+        span = clean_span(text, s.span)
+        return None if span is None else replace(s, span=span)
+    event, lost = clean_event(text, s.as_event())
+    if event is None:
+        return None
+    tally[ARGUMENTS_DROPPED] += lost
+    return replace(s, span=event.trigger, arguments=event.arguments)
+
+
+def doc_problems(doc: ParsedDoc) -> list[str]:
+    """Every span of a document (entities, triggers, arguments) that breaks the rule."""
+    spans = list(doc.spans) + [e.trigger for e in doc.events]
+    spans += [a.span for e in doc.events for a in e.arguments]
+    found = (problem(doc.text, s) for s in dict.fromkeys(spans))
+    return [p for p in found if p]
+
+
+def clean_doc(doc: ParsedDoc, tally: Counter[str] | None = None) -> ParsedDoc:
+    """The document with every span cleaned (trimmed, or dropped), counted in ``tally``."""
+    tally = Counter() if tally is None else tally
+    spans = []
+    for span in dict.fromkeys(doc.spans):
+        cleaned = clean_span(doc.text, span)
+        if cleaned is None:
+            tally[DROPPED] += 1
+            continue
+        tally[TRIMMED] += cleaned != span
+        spans.append(cleaned)
+    events = []
+    for event in doc.events:
+        cleaned_event, lost = clean_event(doc.text, event)
+        tally[ARGUMENTS_DROPPED] += lost
+        if cleaned_event is None:
+            tally[DROPPED] += 1
+            continue
+        tally[TRIMMED] += cleaned_event != event
+        events.append(cleaned_event)
+    return replace(doc, spans=list(dict.fromkeys(spans)), events=events)
