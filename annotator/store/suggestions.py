@@ -17,6 +17,11 @@ from annotator.core.spans import clean_suggestions
 from annotator.store.rows import _dumps, _suggestion, now
 
 
+def _identity(s: Suggestion) -> tuple:
+    """What makes two suggestions of one model version the same proposal."""
+    return (s.kind, s.span, s.arguments, s.attributes)
+
+
 class SuggestionsMixin:
     db: sqlite_utils.Database
 
@@ -74,7 +79,9 @@ class SuggestionsMixin:
         """Store one batch of a model's suggestions in one transaction; return rows added.
 
         Articles this model version already ran on are skipped unless ``force``, which
-        replaces that version's earlier suggestions. Gold is never touched. Suggestions
+        replaces that version's earlier suggestions: those found again keep their row (and
+        every annotator's accept or reject of them), the others go. Gold is never touched.
+        With ``force`` the count includes the suggestions kept. Suggestions
         are kept clean (:mod:`annotator.core.spans`); ``tally`` counts what was trimmed or
         dropped.
         """
@@ -91,8 +98,6 @@ class SuggestionsMixin:
                 ).fetchone()
                 if ran and not force:
                     continue
-                if ran:
-                    self._delete_suggestions(article_id, model, version)
                 rows = [
                     Suggestion(
                         s.span, s.kind, s.arguments, s.attributes, s.score, "model", model, version
@@ -100,6 +105,9 @@ class SuggestionsMixin:
                     for s in suggestions
                 ]
                 rows = clean_suggestions(texts[article_id], rows, tally)
+                if ran:
+                    rows, kept = self._keep_found_again(article_id, model, version, rows)
+                    added += len(kept)
                 added += self._insert_suggestions(article_id, rows, stamp)
                 self.db["suggestion_runs"].upsert(
                     {
@@ -123,15 +131,33 @@ class SuggestionsMixin:
             raise ValueError(f"no article with id {min(missing)}")
         return found
 
-    def _delete_suggestions(self, article_id: int, model: str, version: str) -> None:
-        keep = "article_id=? AND model=? AND model_version=? AND source='model'"
-        args = [article_id, model, version]
-        self.db.execute(
-            f"DELETE FROM suggestion_states WHERE suggestion_id IN "
-            f"(SELECT id FROM suggestions WHERE {keep})",
-            args,
-        )
-        self.db.execute(f"DELETE FROM suggestions WHERE {keep}", args)
+    def _keep_found_again(
+        self, article_id: int, model: str, version: str, rows: list[Suggestion]
+    ) -> tuple[list[Suggestion], list[int]]:
+        """Of a re-run's suggestions: those to insert, and the ids of stored ones found again
+        (kept with their states); stored ones not found again are deleted."""
+        sql = """SELECT id, kind, start, "end", label, arguments, attributes, score, source,
+            model, model_version FROM suggestions
+            WHERE article_id=? AND model=? AND model_version=? AND source='model'"""
+        stored: dict[tuple, list[int]] = {}
+        for row in self.db.execute(sql, [article_id, model, version]).fetchall():
+            stored.setdefault(_identity(_suggestion(row)), []).append(row[0])
+        fresh, kept = [], []
+        for s in rows:
+            ids = stored.get(_identity(s))
+            if ids:
+                kept.append(ids.pop())
+            else:
+                fresh.append(s)
+        gone = [i for ids in stored.values() for i in ids]
+        for i in range(0, len(gone), 500):
+            marks = ",".join("?" * len(gone[i : i + 500]))
+            chunk = gone[i : i + 500]
+            self.db.execute(
+                f"DELETE FROM suggestion_states WHERE suggestion_id IN ({marks})", chunk
+            )
+            self.db.execute(f"DELETE FROM suggestions WHERE id IN ({marks})", chunk)
+        return fresh, kept
 
     def _insert_suggestions(
         self, article_id: int, suggestions: Sequence[Suggestion], stamp: str

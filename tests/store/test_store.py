@@ -200,3 +200,19 @@ def test_store_iter_gold_filters_by_status(store, sample_doc):
     store.apply(aid, "a", cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
     assert [d.article.id for d in store.iter_gold(annotator="a")] == [aid]
     assert list(store.iter_gold(annotator="b")) == []
+
+
+def test_store_forced_rerun_keeps_the_decisions_on_suggestions_found_again(store, sample_doc):
+    aid = store.add_docs([sample_doc])[0].article_id
+    rows = [Suggestion(Span(0, 7, "PERSON")), Suggestion(Span(37, 43, "GPE"))]
+    store.add_suggestions([(aid, rows)], "m", "1")
+    model = {s.span: s for s, _ in store.suggestions(aid, "a") if s.source == "model"}
+    reject = cmd.set_suggestion(model[Span(37, 43, "GPE")].id, cmd.PENDING, cmd.REJECTED)
+    store.apply(aid, "a", cmd.Command("reject", (reject,)))
+    again = [rows[1], Suggestion(Span(12, 22, "PERSON"))]  # one found again, one new
+    assert store.add_suggestions([(aid, again)], "m", "1", force=True) == 2
+    states = {s.span: st for s, st in store.suggestions(aid, "a") if s.source == "model"}
+    assert states == {Span(37, 43, "GPE"): "rejected", Span(12, 22, "PERSON"): "pending"}
+    from annotator.store.audit import check
+
+    assert check(store) == []
