@@ -127,6 +127,8 @@ class ParsedDoc:
     def problems(self) -> list[str]:
         """Why this document cannot be stored as is (empty list when it can)."""
         out = [] if self.text.strip() else ["no text"]
+        if "\x00" in self.text:  # SQLite's text functions stop at a NUL: offsets would lie
+            out.append(f"the text contains a NUL character (at {self.text.index(chr(0))})")
         n = len(self.text)
         spans = list(self.spans) + [e.trigger for e in self.events]
         spans += [a.span for e in self.events for a in e.arguments]

@@ -210,6 +210,12 @@ def _event(item: Any, where: str, m: _Mapper) -> Event:
     attrs = {} if attrs is None else attrs
     if not isinstance(attrs, dict):
         raise m.error(f"{where}.attributes must be an object, found {_kind(attrs)}")
+    for name, value in attrs.items():
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            raise m.error(
+                f"{where}.attributes.{name} must be a string, number, true/false or null, "
+                f"found {_kind(value)}"
+            )
     uid = item.get("uid")
     extra = {"uid": str(uid)} if uid else {}
     return Event(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import sqlite_utils
 
 from annotator.core import commands as cmd
 from annotator.core.langs import canonical_lang
 from annotator.core.models import (
+    PARTIAL,
     Argument,
     Event,
     Span,
@@ -102,23 +104,41 @@ class GoldMixin:
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
         articles = {r[0]: _article(dict(zip(_ARTICLE_COLUMNS, r))) for r in rows}
-        spans: dict[tuple[int, str], list[Span]] = {}
+        spans, events = self._batch_spans(ids), self._batch_events(ids)
+        states = self._batch_states(ids)
+        pending = self._undecided(ids, {who for _, who in pairs}, states)
+        for aid, who in pairs:
+            golds, evs = spans.get((aid, who), []), events.get((aid, who), [])
+            taken = set(golds) | {e.trigger for e in evs}
+            left = [s for s in pending.get((aid, who), []) if s.span not in taken]
+            article = articles[aid]
+            if states.get((aid, who), (None, None, None))[2] == PARTIAL:
+                article = replace(article, meta={**article.meta, "entities": PARTIAL})
+            yield GoldDoc(article, who, golds, evs, left)
+
+    def _batch_spans(self, ids: list[int]) -> dict[tuple[int, str], list[Span]]:
+        marks = ",".join("?" * len(ids))
+        out: dict[tuple[int, str], list[Span]] = {}
         sql = f"""SELECT article_id, annotator, start, "end", label FROM gold_spans
             WHERE article_id IN ({marks}) ORDER BY start, "end", label"""
         for aid, who, start, end, label in self.db.execute(sql, ids):
-            spans.setdefault((aid, who), []).append(Span(start, end, label))
+            out.setdefault((aid, who), []).append(Span(start, end, label))
+        return out
+
+    def _batch_events(self, ids: list[int]) -> dict[tuple[int, str], list[Event]]:
+        marks = ",".join("?" * len(ids))
         sql = f"""SELECT g.event_uid, g.role, g.start, g."end", g.label FROM gold_arguments g
             JOIN gold_events e ON e.uid = g.event_uid WHERE e.article_id IN ({marks})
             ORDER BY g.event_uid, g.position"""
         arguments: dict[str, list[Argument]] = {}
         for uid, role, start, end, label in self.db.execute(sql, ids):
             arguments.setdefault(uid, []).append(Argument(role, Span(start, end, label)))
-        events: dict[tuple[int, str], list[Event]] = {}
+        out: dict[tuple[int, str], list[Event]] = {}
         sql = f"""SELECT article_id, annotator, uid, trigger_start, trigger_end, type, attributes
             FROM gold_events WHERE article_id IN ({marks})
             ORDER BY trigger_start, created_at, uid"""
         for aid, who, uid, start, end, typ, attrs in self.db.execute(sql, ids):
-            events.setdefault((aid, who), []).append(
+            out.setdefault((aid, who), []).append(
                 Event(
                     Span(start, end, typ),
                     tuple(arguments.get(uid, ())),
@@ -126,28 +146,39 @@ class GoldMixin:
                     uid,
                 )
             )
-        pending = self._undecided(ids, {who for _, who in pairs})
-        for aid, who in pairs:
-            golds, evs = spans.get((aid, who), []), events.get((aid, who), [])
-            taken = set(golds) | {e.trigger for e in evs}
-            left = [s for s in pending.get((aid, who), []) if s.span not in taken]
-            yield GoldDoc(articles[aid], who, golds, evs, left)
+        return out
+
+    def _batch_states(self, ids: list[int]) -> dict[tuple[int, str], tuple[str, str, str | None]]:
+        """(status, when it was set, the gold's entities flag) per (article, annotator)."""
+        marks = ",".join("?" * len(ids))
+        sql = f"""SELECT article_id, annotator, status, updated_at, entities FROM article_status
+            WHERE article_id IN ({marks})"""
+        return {(a, w): (st, at, ent) for a, w, st, at, ent in self.db.execute(sql, ids)}
 
     def _undecided(
-        self, ids: list[int], annotators: set[str]
+        self,
+        ids: list[int],
+        annotators: set[str],
+        states: dict[tuple[int, str], tuple[str, str, str | None]],
     ) -> dict[tuple[int, str], list[Suggestion]]:
-        """Per (article, annotator): the suggestions with no accept/reject of theirs."""
+        """Per (article, annotator): the suggestions with no accept/reject of theirs that
+        were there when they marked the article done (any, when it is not done): later
+        suggestions are a model's predictions on finished gold, not holes in it."""
         marks = ",".join("?" * len(ids))
         sql = f"""SELECT g.id, g.kind, g.start, g."end", g.label, g.arguments, g.attributes,
-              g.score, g.source, g.model, g.model_version, g.article_id,
+              g.score, g.source, g.model, g.model_version, g.created_at, g.article_id,
               (SELECT group_concat(st.annotator, char(31)) FROM suggestion_states st
                WHERE st.suggestion_id = g.id)
             FROM suggestions g WHERE g.article_id IN ({marks}) ORDER BY g.start, g.id"""
         out: dict[tuple[int, str], list[Suggestion]] = {}
         for row in self.db.execute(sql, ids):
+            created, aid = row[11], row[12]
             decided = set(row[-1].split("\x1f")) if row[-1] else set()
             for who in annotators - decided:
-                out.setdefault((row[-2], who), []).append(_suggestion(row))
+                status, at, _ = states.get((aid, who), ("new", None, None))
+                if status == "done" and at is not None and created > at:
+                    continue
+                out.setdefault((aid, who), []).append(_suggestion(row))
         return out
 
     # -- decisions ------------------------------------------------------------------------

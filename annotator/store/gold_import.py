@@ -9,10 +9,10 @@ user asked to replace it, and the replacement is one logged (undoable) decision.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.core import commands as cmd
-from annotator.core.models import Event, ParsedDoc, Span
+from annotator.core.models import EVENT, Event, ParsedDoc, Span, Suggestion, new_uid
 
 # what happened to the gold an imported document carried (AddResult.gold)
 ADDED = "added"  # a new article, with its gold
@@ -21,6 +21,7 @@ UNCHANGED = "unchanged"  # the annotator already had exactly this gold
 REPLACED = "replaced"  # different gold replaced, as asked
 CONFLICT = "conflict"  # different gold there: refused
 NOT_ANNOTATED = "not_annotated"  # the input states no annotations: stored as a plain article
+FAILED = "failed"  # the store refused the document (AddResult.reason says why): not stored
 
 
 @dataclass(frozen=True)
@@ -37,32 +38,65 @@ class Existing:
 
 
 def gold_command(doc: ParsedDoc, old: Existing, action: str) -> cmd.Command:
-    """The changes that turn ``old`` into the document's gold, marked done."""
+    """The changes that turn ``old`` into the document's gold, marked done.
+
+    Events get new uids: a uid is the project's own key, and input files number their
+    events per document (``"uid": 1`` in every file would collide).
+    """
     new_spans = list(dict.fromkeys(doc.spans))
     changes = [cmd.remove_span(s) for s in old.spans if s not in set(new_spans)]
     changes += [cmd.add_span(s) for s in new_spans if s not in set(old.spans)]
-    kept = Counter(doc.events)  # Event equality ignores uids: compare content
+    kept = _content_counts(doc.events)  # compare content; uids have no meaning here
     for event in old.events:
-        if kept[event] > 0:
-            kept[event] -= 1
+        if kept[_content(event)] > 0:
+            kept[_content(event)] -= 1
         else:
             changes.append(cmd.remove_event(event))
-    have = Counter(old.events)
+    have = _content_counts(old.events)
     for event in doc.events:
-        if have[event] > 0:
-            have[event] -= 1
+        if have[_content(event)] > 0:
+            have[_content(event)] -= 1
         else:
-            changes.append(cmd.add_event(event))
-    if old.status != "done":
+            changes.append(cmd.add_event(replace(event, uid=new_uid())))
+    if changes or old.status != "done":
         changes.append(cmd.set_status(old.status, "done"))
     return cmd.Command(action, tuple(changes))
 
 
+def _content(event: Event) -> tuple:
+    attrs = tuple((k, repr(v)) for k, v in event.attributes)  # values need not be hashable
+    return (event.trigger, event.arguments, attrs)
+
+
+def _content_counts(events: list[Event]) -> Counter[tuple]:
+    return Counter(_content(e) for e in events)
+
+
+def decide_suggestions(doc: ParsedDoc, pending: list[Suggestion]) -> list[cmd.Change]:
+    """Imported gold is the truth: it accepts the pending suggestions it contains and
+    rejects the others (logged with the import), so that none stays undecided."""
+    spans = set(doc.spans)
+    events = {_content(e) for e in doc.events}
+    changes = []
+    for s in pending:
+        found = s.span in spans if s.kind != EVENT else _content(s.as_event()) in events
+        changes.append(
+            cmd.set_suggestion(s.id, cmd.PENDING, cmd.ACCEPTED if found else cmd.REJECTED)
+        )
+    return changes
+
+
 def outcome(command: cmd.Command, old: Existing, new_article: bool, replace: bool) -> str:
+    """What applying ``command`` means: different gold is gold the import would take away
+    from, or add to once the annotator marked it done."""
     if new_article:
         return ADDED
     if not command:
         return UNCHANGED
-    if not old.has_gold:
+    removes = any(c.before is not None for c in command.changes if c.kind in GOLD_KINDS)
+    if not removes and old.status != "done":
         return ATTACHED
     return REPLACED if replace else CONFLICT
+
+
+GOLD_KINDS = (cmd.SPAN, cmd.EVENT)

@@ -39,6 +39,7 @@ class AddResult:
     article_id: int
     new: bool
     gold: str = ""
+    reason: str = ""  # why the store refused it (gold == "failed")
 
     @property
     def duplicate(self) -> bool:

@@ -152,7 +152,8 @@ STATES = ("accepted", "rejected")  # a stored suggestion state; "pending" is no 
 
 
 def _m002_integrity(db: sqlite_utils.Database) -> None:
-    """Mark the file as a project; make the log append-only and the states checked.
+    """Mark the file as a project; make the log append-only and the states checked; a
+    per-annotator flag for partial entity gold.
 
     The triggers hold for every writer, including plain SQL from another program: a
     decision once logged is never rewritten, and a status or suggestion state outside
@@ -168,6 +169,9 @@ def _m002_integrity(db: sqlite_utils.Database) -> None:
     _check_trigger(db, "article_status", "status", ("new", "in_progress", "done", "skipped"))
     _check_trigger(db, "suggestion_states", "state", STATES)
     db["suggestion_states"].create_index(["annotator"], if_not_exists=True)
+    # "partial": this annotator's gold marks only some entities (e.g. gold made for events);
+    # per annotator, as an article can have full gold from one and partial from another
+    db["article_status"].add_column("entities", str)
 
 
 def _check_trigger(db: sqlite_utils.Database, table: str, column: str, values: tuple) -> None:

@@ -14,18 +14,22 @@ from typing import Any
 
 import sqlite_utils
 
+from annotator.core import commands as cmd
 from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     ENTITY,
     EVENT,
+    PARTIAL,
     Article,
     ParsedDoc,
     Suggestion,
+    partial_entities,
 )
 from annotator.core.spans import clean_suggestions
 from annotator.core.text import content_hash
 from annotator.store import gold_import as gi
 from annotator.store import schema
+from annotator.store.changes import ConflictError
 from annotator.store.errors import StoreError
 from annotator.store.gold import GoldMixin
 from annotator.store.rows import (
@@ -106,25 +110,42 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         with self.write():
             top = self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
             # the unique hash index skips texts already stored (or twice in this batch)
+            gold = [as_gold and (empty_is_gold or d.has_annotations()) for d in docs]
             self.db["articles"].insert_all(
-                (self._article_row(h, d, stamp) for h, d in zip(hashes, docs)),
+                (self._article_row(h, d, stamp, g) for h, d, g in zip(hashes, docs, gold)),
                 batch_size=1000,
                 ignore=True,
             )
             ids = self._ids_by_hash(hashes)
             seen: set[str] = set()
             results = []
-            for h, d in zip(hashes, docs):
+            for h, d, g in zip(hashes, docs, gold):
                 new = ids[h] > top and h not in seen
                 seen.add(h)
-                if as_gold and (empty_is_gold or d.has_annotations()):
-                    gold = self._import_gold(ids[h], d, annotator, new, replace, stamp)
+                how = dict(annotator=annotator, replace=replace, tally=tally, as_gold=as_gold)
+                results.append(self._add_one(ids[h], d, new, g, **how))
+        return results
+
+    def _add_one(
+        self, article_id: int, d: ParsedDoc, new: bool, gold: bool, **how: Any
+    ) -> AddResult:
+        """One document's annotations, in a savepoint: a document the store refuses (e.g.
+        an event uid clash) leaves no trace, and the rest of the batch goes on."""
+        try:
+            with self.db.atomic():
+                if gold:
+                    outcome = self._import_gold(
+                        article_id, d, how["annotator"], new, how["replace"]
+                    )
                 else:
                     if new and (d.spans or d.events):
-                        self._import_suggestions(ids[h], d, stamp, tally)
-                    gold = gi.NOT_ANNOTATED if as_gold else ""
-                results.append(AddResult(d.source, ids[h], new, gold))
-        return results
+                        self._import_suggestions(article_id, d, now(), how["tally"])
+                    outcome = gi.NOT_ANNOTATED if how["as_gold"] else ""
+        except (ConflictError, ValueError, sqlite3.IntegrityError) as exc:
+            if new:  # not half a document: no article without the gold it came with
+                self.db.execute("DELETE FROM articles WHERE id=?", [article_id])
+            return AddResult(d.source, article_id, new, gi.FAILED, str(exc))
+        return AddResult(d.source, article_id, new, outcome)
 
     def _ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -136,7 +157,9 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         return found
 
     @staticmethod
-    def _article_row(h: str, d: ParsedDoc, stamp: str) -> dict[str, Any]:
+    def _article_row(h: str, d: ParsedDoc, stamp: str, gold: bool) -> dict[str, Any]:
+        # "partial entity gold" describes an annotator's gold, kept with their status
+        meta = {k: v for k, v in d.meta.items() if k != "entities"} if gold else d.meta
         return {
             "content_hash": h,
             "source": d.source,
@@ -146,7 +169,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             "time": d.time,
             "title": d.title,
             "text": d.text,
-            "meta": _dumps(d.meta),
+            "meta": _dumps(meta),
             "imported_at": stamp,
         }
 
@@ -158,7 +181,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         self._insert_suggestions(article_id, clean_suggestions(d.text, sugg, tally), stamp)
 
     def _import_gold(
-        self, article_id: int, d: ParsedDoc, annotator: str, new: bool, replace: bool, stamp: str
+        self, article_id: int, d: ParsedDoc, annotator: str, new: bool, replace: bool
     ) -> str:
         old = gi.Existing(
             self.gold_spans(article_id, annotator),
@@ -167,8 +190,18 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         )
         command = gi.gold_command(d, old, "import:replace" if old.has_gold else "import")
         outcome = gi.outcome(command, old, new, replace)
-        if command and outcome != gi.CONFLICT:
-            self.apply(article_id, annotator, command)
+        if not command or outcome == gi.CONFLICT:
+            return outcome
+        pending = [s for s, st in self.suggestions(article_id, annotator) if st == "pending"]
+        decided = gi.decide_suggestions(d, pending)
+        self.apply(
+            article_id, annotator, cmd.Command(command.action, command.changes + tuple(decided))
+        )
+        partial = PARTIAL if partial_entities(d.meta) else None
+        self.db.execute(
+            "UPDATE article_status SET entities=? WHERE article_id=? AND annotator=?",
+            [partial, article_id, annotator],
+        )
         return outcome
 
     def get_article(self, article_id: int) -> Article:

@@ -63,7 +63,7 @@ GOLD_NOTES = (
     (gi.CONFLICT, "{n} refused: different gold already there (--replace replaces it)"),
     (
         gi.NOT_ANNOTATED,
-        "{n} had no annotations and were not made gold "
+        "{n} had no annotations (or were answered reject) and were not made gold "
         "(--empty-is-gold if no annotation is the truth)",
     ),
 )
@@ -235,11 +235,15 @@ def _flush(
     if not pending:
         return
     for doc, result in zip(pending, store.add_docs(pending, **gold)):
+        line = doc.meta.get("source_line")
+        line = line if isinstance(line, int) else None
+        if result.gold == gi.FAILED:
+            report(ReadError(result.source, f"{result.reason}; not imported", line))
+            continue
         summary.gold[result.gold] += 1
         if result.gold == gi.CONFLICT:
-            line = doc.meta.get("source_line")
             why = CONFLICT_LINE.format(who=gold["annotator"], id=result.article_id)
-            report(ReadError(result.source, why, line if isinstance(line, int) else None))
+            report(ReadError(result.source, why, line))
         if result.duplicate:
             summary.duplicates += 1
         else:

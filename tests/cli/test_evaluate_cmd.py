@@ -143,15 +143,21 @@ def test_evaluate_cmd_leaves_undecided_suggestions_out_of_the_scores(tmp_path):
     from annotator.core import commands as cmd
 
     db = tmp_path / "p.db"
-    store, aid = gold_project(db)
+    store = Store(db)
+    (aid,) = (r.article_id for r in store.add_docs([ParsedDoc(TEXT, title="t", lang="en")]))
     wrong, unsure = Span(26, 32, "ORG"), Span(34, 44, "EVENT")  # "Astana" as ORG, "Trade grew"
     store.add_suggestions(
         [(aid, [Suggestion(TOKAYEV), Suggestion(wrong), Suggestion(unsure)])], "m", "1"
     )
     ids = {s.span: s.id for s, _ in store.suggestions(aid, "ann")}
-    store.apply(
-        aid, "ann", cmd.Command("no", (cmd.set_suggestion(ids[wrong], "pending", "rejected"),))
-    )
+    # the annotator's work, with the EVENT suggestion still pending when they mark done
+    gold = [cmd.add_span(s) for s in (TOKAYEV, MIRZIYOYEV, ASTANA)]
+    decided = [
+        cmd.set_suggestion(ids[TOKAYEV], "pending", "accepted"),
+        cmd.set_suggestion(ids[wrong], "pending", "rejected"),
+    ]
+    store.apply(aid, "ann", cmd.Command("work", (*gold, *decided, cmd.add_event(MEET))))
+    store.apply(aid, "ann", cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
     store.close()
     result = run("evaluate", "--db", str(db), "--annotator", "ann", "--json")
     data = json.loads(result.output)
@@ -163,3 +169,16 @@ def test_evaluate_cmd_leaves_undecided_suggestions_out_of_the_scores(tmp_path):
     assert data["articles_with_undecided_suggestions"] == [aid]
     table = run("evaluate", "--db", str(db), "--annotator", "ann").output
     assert "Left out 1 undecided suggestion on 1 article (neither accepted nor rejected" in table
+
+
+def test_evaluate_cmd_a_model_run_after_the_gold_is_done_is_scored_in_full(tmp_path):
+    """Suggestions made after the annotator finished are predictions: a wrong one is a
+    false positive, not an "undecided" suggestion left out (that made precision 1.0)."""
+    db = tmp_path / "p.db"
+    store, aid = gold_project(db)
+    store.add_suggestions([(aid, [Suggestion(TOKAYEV), Suggestion(Span(12, 22, "ORG"))])], "m", "1")
+    store.close()
+    data = json.loads(run("evaluate", "--db", str(db), "--annotator", "ann", "--json").output)
+    assert data["undecided_suggestions_not_scored"] == 0
+    assert data["entities"]["by_label"]["ORG"]["predicted"] == 1
+    assert data["entities"]["by_label"]["ORG"]["precision"] == 0.0

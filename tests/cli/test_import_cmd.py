@@ -227,7 +227,7 @@ def test_import_cmd_plain_text_as_gold_stays_plain_unless_empty_is_gold(tmp_path
     (src / "b.txt").write_text("Second title\n\nSecond body.", encoding="utf-8")
     res = run("import", str(src), "--db", db, "--as-gold", "--annotator", "alice")
     assert res.exit_code == 0
-    assert "2 had no annotations and were not made gold" in res.output
+    assert "2 had no annotations (or were answered reject) and were not made gold" in res.output
     with Store(db) as store:
         assert list(store.iter_gold(annotator="alice")) == []
         assert store.status(1, "alice") == "new"
@@ -322,3 +322,29 @@ def test_import_cmd_prodigy_answers_ignore_skipped_reject_not_gold(tmp_path):
         gold = [(d.article.text, d.spans) for d in store.iter_gold(annotator="alice")]
         assert gold == [("Astana hosts talks.", [Span(0, 6, "GPE")])]
         assert [s.span for s, st in store.suggestions(2, "alice")] == [Span(0, 7, "PERSON")]
+
+
+def test_import_cmd_nul_escapes_and_structured_attributes_are_one_line_each(tmp_path):
+    src = tmp_path / "tricky.jsonl"
+    lines = [
+        '{"text": "Nul\\u0000 here Astana", "spans": [{"start": 10, "end": 16, "label": "GPE"}]}',
+        json.dumps(
+            {
+                "text": "Attributes here.",
+                "events": [
+                    {"trigger": {"start": 0, "end": 5}, "type": "Meet", "attributes": {"x": [1]}}
+                ],
+            }
+        ),
+        _gold_line("Astana hosts talks.", [(0, 6, "GPE")]),
+    ]
+    src.write_text("\n".join(lines) + "\n")
+    db = str(tmp_path / "p.db")
+    res = run("import", str(src), "--db", db, "--as-gold", "--annotator", "al")
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [
+        f"error: {src}:1: the text contains a NUL character (at 3)",
+        f"error: {src}:2: events[0].attributes.x must be a string, number, true/false or null, "
+        "found a list",
+    ]
+    assert "1 article imported" in res.stdout

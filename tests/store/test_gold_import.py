@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from annotator.core import commands as cmd
-from annotator.core.models import Argument, Event, ParsedDoc, Span
+from annotator.core.models import Argument, Event, ParsedDoc, Span, Suggestion
 from annotator.store import gold_import as gi
 from annotator.store.audit import check
 
@@ -118,3 +118,74 @@ def test_gold_import_pending_suggestions_reach_iter_gold(store, sample_doc):
     store.apply(aid, "a", cmd.Command("same", (cmd.add_span(s3.span),)))
     (doc,) = store.iter_gold(annotator="a")
     assert doc.pending == []  # a gold span equal to the suggestion decides it
+
+
+def _done(store, aid, who):
+    store.apply(aid, who, cmd.Command("done", (cmd.set_status(store.status(aid, who), "done"),)))
+
+
+def test_gold_import_suggestions_made_after_done_are_predictions_not_holes(store, sample_doc):
+    aid = store.add_docs([_gold(sample_doc)], as_gold=True, annotator="alice")[0].article_id
+    store.add_suggestions([(aid, [Suggestion(Span(37, 43, "ORG"))])], "m", "1")
+    (doc,) = store.iter_gold(annotator="alice")
+    assert doc.pending == []  # a model run on finished gold does not make it partial
+
+
+def test_gold_import_decides_the_suggestions_already_there(store, sample_doc):
+    aid = store.add_docs([replace(sample_doc, spans=[])])[0].article_id
+    right, wrong = Suggestion(Span(0, 7, "PERSON")), Suggestion(Span(37, 43, "ORG"))
+    store.add_suggestions([(aid, [right, wrong])], "m", "1")
+    store.add_docs([_gold(sample_doc)], as_gold=True, annotator="alice")
+    states = {s.span: st for s, st in store.suggestions(aid, "alice")}
+    assert states == {right.span: "accepted", wrong.span: "rejected"}
+    (doc,) = store.iter_gold(annotator="alice")
+    assert doc.pending == [] and check(store) == []
+
+
+def test_gold_import_event_uids_from_the_input_never_clash(store, sample_doc):
+    ev = Event(Span(30, 35, "Meet"), uid="1")  # files number events per document
+    other = ParsedDoc("Another text with a meeting.", events=[Event(Span(20, 27, "Meet"), uid="1")])
+    docs = [replace(sample_doc, events=[ev], annotated=True), replace(other, annotated=True)]
+    results = store.add_docs(docs, as_gold=True, annotator="alice")
+    assert [r.gold for r in results] == [gi.ADDED, gi.ADDED]
+    again = store.add_docs(docs, as_gold=True, annotator="bob")
+    assert [r.gold for r in again] == [gi.ATTACHED, gi.ATTACHED]
+    uids = [e.uid for d in store.iter_gold() for e in d.events]
+    assert len(uids) == 4 and "1" not in uids and len(set(uids)) == 4
+
+
+def test_gold_import_a_refused_document_leaves_no_trace_and_the_batch_goes_on(store, sample_doc):
+    bad = ParsedDoc("Short.", spans=[Span(0, 5, "X")], annotated=True)
+    bad_event = Event(Span(0, 5, "Meet"), (Argument("P", Span(0, 5, "X")),))
+    # an argument past the end is refused by the store, not by ParsedDoc.problems
+    bad = replace(bad, events=[replace(bad_event, arguments=(Argument("P", Span(0, 99, "X")),))])
+    results = store.add_docs([bad, _gold(sample_doc)], as_gold=True, annotator="alice")
+    assert results[0].gold == gi.FAILED and "past the end" in results[0].reason
+    assert results[1].gold == gi.ADDED
+    assert store.count_articles() == 1 and check(store) == []
+
+
+def test_gold_import_same_gold_on_an_article_in_progress_completes_it(store, sample_doc):
+    aid = store.add_docs([replace(sample_doc, spans=[])])[0].article_id
+    store.apply(aid, "alice", cmd.Command("add", (cmd.add_span(Span(0, 7, "PERSON")),)))
+    doc = replace(sample_doc, spans=[Span(0, 7, "PERSON")], annotated=True)
+    (res,) = store.add_docs([doc], as_gold=True, annotator="alice")
+    assert res.gold == gi.ATTACHED and store.status(aid, "alice") == "done"
+
+
+def test_gold_import_partial_entity_gold_is_per_annotator(store, sample_doc):
+    plain = replace(sample_doc, spans=[])
+    aid = store.add_docs([plain])[0].article_id
+    partial = replace(_gold(sample_doc), spans=[Span(0, 7, "PERSON")], meta={"entities": "partial"})
+    store.add_docs([partial], as_gold=True, annotator="events")  # attached: flag kept
+    store.add_docs([_gold(sample_doc)], as_gold=True, annotator="full")
+    flags = {d.annotator: d.article.meta.get("entities") for d in store.iter_gold()}
+    assert flags == {"events": "partial", "full": None}
+    assert "entities" not in store.get_article(aid).meta
+    other = ParsedDoc(
+        "Partial from the start.", spans=[Span(0, 7, "X")], meta={"entities": "partial"}
+    )
+    new_id = store.add_docs([other], as_gold=True, annotator="events")[0].article_id
+    assert "entities" not in store.get_article(new_id).meta
+    (doc,) = [d for d in store.iter_gold(annotator="events") if d.article.id == new_id]
+    assert doc.article.meta["entities"] == "partial"
