@@ -203,18 +203,26 @@ def backup(conn: sqlite3.Connection, path: Path, old: int) -> Path:
 
 
 def check_project(db: sqlite_utils.Database) -> None:
-    """Refuse a file that is not an annotator project (an empty file or database is fine).
-
-    Runs before anything writes to the file (WAL mode, migrations).
+    """Refuse a file that is not an annotator project (an empty file or database is fine),
+    or a project newer than this code. Runs before anything writes to the file (WAL mode,
+    migrations), so a refused file is left exactly as it was.
     """
     try:
         app = db.execute("PRAGMA application_id").fetchone()[0]
         version = user_version(db)
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        objects = {r[0]: r[1] for r in db.execute("SELECT name, type FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
-        raise NotAProjectError(f"not an annotator project ({describe(exc)})") from None
-    if app == APPLICATION_ID or (app == 0 and not tables):
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            raise NotAProjectError(f"not an annotator project ({describe(exc)})") from None
+        raise  # read-only, unable to open, ...: the caller describes it as it is
+    if app == APPLICATION_ID and version > VERSION:
+        raise NewerSchemaError(
+            f"the project has schema v{version}, newer than this annotator (v{VERSION}); "
+            "upgrade annotator"
+        )
+    if app == APPLICATION_ID or (app == 0 and version == 0 and not objects):
         return
+    tables = {name for name, kind in objects.items() if kind == "table"}
     if app == 0 and version == 1 and V1_TABLES <= tables:
         return  # a project of schema v1, made before projects were marked
     raise NotAProjectError(

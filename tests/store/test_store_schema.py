@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from annotator.core import commands as cmd
-from annotator.core.models import Span
+from annotator.core.models import ParsedDoc, Span
 from annotator.store import Store, schema
 from annotator.store.audit import check
-from annotator.store.errors import NotAProjectError
+from annotator.store.errors import NewerSchemaError, NotAProjectError
 
 # made by the code of schema v1 (commit b3215a4): alice's gold of 2 articles with events,
 # imported as gold; bob's accept / reject / add+undo / done on a third
@@ -135,3 +137,50 @@ def test_store_schema_check_names_gold_written_outside_the_log(db_path, sample_d
         (problem,) = check(store)
     assert f"article {aid}, a: gold spans differ from the log" in problem
     assert "12..22" in problem or "12" in problem
+
+
+def test_store_schema_a_newer_project_is_refused_before_anything_changes(tmp_path):
+    path = tmp_path / "newer.db"
+    with Store(path) as store:
+        store.db.execute("PRAGMA journal_mode=DELETE")
+        store.db.execute(f"PRAGMA user_version = {schema.VERSION + 1}")
+    original = path.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer than this annotator"):
+        Store(path)
+    assert path.read_bytes() == original
+    assert _raw(path, "PRAGMA journal_mode") == [("delete",)]
+
+
+def test_store_schema_a_database_holding_only_a_view_is_not_empty(tmp_path):
+    path = tmp_path / "view.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE VIEW answer AS SELECT 42")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotAProjectError):
+        Store(path)
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to drop to nobody"
+)
+def test_store_schema_a_project_in_a_read_only_folder_says_read_only(tmp_path):
+    folder = Path(tempfile.mkdtemp(prefix="ro-project-"))
+    try:
+        with Store(folder / "p.db") as store:
+            store.add_docs([ParsedDoc("Astana hosts talks.")])
+        folder.chmod(0o755)
+        (folder / "p.db").chmod(0o644)
+        annotator = Path(sys.executable).with_name("annotator")
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        res = subprocess.run(
+            [*nobody, str(annotator), "stats", "--db", str(folder / "p.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(folder)
+    assert res.returncode == 1
+    assert "not an annotator project" not in res.stderr
+    assert "read-only" in res.stderr or "cannot be opened" in res.stderr, res.stderr
