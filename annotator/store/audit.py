@@ -64,8 +64,11 @@ def differences(store: Store, article_id: int, annotator: str) -> list[str]:
     if spans != log.spans:
         out.append(f"gold spans differ from the log: {_diff(spans, log.spans)}")
     events = {e.uid: e for e in store.gold_events(article_id, annotator)}
-    if events.keys() != log.events.keys() or any(events[u] != log.events[u] for u in events):
-        out.append(f"gold events differ from the log: {_diff(set(events), set(log.events))}")
+    changed = sorted(u for u in events.keys() & log.events.keys() if events[u] != log.events[u])
+    if events.keys() != log.events.keys() or changed:
+        diff = _diff(set(events), set(log.events))
+        edited = f", {len(changed)} edited outside the log {changed[:2]}" if changed else ""
+        out.append(f"gold events differ from the log: {diff}{edited}")
     states = {s.id: st for s, st in store.suggestions(article_id, annotator) if s.id is not None}
     wrong = [sid for sid, st in states.items() if log.states.get(sid, cmd.PENDING) != st]
     if wrong:

@@ -184,3 +184,16 @@ def test_store_schema_a_project_in_a_read_only_folder_says_read_only(tmp_path):
     assert res.returncode == 1
     assert "not an annotator project" not in res.stderr
     assert "read-only" in res.stderr or "cannot be opened" in res.stderr, res.stderr
+
+
+def test_store_schema_check_names_an_event_edited_outside_the_log(db_path, sample_doc):
+    from annotator.core.models import Argument, Event
+
+    with Store(db_path) as store:
+        aid = store.add_docs([sample_doc])[0].article_id
+        ev = Event(Span(30, 35, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),))
+        store.apply(aid, "a", cmd.Command("event", (cmd.add_event(ev),)))
+        store.db.execute("UPDATE gold_arguments SET role = 'Place'")
+        store.db.conn.commit()
+        (problem,) = check(store)
+    assert f"1 edited outside the log ['{ev.uid}']" in problem
