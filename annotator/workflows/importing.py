@@ -220,8 +220,17 @@ def _read(
         return list(
             reader.read_file(path, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
         )
+    except UnicodeError as exc:  # e.g. --encoding undefined, or punycode on plain text
+        return [
+            ReadError(
+                reader.display_name(path),
+                f"cannot be read as {encoding}: {' '.join(str(exc).split())}",
+            )
+        ]
     except Exception as exc:  # a reader bug must not stop the other files
-        return [ReadError(str(path), f"unexpected error ({type(exc).__name__}: {exc})")]
+        return [
+            ReadError(reader.display_name(path), f"unexpected error ({type(exc).__name__}: {exc})")
+        ]
 
 
 def _flush(

@@ -348,3 +348,12 @@ def test_import_cmd_nul_escapes_and_structured_attributes_are_one_line_each(tmp_
         "found a list",
     ]
     assert "1 article imported" in res.stdout
+
+
+def test_import_cmd_an_encoding_that_cannot_read_the_file_is_one_line(tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("Title\n\nBody.\n", encoding="utf-8")
+    res = run("import", str(text), "--encoding", "punycode", "--db", str(tmp_path / "p.db"))
+    assert res.exit_code == 1
+    (line,) = res.stderr.splitlines()
+    assert line.startswith(f"error: {text}: cannot be read as punycode: ")
