@@ -33,12 +33,28 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Skipped, Span
+from annotator.core.models import (
+    PARTIAL,
+    Argument,
+    Event,
+    ParsedDoc,
+    ReadError,
+    Skipped,
+    Span,
+    partial_entities,
+)
 from annotator.core.text import normalize
-from annotator.io.brat_conf import BratSchema, check_name, doc_problems, write_conf
+from annotator.io.brat_conf import (
+    BratSchema,
+    binary_attributes,
+    check_name,
+    doc_problems,
+    write_conf,
+)
 from annotator.io.errors import ParseError
 from annotator.io.export_common import (
     AnnotatedDoc,
@@ -53,6 +69,9 @@ from annotator.io.export_common import (
 from annotator.io.plaintext import norm_lang, preview_title
 
 ARGUMENT_ONLY = "argument only"
+# brat cannot say "this document's entity gold is partial" (e.g. gold made for events): a
+# note on the first text-bound annotation says it, and this reader reads it back
+PARTIAL_NOTE = "entities: partial (text without an entity is not known to hold none)"
 EDGE_BREAK = "spans starting or ending with a line break: written without it (brat cannot mark it)"
 ONLY_BREAKS = "spans of nothing but line breaks: not written (and the events using them)"
 MAX_STEM = 100
@@ -148,6 +167,9 @@ class _AnnWriter:
         for n, event in enumerate(writable, 1):
             self.lines.append(f"E{n}\t{self._event_body(event)}")
             attr_lines += self._attributes(event, f"E{n}", len(attr_lines))
+        if partial_entities(self.doc.article.meta) and self.t_ids:
+            first = min(self.t_ids.values(), key=lambda t: int(t[1:]))
+            self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes {first}\t{PARTIAL_NOTE}")
         return "".join(line + "\n" for line in self.lines + attr_lines + self.notes)
 
     def _text_bound(self, key: tuple[int, int, str, str]) -> None:
@@ -359,9 +381,23 @@ def _parse_or_error(
     except (BratError, ParseError) as err:
         yield ReadError(source, err.reason, err.line)
         return
-    yield doc
+    yield _with_false_attributes(doc, binary_attributes(Path(source).parent))
     if reader.skipped:
         yield Skipped(source, skipped_reason(reader.skipped, reader.first_skipped))
+
+
+def _with_false_attributes(doc: ParsedDoc, binary: dict[str, frozenset[str]]) -> ParsedDoc:
+    """Events with each binary attribute the conf declares for them and the .ann leaves
+    out set to False, as they were exported."""
+    if not binary:
+        return doc
+    events = []
+    for event in doc.events:
+        attrs = dict(event.attributes)
+        for name in binary.get("<EVENT>", frozenset()) | binary.get(event.type, frozenset()):
+            attrs.setdefault(name, False)
+        events.append(replace(event, attributes=tuple(sorted(attrs.items()))))
+    return replace(doc, events=events)
 
 
 def skipped_reason(counts: Counter[str], first: dict[str, int]) -> str:
@@ -382,6 +418,7 @@ class _AnnReader:
         self.events: list[tuple[str, str, str, list[tuple[str, str]], int]] = []
         self.attrs: dict[str, dict[str, Any]] = {}
         self.arg_only: set[str] = set()
+        self.partial = False
         self.skipped: Counter[str] = Counter()
         self.first_skipped: dict[str, int] = {}
         self.ids: dict[str, int] = {}  # T and E ids -> the line defining them
@@ -401,6 +438,8 @@ class _AnnReader:
             s for tid, s in self.spans.items() if tid not in triggers and tid not in self.arg_only
         ]
         meta: dict[str, Any] = {"format": "brat"}
+        if self.partial:
+            meta["entities"] = PARTIAL
         if self.skipped:
             meta["brat_skipped"] = dict(self.skipped)
         return ParsedDoc(
@@ -459,8 +498,11 @@ class _AnnReader:
     def _note(self, line: str, line_no: int) -> None:
         parts = line.split("\t", 2)
         body = parts[1].split() if len(parts) == 3 else []
-        if body[:1] == ["AnnotatorNotes"] and len(body) == 2 and parts[2].strip() == ARGUMENT_ONLY:
+        note = parts[2].strip() if len(parts) == 3 else ""
+        if body[:1] == ["AnnotatorNotes"] and len(body) == 2 and note == ARGUMENT_ONLY:
             self.arg_only.add(body[1])
+        elif body[:1] == ["AnnotatorNotes"] and note == PARTIAL_NOTE:
+            self.partial = True
         else:
             self._skip("#", line_no)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,38 @@ def _schema_names(schema: EventSchema) -> Iterator[tuple[str, str]]:
 
 def write_conf(path: Path, schema: BratSchema) -> None:
     Path(path).write_text(schema.conf_text(), encoding="utf-8")
+
+
+def binary_attributes(folder: Path) -> dict[str, frozenset[str]]:
+    """Binary event attributes declared in the ``annotation.conf`` brat would use for a
+    document in ``folder`` (the nearest one, in the folder or above), by event type
+    (``<EVENT>``: every type). brat writes a binary attribute only when it is true, so a
+    reader needs these to tell "false" from "not annotated"."""
+    for d in (folder, *folder.parents):
+        conf = d / "annotation.conf"
+        if conf.is_file():
+            try:
+                return _binary_attributes(str(conf), conf.stat().st_mtime_ns)
+            except (OSError, UnicodeDecodeError):
+                return {}
+    return {}
+
+
+@lru_cache(maxsize=32)
+def _binary_attributes(path: str, _mtime: int) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    section = ""
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            continue
+        if section != "attributes" or not line or line.startswith("#"):
+            continue
+        name, _, spec = line.partition("\t")
+        fields = dict(f.strip().split(":", 1) for f in spec.split(",") if ":" in f)
+        if "Value" in fields:
+            continue  # a multi-valued attribute: absent means absent
+        for target in fields.get("Arg", "").split("|"):
+            found.setdefault(target.strip(), set()).add(name.strip())
+    return {k: frozenset(v) for k, v in found.items()}

@@ -23,7 +23,7 @@ def _docs() -> list[ParsedDoc]:
         ev = Event(
             Span(met, met + 3, "Meet"),
             (Argument("Participant", per), Argument("Participant", other), Argument("Place", gpe)),
-            (("Modality", "actual"),),
+            (("Modality", "actual"), ("Negation", False)),  # as the schema's defaults give
         )
         out.append(
             ParsedDoc(

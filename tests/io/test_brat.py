@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from export_data import corpus_docs, edge_docs, gold_store
 from pybrat.parser import BratParser
 
 from annotator.core.models import Argument, Article, Event, ParsedDoc, ReadError, Skipped, Span
+from annotator.core.schema import load_schema
 from annotator.io.brat import (
     SafeNames,
     brat_ann,
@@ -374,3 +376,31 @@ def test_brat_export_counts_undecided_suggestions(tmp_path):
     assert report.loss_lines()[0].startswith("2 undecided suggestions in 1 article")
     assert "brat cannot mark text as undecided" in report.loss_lines()[0]
     assert "Turkistan" not in (tmp_path / "brat" / "d.ann").read_text(encoding="utf-8")
+
+
+def _write_and_read(tmp_path, doc: ExportDoc) -> ParsedDoc:
+    conf = BratSchema()
+    conf.add_event_schema(load_schema(None))
+    write_brat(unsplit([doc]), tmp_path / "out", ExportReport(), conf)
+    (back,) = [d for d in read_brat(tmp_path / "out", lang="en") if isinstance(d, ParsedDoc)]
+    return back
+
+
+def test_brat_false_binary_attribute_comes_back_false_from_the_conf(tmp_path):
+    said_no = Event(MEET.trigger, MEET.arguments, (("Modality", "actual"), ("Negation", False)))
+    back = _write_and_read(tmp_path, _doc(events=(said_no,)))
+    ann = next((tmp_path / "out").glob("*.ann")).read_text()
+    assert "Negation" not in ann  # brat has no "false": the attribute line is left out
+    (event,) = back.events
+    assert event.attrs == {"Modality": "actual", "Negation": False}
+
+
+def test_brat_partial_entity_gold_round_trips_as_a_note(tmp_path):
+    doc = _doc()
+    partial = ExportDoc(
+        replace(doc.article, meta={"entities": "partial"}), "ann", doc.spans, doc.events
+    )
+    back = _write_and_read(tmp_path, partial)
+    assert back.meta.get("entities") == "partial"
+    full = _write_and_read(tmp_path / "full", doc)
+    assert "entities" not in full.meta

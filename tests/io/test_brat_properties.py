@@ -95,7 +95,9 @@ def _event_keys(events) -> list[tuple]:
         (
             _key(e.trigger),
             tuple((a.role, *_key(a.span)) for a in e.arguments),
-            tuple(sorted(e.attributes)),
+            # brat writes a binary attribute only when true, and the reader gives the
+            # schema's binary attributes back as false when absent: false == absent
+            tuple(sorted((k, v) for k, v in e.attributes if v is not False)),
         )
         for e in events
     )
