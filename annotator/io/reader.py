@@ -86,7 +86,7 @@ register_format(Format("jsonl", read_jsonl, (".jsonl", ".ndjson")))
 
 
 def _read_brat(text: str, source: str, lang: str | None) -> Iterator[ParsedDoc | ReadError]:
-    from annotator.io.brat import parse_brat_txt
+    from annotator.io.brat_read import parse_brat_txt
 
     return parse_brat_txt(text, source, lang)
 

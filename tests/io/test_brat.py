@@ -11,15 +11,9 @@ from pybrat.parser import BratParser
 
 from annotator.core.models import Argument, Article, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.core.schema import load_schema
-from annotator.io.brat import (
-    SafeNames,
-    brat_ann,
-    parse_brat_txt,
-    read_brat,
-    safe_stem,
-    write_brat,
-)
+from annotator.io.brat import SafeNames, brat_ann, safe_stem, write_brat
 from annotator.io.brat_conf import BratSchema
+from annotator.io.brat_read import parse_brat_txt, read_brat
 from annotator.io.export_common import ExportDoc, ExportReport, unsplit
 
 TEXT = "Kassym-Jomart Tokayev, Gurbanguly Berdimuhamedov hold informal meeting in Turkistan."
@@ -269,7 +263,8 @@ def test_brat_reader_txt_without_ann_is_an_article_without_annotations(tmp_path)
 
 def test_brat_event_as_argument_of_an_event_round_trips():
     from annotator.core.models import Argument, Article, Event, Span
-    from annotator.io.brat import brat_ann, parse_brat_txt
+    from annotator.io.brat import brat_ann
+    from annotator.io.brat_read import parse_brat_txt
     from annotator.io.export_common import ExportDoc
 
     text = "Tokayev said he met Mirziyoyev."

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.models import Argument, Article, Event, ParsedDoc, Skipped, Span
-from annotator.io.brat import EDGE_BREAK, ONLY_BREAKS, read_brat, write_brat
+from annotator.io.brat import EDGE_BREAK, ONLY_BREAKS, write_brat
 from annotator.io.brat_conf import name_problem
+from annotator.io.brat_read import read_brat
 from annotator.io.export_common import ExportDoc, ExportReport, unsplit
 
 # letters, Cyrillic, an emoji and a flag (two code points), NBSP, line breaks, punctuation
