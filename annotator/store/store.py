@@ -131,6 +131,9 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
     ) -> AddResult:
         """One document's annotations, in a savepoint: a document the store refuses (e.g.
         an event uid clash) leaves no trace, and the rest of the batch goes on."""
+        plain = gi.NOT_ANNOTATED if how["as_gold"] else ""
+        if not gold and not (new and (d.spans or d.events)):
+            return AddResult(d.source, article_id, new, plain)  # nothing to write: no savepoint
         try:
             with self.db.atomic():
                 if gold:
@@ -138,9 +141,8 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
                         article_id, d, how["annotator"], new, how["replace"]
                     )
                 else:
-                    if new and (d.spans or d.events):
-                        self._import_suggestions(article_id, d, now(), how["tally"])
-                    outcome = gi.NOT_ANNOTATED if how["as_gold"] else ""
+                    self._import_suggestions(article_id, d, now(), how["tally"])
+                    outcome = plain
         except (ConflictError, ValueError, sqlite3.IntegrityError) as exc:
             if new:  # not half a document: no article without the gold it came with
                 self.db.execute("DELETE FROM articles WHERE id=?", [article_id])
