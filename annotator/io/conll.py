@@ -10,13 +10,16 @@ Written as spaCy documents it (``spacy convert -c ner``) and seqeval read it::
     ...
 
 One token and its IOB2 tag per line, a blank line between sentences, ``-DOCSTART- -X- O O``
-before every article. Tokens are spaCy tokens of the language's blank tokenizer; whitespace
-tokens are not written. Sentences come from spaCy's rule-based ``sentencizer`` plus line
-breaks in the text, and never split an entity.
+before every article. Tokens are spaCy tokens of the language's blank tokenizer, cut at
+every gold span's start and end (``tokens.gold_doc``: "Acme Ltd" before a full stop is
+written ``Ltd B-ORG`` then ``. O``), so every entity sits on whole tokens; whitespace
+tokens are not written. Sentences come from spaCy's rule-based ``sentencizer`` run on the
+tokenizer's tokens (a cut never adds a sentence break) plus line breaks in the text, and
+never split an entity.
 
 The format holds one layer of non-overlapping entities and nothing else: overlapping spans
-(policy: longest first), spans not on token boundaries, spans starting or ending with
-whitespace and all events are left out and counted in the report.
+(policy: longest first), spans starting or ending with whitespace and all events are left
+out and counted in the report.
 
 Three things it cannot say are not written at all:
 
@@ -52,12 +55,12 @@ from annotator.io.export_common import (
     write_rendered,
 )
 from annotator.io.plaintext import norm_lang, preview_title, stem
-from annotator.io.tokens import align, pipe_docs, sentencizer, space_at_edge
+from annotator.io.tokens import align, gold_doc, pipe_docs, sentencizer
 
 DOCSTART = "-DOCSTART- -X- O O"
 SUFFIX = ".conll"
 
-MISALIGNED = "entity spans not on token boundaries: not in the CoNLL tags"
+MISALIGNED = "entity spans beyond the end of the article text: not in the CoNLL tags"
 OVERLAP = "overlapping entity spans (CoNLL holds one layer; longest kept): not in the tags"
 EDGE_SPACE = "entity spans starting or ending with whitespace: not in the CoNLL tags"
 EVENTS = "events (CoNLL cannot hold them): not written"
@@ -70,33 +73,60 @@ PENDING = (
 )
 
 
-def iob_tags(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None) -> list[str]:
-    """IOB2 tags for every token of ``tokens`` (whitespace tokens get "O")."""
-    report = report or ExportReport()
-    usable: dict[Span, tuple[int, int]] = {}
+Tagged = tuple[list[Span], list[tuple[str, Span]]]  # (spans tagged, (loss, span) left out)
+
+
+def tagged_spans(doc: AnnotatedDoc) -> Tagged:
+    """The entity spans CoNLL tags, in text order, and the others with why they are not.
+
+    By characters, so the answer does not depend on the tokens: spans starting or ending
+    with whitespace go first (NER cannot learn them), then overlaps (longest first)."""
+    text = doc.article.text
+    lost: list[tuple[str, Span]] = []
+    usable = []
     for span in sorted_spans(doc.spans):
-        got = align(tokens, span)
-        if got is None:
-            report.lose(MISALIGNED, span_example(doc, span))
-        elif space_at_edge(got):
-            report.lose(EDGE_SPACE, span_example(doc, span))
+        if span.end > len(text):
+            lost.append((MISALIGNED, span))
+        elif text[span.start].isspace() or text[span.end - 1].isspace():
+            lost.append((EDGE_SPACE, span))
         else:
-            usable[span] = (got.start, got.end)
+            usable.append(span)
     kept, dropped = non_overlapping(usable)
-    for span in dropped:
-        report.lose(OVERLAP, span_example(doc, span))
+    return kept, lost + [(OVERLAP, span) for span in dropped]
+
+
+def conll_tokens(tokens: Doc, kept: list[Span], text: str) -> Doc:
+    """The tokenizer's ``tokens`` with the sentencizer's sentence starts, then cut at the
+    edges of the spans ``kept`` for the tags (sentences first: "Ltd" "." is no break).
+
+    Only those spans cut tokens: the file holds nothing else, and a cut for a span it
+    leaves out (an overlapped one, an event argument) would only garble its tokens."""
+    if not tokens.has_annotation("SENT_START"):
+        sentencizer()(tokens)
+    return gold_doc(tokens, kept, text)
+
+
+def iob_tags(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> list[str]:
+    """IOB2 tags for every token of ``tokens`` (whitespace tokens get "O"); ``tokens`` are
+    cut at the edges of the spans tagged (:func:`conll_tokens`)."""
+    kept, lost = tagged
+    for what, span in lost:
+        report.lose(what, span_example(doc, span))
     tags = ["O"] * len(tokens)
     for span in kept:
-        start, end = usable[span]
-        tags[start] = f"B-{span.label}"
-        for i in range(start + 1, end):
+        got = align(tokens, span)
+        if got is None:
+            raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
+        tags[got.start] = f"B-{span.label}"
+        for i in range(got.start + 1, got.end):
             tags[i] = f"I-{span.label}"
     return tags
 
 
 def conll_sentences(tokens: Doc, tags: list[str]) -> list[list[str]]:
-    """Lines ("token TAG") grouped into sentences; breaks inside an entity are skipped."""
-    sentencizer()(tokens)
+    """Lines ("token TAG") grouped into sentences; breaks inside an entity are skipped.
+
+    ``tokens`` carry sentence starts (:func:`conll_tokens`)."""
     sentences: list[list[str]] = []
     current: list[str] = []
     pending_break = False
@@ -116,9 +146,14 @@ def conll_sentences(tokens: Doc, tags: list[str]) -> list[list[str]]:
 
 
 def conll_text(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None) -> str:
-    """One article as a CoNLL block, starting with the -DOCSTART- line."""
-    report = report or ExportReport()
-    tags = iob_tags(tokens, doc, report)
+    """One article (``tokens``: the tokenizer's) as a CoNLL block, from -DOCSTART- on."""
+    tagged = tagged_spans(doc)
+    tokens = conll_tokens(tokens, tagged[0], doc.article.text)
+    return _block(tokens, doc, tagged, report or ExportReport())
+
+
+def _block(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> str:
+    tags = iob_tags(tokens, doc, tagged, report)
     if doc.events:
         report.lose(EVENTS, n=len(doc.events))
     blocks = ["\n".join(lines) for lines in conll_sentences(tokens, tags)]
@@ -131,8 +166,9 @@ def write_conll(
     """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``)."""
     report = report or ExportReport()
 
-    def text(tokens: Doc, doc: AnnotatedDoc) -> str:
-        return conll_text(tokens, doc, report)
+    def text(prepared: tuple[Doc, Tagged], doc: AnnotatedDoc) -> str:
+        tokens, tagged = prepared
+        return _block(tokens, doc, tagged, report)
 
     writable = _writable(pipe_docs(_labels_checked(items), _text, _lang), report)
     return write_rendered(writable, out, SUFFIX, report, text)
@@ -162,15 +198,19 @@ def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
 
 def _writable(
     piped: Iterable[tuple[Item, Doc]], report: ExportReport
-) -> Iterator[tuple[Item, Doc]]:
+) -> Iterator[tuple[Item, tuple[Doc, Tagged]]]:
+    """Articles CoNLL can write, each with its tokens (cut) and its spans (tagged or not)."""
     report.pending_how = PENDING
     for (split, doc), tokens in piped:
         if n := pending_entities(doc):
             report.pending(doc, n)
-        elif any(t.text == "-DOCSTART-" for t in tokens):
+            continue
+        tagged = tagged_spans(doc)
+        tokens = conll_tokens(tokens, tagged[0], doc.article.text)
+        if any(t.text == "-DOCSTART-" for t in tokens):
             report.lose(DOCSTART_LOSS, doc_ref(doc))
         else:
-            yield (split, doc), tokens
+            yield (split, doc), (tokens, tagged)
 
 
 def _text(item: Item) -> str:

@@ -1,6 +1,9 @@
 """spaCy training data: ``train.spacy`` / ``dev.spacy`` / ``test.spacy`` and a ``config.cfg``.
 
-Each article becomes one ``Doc`` tokenized by the language's blank tokenizer:
+Each article becomes one ``Doc`` tokenized by the language's blank tokenizer, its tokens
+cut at every start and end of an entity, event trigger, event argument and undecided entity
+suggestion (``tokens.gold_doc``: "Acme Ltd" before a full stop becomes the tokens "Ltd" and
+"."), so every span lands on whole tokens and none is dropped, expanded or shifted:
 
 - ``doc.ents``: the entity spans that can be NER targets. NER cannot hold overlaps, so the
   policy is *longest first* (then earliest, then label order); overlapped spans are left out
@@ -12,10 +15,10 @@ Each article becomes one ``Doc`` tokenized by the language's blank tokenizer:
 - ``doc.user_data["events"]``: the full events (character offsets, as in the JSONL export),
   ``doc.user_data["meta"]``: id, date, language, title, source, annotator.
 
-Spans whose offsets cut a token (``Doc.char_span(..., alignment_mode="strict")`` fails)
-are *dropped* from ``ents`` and the span groups — never expanded or shifted — and reported
-with examples; their events stay whole in ``user_data``. Entities that start or end with a
-whitespace token stay in ``sc`` but not in ``ents`` (spaCy's NER rejects them).
+Entities that start or end with whitespace stay in ``sc`` but not in ``ents`` (spaCy's NER
+rejects them) and are counted. The ``Doc`` keeps ``doc.text`` identical to the article text.
+A pipeline's own tokenizer may still keep "Ltd." whole: ``spacy train`` aligns the two
+tokenisations and treats such a token as missing in the NER gold rather than mislabelled.
 
 ``config.cfg`` comes from spaCy's own ``init config`` (pipeline ``ner``, optimised for
 efficiency, offline) with ``paths.train`` / ``paths.dev`` pointing at the files written.
@@ -37,13 +40,14 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    gold_boundaries,
     non_overlapping,
     sorted_events,
     sorted_spans,
     span_example,
 )
 from annotator.io.export_jsonl import event_dict, meta_dict
-from annotator.io.tokens import align, blank, pipe_docs, space_at_edge, spacy_lang
+from annotator.io.tokens import align, blank, gold_doc, pipe_docs, space_at_edge, spacy_lang
 
 SPANS_KEY = "sc"
 EVENTS_KEY = "events"
@@ -51,9 +55,9 @@ SUFFIX = ".spacy"
 # token attributes worth storing: a blank tokenizer sets nothing else
 ATTRS = ["ORTH", "SPACY", "NORM", "ENT_IOB", "ENT_TYPE"]
 
-MISALIGNED = "entity spans not on token boundaries: left out of the DocBin"
+MISALIGNED = "entity spans beyond the end of the article text: left out of the DocBin"
 TRIGGER_MISALIGNED = (
-    'event triggers not on token boundaries: left out of doc.spans["events"] '
+    'event triggers beyond the end of the article text: left out of doc.spans["events"] '
     "(the events stay in user_data)"
 )
 OVERLAP = 'overlapping entity spans: left out of doc.ents (kept in doc.spans["sc"])'
@@ -65,8 +69,10 @@ EDGE_SPACE = 'entity spans starting or ending with whitespace: left out of doc.e
 
 
 def make_doc(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = None) -> Doc:
-    """Fill a tokenized ``Doc`` with one document's entities, triggers and events."""
+    """One document's entities, triggers and events on its ``tokens`` (the tokenizer's),
+    cut at the gold's boundaries: a new ``Doc`` when a cut was needed, else ``tokens``."""
     report = report or ExportReport()
+    tokens = gold_doc(tokens, gold_boundaries(doc), doc.article.text)
     aligned = []
     for span in sorted_spans(doc.spans):
         got = align(tokens, span)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from annotator.core.models import Article, Event, Span, Suggestion
+from annotator.core.models import ENTITY, Article, Event, Span, Suggestion
 
 NO_SPLIT = ""
 MAX_EXAMPLES = 3
@@ -59,6 +59,16 @@ def unsplit(docs: Iterable[AnnotatedDoc]) -> Iterable[Item]:
 def output_path(out: Path, split: str, suffix: str) -> Path:
     """``out`` itself without a split, else ``out/<split><suffix>``."""
     return Path(out) if split == NO_SPLIT else Path(out) / f"{split}{suffix}"
+
+
+def gold_boundaries(doc: AnnotatedDoc) -> Iterator[Span]:
+    """Every span whose edges the tokens must follow: entities, event triggers and
+    arguments, and undecided entity suggestions (the DocBin marks their tokens missing)."""
+    yield from doc.spans
+    for event in doc.events:
+        yield event.trigger
+        yield from (a.span for a in event.arguments)
+    yield from (s.span for s in doc.pending if s.kind == ENTITY)
 
 
 def sorted_spans(spans: Iterable[Span]) -> list[Span]:

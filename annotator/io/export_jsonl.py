@@ -11,8 +11,11 @@ Prodigy's, stable: derived from SHA-256 of the text, and of the text plus its an
      "arguments": [{"role": "Participant", "start": 0, "end": 21, "label": "PERSON"}],
      "attributes": {"Negation": true}}
 
-This is the lossless format: a span that does not fall on token boundaries keeps its exact
-character offsets and simply has no ``token_start`` / ``token_end`` (reported, never moved).
+This is the lossless format: spans keep their exact character offsets. The ``tokens`` are
+the tokenizer's cut at every start and end of an entity, event trigger, event argument and
+undecided entity suggestion (``tokens.gold_doc``, the same tokens as the CoNLL and DocBin
+exports), so every span has its ``token_start`` / ``token_end`` ("Acme Ltd" before a full
+stop ends on the token "Ltd", followed by "."); ``ws`` stays true to the text.
 ``annotator import`` reads these files back (``annotator.io.jsonl``).
 
 An article imported from Prodigy keeps its record's ``answer`` and underscore fields
@@ -41,15 +44,18 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    gold_boundaries,
     sorted_events,
     sorted_spans,
     span_example,
     write_rendered,
 )
-from annotator.io.tokens import align, pipe_docs
+from annotator.io.tokens import align, gold_doc, pipe_docs
 
 SUFFIX = ".jsonl"
-MISALIGNED = "spans not on token boundaries: kept with exact offsets, without token_start/end"
+MISALIGNED = (
+    "spans beyond the end of the article text: kept with exact offsets, without token_start/end"
+)
 PENDING = (
     'their articles are written with meta.entities = "partial" (their other tokens are not '
     "known to be outside any entity)"
@@ -104,7 +110,9 @@ def imported_fields(doc: AnnotatedDoc) -> dict[str, Any]:
 
 
 def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -> dict[str, Any]:
-    """The JSON object for one document (``tokens`` is its spaCy tokenization)."""
+    """The JSON object for one document (``tokens``: the tokenizer's, cut here at the gold's
+    boundaries)."""
+    tokens = gold_doc(tokens, gold_boundaries(doc), doc.article.text)
     spans = []
     for span in sorted_spans(doc.spans):
         item: dict[str, Any] = span.to_dict()

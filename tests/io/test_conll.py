@@ -67,9 +67,35 @@ def test_conll_counts_what_it_cannot_hold():
     event = Event(Span(8, 11, "Meet"))
     spans = [Span(0, 7, "PERSON"), Span(0, 22, "GROUP"), Span(2, 9, "CUT")]
     out = _conll(text, spans, [event], report)
+    # "CUT" cuts a token but is overlapped: left out, counted, and it cuts no token
     assert "Tokayev B-GROUP\nmet I-GROUP\nMirziyoyev I-GROUP" in out
     counts = {what.split(" ")[0]: loss.count for what, loss in report.losses.items()}
-    assert counts == {"overlapping": 1, "entity": 1, "events": 1}
+    assert counts == {"overlapping": 2, "events": 1}
+
+
+def test_conll_cuts_tokens_at_entity_edges_and_keeps_the_sentences():
+    """spaCy keeps "Ltd." as one token: the span ending before the "." was left out."""
+    text = "Caspian Pipeline Ltd. signed, Kazakhstan's envoy said.\nAstana agreed."
+    kazakh, astana = text.index("Kazakh"), text.index("Astana")
+    spans = [Span(0, 20, "ORG"), Span(kazakh, kazakh + 6, "NORP"), Span(astana, astana + 6, "GPE")]
+    report = ExportReport()
+    out = _conll(text, spans, report=report)
+    assert out == (
+        f"{DOCSTART}\n\n"
+        "Caspian B-ORG\nPipeline I-ORG\nLtd I-ORG\n. O\nsigned O\n, O\n"
+        "Kazakh B-NORP\nstan O\n's O\nenvoy O\nsaid O\n. O\n\n"
+        "Astana B-GPE\nagreed O\n. O\n\n"
+    )
+    assert report.losses == {}
+
+
+def test_conll_counts_spans_with_whitespace_at_an_edge_even_inside_a_token_space():
+    """ " met" starts in the space after "Tokayev": it gets a token, and is counted."""
+    report = ExportReport()
+    out = _conll("Tokayev met Putin.", [Span(7, 11, "X"), Span(12, 17, "PERSON")], report=report)
+    assert "Tokayev O\nmet O\nPutin B-PERSON\n. O" in out
+    (what,) = report.losses
+    assert what.startswith("entity spans starting or ending with whitespace")
 
 
 def test_conll_export_is_valid_iob2_for_seqeval(tmp_path):

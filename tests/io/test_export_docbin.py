@@ -47,12 +47,48 @@ def test_docbin_overlaps_keep_the_longest_in_ents_and_all_in_the_span_group():
     )
 
 
-def test_docbin_misaligned_span_is_dropped_not_shifted_and_reported():
+def test_docbin_span_cutting_a_token_is_held_exactly_on_cut_tokens():
     report = ExportReport()
     doc = _make([Span(2, 9, "CUT"), Span(26, 32, "GPE")], report=report)
-    assert [(e.start_char, e.end_char) for e in doc.ents] == [(26, 32)]
-    assert [(s.start_char, s.end_char) for s in doc.spans[SPANS_KEY]] == [(26, 32)]
-    assert any("2..9 CUT 'kayev m'" in line for line in report.loss_lines())
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+        (2, 9, "CUT"),
+        (26, 32, "GPE"),
+    ]
+    assert [(s.start_char, s.end_char) for s in doc.spans[SPANS_KEY]] == [(2, 9), (26, 32)]
+    assert [t.text for t in doc][:6] == ["To", "kayev", "m", "et", "Mirziyoyev", "in"]
+    assert doc.text == TEXT and report.losses == {}
+
+
+def test_docbin_ltd_trigger_and_undecided_suggestion_inside_tokens():
+    """ "Ltd." is one spaCy token; a trigger and a suggestion cut tokens too: all held."""
+    from annotator.core.models import Suggestion
+
+    text = "Aral Energy Ltd. cosigned with Tokayev's team."
+    signed, tokay = text.index("signed"), text.index("Tokay")
+    org = Span(0, 15, "ORG")  # "Aral Energy Ltd" without the "."
+    event = Event(Span(signed, signed + 6, "Agreement"), (Argument("Party", org),))
+    pending = Suggestion(Span(tokay, tokay + 5, "PERSON"))  # "Tokay" of "Tokayev"
+    art = Article(1, "h", text, "T", "en", None, None, "", "x1", {})
+    report = ExportReport()
+    doc = make_doc(blank("en")(text), ExportDoc(art, "ann", [org], [event], [pending]), report)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Aral Energy Ltd", "ORG")]
+    assert [(s.text, s.label_) for s in doc.spans[EVENTS_KEY]] == [("signed", "Agreement")]
+    iob = [(t.text, t.ent_iob_) for t in doc]
+    assert iob == [
+        ("Aral", "B"),
+        ("Energy", "I"),
+        ("Ltd", "I"),
+        (".", "O"),
+        ("co", "O"),
+        ("signed", "O"),
+        ("with", "O"),
+        ("Tokay", ""),  # undecided: missing, and only the suggested characters
+        ("ev", "O"),
+        ("'s", "O"),
+        ("team", "O"),
+        (".", "O"),
+    ]
+    assert doc.text == text and report.losses == {}
 
 
 def test_docbin_span_touching_punctuation_and_whitespace_edges():

@@ -75,13 +75,30 @@ def test_export_jsonl_hashes_are_stable_and_task_hash_follows_the_annotations():
     assert one["_task_hash"] == again["_task_hash"] != other["_task_hash"]
 
 
-def test_export_jsonl_misaligned_span_keeps_offsets_without_tokens_and_is_reported():
-    art = _article("Tokayev met Mirziyoyev.")
+def test_export_jsonl_span_cutting_a_token_gets_its_tokens_and_ws_stays_true():
+    text = "Caspian Pipeline Ltd. met Tokayev."
+    art = _article(text)
     report = ExportReport()
-    rec = record(ExportDoc(art, "a", [Span(2, 9, "CUT")]), blank("en")(art.text), report)
-    assert rec["spans"] == [{"start": 2, "end": 9, "label": "CUT"}]
-    (line,) = report.loss_lines()
-    assert line.startswith("1 spans not on token boundaries") and "'kayev m'" in line
+    spans = [Span(0, 20, "ORG"), Span(2, 12, "CUT"), Span(21, 25, "SPACE")]
+    rec = record(ExportDoc(art, "a", spans), blank("en")(text), report)
+    toks = rec["tokens"]
+    assert [(t["text"], t["ws"]) for t in toks] == [
+        ("Ca", False),
+        ("spian", True),
+        ("Pipe", False),
+        ("line", True),
+        ("Ltd", False),
+        (".", False),
+        (" ", False),  # " met" starts in the space after "Ltd.": a token of its own
+        ("met", True),
+        ("Tokayev", False),
+        (".", False),
+    ]
+    assert "".join(t["text"] + " " * t["ws"] for t in toks) == text
+    for span in rec["spans"]:
+        assert toks[span["token_start"]]["start"] == span["start"]
+        assert toks[span["token_end"]]["end"] == span["end"]
+    assert report.losses == {}
 
 
 def test_export_jsonl_writes_events_with_roles_and_attributes():
