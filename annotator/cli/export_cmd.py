@@ -2,7 +2,8 @@
 
 Formats: ``jsonl`` (Prodigy), ``spacy`` (DocBin + config.cfg), ``conll`` (IOB2), ``brat``.
 Tokens everywhere are spaCy's blank tokenizer for the article's language ("xx" when spaCy
-lacks it). :func:`run_export` is the plain function behind the command.
+lacks it), cut at the gold spans' edges so that no span is lost to tokenisation.
+:func:`run_export` is the plain function behind the command.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from spacy.tokens import DocBin
 from annotator.cli.main import cli as cli_main
 from annotator.core import commands as cmd
 from annotator.core.models import Argument, Event, ParsedDoc, Span, Suggestion
+from annotator.io.tokens import blank
 from annotator.store import Store
 
 TEMPLATE = "{name} met Shavkat Mirziyoyev in Astana on day {i}."
@@ -65,9 +66,7 @@ def test_export_cmd_split_is_deterministic_and_keeps_copies_together(tmp_path):
             store.apply(
                 row.id,
                 "other",
-                cmd.Command(
-                    "g", (cmd.add_span(Span(0, 5, "X")), cmd.set_status("new", "done"))
-                ),
+                cmd.Command("g", (cmd.add_span(Span(0, 5, "X")), cmd.set_status("new", "done"))),
             )
     args = ["--format", "jsonl", "--db", db, "--split", "0.6,0.2,0.2", "--seed", "4"]
     assert run(*args, "--out", str(tmp_path / "a")).exit_code == 0
@@ -121,6 +120,27 @@ def test_export_cmd_conll_notes_what_it_dropped(tmp_path):
     assert res.exit_code == 0
     assert "note: 30 events (CoNLL cannot hold them): not written" in res.stderr
     assert out.read_text().count("-DOCSTART-") == 30
+
+
+def test_export_cmd_conll_and_spacy_keep_a_span_ending_inside_a_token(tmp_path):
+    """spaCy keeps "Ltd." whole: the span "Aral Energy Ltd" was counted and left out."""
+    text = "Tokayev met Aral Energy Ltd. in Astana."
+    spans = [Span(0, 7, "PERSON"), Span(12, 27, "ORG"), Span(32, 38, "GPE")]
+    docs = [ParsedDoc(text, title="t", lang="en", spans=spans), *_docs(4)]
+    db = _db(tmp_path, docs)
+    conll = run("--format", "conll", "--out", str(tmp_path / "g.conll"), "--db", db)
+    assert conll.exit_code == 0 and conll.stderr.count("note:") == 1  # only the events
+    assert "Energy I-ORG\nLtd I-ORG\n. O\nin O\nAstana B-GPE" in (tmp_path / "g.conll").read_text()
+    spacy_out = tmp_path / "spacy"
+    res = run("--format", "spacy", "--out", str(spacy_out), "--db", db, "--split", "0.5,0.5")
+    assert res.exit_code == 0 and "note:" not in res.stderr
+    ents = [
+        (e.text, e.label_)
+        for name in ("train", "dev")
+        for doc in DocBin().from_disk(spacy_out / f"{name}.spacy").get_docs(blank("en").vocab)
+        for e in doc.ents
+    ]
+    assert ("Aral Energy Ltd", "ORG") in ents
 
 
 def test_export_cmd_brat_writes_a_folder_per_split(tmp_path):

@@ -124,3 +124,25 @@ def edge_docs() -> list[ParsedDoc]:
             spans=[Span(0, 21, "PERSON"), Span(30, 36, "GPE"), Span(28, 36, "EDGE")],
         ),
     ]
+
+
+COMPANIES = ("Caspian Pipeline", "Steppe Minerals", "Aral Energy")
+
+
+def ltd_docs(n: int = 12) -> list[ParsedDoc]:
+    """Articles naming a company "X Ltd." whose span ends before the full stop (spaCy keeps
+    "Ltd." as one token), at the end of a sentence and inside one."""
+    docs = []
+    for i in range(n):
+        company = f"{COMPANIES[i % 3]} Ltd"
+        text = f"Day {i}: the deal went to {company}. {company}. said Tokayev agreed."
+        first, second = text.index(company), text.rindex(company)
+        spans = [
+            Span(first, first + len(company), "ORG"),
+            Span(second, second + len(company), "ORG"),
+            Span(text.index("Tokayev"), text.index("Tokayev") + 7, "PERSON"),
+        ]
+        docs.append(
+            ParsedDoc(text, title=f"ltd {i}", lang="en", external_id=f"ltd{i}", spans=spans)
+        )
+    return docs
