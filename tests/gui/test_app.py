@@ -122,6 +122,7 @@ def test_app_open_a_project_of_a_newer_annotator_says_so(make_window, store, tmp
     import sqlite3
 
     newer = tmp_path / "newer.db"
+    Store(newer).close()  # a project (marked as one), then as a newer annotator leaves it
     conn = sqlite3.connect(newer)
     conn.execute("PRAGMA user_version = 999")
     conn.close()
