@@ -101,12 +101,12 @@ def pending_entities(doc: AnnotatedDoc) -> int:
 
 
 def imported_fields(doc: AnnotatedDoc) -> dict[str, Any]:
-    """The Prodigy answer and underscore fields the article was imported with."""
+    """The underscore fields the article was imported with (Prodigy's session, timestamp
+    ...), with what this record is now: an accepted answer (it is gold; an imported
+    "reject" described the text as it came in, not this gold) by this project's annotator
+    (whose gold it is, whoever annotated the text before)."""
     kept = {k: v for k, v in doc.article.meta.items() if k.startswith("_") and k not in DERIVED}
-    answer = doc.article.meta.get("answer")
-    kept["answer"] = answer if isinstance(answer, str) and answer else ACCEPT
-    kept.setdefault("_annotator_id", doc.annotator)
-    return kept
+    return {**kept, "answer": ACCEPT, "_annotator_id": doc.annotator}
 
 
 def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -> dict[str, Any]:

@@ -157,12 +157,15 @@ def _imported(answer: str) -> ExportDoc:
 
 
 @pytest.mark.parametrize("answer", ["accept", "reject"])
-def test_export_jsonl_writes_back_the_imported_answer_and_prodigy_fields(answer):
-    """Every record was exported as "accept", whatever Prodigy's annotator answered."""
+def test_export_jsonl_gold_is_accepted_by_its_annotator_and_keeps_prodigy_fields(answer):
+    """Gold is exported as "accept" by the project's annotator whose gold it is, whatever
+    the imported line said (a "reject" exported back would be dropped on re-import)."""
     doc = _imported(answer)
     rec = record(doc, blank("en")(doc.article.text))
-    assert rec["answer"] == answer
-    assert {k: rec[k] for k in PRODIGY} == PRODIGY
+    assert rec["answer"] == "accept" and rec["_annotator_id"] == "ann"
+    assert {k: rec[k] for k in PRODIGY if k != "_annotator_id"} == {
+        k: v for k, v in PRODIGY.items() if k != "_annotator_id"
+    }
     again = record(doc, blank("en")(doc.article.text))
     assert again["_task_hash"] == rec["_task_hash"]  # derived fields are computed, not copied
 
