@@ -138,6 +138,9 @@ def run_export(
     report = ExportReport()
     with staged(out) as target:  # all or nothing: the old output stays until this is whole
         paths = _write(fmt, items, target, report, schema)
+        if not report.docs and (left_out := report.loss_lines()):
+            # there was gold, but none of it could be written in this format
+            raise ValueError(f"nothing exported: {'; '.join(left_out)}")
         if not report.docs:
             raise ValueError(_nothing_message(suggestions, status, annotator, lang))
         if fmt == "spacy":

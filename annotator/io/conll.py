@@ -42,7 +42,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from annotator.core.models import ENTITY, ParsedDoc, ReadError, Span
+from annotator.core.models import ENTITY, ParsedDoc, ReadError, Span, partial_entities
 from annotator.io.errors import ParseError
 from annotator.io.export_common import (
     AnnotatedDoc,
@@ -66,6 +66,10 @@ EDGE_SPACE = "entity spans starting or ending with whitespace: not in the CoNLL 
 EVENTS = "events (CoNLL cannot hold them): not written"
 DOCSTART_LOSS = (
     "articles with a -DOCSTART- token (a CoNLL reader takes it for the next article): left out"
+)
+PARTIAL_LOSS = (
+    "articles whose entity gold is partial (made for events): left out (CoNLL would tag "
+    "every other name O; export jsonl or spacy, which mark them partial)"
 )
 PENDING = (
     "their articles are left out (CoNLL would tag those names O; decide them, or export "
@@ -204,6 +208,9 @@ def _writable(
     for (split, doc), tokens in piped:
         if n := pending_entities(doc):
             report.pending(doc, n)
+            continue
+        if partial_entities(doc.article.meta):
+            report.lose(PARTIAL_LOSS, doc_ref(doc))
             continue
         tagged = tagged_spans(doc)
         tokens = conll_tokens(tokens, tagged[0], doc.article.text)

@@ -203,3 +203,18 @@ def test_export_cmd_folder_output_over_a_file_is_one_clear_line(tmp_path):
     )
     assert res.exit_code == 1
     assert "is not a folder" in res.stderr and "Errno" not in res.stderr
+
+
+def test_export_cmd_all_gold_left_out_says_why_not_that_there_is_none(tmp_path):
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        doc = ParsedDoc("Tokayev met Putin.", lang="en", spans=[Span(0, 7, "PERSON")],
+                  meta={"entities": "partial"}, annotated=True)  # fmt: skip
+        store.add_docs([doc], as_gold=True, annotator="a")
+    res = CliRunner().invoke(
+        cli_main,
+        ["export", "--format", "conll", "--out", str(tmp_path / "o.conll"), "--db", str(db)],
+    )
+    assert res.exit_code == 1
+    (line,) = res.stderr.splitlines()
+    assert line.startswith("error: nothing exported: ") and "entity gold is partial" in line

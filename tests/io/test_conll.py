@@ -238,3 +238,20 @@ def test_conll_export_leaves_out_articles_with_undecided_entity_suggestions(tmp_
     assert line.startswith("1 undecided suggestion in 1 article")
     assert "their articles are left out (CoNLL would tag those names O" in line
     assert line.endswith("e.g. article 1: 1")
+
+
+def test_conll_export_leaves_out_partial_entity_gold_and_says_so(tmp_path):
+    """Gold made for events holds only some names: CoNLL would tag every other one O."""
+    partial = Article(1, "h", "Tokayev met Putin.", "T", "en", None, None, "", None,
+                      {"entities": "partial"})  # fmt: skip
+    full = Article(2, "h2", "Putin spoke.", "T", "en", None, None, "", None, {})
+    docs = [
+        ExportDoc(partial, "a", [Span(0, 7, "PERSON")]),
+        ExportDoc(full, "a", [Span(0, 5, "PERSON")]),
+    ]
+    report = ExportReport()
+    path = tmp_path / "out.conll"
+    write_conll(unsplit(docs), path, report)
+    assert path.read_text(encoding="utf-8") == f"{DOCSTART}\n\nPutin B-PERSON\nspoke O\n. O\n\n"
+    (line,) = report.loss_lines()
+    assert "entity gold is partial" in line and "left out" in line
