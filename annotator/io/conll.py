@@ -37,6 +37,7 @@ Three things it cannot say are not written at all:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -55,7 +56,7 @@ from annotator.io.export_common import (
     write_rendered,
 )
 from annotator.io.plaintext import norm_lang, preview_title, stem
-from annotator.io.tokens import align, gold_doc, pipe_docs, sentencizer
+from annotator.io.tokens import align, gold_doc, pipe_docs, sentencizer, splits_at_whitespace
 
 DOCSTART = "-DOCSTART- -X- O O"
 SUFFIX = ".conll"
@@ -107,7 +108,22 @@ def conll_tokens(tokens: Doc, kept: list[Span], text: str) -> Doc:
     leaves out (an overlapped one, an event argument) would only garble its tokens."""
     if not tokens.has_annotation("SENT_START"):
         sentencizer()(tokens)
-    return gold_doc(tokens, kept, text)
+    return gold_doc(tokens, [*kept, *_spaced_pieces(tokens)], text)
+
+
+def _spaced_pieces(tokens: Doc) -> list[Span]:
+    """The words inside tokens that hold a space (a tokenizer exception such as Russian
+    "в т.ч."): a CoNLL line cannot hold one, its reader would keep only the first word."""
+    if splits_at_whitespace(tokens.lang_):
+        return []
+    pieces = []
+    for token in tokens:
+        if not token.is_space and any(c.isspace() for c in token.text):
+            pieces += [
+                Span(token.idx + m.start(), token.idx + m.end(), "_")
+                for m in re.finditer(r"\S+", token.text)
+            ]
+    return pieces
 
 
 def iob_tags(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> list[str]:

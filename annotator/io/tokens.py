@@ -100,7 +100,7 @@ def gold_doc(tokens: Doc, spans: Iterable[Span], text: str | None = None) -> Doc
     Offsets outside the text are ignored (those spans still do not align)."""
     pairs = {(s.start, s.end) for s in spans}
     text = tokens.text if text is None else text
-    fast = _splits_at_whitespace(tokens.lang_)
+    fast = splits_at_whitespace(tokens.lang_)
     if all(
         (fast and _between_whitespace(text, a, b))
         or tokens.char_span(a, b, alignment_mode="strict") is not None
@@ -111,7 +111,7 @@ def gold_doc(tokens: Doc, spans: Iterable[Span], text: str | None = None) -> Doc
 
 
 @cache
-def _splits_at_whitespace(lang: str) -> bool:
+def splits_at_whitespace(lang: str) -> bool:
     """True when no token of ``lang``'s tokenizer holds whitespace next to other characters.
 
     spaCy's tokenizer first cuts the text at every change between whitespace and the rest;

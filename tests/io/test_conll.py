@@ -255,3 +255,16 @@ def test_conll_export_leaves_out_partial_entity_gold_and_says_so(tmp_path):
     assert path.read_text(encoding="utf-8") == f"{DOCSTART}\n\nPutin B-PERSON\nspoke O\n. O\n\n"
     (line,) = report.loss_lines()
     assert "entity gold is partial" in line and "left out" in line
+
+
+def test_conll_export_splits_a_token_that_holds_a_space(tmp_path):
+    """Russian's tokenizer keeps "в т.ч." as one token; a CoNLL line cannot hold it (the
+    reader kept "в" and lost "т.ч.")."""
+    text = "Компании, в т.ч. Самрук-Казына, выросли."
+    art = Article(1, "h", text, "T", "ru", None, None, "", None, {})
+    path = tmp_path / "out.conll"
+    write_conll(unsplit([ExportDoc(art, "a", [Span(17, 30, "ORG")])]), path, ExportReport())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "в O" in lines and "т.ч. O" in lines
+    (doc,) = read_conll(path, lang="ru")
+    assert "т.ч." in doc.text.split()
