@@ -6,6 +6,7 @@ Offsets are Python code points into the stored article text, end exclusive
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,11 +125,31 @@ class ParsedDoc:
             return self.annotated
         return bool(self.spans or self.events)
 
+    def _names(self) -> list[tuple[str, str]]:
+        """Every label, type, role and attribute the document names (what exports write)."""
+        names = [("label", s.label) for s in self.spans]
+        for e in self.events:
+            names.append(("event type", e.type))
+            names += [("role", a.role) for a in e.arguments]
+            names += [("label", a.span.label) for a in e.arguments]
+            for key, value in e.attributes:
+                names.append(("attribute", key))
+                if isinstance(value, str):
+                    names.append(("attribute value", value))
+        return names
+
     def problems(self) -> list[str]:
         """Why this document cannot be stored as is (empty list when it can)."""
         out = [] if self.text.strip() else ["no text"]
         if "\x00" in self.text:  # SQLite's text functions stop at a NUL: offsets would lie
             out.append(f"the text contains a NUL character (at {self.text.index(chr(0))})")
+        if "\x00" in self.title:
+            out.append("the title contains a NUL character")
+        out += [
+            f"{what} {name!r} holds a control character"
+            for what, name in self._names()
+            if any(unicodedata.category(c) == "Cc" for c in name)
+        ]
         n = len(self.text)
         spans = list(self.spans) + [e.trigger for e in self.events]
         spans += [a.span for e in self.events for a in e.arguments]

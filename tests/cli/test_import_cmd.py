@@ -357,3 +357,31 @@ def test_import_cmd_an_encoding_that_cannot_read_the_file_is_one_line(tmp_path):
     assert res.exit_code == 1
     (line,) = res.stderr.splitlines()
     assert line.startswith(f"error: {text}: cannot be read as punycode: ")
+
+
+def test_import_cmd_control_characters_in_names_are_refused(tmp_path):
+    src = tmp_path / "names.jsonl"
+    event = {"trigger": {"start": 0, "end": 6}, "type": "Me\u0000et", "attributes": {"N": "a\tb"}}
+    src.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "text": "Astana talks",
+                        "spans": [{"start": 0, "end": 6, "label": "PER\u0000SON"}],
+                    }
+                ),
+                json.dumps({"text": "Astana meets", "events": [event]}),
+                _gold_line("Good one", [(0, 4, "X")]),
+            ]
+        )
+        + "\n"
+    )
+    res = run("import", str(src), "--db", str(tmp_path / "p.db"), "--as-gold", "--annotator", "a")
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [
+        f"error: {src}:1: label 'PER\\x00SON' holds a control character",
+        f"error: {src}:2: event type 'Me\\x00et' holds a control character; "
+        "attribute value 'a\\tb' holds a control character",
+    ]
+    assert "1 article imported" in res.stdout
