@@ -63,9 +63,9 @@ def _logged_ids(path: Path) -> set[int]:
 
 def test_writing_waits_for_another_processes_write(db_path):
     (aid,) = _project(db_path)
-    holder = _start("hold", db_path, 1.0)
-    assert holder.stdout.readline() == "locked\n"
-    with Store(db_path) as store:
+    with Store(db_path) as store:  # opened first: the wait measured is the write's alone
+        holder = _start("hold", db_path, 1.5)
+        assert holder.stdout.readline() == "locked\n"
         t0 = time.monotonic()
         store.apply(aid, "a", cmd.Command("add", (cmd.add_span(Span(0, 10, "GPE")),)))
         waited = time.monotonic() - t0
@@ -121,8 +121,10 @@ def test_writing_sigkill_at_random_points_loses_no_saved_decision(db_path):
         first = proc.stdout.readline()  # started and saving (however loaded the machine is)
         time.sleep(rng.random() * 0.8)
         os.kill(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate(timeout=30)
-        ids, end = _saved(first + out)
+        proc.wait(30)
+        # read through the same buffered reader as readline (communicate() reads the raw
+        # pipe and would miss the lines readline had already buffered)
+        ids, end = _saved(first + proc.stdout.read())
         assert ids and not end  # it was killed mid-run, after some saves
         reported.update(ids)
     logged = _logged_ids(db_path)
