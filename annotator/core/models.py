@@ -143,7 +143,7 @@ class ParsedDoc:
         out = [] if self.text.strip() else ["no text"]
         if "\x00" in self.text:  # SQLite's text functions stop at a NUL: offsets would lie
             out.append(f"the text contains a NUL character (at {self.text.index(chr(0))})")
-        if "\x00" in self.title:
+        if "\x00" in self.title and "\x00" not in self.text:  # a title from the text: said
             out.append("the title contains a NUL character")
         out += [
             f"{what} {name!r} holds a control character"
