@@ -9,6 +9,7 @@ thread notices the parent is gone (the worker was re-parented) and exits.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -24,11 +25,10 @@ POLL_SECONDS = 0.5
 def die_with_parent(parent_pid: int) -> None:
     """Pool initializer: end this worker when ``parent_pid`` ends."""
     if sys.platform.startswith("linux"):
-        try:
+        # no libc to ask: the watcher below still works
+        with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):  # no libc to ask: the watcher below still works
-            pass
     if os.getppid() != parent_pid:  # the parent died before the signal was armed
         os._exit(1)
     threading.Thread(target=_watch, args=(parent_pid,), daemon=True).start()

@@ -6,6 +6,7 @@ objects. The GUI, the CLI and the tests share this API.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -252,10 +253,8 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
 
     def search(self, query: str, limit: int = 1000) -> list[int]:
         """Ids of articles matching an FTS5 query (plain words work), best first."""
-        try:
+        with contextlib.suppress(sqlite3.Error, StoreError):  # read-only, busy: what is indexed
             self.update_search_index()
-        except (sqlite3.Error, StoreError):  # read-only or busy: search what is indexed
-            pass
         # every word as a prefix: "Uzbek" finds Uzbekistan too, as a search box should
         words = " ".join(f'"{w}"*' for w in query.replace('"', " ").split())
         if not words:
