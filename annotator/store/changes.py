@@ -158,8 +158,19 @@ def _status(db, article_id, annotator, change: cmd.Change, stamp: str) -> None: 
     status = (change.after or {}).get("status", "new")
     if status not in cmd.STATUSES:
         raise ValueError(f"unknown status {status!r}")
+    # the suggestions there when the status was set: those a "done" left undecided are
+    # holes in the gold; later ones are a model's predictions (ids grow, clocks may tie)
+    upto = db.execute(
+        "SELECT coalesce(max(id), 0) FROM suggestions WHERE article_id=?", [article_id]
+    ).fetchone()[0]
     db["article_status"].upsert(
-        {"article_id": article_id, "annotator": annotator, "status": status, "updated_at": stamp},
+        {
+            "article_id": article_id,
+            "annotator": annotator,
+            "status": status,
+            "updated_at": stamp,
+            "suggestions_upto": upto,
+        },
         pk=("article_id", "annotator"),
     )
 

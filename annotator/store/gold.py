@@ -148,18 +148,21 @@ class GoldMixin:
             )
         return out
 
-    def _batch_states(self, ids: list[int]) -> dict[tuple[int, str], tuple[str, str, str | None]]:
-        """(status, when it was set, the gold's entities flag) per (article, annotator)."""
+    def _batch_states(
+        self, ids: list[int]
+    ) -> dict[tuple[int, str], tuple[str, int | None, str | None]]:
+        """(status, the last suggestion id when it was set, the gold's entities flag) per
+        (article, annotator)."""
         marks = ",".join("?" * len(ids))
-        sql = f"""SELECT article_id, annotator, status, updated_at, entities FROM article_status
-            WHERE article_id IN ({marks})"""
+        sql = f"""SELECT article_id, annotator, status, suggestions_upto, entities
+            FROM article_status WHERE article_id IN ({marks})"""
         return {(a, w): (st, at, ent) for a, w, st, at, ent in self.db.execute(sql, ids)}
 
     def _undecided(
         self,
         ids: list[int],
         annotators: set[str],
-        states: dict[tuple[int, str], tuple[str, str, str | None]],
+        states: dict[tuple[int, str], tuple[str, int | None, str | None]],
     ) -> dict[tuple[int, str], list[Suggestion]]:
         """Per (article, annotator): the suggestions with no accept/reject of theirs that
         were there when they marked the article done (any, when it is not done): later
@@ -172,11 +175,11 @@ class GoldMixin:
             FROM suggestions g WHERE g.article_id IN ({marks}) ORDER BY g.start, g.id"""
         out: dict[tuple[int, str], list[Suggestion]] = {}
         for row in self.db.execute(sql, ids):
-            created, aid = row[11], row[12]
+            sid, aid = row[0], row[12]
             decided = set(row[-1].split("\x1f")) if row[-1] else set()
             for who in annotators - decided:
-                status, at, _ = states.get((aid, who), ("new", None, None))
-                if status == "done" and at is not None and created > at:
+                status, upto, _ = states.get((aid, who), ("new", None, None))
+                if status == "done" and upto is not None and sid > upto:
                     continue
                 out.setdefault((aid, who), []).append(_suggestion(row))
         return out

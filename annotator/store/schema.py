@@ -172,6 +172,14 @@ def _m002_integrity(db: sqlite_utils.Database) -> None:
     # "partial": this annotator's gold marks only some entities (e.g. gold made for events);
     # per annotator, as an article can have full gold from one and partial from another
     db["article_status"].add_column("entities", str)
+    # the last suggestion id of the article when the status was set (see changes._status);
+    # for older rows, the suggestions made before the status changed
+    db["article_status"].add_column("suggestions_upto", int)
+    db.execute(
+        """UPDATE article_status SET suggestions_upto = (SELECT coalesce(max(g.id), 0)
+        FROM suggestions g WHERE g.article_id = article_status.article_id
+        AND g.created_at <= article_status.updated_at)"""
+    )
 
 
 def _check_trigger(db: sqlite_utils.Database, table: str, column: str, values: tuple) -> None:

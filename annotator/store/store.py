@@ -10,6 +10,7 @@ import contextlib
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,16 @@ from annotator.store.rows import (
 )
 from annotator.store.suggestions import SuggestionsMixin
 from annotator.store.writing import WriteMixin
+
+
+@dataclass(frozen=True)
+class _How:
+    """How :meth:`Store.add_docs` was asked to store a batch."""
+
+    as_gold: bool
+    annotator: str
+    replace: bool
+    tally: Counter[str] | None
 
 
 class Store(SuggestionsMixin, GoldMixin, WriteMixin):
@@ -123,26 +134,24 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             for h, d, g in zip(hashes, docs, gold):
                 new = ids[h] > top and h not in seen
                 seen.add(h)
-                how = dict(annotator=annotator, replace=replace, tally=tally, as_gold=as_gold)
-                results.append(self._add_one(ids[h], d, new, g, **how))
+                how = _How(as_gold, annotator, replace, tally)
+                results.append(self._add_one(ids[h], d, new, g, how))
         return results
 
     def _add_one(
-        self, article_id: int, d: ParsedDoc, new: bool, gold: bool, **how: Any
+        self, article_id: int, d: ParsedDoc, new: bool, gold: bool, how: _How
     ) -> AddResult:
         """One document's annotations, in a savepoint: a document the store refuses (e.g.
         an event uid clash) leaves no trace, and the rest of the batch goes on."""
-        plain = gi.NOT_ANNOTATED if how["as_gold"] else ""
+        plain = gi.NOT_ANNOTATED if how.as_gold else ""
         if not gold and not (new and (d.spans or d.events)):
             return AddResult(d.source, article_id, new, plain)  # nothing to write: no savepoint
         try:
             with self.db.atomic():
                 if gold:
-                    outcome = self._import_gold(
-                        article_id, d, how["annotator"], new, how["replace"]
-                    )
+                    outcome = self._import_gold(article_id, d, how.annotator, new, how.replace)
                 else:
-                    self._import_suggestions(article_id, d, now(), how["tally"])
+                    self._import_suggestions(article_id, d, now(), how.tally)
                     outcome = plain
         except (ConflictError, ValueError, sqlite3.IntegrityError) as exc:
             if new:  # not half a document: no article without the gold it came with

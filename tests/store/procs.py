@@ -1,7 +1,7 @@
 """Processes the write-path tests start (real processes, not threads).
 
     python tests/store/procs.py hold DB SECONDS
-    python tests/store/procs.py decide DB ARTICLE_ID ANNOTATOR COUNT SEED [STOP_FILE]
+    python tests/store/procs.py decide DB ARTICLE_ID ANNOTATOR COUNT SEED [STOP_FILE [GO_FILE]]
 
 ``decide`` works like an annotator at the keyboard, through the API the window uses
 (``Store.apply``): it reads the gold, adds or removes a span, and prints one JSON line per
@@ -44,8 +44,11 @@ def _command(spans: set[Span], size: int, rng: random.Random) -> cmd.Command:
             return cmd.Command("label", (cmd.add_span(span),))
 
 
-def decide(db: str, article_id: str, who: str, count: str, seed: str, stop: str = "") -> None:
-    """``count`` decisions, or fewer when the file ``stop`` appears."""
+def decide(
+    db: str, article_id: str, who: str, count: str, seed: str, stop: str = "", go: str = ""
+) -> None:
+    """``count`` decisions, or fewer when the file ``stop`` appears; with ``go``, say
+    "ready" and start only once that file exists (processes that start together)."""
     store = Store(db)
     aid, rng = int(article_id), random.Random(int(seed))
     size = len(store.get_article(aid).text)
@@ -53,6 +56,10 @@ def decide(db: str, article_id: str, who: str, count: str, seed: str, stop: str 
     # like an open window: its own view of the gold, kept up to date by its own commands,
     # read again from the store only after a conflict
     spans = set(store.gold_spans(aid, who))
+    if go:
+        print(json.dumps({"ready": True}), flush=True)
+        while not os.path.exists(go):
+            time.sleep(0.001)
     for _ in range(int(count)):
         if stop and os.path.exists(stop):
             break

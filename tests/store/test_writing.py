@@ -101,8 +101,13 @@ def test_writing_two_annotators_decide_at_once_without_a_refused_write(db_path):
 @pytest.mark.slow
 def test_writing_one_annotator_in_two_windows_gets_conflicts_not_losses(db_path):
     (aid,) = _project(db_path)
-    procs = [_start("decide", db_path, aid, "a", 150, seed) for seed in (1, 1)]  # same keys
-    results = [_saved(p.communicate(timeout=120)[0]) for p in procs]
+    go = db_path.with_name("go")
+    procs = [_start("decide", db_path, aid, "a", 150, 1, "", go) for _ in range(2)]  # same keys
+    firsts = [p.stdout.readline() for p in procs]  # both ready: they start together
+    go.touch()
+    results = [_saved(first + p.stdout.read()) for first, p in zip(firsts, procs)]
+    for p in procs:
+        p.wait(120)
     assert [p.returncode for p in procs] == [0, 0]
     assert all(end.get("refused") == 0 for _, end in results)
     saved = [i for ids, _ in results for i in ids]
