@@ -126,6 +126,7 @@ class JobHost(QObject):
         self.thread.setObjectName(name)
         self.thread.start()
         self._relays: list[_Relay] = []
+        self._ended: list[_Relay] = []  # finished jobs, freed after the thread (see forget)
 
     @property
     def busy(self) -> bool:
@@ -157,12 +158,10 @@ class JobHost(QObject):
     def forget(self, relay: _Relay) -> None:
         if relay in self._relays:
             self._relays.remove(relay)
-            # A job run at once (in-memory project) is still on the caller's stack here,
-            # and its host may be gone before an event loop runs: Python frees those two.
-            # Deferred deletes left behind crashed a later event loop (seen in tests).
-            if relay.job.thread() is self.thread:
-                relay.job.deleteLater()  # in its thread, once its run() has returned
-                relay.deleteLater()
+            # Kept, not deleted: a job lives in the worker thread, and freeing it from here
+            # (deleteLater in its thread racing Python dropping its last reference on this
+            # one) crashed the event loop now and then. They go once the thread has ended.
+            self._ended.append(relay)
 
     def stop(self) -> None:
         """Cancel what is queued or running, wait for the thread to end (idempotent)."""
@@ -172,6 +171,7 @@ class JobHost(QObject):
             self.thread.quit()
             self.thread.wait()
         self._relays.clear()
+        self._ended.clear()  # the thread is gone: nothing can touch the jobs any more
 
 
 # -- the jobs ---------------------------------------------------------------------------
