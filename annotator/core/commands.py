@@ -95,8 +95,14 @@ def set_suggestion(suggestion_id: int, old: str, new: str) -> Change:
     return Change(SUGGESTION, {"id": sid, "state": old}, {"id": sid, "state": new})
 
 
-def set_status(old: str, new: str) -> Change:
+def set_status(old: str, new: str, entities: tuple[str | None, str | None] | None = None) -> Change:
+    """A status change; ``entities`` (old, new) also changes the gold's entities flag
+    (``"partial"`` or None), as one undoable change."""
     for s in (old, new):
         if s not in STATUSES:
             raise ValueError(f"unknown status {s!r}")
-    return Change(STATUS, {"status": old}, {"status": new})
+    if entities is None:
+        return Change(STATUS, {"status": old}, {"status": new})
+    return Change(
+        STATUS, {"status": old, "entities": entities[0]}, {"status": new, "entities": entities[1]}
+    )

@@ -148,14 +148,17 @@ def _suggestion(db, article_id, annotator, change: cmd.Change, stamp: str) -> No
 
 def _status(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
     row = db.execute(
-        "SELECT status FROM article_status WHERE article_id=? AND annotator=?",
+        "SELECT status, entities FROM article_status WHERE article_id=? AND annotator=?",
         [article_id, annotator],
     ).fetchone()
-    current = row[0] if row else "new"
-    expected = (change.before or {}).get("status", "new")
+    current, flag = row if row else ("new", None)
+    before, after = change.before or {}, change.after or {}
+    expected = before.get("status", "new")
     if current != expected:
         raise ConflictError(f"the article is {current} now, not {expected}")
-    status = (change.after or {}).get("status", "new")
+    if "entities" in before and before["entities"] != flag:
+        raise ConflictError(f"the gold's entities flag is {flag} now, not {before['entities']}")
+    status = after.get("status", "new")
     if status not in cmd.STATUSES:
         raise ValueError(f"unknown status {status!r}")
     # the suggestions there when the status was set: those a "done" left undecided are
@@ -163,16 +166,16 @@ def _status(db, article_id, annotator, change: cmd.Change, stamp: str) -> None: 
     upto = db.execute(
         "SELECT coalesce(max(id), 0) FROM suggestions WHERE article_id=?", [article_id]
     ).fetchone()[0]
-    db["article_status"].upsert(
-        {
-            "article_id": article_id,
-            "annotator": annotator,
-            "status": status,
-            "updated_at": stamp,
-            "suggestions_upto": upto,
-        },
-        pk=("article_id", "annotator"),
-    )
+    row = {
+        "article_id": article_id,
+        "annotator": annotator,
+        "status": status,
+        "updated_at": stamp,
+        "suggestions_upto": upto,
+    }
+    if "entities" in after:  # without it, the flag stays as it is
+        row["entities"] = after["entities"]
+    db["article_status"].upsert(row, pk=("article_id", "annotator"))
 
 
 _APPLY = {cmd.SPAN: _span, cmd.EVENT: _event, cmd.SUGGESTION: _suggestion, cmd.STATUS: _status}

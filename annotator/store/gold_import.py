@@ -12,7 +12,16 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from annotator.core import commands as cmd
-from annotator.core.models import EVENT, Event, ParsedDoc, Span, Suggestion, new_uid
+from annotator.core.models import (
+    EVENT,
+    PARTIAL,
+    Event,
+    ParsedDoc,
+    Span,
+    Suggestion,
+    new_uid,
+    partial_entities,
+)
 
 # what happened to the gold an imported document carried (AddResult.gold)
 ADDED = "added"  # a new article, with its gold
@@ -31,6 +40,7 @@ class Existing:
     spans: list[Span]
     events: list[Event]
     status: str
+    entities: str | None = None  # the gold's entities flag ("partial")
 
     @property
     def has_gold(self) -> bool:
@@ -58,8 +68,9 @@ def gold_command(doc: ParsedDoc, old: Existing, action: str) -> cmd.Command:
             have[_content(event)] -= 1
         else:
             changes.append(cmd.add_event(replace(event, uid=new_uid())))
-    if changes or old.status != "done":
-        changes.append(cmd.set_status(old.status, "done"))
+    flag = PARTIAL if partial_entities(doc.meta) else None
+    if changes or old.status != "done" or old.entities != flag:
+        changes.append(cmd.set_status(old.status, "done", (old.entities, flag)))
     return cmd.Command(action, tuple(changes))
 
 

@@ -21,11 +21,9 @@ from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     ENTITY,
     EVENT,
-    PARTIAL,
     Article,
     ParsedDoc,
     Suggestion,
-    partial_entities,
 )
 from annotator.core.spans import clean_suggestions
 from annotator.core.text import content_hash
@@ -195,10 +193,15 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
     def _import_gold(
         self, article_id: int, d: ParsedDoc, annotator: str, new: bool, replace: bool
     ) -> str:
+        row = self.db.execute(
+            "SELECT entities FROM article_status WHERE article_id=? AND annotator=?",
+            [article_id, annotator],
+        ).fetchone()
         old = gi.Existing(
             self.gold_spans(article_id, annotator),
             self.gold_events(article_id, annotator),
             self.status(article_id, annotator),
+            row[0] if row else None,
         )
         command = gi.gold_command(d, old, "import:replace" if old.has_gold else "import")
         outcome = gi.outcome(command, old, new, replace)
@@ -208,11 +211,6 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         decided = gi.decide_suggestions(d, pending)
         self.apply(
             article_id, annotator, cmd.Command(command.action, command.changes + tuple(decided))
-        )
-        partial = PARTIAL if partial_entities(d.meta) else None
-        self.db.execute(
-            "UPDATE article_status SET entities=? WHERE article_id=? AND annotator=?",
-            [partial, article_id, annotator],
         )
         return outcome
 

@@ -189,3 +189,16 @@ def test_gold_import_partial_entity_gold_is_per_annotator(store, sample_doc):
     assert "entities" not in store.get_article(new_id).meta
     (doc,) = [d for d in store.iter_gold(annotator="events") if d.article.id == new_id]
     assert doc.article.meta["entities"] == "partial"
+
+
+def test_gold_import_partial_flag_is_part_of_the_logged_and_undoable_decision(store, sample_doc):
+    partial = replace(_gold(sample_doc), meta={"entities": "partial"})
+    (res,) = store.add_docs([partial], as_gold=True, annotator="a")
+    full = replace(_gold(sample_doc), spans=[Span(0, 7, "PERSON")])  # full entity gold now
+    store.add_docs([full], as_gold=True, annotator="a", replace=True)
+    flags = lambda: [d.article.meta.get("entities") for d in store.iter_gold(annotator="a")]  # noqa: E731
+    assert flags() == [None]
+    last = store.decisions(res.article_id, "a")[-1]
+    store.apply(res.article_id, "a", last.command.inverse(), undo_of=last.id)
+    assert flags() == ["partial"]  # undo brings the flag back with the spans
+    assert store.gold_spans(res.article_id, "a") == sorted(sample_doc.spans)
