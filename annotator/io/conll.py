@@ -43,7 +43,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from annotator.core.models import ENTITY, ParsedDoc, ReadError, Span, partial_entities
+from annotator.core.models import ParsedDoc, ReadError, Span, partial_entities
 from annotator.io.errors import ParseError
 from annotator.io.export_common import (
     AnnotatedDoc,
@@ -51,6 +51,7 @@ from annotator.io.export_common import (
     Item,
     doc_ref,
     non_overlapping,
+    pending_entities,
     sorted_spans,
     span_example,
     write_rendered,
@@ -203,10 +204,6 @@ def check_labels(doc: AnnotatedDoc) -> None:
                 "(a label there must not be empty or hold spaces or line breaks); "
                 "nothing exported"
             )
-
-
-def pending_entities(doc: AnnotatedDoc) -> int:
-    return sum(s.kind == ENTITY for s in doc.pending)
 
 
 def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:

@@ -61,6 +61,11 @@ def output_path(out: Path, split: str, suffix: str) -> Path:
     return Path(out) if split == NO_SPLIT else Path(out) / f"{split}{suffix}"
 
 
+def pending_entities(doc: AnnotatedDoc) -> int:
+    """How many entity suggestions the annotator left undecided on this article."""
+    return sum(s.kind == ENTITY for s in doc.pending)
+
+
 def gold_boundaries(doc: AnnotatedDoc) -> Iterator[Span]:
     """Every span whose edges the tokens must follow: entities, event triggers and
     arguments, and undecided entity suggestions (the DocBin marks their tokens missing)."""

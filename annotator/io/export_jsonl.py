@@ -39,12 +39,13 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from annotator.core.models import ENTITY, PARTIAL, partial_entities
+from annotator.core.models import PARTIAL, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
     gold_boundaries,
+    pending_entities,
     sorted_events,
     sorted_spans,
     span_example,
@@ -93,11 +94,6 @@ def meta_dict(doc: AnnotatedDoc) -> dict[str, Any]:
     if partial_entities(art.meta) or pending_entities(doc):
         meta["entities"] = PARTIAL
     return meta
-
-
-def pending_entities(doc: AnnotatedDoc) -> int:
-    """How many entity suggestions the annotator left undecided on this article."""
-    return sum(s.kind == ENTITY for s in doc.pending)
 
 
 def imported_fields(doc: AnnotatedDoc) -> dict[str, Any]:

@@ -152,12 +152,17 @@ def import_paths(
     return summary
 
 
+def _source_line(doc: ParsedDoc) -> int | None:
+    """The input line a document came from (JSONL readers note it), for error lines."""
+    line = doc.meta.get("source_line")
+    return line if isinstance(line, int) else None
+
+
 def _checked(
     doc: ParsedDoc, path: Path, *, as_gold: bool, trim: bool, tally: Counter[str]
 ) -> ParsedDoc | ReadError:
     """The document as it may be stored, or why it may not."""
-    line = doc.meta.get("source_line")
-    line = line if isinstance(line, int) else None
+    line = _source_line(doc)
     if problems := doc.problems():
         return ReadError(doc.source or str(path), "; ".join(problems), line)
     if trim:
@@ -244,8 +249,7 @@ def _flush(
     if not pending:
         return
     for doc, result in zip(pending, store.add_docs(pending, **gold)):
-        line = doc.meta.get("source_line")
-        line = line if isinstance(line, int) else None
+        line = _source_line(doc)
         if result.gold == gi.FAILED:
             report(ReadError(result.source, f"{result.reason}; not imported", line))
             continue
