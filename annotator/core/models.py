@@ -45,13 +45,19 @@ class Argument:
 
     role: str
     span: Span
+    # which suggestion rule proposed it (empty for gold an annotator made): shown in the
+    # window's details column and kept in exports, so a rule writer can see why
+    rule: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role, **self.span.to_dict()}
+        out: dict[str, Any] = {"role": self.role, **self.span.to_dict()}
+        if self.rule:
+            out["rule"] = self.rule
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Argument:
-        return cls(str(data["role"]), Span.from_dict(data))
+        return cls(str(data["role"]), Span.from_dict(data), str(data.get("rule") or ""))
 
 
 def new_uid() -> str:

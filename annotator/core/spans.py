@@ -66,7 +66,7 @@ def clean_event(text: str, event: Event) -> tuple[Event | None, int]:
     for arg in event.arguments:
         span = clean_span(text, arg.span)
         if span is not None:
-            args.append(Argument(arg.role, span))
+            args.append(Argument(arg.role, span, arg.rule))
     return replace(event, trigger=trigger, arguments=tuple(args)), len(event.arguments) - len(args)
 
 
