@@ -10,7 +10,7 @@ so that a headline without a full stop is not parsed as part of the lead sentenc
 2. Light verbs: a noun trigger that is the object of a light verb ("hold talks", "talks were
    held") or of a verb of its own type ("signed an agreement") takes the verb's arguments;
    the verb gives up its own event. A noun after "on" ("arrived on a visit") shares them.
-3. Arguments: a ``DependencyMatcher`` collects the slots of the trigger and of those verbs
+3. Arguments: one pass over the parse collects the slots of the trigger and of those verbs
    (subject, object, poss, modifier, prepositions ...), expanded over coordination and
    apposition, mapped to the entity spans and given the first role of the slot whose labels
    allow the entity's label. Subjects pass through "plan to", "and", "invited X to".
@@ -80,7 +80,6 @@ class EventSuggester:
         self._vocab = None
         self._matcher: Matcher | None = None
         self._lexicon: dict[str, list[tuple[str, bool]]] = {}
-        self._slot_matcher = None
 
     @property
     def fingerprint(self) -> str:
@@ -95,7 +94,7 @@ class EventSuggester:
         if not doc.has_annotation("DEP"):
             raise ValueError("event suggestions need a dependency parse (a pipeline with a parser)")
         self._prepare(doc.vocab)
-        run = _Run(self.schema, doc, self._slot_matcher)
+        run = _Run(self.schema, doc)
         found = run.candidates(self._matcher, self._lexicon)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
         return _unique(self._follow_up(out))
@@ -130,17 +129,16 @@ class EventSuggester:
         for etype in self.schema.types.values():
             for phrase in etype.phrases:
                 self._matcher.add(f"{etype.name}|{phrase.head}", list(_phrase_patterns(phrase)))
-        self._slot_matcher = rules.build_slot_matcher(vocab)
 
 
 class _Run:
     """The work on one document."""
 
-    def __init__(self, schema: EventSchema, doc: Doc, slot_matcher) -> None:  # noqa: ANN001
+    def __init__(self, schema: EventSchema, doc: Doc) -> None:
         self.schema = schema
         self.doc = doc
         self.mapper = spans.SpanMapper(doc)
-        self.slots = rules.slot_index(doc, slot_matcher)
+        self.slots = rules.slot_index(doc)
         self.triggers: dict[int, set[str]] = {}
 
     # -- triggers -------------------------------------------------------------------------
