@@ -93,6 +93,8 @@ def open_store(db: Path | None, *, create: bool = True) -> Store:
         fail(f"{path}: cannot open the project: {exc.strerror or exc}")
     if store.backup_path:
         click.echo(f"Migrated {path}; a backup of the old file is at {store.backup_path}", err=True)
+    for line in store.migration_notes:
+        click.echo(line, err=True)
     return store
 
 

@@ -11,6 +11,10 @@ with that edit in the same command: its trigger and type were right, the edit is
 correction. Changing its *type* rejects it and adds a gold event of the new type, as a
 relabelled entity does: the model's proposal as such was wrong. Edits of gold events
 replace them and keep their uid, so undo and the decisions log follow one event.
+
+Arguments refer to gold entities (:mod:`annotator.core.links`): accepting an event, or
+adding an argument, makes the argument's span gold in the same command (or links it to
+the gold span already there, whose label it takes).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from annotator.core import commands as cmd
-from annotator.core.models import EVENT, Argument, Event, Span, Suggestion, new_uid
+from annotator.core.links import link_event
+from annotator.core.models import ENTITY, EVENT, Argument, Event, Span, Suggestion, new_uid
 from annotator.core.review import GOLD, MANUAL, PENDING, REJECTED, trim
 from annotator.core.schema import EventSchema, Role
 
@@ -88,11 +93,16 @@ class EventReview:
         suggestions: Sequence[tuple[Suggestion, str]],
         gold: Sequence[Event],
         schema: EventSchema,
+        spans: Sequence[Span] = (),
     ) -> None:
         self.article_id = article_id
         self.text = text
         self.schema = schema
         self.gold = list(gold)
+        self.spans = frozenset(spans)  # the gold entities arguments refer to
+        self.entity_suggestions = [
+            (s, st) for s, st in suggestions if s.kind == ENTITY and s.id is not None
+        ]
         mine = [(s, st) for s, st in suggestions if s.kind == EVENT and s.id is not None]
         self.suggestion_triggers = {s.id: s.span for s, _ in mine}
         self._accepted = [(s.id, s.span, _source(s)) for s, st in mine if st == ACCEPTED]
@@ -284,7 +294,15 @@ class EventReview:
         if not pending:
             return None
         changes = [cmd.set_suggestion(it.suggestion_id, PENDING, ACCEPTED) for it in pending]
-        changes += [cmd.add_event(_fresh(it.event)) for it in pending]
+        spans, entities = set(self.spans), list(self.entity_suggestions)
+        for it in pending:
+            event, linked = link_event(_fresh(it.event), spans, entities)
+            for change in linked:  # later events link to the entities this one made gold
+                if change.kind == cmd.SPAN and change.after is not None:
+                    spans.add(Span.from_dict(change.after))
+                elif change.kind == cmd.SUGGESTION:
+                    entities = [(s, st) for s, st in entities if s.id != change.after["id"]]
+            changes += [*linked, cmd.add_event(event)]
         return EventStep(cmd.Command(ACCEPT_ALL_EVENTS, tuple(changes)), self.here())
 
     def create(self, start: int, end: int, event_type: str) -> EventStep | None:
@@ -309,8 +327,8 @@ class EventReview:
         if item.is_gold:
             change = cmd.replace_event(old, new)
             return EventStep(cmd.Command(RETYPE_EVENT, (change,)), EventFocus(new.trigger, new.uid))
-        new = _fresh(new)
-        changes = [cmd.add_event(new)]
+        new, linked = self._linked(_fresh(new))
+        changes = [*linked, cmd.add_event(new)]
         if item.state == PENDING:
             changes.insert(0, cmd.set_suggestion(item.suggestion_id, PENDING, REJECTED))
         focus = EventFocus(new.trigger, new.uid)
@@ -361,10 +379,14 @@ class EventReview:
 
     def _edit(self, item: EventItem, event: Event, action: str, argument: int | None) -> EventStep:
         if item.is_gold:
-            change = cmd.replace_event(item.event, event)
+            event, linked = self._linked(event)
+            changes = (*linked, cmd.replace_event(item.event, event))
             focus = EventFocus(event.trigger, event.uid, argument)
-            return EventStep(cmd.Command(action, (change,)), focus)
+            return EventStep(cmd.Command(action, changes), focus)
         return self._accept_as(item, event, action, argument)
+
+    def _linked(self, event: Event) -> tuple[Event, list[cmd.Change]]:
+        return link_event(event, self.spans, self.entity_suggestions)
 
     def _accept_as(
         self,
@@ -376,8 +398,12 @@ class EventReview:
         next_pending: bool = False,
     ) -> EventStep:
         """Accept a pending suggestion as ``event`` (a new gold event): one command."""
-        new = _fresh(event)
-        changes = (cmd.set_suggestion(item.suggestion_id, PENDING, ACCEPTED), cmd.add_event(new))
+        new, linked = self._linked(_fresh(event))
+        changes = (
+            cmd.set_suggestion(item.suggestion_id, PENDING, ACCEPTED),
+            *linked,
+            cmd.add_event(new),
+        )
         focus = EventFocus(new.trigger, new.uid, argument, next_pending=next_pending)
         return EventStep(cmd.Command(action, changes), focus)
 

@@ -15,9 +15,9 @@ from typing import Protocol
 
 from annotator.core.commands import Command
 
-# Decisions that are not the annotator's edits (e.g. importing gold): nothing before them
-# can be undone from the window, and they cannot be undone themselves.
-BARRIERS = frozenset({"import"})
+# Decisions that are not the annotator's edits (importing gold, a schema migration):
+# nothing before them can be undone from the window, and they cannot be undone themselves.
+BARRIERS = frozenset({"import", "migrate"})
 
 
 class Logged(Protocol):

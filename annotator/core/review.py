@@ -8,6 +8,9 @@ state and puts the current item where :class:`Focus` says.
 Correcting a suggestion (another label, other boundaries) rejects it and adds the
 corrected gold span: the model's proposal as such was wrong, which is what agreement and
 model statistics should count.
+
+Event arguments refer to gold entities (:mod:`annotator.core.links`): relabelling, moving
+or deleting a gold span changes the arguments that refer to it in the same command.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.core import commands as cmd
-from annotator.core.models import ENTITY, Span, Suggestion
+from annotator.core.links import carry_over, referring
+from annotator.core.models import ENTITY, Event, Span, Suggestion
 
 GOLD = "gold"
 PENDING, ACCEPTED, REJECTED = cmd.PENDING, cmd.ACCEPTED, cmd.REJECTED
@@ -63,6 +67,7 @@ class Focus:
 class Step:
     command: cmd.Command
     focus: Focus
+    note: str = ""  # what else the command did, for the status bar
 
 
 class Review:
@@ -73,11 +78,13 @@ class Review:
         suggestions: Sequence[tuple[Suggestion, str]] = (),
         gold: Sequence[Span] = (),
         status: str = "new",
+        events: Sequence[Event] = (),
     ) -> None:
         self.article_id = article_id
         self.text = text
         self.status = status
         self.gold = frozenset(gold)
+        self.events = list(events)  # the gold events, whose arguments follow the spans
         entity = [(s, st) for s, st in suggestions if s.kind == ENTITY and s.id is not None]
         self.suggestion_spans = {s.id: s.span for s, _ in entity}
         self._accepted = {s.span: _source(s) for s, st in entity if st == ACCEPTED}
@@ -225,7 +232,10 @@ class Review:
             for sid, span in self._accepted_ids
             if span == item.span
         ]
-        return Step(cmd.Command(DELETE_SPAN, tuple(changes)), Focus(item.span))
+        n = referring(self.events, item.span)
+        changes += carry_over(self.events, {item.span: None})
+        note = f"{_arguments(n)} removed with it" if n else ""
+        return Step(cmd.Command(DELETE_SPAN, tuple(changes)), Focus(item.span), note)
 
     def mark_done(self) -> Step | None:
         return self._status("done", DONE)
@@ -242,10 +252,14 @@ class Review:
 
     def _correct(self, item: Item, new: Span, action: str) -> Step | None:
         changes: list[cmd.Change] = []
+        note = ""
         if item.is_gold:
             changes.append(
                 cmd.remove_span(item.span) if new in self.gold else cmd.replace_span(item.span, new)
             )
+            n = referring(self.events, item.span)
+            changes += carry_over(self.events, {item.span: new})
+            note = f"{_arguments(n)} changed with it" if n else ""
         else:
             if item.state == PENDING:
                 changes.append(cmd.set_suggestion(item.suggestion_id, PENDING, REJECTED))
@@ -253,11 +267,15 @@ class Review:
                 changes.append(cmd.add_span(new))
         if not changes:
             return None
-        return Step(cmd.Command(action, tuple(changes)), Focus(new))
+        return Step(cmd.Command(action, tuple(changes)), Focus(new), note)
 
 
 def _source(s: Suggestion) -> str:
     return s.model or s.source
+
+
+def _arguments(n: int) -> str:
+    return f"{n} event argument{'s' if n != 1 else ''}"
 
 
 def _pos(item: Item) -> tuple[int, int, str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core import commands as cmd
+from annotator.core.links import unlinked
 from annotator.core.models import Event, Span
 from annotator.store.rows import _change
 from annotator.store.store import Store
@@ -73,6 +74,10 @@ def differences(store: Store, article_id: int, annotator: str) -> list[str]:
     wrong = [sid for sid, st in states.items() if log.states.get(sid, cmd.PENDING) != st]
     if wrong:
         out.append(f"suggestion states differ from the log: ids {wrong[:5]}")
+    loose = unlinked(spans, events.values())
+    if loose:
+        what = [f"{a.role} {a.span.start}..{a.span.end} {a.span.label}" for _, a in loose[:3]]
+        out.append(f"{len(loose)} event arguments without their gold entity: {what}")
     if store.status(article_id, annotator) != log.status:
         out.append(f"status is {store.status(article_id, annotator)}, the log says {log.status}")
     return out

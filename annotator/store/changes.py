@@ -3,11 +3,17 @@
 Called inside the caller's transaction. A change whose ``before`` does not match the
 stored state is a conflict (someone else edited the same item): it raises, and the
 transaction rolls back, so the store never holds half a command.
+
+Event arguments refer to gold entity spans (triggers of schema migration 3 hold that for
+every writer): a command applies in phases — the events it changes are taken out, then
+spans, suggestion states and statuses change in command order, then its events go in —
+so that a relabelled entity and the arguments that follow it land together.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,8 +34,25 @@ def apply_changes(
     changes: Iterable[cmd.Change],
     stamp: str,
 ) -> None:
-    for change in changes:
-        _APPLY[change.kind](db, article_id, annotator, change, stamp)
+    changes = list(changes)
+    try:
+        for change in changes:
+            if change.kind == cmd.EVENT and change.before is not None:
+                _remove_event(db, article_id, annotator, change)
+        for change in changes:
+            if change.kind != cmd.EVENT:
+                _APPLY[change.kind](db, article_id, annotator, change, stamp)
+        for change in changes:
+            if change.kind == cmd.EVENT and change.after is not None:
+                _insert_event(db, article_id, annotator, change, stamp)
+    except sqlite3.IntegrityError as exc:
+        if REFERENCE_ERROR in str(exc):  # from the triggers: what the user should read
+            raise ConflictError(str(exc)) from None
+        raise
+
+
+# the message of the reference triggers (schema migration 3)
+REFERENCE_ERROR = "event argument"
 
 
 def _span(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
@@ -62,37 +85,38 @@ def _check_offsets(db: sqlite_utils.Database, article_id: int, span: Span) -> No
         raise ValueError(f"span {span.start}..{span.end} is past the end of the text")
 
 
-def _event(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
-    if change.before is not None:
-        old = Event.from_dict(change.before)
-        stored = _stored_event(db, old.uid, article_id, annotator)
-        if stored != old:  # Event equality ignores the uid: compare the content
-            raise ConflictError(f"gold event {old.uid} was changed elsewhere")
-        db.execute("DELETE FROM gold_arguments WHERE event_uid=?", [old.uid])
-        db.execute("DELETE FROM gold_events WHERE uid=?", [old.uid])
-    if change.after is not None:
-        event = Event.from_dict(change.after)
-        _check_offsets(db, article_id, event.trigger)
-        for arg in event.arguments:
-            _check_offsets(db, article_id, arg.span)
-        if db.execute("SELECT 1 FROM gold_events WHERE uid=?", [event.uid]).fetchone():
-            raise ConflictError(f"gold event {event.uid} already exists")
-        db["gold_events"].insert(
-            {
-                "uid": event.uid,
-                "article_id": article_id,
-                "annotator": annotator,
-                "trigger_start": event.trigger.start,
-                "trigger_end": event.trigger.end,
-                "type": event.type,
-                "attributes": json.dumps(dict(event.attributes), ensure_ascii=False),
-                "created_at": stamp,
-            }
-        )
-        db["gold_arguments"].insert_all(
-            {"event_uid": event.uid, "position": i, "role": a.role, **a.span.to_dict()}
-            for i, a in enumerate(event.arguments)
-        )
+def _remove_event(db, article_id, annotator, change: cmd.Change) -> None:  # noqa: ANN001
+    old = Event.from_dict(change.before)
+    stored = _stored_event(db, old.uid, article_id, annotator)
+    if stored != old:  # Event equality ignores the uid: compare the content
+        raise ConflictError(f"gold event {old.uid} was changed elsewhere")
+    db.execute("DELETE FROM gold_arguments WHERE event_uid=?", [old.uid])
+    db.execute("DELETE FROM gold_events WHERE uid=?", [old.uid])
+
+
+def _insert_event(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
+    event = Event.from_dict(change.after)
+    _check_offsets(db, article_id, event.trigger)
+    for arg in event.arguments:
+        _check_offsets(db, article_id, arg.span)
+    if db.execute("SELECT 1 FROM gold_events WHERE uid=?", [event.uid]).fetchone():
+        raise ConflictError(f"gold event {event.uid} already exists")
+    db["gold_events"].insert(
+        {
+            "uid": event.uid,
+            "article_id": article_id,
+            "annotator": annotator,
+            "trigger_start": event.trigger.start,
+            "trigger_end": event.trigger.end,
+            "type": event.type,
+            "attributes": json.dumps(dict(event.attributes), ensure_ascii=False),
+            "created_at": stamp,
+        }
+    )
+    db["gold_arguments"].insert_all(
+        {"event_uid": event.uid, "position": i, "role": a.role, **a.span.to_dict()}
+        for i, a in enumerate(event.arguments)
+    )
 
 
 def _stored_event(db, uid: str, article_id: int, annotator: str) -> Event | None:  # noqa: ANN001
@@ -178,4 +202,4 @@ def _status(db, article_id, annotator, change: cmd.Change, stamp: str) -> None: 
     db["article_status"].upsert(row, pk=("article_id", "annotator"))
 
 
-_APPLY = {cmd.SPAN: _span, cmd.EVENT: _event, cmd.SUGGESTION: _suggestion, cmd.STATUS: _status}
+_APPLY = {cmd.SPAN: _span, cmd.SUGGESTION: _suggestion, cmd.STATUS: _status}

@@ -10,13 +10,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager as ContextManager
+from dataclasses import replace
 from pathlib import Path
 
 import sqlite_utils
 
 from annotator.store.errors import NewerSchemaError, NotAProjectError, describe
 
-Migration = Callable[[sqlite_utils.Database], None]
+# a migration may return lines for the user (what it changed in the data, and why)
+Migration = Callable[[sqlite_utils.Database], "list[str] | None"]
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -192,7 +194,125 @@ def _check_trigger(db: sqlite_utils.Database, table: str, column: str, values: t
         )
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_integrity]
+# the action of the decisions a migration logs (undo stops there, like at an import)
+MIGRATE = "migrate"
+
+
+def _m003_arguments_on_entities(db: sqlite_utils.Database) -> list[str]:
+    """Event arguments refer to gold entities: link every stored argument to the gold
+    span at its offsets, or to the one gold span of its label it overlaps (the entity was
+    relabelled or moved after the event was made), creating the span where there is none;
+    logged per article and annotator so the decisions log still replays to the tables;
+    then triggers keep it so for every writer.
+    """
+    from annotator.core import commands as cmd
+    from annotator.store.changes import apply_changes
+    from annotator.store.gold import GoldMixin
+    from annotator.store.rows import _dumps, _tagged, now
+
+    reader = GoldMixin()
+    reader.db = db
+    stamp = now()
+    created = relabelled = pairs = 0
+    examples: list[str] = []
+    todo = db.execute(
+        "SELECT DISTINCT article_id, annotator FROM gold_events ORDER BY article_id, annotator"
+    ).fetchall()
+    for article_id, annotator in todo:
+        changes, made, moved = _link_arguments(
+            reader.gold_spans(article_id, annotator), reader.gold_events(article_id, annotator)
+        )
+        created += made
+        relabelled += len(moved)
+        examples += [f"article {article_id} ({annotator}): {m}" for m in moved][: 5 - len(examples)]
+        if not changes:
+            continue
+        pairs += 1
+        spans_first = sorted(changes, key=lambda c: c.kind != cmd.SPAN)
+        apply_changes(db, article_id, annotator, spans_first, stamp)
+        db["decisions"].insert(
+            {
+                "article_id": article_id,
+                "annotator": annotator,
+                "at": stamp,
+                "action": MIGRATE,
+                "before": _dumps([_tagged(c.kind, c.before) for c in spans_first]),
+                "after": _dumps([_tagged(c.kind, c.after) for c in spans_first]),
+            }
+        )
+    _reference_triggers(db)
+    if not pairs:
+        return []
+    notes = [
+        f"event arguments now refer to gold entities: {created} entit"
+        f"{'y' if created == 1 else 'ies'} added for arguments, {relabelled} argument"
+        f"{'' if relabelled == 1 else 's'} moved to the entity they overlap "
+        f"({pairs} article/annotator pair{'' if pairs == 1 else 's'}, logged as '{MIGRATE}')"
+    ]
+    return notes + [f"  {e}" for e in examples]
+
+
+def _link_arguments(spans: list, events: list) -> tuple[list, int, list[str]]:
+    """The changes that link ``events``' arguments to ``spans`` (see migration 3), how
+    many spans they add, and a line per argument that takes its entity's label."""
+    from annotator.core import commands as cmd
+    from annotator.core.links import entity_for, on_entity
+    from annotator.core.models import Argument
+
+    have = set(spans)
+    changes, created, moved = [], 0, []
+    for event in events:
+        args: list[Argument] = []
+        for arg in event.arguments:
+            target = entity_for(arg.span, have, nudged=True) if on_entity(arg.span) else arg.span
+            if target is None:
+                target = arg.span
+                have.add(target)
+                changes.append(cmd.add_span(target))
+                created += 1
+            elif target != arg.span:
+                s, t = arg.span, target
+                moved.append(
+                    f"{arg.role} {s.start}..{s.end} {s.label} → {t.start}..{t.end} {t.label}"
+                )
+            linked = Argument(arg.role, target)
+            if linked not in args:
+                args.append(linked)
+        if tuple(args) != event.arguments:
+            changes.append(cmd.replace_event(event, replace(event, arguments=tuple(args))))
+    return changes, created, moved
+
+
+def _reference_triggers(db: sqlite_utils.Database) -> None:
+    """An argument (but a SPAN phrase: the schema's ANY_SPAN, as of this migration) needs a
+    gold span (same article, annotator, offsets, label); such a span
+    cannot go or change while an argument refers to it. Messages say "event argument"
+    (changes.REFERENCE_ERROR turns them into a conflict the user reads)."""
+    needs = """NEW.label <> 'SPAN' AND NOT EXISTS (SELECT 1 FROM gold_events e JOIN gold_spans s
+        ON s.article_id = e.article_id AND s.annotator = e.annotator
+        WHERE e.uid = NEW.event_uid AND s.start = NEW.start AND s."end" = NEW."end"
+        AND s.label = NEW.label)"""
+    for op in ("INSERT", 'UPDATE OF event_uid, start, "end", label'):
+        name = op.split()[0].lower()
+        db.execute(
+            f"CREATE TRIGGER gold_arguments_need_entity_{name} BEFORE {op} ON gold_arguments "
+            f"WHEN {needs} BEGIN SELECT RAISE(ABORT, "
+            "'an event argument needs a gold entity with its offsets and label'); END"
+        )
+    used = """EXISTS (SELECT 1 FROM gold_events e JOIN gold_arguments a ON a.event_uid = e.uid
+        WHERE e.article_id = OLD.article_id AND e.annotator = OLD.annotator
+        AND a.start = OLD.start AND a."end" = OLD."end" AND a.label = OLD.label)"""
+    for op in ("DELETE", 'UPDATE OF article_id, annotator, start, "end", label'):
+        name = op.split()[0].lower()
+        db.execute(
+            f"CREATE TRIGGER gold_spans_keep_arguments_{name} BEFORE {op} ON gold_spans "
+            f"WHEN {used} BEGIN SELECT RAISE(ABORT, "
+            "'the gold entity is an event argument: change the event with it'); END"
+        )
+    db["gold_arguments"].create_index(["start", "end", "label"], if_not_exists=True)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_integrity, _m003_arguments_on_entities]
 VERSION = len(MIGRATIONS)
 
 
@@ -243,9 +363,13 @@ V1_TABLES = {"articles", "suggestions", "gold_spans", "gold_events", "decisions"
 
 
 def migrate(
-    db: sqlite_utils.Database, path: Path | None, write: Callable[[], ContextManager]
+    db: sqlite_utils.Database,
+    path: Path | None,
+    write: Callable[[], ContextManager],
+    notes: list[str] | None = None,
 ) -> Path | None:
     """Bring the schema up to date in one write transaction; return the backup, if any.
+    What the migrations changed in the data is added to ``notes``.
 
     ``write`` opens the store's write transaction (BEGIN IMMEDIATE): two processes opening
     one old project at once do not both migrate it, the second finds it done.
@@ -262,6 +386,8 @@ def migrate(
     with write():
         current = user_version(db)  # again, under the lock
         for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-            step(db)
+            said = step(db)
             db.execute(f"PRAGMA user_version = {number}")
+            if said and notes is not None:
+                notes += said
     return saved

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from annotator.core import commands as cmd
 from annotator.core.langs import canonical_lang
+from annotator.core.links import link_doc
 from annotator.core.models import (
     ENTITY,
     EVENT,
@@ -80,7 +81,8 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         self.db.execute("PRAGMA foreign_keys=ON")
         # FULL: a committed decision survives a power cut too, not only a crash of the program
         self.db.execute("PRAGMA synchronous=FULL")
-        self.backup_path = schema.migrate(self.db, self.path, self.write)
+        self.migration_notes: list[str] = []  # what opening changed in the data
+        self.backup_path = schema.migrate(self.db, self.path, self.write, self.migration_notes)
 
     def close(self) -> None:
         self.db.close()
@@ -146,8 +148,9 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             return AddResult(d.source, article_id, new, plain)  # nothing to write: no savepoint
         try:
             with self.db.atomic():
-                if gold:
-                    outcome = self._import_gold(article_id, d, how.annotator, new, how.replace)
+                if gold:  # arguments refer to entities: link them, count what changed
+                    linked = link_doc(d, how.tally)
+                    outcome = self._import_gold(article_id, linked, how.annotator, new, how.replace)
                 else:
                     self._import_suggestions(article_id, d, now(), how.tally)
                     outcome = plain

@@ -12,6 +12,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from annotator.core import links
 from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.core.procs import die_with_parent
 from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED, clean_doc, doc_problems
@@ -48,6 +49,11 @@ class ImportSummary:
         parts += [text.format(n=n) for key, text in GOLD_NOTES if (n := self.gold[key])]
         if cleaned := _cleaned(self.cleaned):
             parts.append(cleaned)
+        parts += [
+            f"{what}: {n}"
+            for what in (links.CREATED, links.RELABELLED)
+            if (n := self.cleaned[what])
+        ]
         if self.skipped:
             parts.append(
                 f"{len(self.skipped)} notes on what was left out on purpose (listed above)"

@@ -103,7 +103,8 @@ def test_evaluate_cmd_status_any_includes_unfinished_articles(tmp_path):
     (added,) = store.add_docs([ParsedDoc(TEXT, lang="en")])
     from annotator.core import commands as cmd
 
-    store.apply(added.article_id, "ann", cmd.Command("add", (cmd.add_event(MEET),)))
+    entities = tuple(cmd.add_span(a.span) for a in MEET.arguments)
+    store.apply(added.article_id, "ann", cmd.Command("add", (*entities, cmd.add_event(MEET))))
     store.add_suggestions([(added.article_id, suggestions(MEET))], "m", "1")
     assert evaluate_store(store, "ann", status="any").articles == 1
     assert store.status(added.article_id, "ann") == "in_progress"

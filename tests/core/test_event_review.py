@@ -35,9 +35,13 @@ def _sugg(sid: int, trigger: Span, args=ARGS) -> Suggestion:
     return Suggestion(trigger, EVENT, args, ATTRS, model="rules", model_version="1", id=sid)
 
 
-def _review(schema, states=("pending", "pending"), gold=()) -> EventReview:
+ENTITIES = (TOKAYEV, MIRZ, ASTANA, MONDAY)
+
+
+def _review(schema, states=("pending", "pending"), gold=(), spans=ENTITIES) -> EventReview:
+    """The entities are gold already (arguments link to them; test_links has the rest)."""
     sugg = [(_sugg(1, MET), states[0]), (_sugg(2, TALKS, ()), states[1])]
-    return EventReview(4, TEXT, sugg, list(gold), schema)
+    return EventReview(4, TEXT, sugg, list(gold), schema, spans)
 
 
 def test_event_review_rows_list_events_then_their_arguments(schema):
@@ -166,7 +170,10 @@ def test_event_review_accept_all_and_schema_problems(schema):
     assert any("DATE" in p for p in r.items[0].problems)
     step = r.accept_all()
     kinds = [c.kind for c in step.command.changes]
-    assert kinds == ["suggestion", "suggestion", "event", "event"]
+    # no entity was gold: each event's arguments become gold with it, Astana only once
+    assert kinds == ["suggestion", "suggestion", "span", "span", "event", "span", "span", "event"]
+    added = [Span.from_dict(c.after) for c in step.command.changes if c.kind == "span"]
+    assert added == [MONDAY, ASTANA, TOKAYEV, MIRZ]
 
 
 def test_event_review_rejected_events_are_one_row_and_skipped(schema):

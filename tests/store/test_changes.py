@@ -47,7 +47,8 @@ def test_changes_stale_status_conflicts(store, sample_doc):
 def test_changes_stale_event_edit_conflicts(store, sample_doc):
     aid = store.add_docs([sample_doc])[0].article_id
     ev = Event(Span(30, 35, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),))
-    store.apply(aid, "a", cmd.Command("event", (cmd.add_event(ev),)))
+    entities = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(37, 43, "GPE")))
+    store.apply(aid, "a", cmd.Command("event", (*entities, cmd.add_event(ev))))
     place = Event(ev.trigger, ev.arguments + (Argument("Place", Span(37, 43, "GPE")),), uid=ev.uid)
     store.apply(aid, "a", cmd.Command("place", (cmd.replace_event(ev, place),)))
     before = _snapshot(store, aid, "a")
@@ -103,3 +104,51 @@ def test_changes_undo_of_a_decision_overtaken_elsewhere_conflicts(store, sample_
         store.apply(aid, "ann", accept.inverse(), undo_of=did)
     assert store.gold_spans(aid, "ann") == [relabel]
     assert store.suggestions(aid, "ann")[0][1] == "accepted"
+
+
+def _event_on_entities(store, aid):
+    """Tokayev (PERSON) and Astana (GPE) gold, and a Meet event whose arguments they are."""
+    from annotator.core.review import Review
+
+    tokayev, astana = Span(0, 7, "PERSON"), Span(37, 43, "GPE")
+    event = Event(
+        Span(30, 35, "Meet"), (Argument("Participant", tokayev), Argument("Place", astana))
+    )
+    entities = (cmd.add_span(tokayev), cmd.add_span(astana))
+    store.apply(aid, "a", cmd.Command("event", (*entities, cmd.add_event(event))))
+    review = Review(aid, store.get_article(aid).text, [], store.gold_spans(aid, "a"),
+                    events=store.gold_events(aid, "a"))  # fmt: skip
+    review.current = 0  # Tokayev
+    return review, event
+
+
+def test_changes_entity_relabel_carries_over_to_arguments_and_undoes_as_one(store, sample_doc):
+    aid = store.add_docs([sample_doc])[0].article_id
+    review, event = _event_on_entities(store, aid)
+    before = _snapshot(store, aid, "a")
+    step = review.relabel("ORG")
+    decision = store.apply(aid, "a", step.command)
+    (stored,) = store.gold_events(aid, "a")
+    assert stored.uid == event.uid
+    assert stored.arguments[0] == Argument("Participant", Span(0, 7, "ORG"))
+    assert Span(0, 7, "ORG") in store.gold_spans(aid, "a")
+    store.apply(aid, "a", step.command.inverse(), undo_of=decision)
+    assert _snapshot(store, aid, "a")[:4] == before[:4]
+
+
+def test_changes_entity_edit_without_its_arguments_is_refused(store, sample_doc):
+    """A window whose review did not know the event (or another program) relabels or
+    deletes the entity alone: the store refuses, nothing changes."""
+    aid = store.add_docs([sample_doc])[0].article_id
+    _event_on_entities(store, aid)
+    before = _snapshot(store, aid, "a")
+    tokayev = Span(0, 7, "PERSON")
+    for change in (cmd.replace_span(tokayev, Span(0, 7, "ORG")), cmd.remove_span(tokayev)):
+        with pytest.raises(ConflictError, match="event argument"):
+            store.apply(aid, "a", cmd.Command("relabel", (change,)))
+        assert _snapshot(store, aid, "a") == before
+    # an event whose argument is no gold entity is refused too
+    loose = Event(Span(30, 35, "Meet"), (Argument("Place", Span(12, 22, "GPE")),))
+    with pytest.raises(ConflictError, match="event argument"):
+        store.apply(aid, "a", cmd.Command("add_event", (cmd.add_event(loose),)))
+    assert _snapshot(store, aid, "a") == before

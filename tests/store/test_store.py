@@ -140,7 +140,8 @@ def test_store_rejects_span_past_the_end(store, sample_doc):
 def test_store_event_edit_keeps_uid_and_arguments_order(store, sample_doc):
     aid = store.add_docs([sample_doc])[0].article_id
     ev = Event(Span(30, 35, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),))
-    store.apply(aid, "a", cmd.Command("event", (cmd.add_event(ev),)))
+    entities = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(37, 43, "GPE")))
+    store.apply(aid, "a", cmd.Command("event", (*entities, cmd.add_event(ev))))
     edited = Event(
         ev.trigger,
         ev.arguments + (Argument("Place", Span(37, 43, "GPE")),),

@@ -52,7 +52,7 @@ def test_store_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tm
     assert len(before["decisions"]) == 7 and len(before["events"]) == 33
     with Store(path) as store:
         assert store.backup_path == tmp_path / "old.db.v1.bak"
-        assert schema.user_version(store.db) == schema.VERSION == 2
+        assert schema.user_version(store.db) == schema.VERSION == 3
         assert check(store) == []
         assert store.gold_spans(4, "bob") == [Span(0, 7, "PERSON")]
         assert len(store.gold_events(1, "alice")) == 14
@@ -192,8 +192,75 @@ def test_store_schema_check_names_an_event_edited_outside_the_log(db_path, sampl
     with Store(db_path) as store:
         aid = store.add_docs([sample_doc])[0].article_id
         ev = Event(Span(30, 35, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),))
-        store.apply(aid, "a", cmd.Command("event", (cmd.add_event(ev),)))
+        entity = cmd.add_span(Span(0, 7, "PERSON"))
+        store.apply(aid, "a", cmd.Command("event", (entity, cmd.add_event(ev))))
         store.db.execute("UPDATE gold_arguments SET role = 'Place'")
         store.db.conn.commit()
         (problem,) = check(store)
     assert f"1 edited outside the log ['{ev.uid}']" in problem
+
+
+# made by the code of schema v2 (commit e8f58cb) with fixtures/make_project_v2.py: alice's
+# event kept an ORG argument after she relabelled the entity PERSON, an argument with no
+# entity (Monday), a SPAN topic, and "Akim Kumar Aksakalov" nudged to "Kumar Aksakalov"
+# after the event was made; bob's gold is consistent
+V2 = Path(__file__).parent / "fixtures" / "project_v2.db"
+
+
+def test_store_schema_v2_arguments_are_linked_to_gold_entities_and_reported(tmp_path):
+    path = tmp_path / "v2.db"
+    shutil.copy(V2, path)
+    assert _raw(path, "PRAGMA user_version") == [(2,)]
+    bob_before = _raw(path, "SELECT * FROM gold_arguments WHERE event_uid = 'meet-bob'")
+    with Store(path) as store:
+        assert store.backup_path == tmp_path / "v2.db.v2.bak"
+        notes = "\n".join(store.migration_notes)
+        assert "1 entity added for arguments, 2 arguments moved" in notes
+        assert "Participant 0..21 ORG → 0..21 PERSON" in notes
+        assert "Participant 26..46 PERSON → 31..46 PERSON" in notes
+        meet, disc = store.gold_events(1, "alice")
+        assert [(a.role, a.span) for a in meet.arguments] == [
+            ("Participant", Span(0, 21, "PERSON")),
+            ("Participant", Span(31, 46, "PERSON")),
+            ("Place", Span(50, 56, "GPE")),
+            ("Time", Span(60, 66, "DATE")),
+        ]
+        assert disc.arguments[0].span == Span(83, 97, "SPAN")  # a phrase, not an entity
+        assert Span(60, 66, "DATE") in store.gold_spans(1, "alice")
+        assert all(s.label != "SPAN" for s in store.gold_spans(1, "alice"))
+        assert check(store) == []  # the log (with its "migrate" decision) replays to this
+        (logged,) = [d for d in store.decisions(1, "alice") if d.action == "migrate"]
+        assert not [d for d in store.decisions(1, "bob") if d.action == "migrate"]
+        # undo stops at the migration: nothing before it can be taken back
+        from annotator.core.history import rebuild
+
+        assert rebuild(store.decisions(1, "alice")).undo == []
+        assert logged.command.changes[0].kind == "span"
+    assert _raw(path, "SELECT * FROM gold_arguments WHERE event_uid = 'meet-bob'") == bob_before
+    # the backup is the v2 file as it was
+    assert _raw(tmp_path / "v2.db.v2.bak", "PRAGMA user_version") == [(2,)]
+
+
+def test_store_schema_arguments_need_their_entity_for_any_writer(db_path, sample_doc):
+    """The triggers of migration 3 hold for plain SQL from another program too."""
+    from annotator.core.models import Argument, Event
+
+    with Store(db_path) as store:
+        aid = store.add_docs([sample_doc])[0].article_id
+        person = Span(0, 7, "PERSON")
+        ev = Event(Span(30, 35, "Meet"), (Argument("Participant", person),), uid="e1")
+        store.apply(aid, "a", cmd.Command("event", (cmd.add_span(person), cmd.add_event(ev))))
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="event argument"):
+        conn.execute("DELETE FROM gold_spans")
+    with pytest.raises(sqlite3.IntegrityError, match="event argument"):
+        conn.execute("UPDATE gold_spans SET label = 'ORG'")
+    with pytest.raises(sqlite3.IntegrityError, match="event argument"):
+        conn.execute(
+            "INSERT INTO gold_arguments VALUES ('e1', 1, 'Place', 37, 43, 'GPE')"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="event argument"):
+        conn.execute("UPDATE gold_arguments SET label = 'ORG'")
+    conn.execute("INSERT INTO gold_arguments VALUES ('e1', 1, 'Topic', 37, 43, 'SPAN')")
+    conn.rollback()
+    conn.close()
