@@ -83,6 +83,7 @@ class EventFocus:
 class EventStep:
     command: cmd.Command
     focus: EventFocus
+    note: str = ""  # what else the command did, for the status bar
 
 
 class EventReview:

@@ -219,6 +219,17 @@ class Review:
         new = move_edge(item.span, edge, step, tokens, self.text)
         return None if new is None else self._correct(item, new, MOVE_BOUNDARY)
 
+    def move_boundary_of(
+        self, span: Span, edge: str, step: int, tokens: Sequence[Token]
+    ) -> Step | None:
+        """Move an edge of the gold entity ``span`` (an event argument's, say), wherever
+        the current item is."""
+        found = [it for it in self.items if it.is_gold and it.span == span]
+        if not found:
+            return None
+        new = move_edge(span, edge, step, tokens, self.text)
+        return None if new is None else self._correct(found[0], new, MOVE_BOUNDARY)
+
     def delete(self) -> Step | None:
         """Remove the current gold span; on a pending suggestion, reject it."""
         item = self.current_item

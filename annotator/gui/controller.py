@@ -116,16 +116,20 @@ class Controller(QObject):
         """Read the open article's suggestions, gold and status again (both lists)."""
         aid = self.article.id
         suggestions = self.store.suggestions(aid, self.annotator)
+        gold_spans = self.store.gold_spans(aid, self.annotator)
+        gold_events = self.store.gold_events(aid, self.annotator)
         self.review = Review(
             aid,
             self.article.text,
             suggestions,
-            self.store.gold_spans(aid, self.annotator),
+            gold_spans,
             self.store.status(aid, self.annotator),
+            gold_events,
         )
         self.review.current = self.review.locate(focus)
-        gold_events = self.store.gold_events(aid, self.annotator)
-        self.events = EventReview(aid, self.article.text, suggestions, gold_events, self.schema)
+        self.events = EventReview(
+            aid, self.article.text, suggestions, gold_events, self.schema, gold_spans
+        )
         self.events.current = self.events.locate(event_focus)
 
     def _here(self) -> tuple[Focus, EventFocus]:
@@ -257,10 +261,22 @@ class Controller(QObject):
         return self.apply_label(label.name, selection) if label else False
 
     def move_boundary(self, edge: str, step: int) -> bool:
-        if self.review is None or self.mode != ENTITIES:
-            self.message.emit("Boundary keys move entity spans: Tab back to the entities.")
+        """Move the current entity's edge by a token; on an argument row, the edge of the
+        argument's gold entity (the event follows it, as every event that uses it)."""
+        if self.review is None:
             return False
-        return self.execute(self.review.move_boundary(edge, step, self.tokens))
+        if self.mode == ENTITIES:
+            return self.execute(self.review.move_boundary(edge, step, self.tokens))
+        arg = self.events.current_argument if self.events else None
+        if arg is None:
+            self.message.emit("Boundary keys move an entity: J to an argument, or Tab back.")
+            return False
+        moved = self.review.move_boundary_of(arg.span, edge, step, self.tokens)
+        if moved is None:
+            if arg.span not in self.review.gold:
+                self.message.emit("Only a gold entity's boundaries move: accept the event first.")
+            return False
+        return self.execute(EventStep(moved.command, self.events.here(), moved.note))
 
     # -- event decisions ----------------------------------------------------------------
 
@@ -317,6 +333,8 @@ class Controller(QObject):
             self.changed.emit(Update(aid, EDITED, None, status_changed=True))
             return False
         self.stacks.push(aid, step.command, decision)
+        if step.note:
+            self.message.emit(step.note[0].upper() + step.note[1:] + ".")
         focus, event_focus = self._here()
         if isinstance(step, EventStep):
             event_focus = step.focus

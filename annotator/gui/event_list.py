@@ -4,7 +4,8 @@ A table model over :class:`annotator.core.event_review.EventReview` rows. Event 
 the type, the trigger, the attributes that differ from the defaults and the state; a
 ``⚠`` before the type says the event does not fit the schema (the tooltip says why).
 Argument rows show the role (in its colour, the one the text underlines it with), the
-text and the entity label.
+text, the entity label and, for a suggestion, the rule that proposed it; a ``⚠`` before
+the role says the entity's label does not fit the role (after a relabel, say).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class RowView:
     item: EventItem
     argument: Argument | None
     role_index: int  # position of the role in the type's roles (-1: unknown role)
+    misfit: bool = False  # the argument's entity label is not one its role takes
 
 
 def role_index(schema: EventSchema, event_type: str, role: str) -> int:
@@ -79,8 +81,14 @@ class EventListModel(ColumnsModel):
                 out.append(RowView(item, None, -1))
             else:
                 arg = item.event.arguments[row.argument]
-                out.append(RowView(item, arg, role_index(self.schema, item.event.type, arg.role)))
+                index = role_index(self.schema, item.event.type, arg.role)
+                out.append(RowView(item, arg, index, self._misfit(item, arg)))
         return out
+
+    def _misfit(self, item: EventItem, arg: Argument) -> bool:
+        etype = self.schema.get(item.event.type)
+        role = etype.role(arg.role) if etype else None
+        return role is not None and not role.allows(arg.span.label)
 
     def row_view(self, row: int) -> RowView | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -110,7 +118,9 @@ class EventListModel(ColumnsModel):
     def _display(self, view: RowView, col: int) -> str:
         item, arg = view.item, view.argument
         if arg is not None:
-            values = ("   " + arg.role, self._span_text(arg.span), arg.span.label, "")
+            mark = "⚠ " if view.misfit and item.state != REJECTED else "   "
+            details = f"{arg.span.label} · {arg.rule}" if arg.rule else arg.span.label
+            values = (mark + arg.role, self._span_text(arg.span), details, "")
         else:
             mark = "⚠ " if item.problems and item.state != REJECTED else ""
             trigger = self._span_text(item.event.trigger)
@@ -129,6 +139,10 @@ class EventListModel(ColumnsModel):
         if view.argument is not None:
             arg = view.argument
             lines.insert(0, f"{arg.role}: {self._span_text(arg.span)} ({arg.span.label})")
+            if arg.rule:
+                lines.insert(1, f"proposed by the rule {arg.rule}")
+            if view.misfit:
+                lines.insert(1, f"⚠ {arg.role} does not take {arg.span.label}")
         lines += [f"⚠ {p}" for p in item.problems]
         return "\n".join(lines)
 
@@ -138,7 +152,7 @@ class EventListModel(ColumnsModel):
         if col == 0 and view.argument is None and view.item.problems:
             return WARNING
         if col == 0 and view.argument is not None:
-            return self.styles.role_ink(view.role_index)
+            return WARNING if view.misfit else self.styles.role_ink(view.role_index)
         return None
 
     @staticmethod

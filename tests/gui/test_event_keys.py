@@ -152,11 +152,12 @@ def test_events_number_key_changes_the_role_of_the_current_argument(window, proj
     (gold,) = events(project)
     assert gold.arguments[2] == Argument("Time", ASTANA)
     assert actions(project)[-1] == "set_role"
-    assert window.review_panel.event_model.index(3, 0).data().strip() == "Time"
+    assert window.review_panel.event_model.index(3, 0).data() == "⚠ Time"  # takes no GPE
     assert "⚠" in window.review_panel.event_model.index(0, 0).data()  # Time takes no GPE
     tip = window.review_panel.event_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "role Time does not take GPE" in tip
-    assert project.gold_spans(1, WHO) == []  # no entity decision was made
+    # accepting the event made its arguments' entities gold (their suggestions accepted)
+    assert project.gold_spans(1, WHO) == [TOKAYEV, MIRZ, ASTANA]
 
 
 def test_events_e_then_a_type_key_creates_an_event_from_a_keyboard_selection(window, project):
@@ -292,7 +293,8 @@ def test_events_undo_after_reopening(make_window, window, project, db_path):
 def test_events_shift_a_accepts_all_events_as_one_step(window, project):
     key(window, Qt.Key.Key_A, SHIFT)
     assert [e.trigger for e in events(project)] == [TALKS, MET]
-    assert project.gold_spans(1, WHO) == []  # the events list: entities untouched
+    # their arguments' entities became gold with them, each once
+    assert project.gold_spans(1, WHO) == [TOKAYEV, MIRZ, ASTANA, TOKAYEV2, SHAVKAT]
     assert actions(project) == ["accept_all_events"]
     key(window, Qt.Key.Key_Z, CTRL)
     assert events(project) == []

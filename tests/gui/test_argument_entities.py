@@ -1,0 +1,153 @@
+"""Event arguments stand on gold entities, in the window: every carry-over by keyboard,
+with the database checked after each step and after each undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.core.models import EVENT, Argument, ParsedDoc, Span, Suggestion
+from annotator.store import Store
+from annotator.store.audit import check
+
+TEXT = (
+    "Tokayev and Mirziyoyev hold talks in Astana\n\n"
+    "President Kassym-Jomart Tokayev met Shavkat Mirziyoyev in Astana on April 21."
+)
+WHO = "tester"
+TOKAYEV, MIRZ, ASTANA = Span(0, 7, "PERSON"), Span(12, 22, "PERSON"), Span(37, 43, "GPE")
+TALKS = Span(28, 33, "Meet")
+ATTRS = (("Modality", "actual"), ("Negation", False))
+TALKS_ARGS = (
+    Argument("Participant", TOKAYEV, "subj-active"),
+    Argument("Participant", MIRZ, "conj-list"),
+    Argument("Place", ASTANA, "pp-in"),
+)
+NOMOD = Qt.KeyboardModifier.NoModifier
+ALT, SHIFT = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def project(db_path):
+    s = Store(db_path)
+    s.add_docs([ParsedDoc(text=TEXT, title=TEXT.split("\n")[0], lang="en", source="t.txt")])
+    entities = [Suggestion(x) for x in (TOKAYEV, MIRZ, ASTANA)]
+    s.add_suggestions([(1, [*entities, Suggestion(TALKS, EVENT, TALKS_ARGS, ATTRS)])], "r", "1")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def window(make_window, project):
+    """The event "talks" accepted from the events list; back in the entities list."""
+    w = make_window(project, WHO, worker=False)
+    key(w, Qt.Key.Key_Tab)
+    key(w, Qt.Key.Key_A)
+    key(w, Qt.Key.Key_Tab)
+    return w
+
+
+def key(w, k, mods=NOMOD):
+    w.text.setFocus()
+    QTest.keyClick(w.text, k, mods)
+
+
+def arguments(store):
+    (event,) = store.gold_events(1, WHO)
+    return [(a.role, a.span) for a in event.arguments]
+
+
+def entities(store):
+    return store.gold_spans(1, WHO)
+
+
+def to_entity(w, span):
+    review = w.controller.review
+    w.controller.set_current(next(n for n, it in enumerate(review.items) if it.span == span))
+
+
+def test_argument_entities_accepting_the_event_made_its_entities_gold(window, project):
+    assert entities(project) == [TOKAYEV, MIRZ, ASTANA]
+    states = {s.span: st for s, st in project.suggestions(1, WHO)}
+    assert states[TOKAYEV] == states[MIRZ] == states[ASTANA] == "accepted"
+    assert arguments(project) == [("Participant", TOKAYEV), ("Participant", MIRZ),
+                                  ("Place", ASTANA)]  # fmt: skip
+    assert check(project) == []
+
+
+def test_argument_entities_relabel_carries_over_and_undoes_as_one(window, project):
+    to_entity(window, TOKAYEV)
+    key(window, Qt.Key.Key_2)  # ORG
+    org = Span(0, 7, "ORG")
+    assert org in entities(project) and TOKAYEV not in entities(project)
+    assert arguments(project)[0] == ("Participant", org)
+    assert "1 event argument changed with it" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert TOKAYEV in entities(project) and org not in entities(project)
+    assert arguments(project)[0] == ("Participant", TOKAYEV)
+    key(window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert arguments(project)[0] == ("Participant", org)
+    assert check(project) == []
+
+
+def test_argument_entities_nudge_carries_over_and_undoes(window, project):
+    to_entity(window, TOKAYEV)
+    key(window, Qt.Key.Key_Right, ALT | SHIFT)  # "Tokayev and"
+    wider = Span(0, 11, "PERSON")
+    assert arguments(project)[0] == ("Participant", wider)
+    assert entities(project)[0] == wider
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert arguments(project)[0] == ("Participant", TOKAYEV)
+    assert entities(project)[0] == TOKAYEV
+    assert check(project) == []
+
+
+def test_argument_entities_delete_removes_the_argument_in_the_same_step(window, project):
+    to_entity(window, MIRZ)
+    key(window, Qt.Key.Key_Delete)
+    assert MIRZ not in entities(project)
+    assert arguments(project) == [("Participant", TOKAYEV), ("Place", ASTANA)]
+    assert "1 event argument removed with it" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert MIRZ in entities(project)
+    assert arguments(project) == [("Participant", TOKAYEV), ("Participant", MIRZ),
+                                  ("Place", ASTANA)]  # fmt: skip
+    assert check(project) == []
+
+
+def test_argument_entities_alt_arrows_on_an_argument_row_move_the_entity(window, project):
+    key(window, Qt.Key.Key_Tab)  # the events list
+    c = window.controller
+    c.set_current(c.events.rows.index(next(r for r in c.events.rows if r.argument == 2)))
+    assert c.events.current_argument.span == ASTANA
+    key(window, Qt.Key.Key_Left, ALT)  # start one token left: "in Astana"
+    moved = Span(34, 43, "GPE")
+    assert arguments(project)[2] == ("Place", moved)
+    assert moved in entities(project) and ASTANA not in entities(project)
+    assert c.events.current_argument.span == moved  # still on the argument row
+    key(window, Qt.Key.Key_Right, ALT)
+    assert arguments(project)[2] == ("Place", ASTANA)
+    key(window, Qt.Key.Key_Right, ALT | SHIFT)  # past the end of the line: refused
+    key(window, Qt.Key.Key_Z, CTRL)
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert arguments(project)[2] == ("Place", ASTANA) and check(project) == []
+
+
+def test_argument_entities_a_label_that_no_longer_fits_its_role_is_flagged(window, project):
+    to_entity(window, ASTANA)
+    key(window, Qt.Key.Key_5)  # a label Place does not take
+    label = window.controller.review.current_item.span.label
+    model = window.review_panel.event_model
+    row = next(n for n in range(model.rowCount()) if "Place" in (model.index(n, 0).data() or ""))
+    assert model.index(row, 0).data().startswith("⚠")
+    assert f"Place does not take {label}" in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_argument_entities_pending_arguments_show_the_rule(make_window, project):
+    w = make_window(project, WHO, worker=False)
+    key(w, Qt.Key.Key_Tab)
+    model = w.review_panel.event_model
+    assert model.index(1, 2).data() == "PERSON · subj-active"
+    assert "proposed by the rule pp-in" in model.index(3, 0).data(Qt.ItemDataRole.ToolTipRole)
