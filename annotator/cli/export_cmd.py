@@ -136,6 +136,7 @@ def run_export(
     if progress:
         items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
     report = ExportReport()
+    report.schema = load_schema(schema)  # to count arguments whose label misfits the role
     with staged(out) as target:  # all or nothing: the old output stays until this is whole
         paths = _write(fmt, items, target, report, schema)
         if not report.docs and (left_out := report.loss_lines()):

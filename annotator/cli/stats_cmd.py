@@ -38,6 +38,13 @@ def render(stats: dict[str, Any]) -> str:
             f"{unclean['count']:,} (the first below; fix them in the window)"
         )
         lines += [f"  {line}" for line in unclean["examples"]]
+    misfit = stats["misfit_arguments"]
+    if misfit["count"]:
+        lines.append(
+            f"Event arguments whose entity label the role does not take: {misfit['count']:,} "
+            "(flagged ⚠ in the window)"
+        )
+        lines += [f"  {line}" for line in misfit["examples"]]
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.models import Event
+from annotator.core.models import Argument, Event
 from annotator.core.paths import resources_dir
 
 # The entity labels of spaCy's English OntoNotes pipelines (en_core_web_sm/md/lg/trf).
@@ -169,6 +169,19 @@ class EventSchema:
             if most is not None and n > most:
                 out.append(f"{event.type}: role {role.name} filled {n} times (at most {most})")
         return out
+
+
+def misfit_arguments(schema: EventSchema, events: Iterable[Event]) -> list[tuple[Event, Argument]]:
+    """Arguments whose entity label their (known) role does not take — e.g. after the
+    entity was relabelled: the window flags them, ``stats`` and ``export`` count them."""
+    out = []
+    for event in events:
+        etype = schema.get(event.type)
+        for arg in event.arguments:
+            role = etype.role(arg.role) if etype else None
+            if role is not None and not role.allows(arg.span.label):
+                out.append((event, arg))
+    return out
 
 
 def default_schema_path() -> Path:

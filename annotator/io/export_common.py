@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from annotator.core.models import ENTITY, Article, Event, Span, Suggestion
+from annotator.core.schema import EventSchema, misfit_arguments
 
 NO_SPLIT = ""
 MAX_EXAMPLES = 3
@@ -139,6 +140,11 @@ class ExportReport:
         self.pending_suggestions = 0
         self.pending_examples: list[str] = []
         self.pending_how = PENDING_HOW
+        # with a schema: arguments whose entity label their role does not take (an entity
+        # relabelled after the event was made), counted and exported as they are
+        self.schema: EventSchema | None = None
+        self.misfits = 0
+        self.misfit_examples: list[str] = []
 
     def pending(self, doc: AnnotatedDoc, n: int | None = None) -> None:
         """Record that ``doc`` carries ``n`` undecided suggestions (default: all of
@@ -160,6 +166,13 @@ class ExportReport:
         self.langs[doc.article.lang] += 1
         self.spans.update((split, s.label) for s in doc.spans)
         self.events.update((split, e.type) for e in doc.events)
+        if self.schema is not None:
+            for event, arg in misfit_arguments(self.schema, doc.events):
+                self.misfits += 1
+                if len(self.misfit_examples) < MAX_EXAMPLES:
+                    self.misfit_examples.append(
+                        f"{doc_ref(doc)}: {event.type} {arg.role} ← {arg.span.label}"
+                    )
 
     def lose(self, what: str, example: str = "", n: int = 1) -> None:
         """Record ``n`` annotations a format could not hold; ``what`` says what and why."""
@@ -210,6 +223,12 @@ class ExportReport:
         """Everything a format could not hold, then the undecided suggestions."""
         pending = self.pending_line()
         out = [] if pending is None else [pending]
+        if self.misfits:
+            out.append(
+                f"{self.misfits} event argument{'s' if self.misfits != 1 else ''} whose entity "
+                "label the role does not take (exported as they are; the window flags them "
+                "with ⚠); e.g. " + "; ".join(self.misfit_examples)
+            )
         for what, loss in sorted(self.losses.items()):
             line = f"{loss.count} {what}"
             if loss.examples:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.models import Span
+from annotator.core.models import Argument, Event, Span
+from annotator.core.schema import EventSchema, load_schema, misfit_arguments
 from annotator.core.spans import problem
 from annotator.store.store import Store
 
 
-def project_stats(store: Store) -> dict[str, Any]:
+def project_stats(store: Store, schema: EventSchema | None = None) -> dict[str, Any]:
     q = store.db.execute
     by_lang = dict(q("SELECT lang, count(*) FROM articles GROUP BY lang ORDER BY lang"))
     status: dict[str, dict[str, int]] = {}
@@ -37,6 +38,7 @@ def project_stats(store: Store) -> dict[str, Any]:
         "gold_spans": dict(q("SELECT label, count(*) FROM gold_spans GROUP BY 1 ORDER BY 1")),
         "gold_events": dict(q("SELECT type, count(*) FROM gold_events GROUP BY 1 ORDER BY 1")),
         "unclean_gold": {"count": unclean, "examples": examples},
+        "misfit_arguments": misfits(store, schema or load_schema()),
         "annotators": {
             who: n
             for who, n in q("SELECT annotator, count(*) FROM decisions GROUP BY 1 ORDER BY 1")
@@ -77,3 +79,20 @@ def unclean_gold(store: Store, limit: int = 5) -> tuple[int, list[str]]:
         if len(examples) < limit:
             examples.append(f"article {aid}, {who}: {why}")
     return count, examples
+
+
+def misfits(store: Store, schema: EventSchema, limit: int = 5) -> dict[str, Any]:
+    """Gold event arguments whose entity label their role does not take (by the schema),
+    and the first few as lines."""
+    sql = """SELECT ev.article_id, ev.annotator, ev.uid, ev.type, g.role, g.start, g."end",
+        g.label FROM gold_arguments g JOIN gold_events ev ON ev.uid = g.event_uid
+        ORDER BY ev.article_id, ev.annotator, g.start"""
+    count, examples = 0, []
+    for aid, who, uid, typ, role, start, end, label in store.db.execute(sql):
+        arg = Argument(role, Span(start, end, label))
+        if not misfit_arguments(schema, [Event(Span(0, 1, typ), (arg,), uid=uid)]):
+            continue
+        count += 1
+        if len(examples) < limit:
+            examples.append(f"article {aid}, {who}: {typ} {role} ← {label} {start}..{end}")
+    return {"count": count, "examples": examples}
