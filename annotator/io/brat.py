@@ -18,8 +18,11 @@ Written per article::
 - Events are E lines; a repeated role gets a number (``Participant2``) and loses it on
   reading. Attributes are A lines: ``True`` is a binary attribute, ``False`` is absent, any
   other value is written as is (``Modality E1 future``).
-- An argument span that is not also an entity span gets an ``argument only`` note, so that
-  reading it back does not add an entity.
+- An event argument is the entity's T line (gold arguments always stand on a gold
+  entity, see :mod:`annotator.core.links`): one mention, one T line, as brat itself does.
+  Only a ``SPAN`` phrase argument (a topic, an indicator) — or, in an export of
+  suggestions, an argument the model found without an entity — has a T line of its own,
+  with an ``argument only`` note, so that reading it back adds no entity.
 - File names come from the article's external id (or ``article-<id>``), reduced to
   ``[A-Za-z0-9._-]`` plus a hash of the original when anything was changed, and made unique
   (case-insensitively) within a folder: no path traversal, no collisions.

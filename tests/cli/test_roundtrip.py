@@ -84,3 +84,34 @@ def test_roundtrip_conll_keeps_entities(tmp_path):
     assert sorted(sum(got, [])) == sorted(
         (t[sp.start : sp.end], sp.label) for d in _docs() for t in [d.text] for sp in d.spans
     )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat"])
+def test_roundtrip_bundled_event_gold_arguments_stay_on_their_entities(tmp_path, fmt, corpus_dir):
+    """The hand-made event gold: every argument refers to an entity (brat: the entity's
+    own T line; only SPAN phrases have "argument only" lines) and comes back so."""
+    import re
+
+    first = tmp_path / "first.db"
+    gold = corpus_dir / "gold" / "events_gold.jsonl"
+    invoke("import", str(gold), "--db", str(first), "--as-gold", "--annotator", "ann")
+    out = tmp_path / ("out.jsonl" if fmt == "jsonl" else "out")
+    invoke("export", "--format", fmt, "--out", str(out), "--db", str(first))
+    if fmt == "brat":
+        for ann in out.rglob("*.ann"):
+            lines = ann.read_text(encoding="utf-8").splitlines()
+            labels = {m[1]: m[2] for x in lines if (m := re.match(r"(T\d+)\t(\S+) ", x))}
+            only = {
+                m[1]
+                for x in lines
+                if (m := re.match(r"#\d+\tAnnotatorNotes (T\d+)\targument only", x))
+            }
+            assert all(labels[t] == "SPAN" for t in only), ann.name
+    second = tmp_path / "second.db"
+    invoke("import", str(out), "--db", str(second), "--as-gold", "--annotator", "ann")
+    assert _gold(second) == _gold(first)
+    with Store(second) as s:
+        for d in s.iter_gold():
+            spans = set(d.spans)
+            for e in d.events:
+                assert all(a.span in spans or a.span.label == "SPAN" for a in e.arguments)
