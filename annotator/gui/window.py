@@ -359,9 +359,13 @@ class MainWindow(QMainWindow):
         return True
 
     def show_read_only(self) -> None:
-        """A "Read-only" mark in the status bar when the project cannot be written."""
+        """A "Read-only" mark in the status bar when the project cannot be written; what
+        opening it changed in an older project's data, if anything."""
         read_only = project.is_read_only(self.controller.store)
         self.read_only_label.setVisible(read_only)
+        notes = getattr(self.controller.store, "migration_notes", [])
+        if notes:
+            self.statusBar().showMessage(f"Project upgraded: {notes[0]}", 20000)
         if read_only:
             self.statusBar().showMessage("Read-only project: changes will not be saved.", 10000)
 

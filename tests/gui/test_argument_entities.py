@@ -151,3 +151,31 @@ def test_argument_entities_pending_arguments_show_the_rule(make_window, project)
     model = w.review_panel.event_model
     assert model.index(1, 2).data() == "PERSON · subj-active"
     assert "proposed by the rule pp-in" in model.index(3, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_argument_entities_an_upgraded_project_says_so_and_its_event_edits_carry_over(
+    make_window, tmp_path
+):
+    """A schema-v2 project (arguments not yet on entities) opened in the window."""
+    import shutil
+    from pathlib import Path
+
+    path = tmp_path / "v2.db"
+    shutil.copy(Path(__file__).parents[1] / "store" / "fixtures" / "project_v2.db", path)
+    store = Store(path)
+    try:
+        w = make_window(store, "alice", worker=False)
+        assert "Project upgraded: event arguments now refer to gold entities" in (
+            w.statusBar().currentMessage()
+        )
+        tokayev = Span(0, 21, "PERSON")
+        to_entity(w, tokayev)
+        key(w, Qt.Key.Key_Delete)  # the entity of an argument of alice's Meet event
+        meet = next(e for e in store.gold_events(1, "alice") if e.uid == "meet-alice")
+        assert tokayev not in [a.span for a in meet.arguments]
+        key(w, Qt.Key.Key_Z, CTRL)
+        meet = next(e for e in store.gold_events(1, "alice") if e.uid == "meet-alice")
+        assert meet.arguments[0].span == tokayev
+        assert check(store) == []
+    finally:
+        store.close()
