@@ -121,6 +121,9 @@ class EventReview:
             if item.state != REJECTED:  # a rejected event is one faint row
                 self.rows += [Row(n, a) for a in range(len(item.event.arguments))]
         self.current: int | None = self._first_visible()
+        # uids of the events whose argument rows J/K walk (all rows are shown; a collapsed
+        # event's arguments are passed over, so J/K go from event to event)
+        self.expanded: set[str] = set()
 
     def _item(self, event: Event, state: str, source: str, sid: int | None = None) -> EventItem:
         return EventItem(event, state, source, sid, tuple(self.schema.check_event(event)))
@@ -148,15 +151,64 @@ class EventReview:
         return item.event.arguments[row.argument]
 
     def move(self, step: int) -> bool:
-        """The next (+1) or previous (-1) row, passing over rejected events."""
+        """The next (+1) or previous (-1) row, passing over rejected events and the
+        argument rows of events that are not expanded."""
+        return self._move_to(step, self._passed)
+
+    def move_event(self, step: int) -> bool:
+        """The next (+1) or previous (-1) event row, whatever is expanded."""
+        return self._move_to(step, lambda n: self._hidden(n) or self.rows[n].argument is not None)
+
+    def move_pending(self, step: int) -> bool:
+        """The next (+1) or previous (-1) pending event (wrapping)."""
+        pending = [n for n, r in enumerate(self.rows) if r.argument is None and self._pending(n)]
+        if not pending:
+            return False
+        here = self.rows[self.current].item if self.current is not None else -1
+        if step > 0:
+            later = [n for n in pending if self.rows[n].item > here]
+            target = (later or pending)[0]
+        else:
+            earlier = [n for n in pending if self.rows[n].item < here]
+            target = (earlier or pending)[-1]
+        moved = target != self.current
+        self.current = target
+        return moved
+
+    def _move_to(self, step: int, passed: Any) -> bool:
         if self.current is None:
             return False
         target = self.current + step
-        while 0 <= target < len(self.rows) and self._hidden(target):
+        while 0 <= target < len(self.rows) and passed(target):
             target += step
         if not 0 <= target < len(self.rows):
             return False
         self.current = target
+        return True
+
+    def _passed(self, row: int) -> bool:
+        if self._hidden(row):
+            return True
+        r = self.rows[row]
+        return r.argument is not None and not self.is_expanded(r.item)
+
+    def is_expanded(self, item: int) -> bool:
+        return self.items[item].event.uid in self.expanded
+
+    def expand(self, on: bool) -> bool:
+        """Expand (J/K then walk its arguments) or collapse the current event; collapsing
+        from an argument row goes back to its event row."""
+        row, item = self.current_row, self.current_item
+        if row is None or item is None or item.state == REJECTED:
+            return False
+        uid = item.event.uid
+        if on == (uid in self.expanded):
+            return False
+        if on:
+            self.expanded.add(uid)
+        else:
+            self.expanded.discard(uid)
+            self.current = self.rows.index(Row(row.item))
         return True
 
     def _hidden(self, row: int) -> bool:
@@ -208,6 +260,7 @@ class EventReview:
         argument = focus.argument
         count = len(self.items[found].event.arguments)
         if argument is not None and count and self.items[found].state != REJECTED:
+            self.expanded.add(self.items[found].event.uid)  # on an argument: walk them
             return self.rows.index(Row(found, min(argument, count - 1)))
         return self.rows.index(Row(found))
 

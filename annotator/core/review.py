@@ -132,6 +132,20 @@ class Review:
     def pending_count(self) -> int:
         return sum(1 for i in self.items if i.state == PENDING)
 
+    def move_pending(self, step: int) -> bool:
+        """The next (+1) or previous (-1) pending suggestion (wrapping)."""
+        pending = [n for n, it in enumerate(self.items) if it.state == PENDING]
+        if not pending:
+            return False
+        here = self.current if self.current is not None else -1
+        if step > 0:
+            target = ([n for n in pending if n > here] or pending)[0]
+        else:
+            target = ([n for n in pending if n < here] or pending)[-1]
+        moved = target != self.current
+        self.current = target
+        return moved
+
     def item_at(self, offset: int) -> int | None:
         """The innermost visible item covering ``offset`` (rejected ones are hidden)."""
         hits = [

@@ -126,6 +126,36 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "prev_item", "&Previous item in the list", ("K", "Up"), _c("move_current", -1), "Navigate"
     ),
     ActionSpec(
+        "next_pending",
+        "Next pending suggestion",
+        ("Shift+J",),
+        _c("move_pending", 1),
+        "Navigate",
+    ),
+    ActionSpec(
+        "prev_pending",
+        "Previous pending suggestion",
+        ("Shift+K",),
+        _c("move_pending", -1),
+        "Navigate",
+    ),
+    ActionSpec("next_event", "Next e&vent", ("]",), _c("move_event", 1), "Navigate"),
+    ActionSpec("prev_event", "Previous event", ("[",), _c("move_event", -1), "Navigate"),
+    ActionSpec(
+        "expand_event",
+        "Expand the event (J/K then walk its arguments)",
+        ("Right",),
+        _c("expand_event", True),
+        "Navigate",
+    ),
+    ActionSpec(
+        "collapse_event",
+        "Collapse the event (J/K walk events)",
+        ("Left",),
+        _c("expand_event", False),
+        "Navigate",
+    ),
+    ActionSpec(
         "done",
         "Mark &done, open next unfinished",
         ("Ctrl+Return", "Ctrl+Enter"),

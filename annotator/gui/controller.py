@@ -77,6 +77,7 @@ class Controller(QObject):
         self.events: EventReview | None = None
         self.mode = ENTITIES
         self._tokens: list[Token] | None = None  # None: not needed yet
+        self._expanded: set[str] = set()  # events whose arguments J/K walk (this article)
         self.lang_filter: str | None = None
         self.stats = SessionStats(store, annotator)
         self.last_model = ""
@@ -106,6 +107,7 @@ class Controller(QObject):
 
     def open_article(self, article_id: int) -> None:
         self.article = self.store.get_article(article_id)
+        self._expanded = set()
         self._tokens = None  # the regex fallback is made on first use, spaCy's replace it
         self._load(Focus(None, next_pending=True), EventFocus(next_pending=True))
         self.stacks.activate(article_id)
@@ -130,6 +132,7 @@ class Controller(QObject):
         self.events = EventReview(
             aid, self.article.text, suggestions, gold_events, self.schema, gold_spans
         )
+        self.events.expanded = self._expanded  # kept across reloads of the article
         self.events.current = self.events.locate(event_focus)
 
     def _here(self) -> tuple[Focus, EventFocus]:
@@ -206,6 +209,30 @@ class Controller(QObject):
 
     def move_current(self, step: int) -> None:
         if self.active is not None and self.active.move(step):
+            self.changed.emit(Update(self.article.id, CURRENT))
+
+    def move_pending(self, step: int) -> None:
+        """The next (+1) or previous (-1) pending suggestion of the current list."""
+        if self.active is None:
+            return
+        if self.active.move_pending(step):
+            self.changed.emit(Update(self.article.id, CURRENT))
+        elif not self.active.pending_count():
+            self.message.emit("Nothing pending in this list.")
+
+    def move_event(self, step: int) -> None:
+        """The next (+1) or previous (-1) event, from either list."""
+        if self.events is None:
+            return
+        self.set_mode(EVENTS)
+        if self.events.move_event(step):
+            self.changed.emit(Update(self.article.id, CURRENT))
+
+    def expand_event(self, on: bool) -> None:
+        """Expand the current event (J/K then walk its arguments) or collapse it."""
+        if self.events is None or self.mode != EVENTS:
+            return
+        if self.events.expand(on):
             self.changed.emit(Update(self.article.id, CURRENT))
 
     def set_current(self, index: int | None, mode: str | None = None) -> None:

@@ -38,6 +38,7 @@ class RowView:
     argument: Argument | None
     role_index: int  # position of the role in the type's roles (-1: unknown role)
     misfit: bool = False  # the argument's entity label is not one its role takes
+    expanded: bool = False  # an event row: J/K walk its arguments (▾) or pass them (▸)
 
 
 def role_index(schema: EventSchema, event_type: str, role: str) -> int:
@@ -78,7 +79,7 @@ class EventListModel(ColumnsModel):
         for row in events.rows if events else []:
             item = events.items[row.item]
             if row.argument is None:
-                out.append(RowView(item, None, -1))
+                out.append(RowView(item, None, -1, expanded=events.is_expanded(row.item)))
             else:
                 arg = item.event.arguments[row.argument]
                 index = role_index(self.schema, item.event.type, arg.role)
@@ -123,6 +124,8 @@ class EventListModel(ColumnsModel):
             values = (mark + arg.role, self._span_text(arg.span), details, "")
         else:
             mark = "⚠ " if item.problems and item.state != REJECTED else ""
+            if item.event.arguments and item.state != REJECTED:
+                mark = ("▾ " if view.expanded else "▸ ") + mark
             trigger = self._span_text(item.event.trigger)
             details = attribute_text(item.event, self.schema)
             values = (mark + item.event.type, trigger, details, STATE_TEXT[item.state])

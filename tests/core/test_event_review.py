@@ -48,7 +48,15 @@ def test_event_review_rows_list_events_then_their_arguments(schema):
     r = _review(schema)
     assert r.rows == [Row(0), Row(0, 0), Row(0, 1), Row(0, 2), Row(1)]
     assert r.current_row == Row(0) and r.current_item.state == "pending"
-    assert r.move(1) and r.current_argument == ARGS[0]
+    assert r.move(1) and r.current_row == Row(1)  # J/K walk events: arguments passed over
+    assert r.move(-1) and r.expand(True) and not r.expand(True)
+    assert r.move(1) and r.current_argument == ARGS[0]  # expanded: J walks the arguments
+    assert r.move(1) and r.move(1) and r.move(1) and r.current_row == Row(1)
+    assert r.move_event(-1) and r.current_row == Row(0)
+    r.move(1)
+    assert r.expand(False) and r.current_row == Row(0)  # collapsing goes to the event row
+    assert r.move_pending(1) and r.current_row == Row(1)
+    assert r.move_pending(1) and r.current_row == Row(0)  # wraps
     assert r.pending_count() == 2 and r.gold_count() == 0
 
 
@@ -72,6 +80,7 @@ def test_event_review_accept_is_one_command_with_a_new_gold_event(schema):
 def test_event_review_reject_whole_event_and_single_argument(schema):
     r = _review(schema)
     assert r.reject().command.changes == (cmd.set_suggestion(1, "pending", "rejected"),)
+    r.expand(True)
     r.move(1)
     r.move(1)  # Mirziyoyev's row
     step = r.reject()

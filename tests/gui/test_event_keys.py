@@ -130,6 +130,7 @@ def test_events_x_rejects_the_whole_event(window, project):
 
 
 def test_events_x_on_an_argument_rejects_only_it(window, project):
+    key(window, Qt.Key.Key_Right)  # expand "talks": J walks its arguments
     key(window, Qt.Key.Key_J)
     key(window, Qt.Key.Key_J)
     assert window.controller.events.current_argument == TALKS_ARGS[1]
@@ -146,7 +147,11 @@ def test_events_x_on_an_argument_rejects_only_it(window, project):
 
 def test_events_number_key_changes_the_role_of_the_current_argument(window, project):
     key(window, Qt.Key.Key_A)  # accept "talks"; current moves on to "met"
-    key(window, Qt.Key.Key_K)  # back up: the last argument of "talks", its Place
+    key(window, Qt.Key.Key_K)  # back up: "talks" (J/K walk events)
+    assert window.controller.events.current_argument is None
+    key(window, Qt.Key.Key_Right)  # expanded: K from "met" would now stop at its Place
+    for _ in range(3):
+        key(window, Qt.Key.Key_J)
     assert window.controller.events.current_argument == TALKS_ARGS[2]
     key(window, Qt.Key.Key_5)  # Meet roles: Participant Host Topic Place Time
     (gold,) = events(project)
@@ -351,7 +356,7 @@ def test_event_list_model_passes_the_model_tester(qtmodeltester, window):
     qtmodeltester.check(model)
     assert model.rowCount() == 1 + 3 + 1 + 2
     assert [model.index(r, 0).data().strip() for r in range(4)] == [
-        "Meet",
+        "▸ Meet",
         "Participant",
         "Participant",
         "Place",
@@ -360,3 +365,23 @@ def test_event_list_model_passes_the_model_tester(qtmodeltester, window):
     model.set_events(None)
     qtmodeltester.check(model)
     assert model.rowCount() == 0
+
+
+def test_events_keys_jump_to_the_next_pending_item_and_the_next_event(window, project):
+    c = window.controller
+    key(window, Qt.Key.Key_A)  # "talks" accepted: "met" is current
+    key(window, Qt.Key.Key_J, SHIFT)  # the next pending event: "met" again (the only one)
+    assert c.events.current_item.event.trigger == MET
+    key(window, Qt.Key.Key_Tab)  # the entities: Tokayev (gold now), then pending ones
+    key(window, Qt.Key.Key_J, SHIFT)
+    assert c.review.current_item.state == "pending"
+    first = c.review.current_item.span
+    key(window, Qt.Key.Key_J, SHIFT)
+    assert c.review.current_item.state == "pending" and c.review.current_item.span != first
+    key(window, Qt.Key.Key_K, SHIFT)
+    assert c.review.current_item.span == first
+    key(window, Qt.Key.Key_BracketLeft)  # the previous event, from the entities list
+    assert c.mode == "events" and c.events.current_item.event.trigger == TALKS
+    key(window, Qt.Key.Key_BracketRight)
+    assert c.events.current_item.event.trigger == MET
+    assert "Next pending suggestion" in {r[1] for r in shortcut_rows(window.specs)}
