@@ -75,7 +75,8 @@ def link_event(
 ) -> tuple[Event, list[cmd.Change]]:
     """``event`` with every argument on a gold entity, and the changes that make the
     missing entities gold (a pending entity suggestion with that span is accepted with
-    it). Two arguments that end up alike become one."""
+    it). An argument on an entity suggestion the annotator rejected (and did not correct)
+    is left out: they said it is no entity. Two arguments that end up alike become one."""
     have = set(gold)
     corrected = {
         (s.span.start, s.span.end)
@@ -87,10 +88,15 @@ def link_event(
         for s, state in entity_suggestions
         if s.kind == ENTITY and state == cmd.PENDING and s.id is not None
     }
+    rejected = {
+        s.span for s, state in entity_suggestions if s.kind == ENTITY and state == cmd.REJECTED
+    }
     changes: list[cmd.Change] = []
     args: list[Argument] = []
     for arg in event.arguments:
         target = entity_for(arg.span, have, corrected) if on_entity(arg.span) else arg.span
+        if target is None and arg.span in rejected:
+            continue
         if target is None:
             target = arg.span
             have.add(target)

@@ -10,6 +10,8 @@ Pure: composes the commands :mod:`annotator.core.review` and
 
 from __future__ import annotations
 
+import json
+
 from annotator.core import commands as cmd
 from annotator.core.event_review import EventReview
 from annotator.core.review import PENDING, REJECTED, Focus, Review, Step
@@ -43,7 +45,16 @@ def finish_step(review: Review, events: EventReview | None, how: str) -> Step | 
 def _decide_rest(review: Review, events: EventReview | None, *, accept: bool) -> list[cmd.Change]:
     if accept:
         steps = [review.accept_all(), events.accept_all() if events else None]
-        return [change for step in steps if step for change in step.command.changes]
+        changes = [change for step in steps if step for change in step.command.changes]
+        # accepting an event accepts the entity suggestions of its arguments too: once
+        seen: set[str] = set()
+        out = []
+        for change in changes:
+            key = json.dumps(change.to_dict(), sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                out.append(change)
+        return out
     pending = [it.suggestion_id for it in review.items if it.state == PENDING]
     if events is not None:
         pending += [it.suggestion_id for it in events.items if it.state == PENDING]

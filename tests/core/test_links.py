@@ -129,9 +129,7 @@ def test_links_review_relabel_move_delete_carry_over_in_one_command():
     assert moved == Span(6, 21, "PERSON")
     step = review.delete()
     assert step.command.changes[0] == cmd.remove_span(TOK_PER)
-    assert Event.from_dict(step.command.changes[-1].after).arguments == (
-        Argument("Place", ASTANA),
-    )
+    assert Event.from_dict(step.command.changes[-1].after).arguments == (Argument("Place", ASTANA),)
     assert step.note == "1 event argument removed with it"
 
 
@@ -169,3 +167,10 @@ def test_links_event_review_rows_unchanged_by_linking(schema):
     assert r.rows == [Row(0), Row(0, 0), Row(0, 1), Row(0, 2)]
     event, changes = link_event(r.items[0].event, set())
     assert [c.kind for c in changes] == [cmd.SPAN] * 3
+
+
+def test_links_an_argument_on_an_entity_the_annotator_rejected_is_left_out(schema):
+    suggestions = [(_event_sugg(), "pending"), (_ent(3, ASTANA), "rejected")]
+    r = EventReview(1, TEXT, suggestions, [], schema, [TOK_ORG, AKIM])
+    (added,) = [c for c in r.accept().command.changes if c.kind == cmd.EVENT]
+    assert [a.span for a in Event.from_dict(added.after).arguments] == [TOK_ORG, AKIM]
