@@ -45,6 +45,30 @@ class SlotFill:
     slot: str  # "subject", "object", a preposition ...
     token: Token
     source: int  # 0 the trigger, 1 a support verb, 2 a verb it shares, 3 a verb around it
+    rule: str = ""  # how the slot was found: recorded in Argument.rule
+
+
+# prefix of the rule name by where the slot hangs (none on the trigger itself)
+SOURCE_PREFIX = ("", "support-verb:", "shared-verb:", "governing-verb:")
+
+
+def slot_rule(slot: str, logical: str, arg: Token) -> str:
+    """A short stable name for how an argument token fills a slot."""
+    if slot == "agent":
+        name = "by-agent-passive"
+    elif slot == "subject":
+        name = "subj-active" if logical == "subject" else "subj-headline-passive"
+    elif slot == "object":
+        name = "subj-passive" if arg.dep_ == "nsubjpass" else "obj"
+    elif slot == "any":
+        name = "adverbial"
+    elif slot in NAMED_SLOTS:
+        name = slot
+    else:
+        name = f"pp-{slot}"
+    if arg.lower_ in RELATIVE and arg.head.dep_ == "relcl":
+        name = "relcl-subject" if arg.dep_ in ("nsubj", "nsubjpass") else "relcl-object"
+    return name
 
 
 def slot_index(doc: Doc) -> dict[int, list[tuple[str, Token]]]:

@@ -7,11 +7,14 @@ spaCy ``Doc`` with entities.
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
 from annotator.core.models import Span
+from annotator.core.paths import resources_dir
 from annotator.core.schema import ANY_SPAN
 
 NOMINAL = frozenset({"NOUN", "PROPN"})
@@ -38,7 +41,43 @@ CLAUSES = frozenset({"relcl", "acl", "advcl", "parataxis", "conj", "cc"})
 CUT_DEPS = CLAUSES | {"appos"}
 SEPARATORS = frozenset({",", "(", ")", ";", ":", "–", "—"})
 FALLBACK_PREPS = frozenset({"of", "from", "between"})
-CURRENCY = frozenset("$ € £ ¥ ₸ kzt usd eur rub tenge som soms dollar dollars euro euros".split())
+VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# where a fallback found the span: recorded in the argument's rule
+GAZETTEER, CURRENCY_RULE, TITLE_NAME = "gazetteer-place", "fallback-currency", "title-name"
+
+
+@functools.cache
+def gazetteer() -> tuple[dict[str, str], frozenset[str]]:
+    """Place name -> GPE/LOC, and the words that make a place a region ("Almaty region")."""
+    path = resources_dir() / "events" / "gazetteer.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    names = {}
+    for label in ("GPE", "LOC"):
+        for group in data.get(label, {}).values():
+            names.update(dict.fromkeys(group, label))
+    return names, frozenset(data.get("region_words", ()))
+
+
+@functools.cache
+def currencies() -> frozenset[str]:
+    """Currency words, codes and symbols, lower case."""
+    path = resources_dir() / "events" / "currencies.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    words = [*data.get("codes", ()), *data.get("symbols", ()), *data.get("words", ())]
+    return frozenset(w.lower() for w in words)
+
+
+@functools.cache
+def _gazetteer_firsts() -> frozenset[str]:
+    """The first token of every gazetteer name, to look up only where a name can start."""
+    out = set()
+    for name in gazetteer()[0]:
+        first = name.split()[0]
+        for sep in "-’'.":
+            first = first.split(sep)[0]
+        out.add(first)
+    return frozenset(out)
 
 
 class SpanMapper:
@@ -54,7 +93,11 @@ class SpanMapper:
         self.doc = doc
         self.ent_at: list = [None] * len(doc)
         self.known: dict[str, str] = {}
-        self.places: set[str] = set()
+        self.names, self.region_words = gazetteer()
+        self.currency = currencies()
+        self.places: set[str] = set(self.names)
+        self.how: dict[tuple[int, int], str] = {}  # span offsets -> the fallback that made it
+        self.gaz_at: dict[int, tuple[int, int]] = self._gazetteer_hits()
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
@@ -69,39 +112,112 @@ class SpanMapper:
     def in_entity(self, token: Token) -> bool:
         return self.ent_at[token.i] is not None
 
+    def _gazetteer_hits(self) -> dict[int, tuple[int, int]]:
+        """token index -> the longest gazetteer name (token range) covering it."""
+        out: dict[int, tuple[int, int]] = {}
+        firsts, doc = _gazetteer_firsts(), self.doc
+        i = 0
+        while i < len(doc):
+            best = 0
+            if doc[i].text in firsts:
+                for n in range(1, min(6, len(doc) - i) + 1):
+                    if doc[i : i + n].text in self.names:
+                        best = n
+            for k in range(i, i + best):
+                out[k] = (i, i + best)
+            i += max(best, 1)
+        return out
+
+    def _fallback(self, token: Token) -> Span | None:
+        """A token the model left outside every entity: a place of the gazetteer, or the
+        currency word of a number ("120 billion tenge", with "tenge" the argument)."""
+        hit = self.gaz_at.get(token.i)
+        if hit is not None:
+            start, end = self._region(*hit)
+            span = self.doc[start:end]
+            label = self.names.get(self.doc[hit[0] : hit[1]].text, "GPE")
+            return self._made(Span(span.start_char, span.end_char, label), GAZETTEER)
+        if token.lower_ in self.currency:
+            for child in token.children:
+                if child.dep_ in ("nummod", "compound", "quantmod") and self.in_entity(child):
+                    return self.span_of(child)
+        return None
+
+    def _made(self, span: Span, how: str) -> Span:
+        self.how.setdefault((span.start, span.end), how)
+        return span
+
+    def _region(self, start: int, end: int) -> tuple[int, int]:
+        """ "Kyzylorda region": a place with the administrative word that heads it."""
+        doc = self.doc
+        if end < len(doc) and doc[end].lower_ in self.region_words:
+            if doc[end - 1].head.i == end:
+                return start, end + 1
+        return start, end
+
     def span_of(self, token: Token, trim: bool = True) -> Span | None:
         """The entity a token belongs to, cut to the token's own phrase."""
         ent = self.ent_at[token.i]
         if ent is None:
-            return self._known_name(token)
+            return self._known_name(token) or self._fallback(token)
         start, end = ent.start, ent.end
         if trim:
             lo, hi = phrase_bounds(token)
             start, end = max(start, lo), min(end, hi + 1)
-        label = ent.label_
+        label, how = ent.label_, ""
         if label not in ("DATE", "TIME"):
-            start = self._strip_place(start, end)
+            stripped = self._strip_place(start, end)
+            if stripped > start and label == "ORG" and end - stripped > 1:
+                label, how = "PERSON", TITLE_NAME  # "President of Türkiye Recep Tayyip Erdoğan"
+            start = stripped
             while end - start > 1 and self.doc[start].lower_ == "the":
                 start += 1
-        if label == "CARDINAL":  # "more than 120 million soms", "KZT 18 billion"
+        if label in VALUE_LABELS:  # "more than 120 million soms", "KZT 18 billion"
             start, end = self._currency(start, end)
         span = self.doc[start:end]
         if not any(c.isalnum() for c in span.text):
             return None
         if label != "PERSON" and self.known.get(span.text) == "PERSON":
             label = "PERSON"
-        return Span(span.start_char, span.end_char, value_label(span, label))
+        return self._typed(start, end, label, how)
+
+    def _typed(self, start: int, end: int, label: str, how: str) -> Span:
+        """The typed fallbacks: a place of the gazetteer with a name's label ("Astana"
+        tagged PERSON, "Bishkek" tagged ORG), a number with a currency word."""
+        span = self.doc[start:end]
+        place = self.names.get(span.text)
+        if place is not None and label not in PLACE_LABELS:
+            label, how = place, GAZETTEER
+        if label in ("GPE", "LOC"):
+            lo, hi = self._region(start, end)
+            span = self.doc[lo:hi]
+        money = self.value_label(span, label)
+        if money != label:
+            label, how = money, CURRENCY_RULE
+        out = Span(span.start_char, span.end_char, label)
+        return self._made(out, how) if how else out
 
     def _currency(self, start: int, end: int) -> tuple[int, int]:
         doc = self.doc
-        if end < len(doc) and doc[end].lower_ in CURRENCY:
+        if any(t.lower_ in self.currency for t in doc[start:end]):
+            return start, end
+        if end < len(doc) and doc[end].lower_ in self.currency:
             return start, end + 1
         before = start - 1
         while before >= 0 and doc[before].is_space:
             before -= 1
-        if before >= 0 and doc[before].lower_ in CURRENCY:
+        if before >= 0 and doc[before].lower_ in self.currency:
             return before, end
         return start, end
+
+    def value_label(self, span, label: str) -> str:  # noqa: ANN001
+        """A number with a currency ("KZT 18 billion", sometimes tagged LAW) is MONEY."""
+        if label == "MONEY" or label in PLACE_LABELS or label == "PERSON":
+            return label
+        has_number = any(t.like_num for t in span)
+        if has_number and any(t.lower_ in self.currency for t in span):
+            return "MONEY"
+        return label
 
     def _strip_place(self, start: int, end: int) -> int:
         """ "Kyrgyz Republic Sadyr Japarov" -> "Sadyr Japarov" when the rest is a known
@@ -166,7 +282,21 @@ class SpanMapper:
             return people[-1:]
         # a name the model called an organisation, right at the end of the title
         end = self.doc[hi].idx + len(self.doc[hi])
-        return [s for s in found if s.label == "ORG" and s.end == end][-1:]
+        orgs = [s for s in found if s.label == "ORG" and s.end == end][-1:]
+        return orgs or self._trailing_name(title, hi)
+
+    def _trailing_name(self, title: Token, hi: int) -> list[Span]:
+        """ "Minister of Trade Arman Shakkaliyev" with no entity: the capitalised words
+        that end the title phrase (two or more) are the person."""
+        lo = hi
+        while lo > title.i and self.doc[lo].pos_ == "PROPN" and self.doc[lo].is_title:
+            lo -= 1
+        words = self.doc[lo + 1 : hi + 1]
+        if len(words) < 2 or any(self.in_entity(t) or t.i in self.gaz_at for t in words):
+            return []
+        if any(t.lemma_.lower() in PERSON_TITLES | GROUP_NOUNS for t in words):
+            return []
+        return [self._made(Span(words.start_char, words.end_char, "PERSON"), TITLE_NAME)]
 
     def phrase(self, token: Token, full: bool) -> Span | None:
         """A free (SPAN) argument: the whole phrase for titles, the base noun otherwise."""
@@ -186,14 +316,6 @@ class SpanMapper:
             lo += 1
         span = self.doc[lo : hi + 1]
         return Span(span.start_char, span.end_char, ANY_SPAN)
-
-
-def value_label(span, label: str) -> str:  # noqa: ANN001
-    """A number with a currency ("KZT 18 billion", sometimes tagged LAW) is MONEY."""
-    has_number = any(t.like_num for t in span)
-    if label != "MONEY" and has_number and any(t.lower_ in CURRENCY for t in span):
-        return "MONEY"
-    return label
 
 
 def phrase_bounds(token: Token, cut_deps: frozenset[str] = CUT_DEPS) -> tuple[int, int]:

@@ -258,7 +258,7 @@ class _Run:
         for fill in self._fills(mention, etype):
             if fill.token.i in skip:
                 continue
-            for role, span in self._candidate_args(etype, fill, lemma):
+            for role, span, rule in self._candidate_args(etype, fill, lemma):
                 limit = etype.role(role).at_most
                 if limit is not None and len(taken.get(role, [])) >= limit:
                     continue
@@ -268,7 +268,7 @@ class _Run:
                 ):
                     continue  # one span, one role; never the trigger itself
                 taken.setdefault(role, []).append(span)
-                out.append(Argument(role, span))
+                out.append(Argument(role, span, rule=rule))
         return sorted(out, key=lambda a: (a.span.start, a.span.end, a.role))
 
     def _fills(self, mention: _Mention, etype: EventType) -> Iterable[rules.SlotFill]:
@@ -277,9 +277,9 @@ class _Run:
             passive = rules.headline_passive(tok, predicative)
             for slot, arg in self.slots.get(tok.i, ()):
                 if _lent(slot, kind):
-                    slot = _voice(slot, tok, passive)
-                    yield rules.SlotFill(slot, arg, kind)
-                    if slot == "object" and kind == TRIGGER:
+                    logical = _voice(slot, tok, passive)
+                    yield rules.SlotFill(logical, arg, kind, rules.slot_rule(slot, logical, arg))
+                    if logical == "object" and kind == TRIGGER:
                         yield from self._object_places(arg, kind)
             if kind != AROUND:
                 yield from self._implicit_subject(tok, kind)
@@ -288,34 +288,38 @@ class _Run:
         """ "met Mirziyoyev in Astana": the parser often hangs the place on the object."""
         for slot, arg in self.slots.get(obj.i, ()):
             if slot in OBJECT_PLACE_PREPS:
-                yield rules.SlotFill(slot, arg, kind)
+                yield rules.SlotFill(slot, arg, kind, f"obj-pp-{slot}")
 
     def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
         if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):
             subj = rules.inherited_subject(tok)
             if subj is not None:
-                yield rules.SlotFill("subject", subj, kind)
+                yield rules.SlotFill("subject", subj, kind, "subj-inherited")
         if rules.misread_verb(tok):  # "the Akorda press service reports"
             for child in tok.children:
                 if child.dep_ == "compound":
-                    yield rules.SlotFill("subject", child, kind)
+                    yield rules.SlotFill("subject", child, kind, "subj-compound")
 
     def _candidate_args(
         self, etype: EventType, fill: rules.SlotFill, lemma: str
-    ) -> Iterable[tuple[str, Span]]:
+    ) -> Iterable[tuple[str, Span, str]]:
+        """(role, span, rule) for one slot filler: a free phrase, then the entities."""
         free = rules.span_role(etype, fill.slot, lemma)
         phrase = None
-        token = fill.token
+        token = spans.antecedent(fill.token)  # "trade, which grew by 5%"
+        rule = rules.SOURCE_PREFIX[fill.source] + fill.rule
         event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
         if free and not self.mapper.in_entity(token) and not event:
             phrase = self.mapper.phrase(token, full=free[1])
             if phrase is not None:
-                yield free[0], phrase
+                yield free[0], phrase, rule
         for tok in spans.expand(token):
+            listed = "+conj-list" if tok.i != token.i else ""
             for span in self.mapper.entities(tok, preps=phrase is not None):
                 role = rules.role_for(etype, fill.slot, lemma, span.label)
                 if role is not None:
-                    yield role, span
+                    how = self.mapper.how.get((span.start, span.end))
+                    yield role, span, rule + listed + (f"+{how}" if how else "")
 
 
 def _continues(mention: _Mention, sugg: Suggestion) -> bool:
