@@ -16,6 +16,9 @@ from annotator.suggest.event_spans import NOMINAL, RELATIVE
 
 VERBAL = frozenset({"VERB", "AUX"})
 OBJECT_CONTROL = frozenset("invite ask urge instruct encourage allow help request".split())
+# light verbs whose subject is the one who gets: "Uzbekistan received a loan", "the region
+# attracted investment", "X received a letter from Y"
+RECEIVING = frozenset("receive get obtain attract secure accept".split())
 VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 
 # slot of a child of the anchor, by its dependency label
@@ -44,12 +47,13 @@ _ANCHOR_POS = frozenset({"VERB", "AUX", "NOUN", "PROPN"})
 class SlotFill:
     slot: str  # "subject", "object", a preposition ...
     token: Token
-    source: int  # 0 the trigger, 1 a support verb, 2 a verb it shares, 3 a verb around it
+    source: int  # 0 the trigger, 1 a support verb, 2 a verb it shares, 3 a verb around it,
+    # 4 the verb of the prepositional phrase the trigger is in
     rule: str = ""  # how the slot was found: recorded in Argument.rule
 
 
 # prefix of the rule name by where the slot hangs (none on the trigger itself)
-SOURCE_PREFIX = ("", "support-verb:", "shared-verb:", "governing-verb:")
+SOURCE_PREFIX = ("", "support-verb:", "shared-verb:", "around-verb:", "pp-governing-verb:")
 
 
 def slot_rule(slot: str, logical: str, arg: Token) -> str:
@@ -140,6 +144,10 @@ def span_role(etype: EventType, slot: str, lemma: str) -> tuple[str, bool] | Non
 
 
 # -- subjects and governors --------------------------------------------------------------------
+
+
+def has_passive_subject(verb: Token) -> bool:
+    return any(c.dep_ == "nsubjpass" for c in verb.children)
 
 
 def has_subject(verb: Token) -> bool:
@@ -288,6 +296,33 @@ def sharing_verbs(noun: Token) -> list[Token]:
     if noun.dep_ == "pobj" and prep.lower_ == "on" and prep.head.pos_ in VERBAL:
         return [prep.head]
     return []
+
+
+def governing_verbs(noun: Token) -> list[Token]:
+    """ "after talks in the capital, X flew ...", "at the meeting in Astana on Monday, X
+    said": the verb a nominal event hangs on by a preposition lends its places and dates."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ in ("on", "of"):
+        return []
+    return [prep.head] if prep.head.pos_ == "VERB" else []
+
+
+def of_object(noun: Token) -> Token | None:
+    """ "a meeting of the commission": the object of the noun's "of"."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def clause_verbs(token: Token) -> list[Token]:
+    """Verbs of the participle or relative clauses on a noun, with their infinitives:
+    "the commission, which is expected to take place in Tashkent"."""
+    out = []
+    for child in token.children:
+        if child.dep_ in ("acl", "relcl") and child.pos_ in VERBAL:
+            out += with_complements(child)
+    return out
 
 
 def controllers(verb: Token) -> list[Token]:

@@ -39,7 +39,9 @@ OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 _NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT"})
 # how a source of arguments relates to the trigger
-TRIGGER, SUPPORT, SHARED, AROUND = range(4)
+TRIGGER, SUPPORT, SHARED, AROUND, GOVERNING = range(5)
+# slots a verb governing a nominal event by a preposition lends it: places and dates
+GOVERNING_SLOTS = frozenset({"in", "at", "on", "during", "any"})
 
 
 @Language.component(PARAGRAPH_BREAKS)
@@ -65,11 +67,14 @@ class _Mention:
     support: list[Token] = field(default_factory=list)  # verbs whose event this absorbs
     shared: list[Token] = field(default_factory=list)  # verbs whose participants it shares
     around: list[Token] = field(default_factory=list)  # verbs whose places and dates it shares
+    governing: list[Token] = field(default_factory=list)  # "after [talks] in Astana, X flew"
+    of_object: Token | None = None  # "a meeting of the commission in Seoul"
 
     @property
     def sources(self) -> list[tuple[Token, int]]:
         out = [(self.token, TRIGGER), *((v, SUPPORT) for v in self.support)]
-        return out + [(v, SHARED) for v in self.shared] + [(v, AROUND) for v in self.around]
+        out += [(v, SHARED) for v in self.shared] + [(v, AROUND) for v in self.around]
+        return out + [(v, GOVERNING) for v in self.governing]
 
 
 class EventSuggester:
@@ -208,6 +213,14 @@ class _Run:
             elif verb.pos_ == "VERB" and verb.i not in self.triggers:
                 mention.around.append(verb)  # "a meeting is scheduled for May"
         mention.shared += rules.sharing_verbs(noun)
+        mention.governing += rules.governing_verbs(noun)
+        obj = rules.of_object(noun)
+        if obj is not None:
+            mention.of_object = obj
+            lights = self.schema.light_verbs
+            verbs = rules.clause_verbs(obj)  # "of the commission, held in Bishkek"
+            if any(v.lemma_.lower() in lights for v in verbs):
+                mention.around += [v for v in verbs if v.i not in self.triggers]
         return absorbed
 
     # -- one event ------------------------------------------------------------------------
@@ -278,17 +291,25 @@ class _Run:
             for slot, arg in self.slots.get(tok.i, ()):
                 if _lent(slot, kind):
                     logical = _voice(slot, tok, passive)
-                    yield rules.SlotFill(logical, arg, kind, rules.slot_rule(slot, logical, arg))
-                    if logical == "object" and kind == TRIGGER:
-                        yield from self._object_places(arg, kind)
-            if kind != AROUND:
+                    rule = rules.slot_rule(slot, logical, arg)
+                    if kind == SUPPORT and logical == "subject" and _receiving(tok):
+                        logical, rule = "to", "subj-recipient"  # "X received a loan"
+                    yield rules.SlotFill(logical, arg, kind, rule)
+                    if kind == TRIGGER and (logical == "object" or slot == "agent"):
+                        yield from self._object_places(
+                            arg, kind, "obj" if slot != "agent" else "agent"
+                        )
+            if kind in (TRIGGER, SUPPORT, SHARED):
                 yield from self._implicit_subject(tok, kind)
+        if mention.of_object is not None:
+            yield from self._object_places(mention.of_object, TRIGGER, "of-obj")
 
-    def _object_places(self, obj: Token, kind: int) -> Iterable[rules.SlotFill]:
-        """ "met Mirziyoyev in Astana": the parser often hangs the place on the object."""
+    def _object_places(self, obj: Token, kind: int, what: str) -> Iterable[rules.SlotFill]:
+        """ "met Mirziyoyev in Astana", "was received by X in Tashkent", "a meeting of the
+        commission in Seoul": the parser often hangs the place on the object."""
         for slot, arg in self.slots.get(obj.i, ()):
             if slot in OBJECT_PLACE_PREPS:
-                yield rules.SlotFill(slot, arg, kind, f"obj-pp-{slot}")
+                yield rules.SlotFill(slot, arg, kind, f"{what}-pp-{slot}")
 
     def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
         if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):
@@ -330,8 +351,14 @@ def _continues(mention: _Mention, sugg: Suggestion) -> bool:
     return token.pos_ == "VERB" or token.dep_ == "dobj" and token.head.pos_ == "VERB"
 
 
+def _receiving(verb: Token) -> bool:
+    return verb.lemma_.lower() in rules.RECEIVING and not rules.has_passive_subject(verb)
+
+
 def _lent(slot: str, kind: int) -> bool:
     """Which slots of a verb around a noun trigger count for the noun."""
+    if kind == GOVERNING:
+        return slot in GOVERNING_SLOTS
     if kind != TRIGGER and slot in ("object", "modifier", "poss", "attr"):
         return False  # a support verb's object is the trigger itself
     if kind >= SHARED and slot == "on":
