@@ -76,3 +76,66 @@ def rebuild(decisions: Iterable[Logged], barriers: frozenset[str] = BARRIERS) ->
 
 def _top(stack: list[Entry]) -> int | None:
     return stack[-1].decision_id if stack else None
+
+
+class Applier(Protocol):
+    """Applies a command through the store and logs it: returns (decision id, the command
+    as applied), or None when the store refused it (the caller has said why)."""
+
+    def __call__(
+        self, command: Command, undo_of: int | None, redo_of: int | None
+    ) -> tuple[int, Command] | None: ...
+
+
+class CommandStack:
+    """The undo/redo stack of one article. Every move goes through ``apply`` — a new edit,
+    an undo (the inverse, ``undo_of`` the decision it takes back), a redo (the command
+    again, ``redo_of`` the undone decision) — and the stack changes only once the store
+    has saved it, so what the stack says is what the log says (:func:`rebuild` gives the
+    same stack back after a restart)."""
+
+    def __init__(self, apply: Applier, history: History | None = None) -> None:
+        self.apply = apply
+        self.history = history or History()
+
+    def push(self, command: Command) -> Command | None:
+        """A new edit: applied, then on the stack. The command as applied, or None."""
+        done = self.apply(command, None, None)
+        if done is None:
+            return None
+        self.history.record(Entry(done[0], command))
+        return done[1]
+
+    def undo(self) -> Command | None:
+        if not self.history.undo:
+            return None
+        entry = self.history.undo[-1]
+        done = self.apply(entry.command.inverse(), entry.decision_id, None)
+        if done is None:
+            return None
+        self.history.redo.append(self.history.undo.pop())
+        return done[1]
+
+    def redo(self) -> Command | None:
+        if not self.history.redo:
+            return None
+        entry = self.history.redo[-1]
+        done = self.apply(entry.command, None, entry.decision_id)
+        if done is None:
+            return None
+        self.history.redo.pop()
+        self.history.undo.append(Entry(done[0], entry.command))
+        return done[1]
+
+    def can_undo(self) -> bool:
+        return bool(self.history.undo)
+
+    def can_redo(self) -> bool:
+        return bool(self.history.redo)
+
+    def undo_action(self) -> str | None:
+        """The action the next undo takes back (e.g. "accept"), None when there is none."""
+        return self.history.undo[-1].command.action if self.history.undo else None
+
+    def count(self) -> int:
+        return len(self.history.undo) + len(self.history.redo)

@@ -1,10 +1,14 @@
 """The controller: owns the store, the open article's review state and the undo stacks.
 
 Every key ends here. A command is built by :class:`~annotator.core.review.Review` (entities)
-or :class:`~annotator.core.event_review.EventReview` (events), saved by ``Store.apply`` in
-one transaction (before anything repaints), pushed on the article's ``QUndoStack`` and
-announced by ONE signal, ``changed``, carrying what changed so each view does the smallest
-update. The review keys (J/K, A, X, Delete, Shift+A) act on the list of the current
+or :class:`~annotator.core.event_review.EventReview` (events) and is the unit of change:
+the article's :class:`~annotator.core.history.CommandStack` saves it through
+``Store.apply_command`` in one transaction (before anything repaints), the store returns
+the command as applied, and the same changes are applied to the article's state in memory
+(:class:`ArticleState`: no re-read of the article; a full read only on opening or after a
+conflict). ONE signal, ``changed``, carries what changed so each view does the smallest
+update. Undo and redo go through the same stack, so they are decisions like any other.
+The review keys (J/K, A, X, Delete, Shift+A) act on the list of the current
 ``mode``: entities or events. Suggestions arrive from the worker by signal and are stored
 here, on the GUI thread: the only writer. A write the store refuses (read-only, disk full,
 locked) is one "Not saved: …" line, and the view goes back to what the store holds.
@@ -19,11 +23,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QUndoGroup
+from PySide6.QtCore import QObject, Signal, Slot
 
+from annotator.core.article_state import ArticleState
 from annotator.core.commands import Command
 from annotator.core.event_review import EventFocus, EventReview, EventStep
+from annotator.core.history import CommandStack, rebuild
 from annotator.core.labels import LabelSet
 from annotator.core.models import Article, Span
 from annotator.core.review import Focus, Review, Step, Token, regex_tokens, snap
@@ -31,7 +36,6 @@ from annotator.core.schema import EventSchema, load_schema
 from annotator.gui.finish import finish_step, pending_counts
 from annotator.gui.prefs import DONE_ASK, DONE_POLICIES
 from annotator.gui.stats import SessionStats
-from annotator.gui.undo import UndoStacks
 from annotator.gui.worker import WorkerHost
 from annotator.store import ConflictError, Store, browse
 from annotator.store.errors import StoreError, describe
@@ -70,8 +74,8 @@ class Controller(QObject):
         self.labels = labels
         self.schema = schema or load_schema()
         self.worker = worker
-        self.replaying = False
-        self.stacks = UndoStacks(self, lambda aid: self.store.decisions(aid, self.annotator), self)
+        self._stacks: dict[int, CommandStack] = {}  # per article, rebuilt from the log
+        self.state: ArticleState | None = None
         self.article: Article | None = None
         self.review: Review | None = None
         self.events: EventReview | None = None
@@ -88,9 +92,17 @@ class Controller(QObject):
             worker.failed.connect(self._on_worker_failed)
             worker.noted.connect(self.message)
 
-    @property
-    def undo_group(self) -> QUndoGroup:
-        return self.stacks.group
+    def stack(self, article_id: int | None = None) -> CommandStack:
+        """The undo/redo stack of an article (default: the open one), rebuilt from the
+        decisions log the first time it is needed (so undo works after a restart)."""
+        aid = self.article.id if article_id is None else article_id
+        found = self._stacks.get(aid)
+        if found is None:
+            history = rebuild(self.store.decisions(aid, self.annotator))
+            found = self._stacks[aid] = CommandStack(
+                lambda c, u, r, aid=aid: self._apply(aid, c, u, r), history
+            )
+        return found
 
     # -- articles -----------------------------------------------------------------------
 
@@ -110,23 +122,28 @@ class Controller(QObject):
         self._expanded = set()
         self._tokens = None  # the regex fallback is made on first use, spaCy's replace it
         self._load(Focus(None, next_pending=True), EventFocus(next_pending=True))
-        self.stacks.activate(article_id)
         self._ask_worker(self.article)
         self.changed.emit(Update(article_id, OPENED))
 
     def _load(self, focus: Focus, event_focus: EventFocus) -> None:
         """Read the open article's suggestions, gold and status again (both lists)."""
         aid = self.article.id
-        suggestions = self.store.suggestions(aid, self.annotator)
-        gold_spans = self.store.gold_spans(aid, self.annotator)
-        gold_events = self.store.gold_events(aid, self.annotator)
-        self.review = Review(
-            aid,
-            self.article.text,
-            suggestions,
-            gold_spans,
+        self.state = ArticleState.read(
+            self.store.suggestions(aid, self.annotator),
+            self.store.gold_spans(aid, self.annotator),
+            self.store.gold_events(aid, self.annotator),
             self.store.status(aid, self.annotator),
-            gold_events,
+        )
+        self._rebuild(focus, event_focus)
+
+    def _rebuild(self, focus: Focus, event_focus: EventFocus) -> None:
+        """Both review lists from the article's state in memory."""
+        aid = self.article.id
+        suggestions = list(self.state.suggestions.values())
+        gold_spans = self.state.sorted_spans()
+        gold_events = self.state.sorted_events()
+        self.review = Review(
+            aid, self.article.text, suggestions, gold_spans, self.state.status, gold_events
         )
         self.review.current = self.review.locate(focus)
         self.events = EventReview(
@@ -350,16 +367,16 @@ class Controller(QObject):
     # -- applying -----------------------------------------------------------------------
 
     def execute(self, step: Step | EventStep | None) -> bool:
-        """Save one command (one transaction), push it for undo, announce it."""
+        """Save one command (one transaction) on the article's stack, apply it to what the
+        window shows, announce it."""
         if step is None or self.article is None or self.review is None:
             return False
         aid = self.article.id
-        decision = self._write(aid, step.command)
-        if decision is None:  # the store disagreed: show what it holds
+        applied = self.stack(aid).push(step.command)
+        if applied is None:  # the store disagreed: show what it holds
             self._load(*self._here())
             self.changed.emit(Update(aid, EDITED, None, status_changed=True))
             return False
-        self.stacks.push(aid, step.command, decision)
         if step.note:
             self.message.emit(step.note[0].upper() + step.note[1:] + ".")
         focus, event_focus = self._here()
@@ -367,14 +384,15 @@ class Controller(QObject):
             event_focus = step.focus
         else:
             focus = step.focus
-        self._reload(focus, event_focus, step.command)
+        self._after(applied, focus, event_focus)
         return True
 
-    def _write(
-        self, aid: int, command: Command, *, undo_of: int | None = None, redo_of: int | None = None
-    ) -> int | None:
+    def _apply(
+        self, aid: int, command: Command, undo_of: int | None, redo_of: int | None
+    ) -> tuple[int, Command] | None:
+        """The stacks' way to the store: one transaction, or one "Not saved" line."""
         try:
-            decision = self.store.apply(
+            done = self.store.apply_command(
                 aid, self.annotator, command, undo_of=undo_of, redo_of=redo_of
             )
         except (ConflictError, ValueError) as exc:
@@ -383,66 +401,54 @@ class Controller(QObject):
         except (sqlite3.Error, StoreError) as exc:  # read-only, disk full, locked elsewhere
             self.message.emit(f"Not saved: {describe(exc)}")
             return None
-        self.stats.record()
-        return decision
+        if undo_of is None and redo_of is None:
+            self.stats.record()  # undo and redo are no new decisions
+        return done.decision_id, done.command
 
-    def _reload(self, focus: Focus, event_focus: EventFocus, command: Command) -> None:
+    def _after(self, applied: Command, focus: Focus, event_focus: EventFocus) -> None:
+        """Apply what the store applied to the state in memory and announce it."""
         old = self.review
-        self._load(focus, event_focus)
-        ranges = tuple((s.start, s.end) for s in old.spans_of(command))
+        self.state.absorb(applied)
+        self._rebuild(focus, event_focus)
+        ranges = tuple((s.start, s.end) for s in old.spans_of(applied))
         moved = old.status != self.review.status
         self.changed.emit(Update(self.article.id, EDITED, ranges, status_changed=moved))
 
     # -- undo ---------------------------------------------------------------------------
 
     def undo(self) -> None:
-        stack = self.undo_group.activeStack()
-        if stack is None or not stack.canUndo():
-            self.message.emit("Nothing to undo in this article.")
-            return
-        stack.undo()
+        self._step_history(undo=True)
 
     def redo(self) -> None:
-        stack = self.undo_group.activeStack()
-        if stack is None or not stack.canRedo():
-            self.message.emit("Nothing to redo in this article.")
-            return
-        stack.redo()
+        self._step_history(undo=False)
 
-    def replay(
-        self,
-        article_id: int,
-        command: Command,
-        *,
-        undo_of: int | None = None,
-        redo_of: int | None = None,
-    ) -> int | None:
-        """Write an undo or redo decision (called by the undo stack)."""
-        decision = self._write(article_id, command, undo_of=undo_of, redo_of=redo_of)
-        if decision is None:  # the store changed under us: start again from its log
-            QTimer.singleShot(0, self, lambda: self._forget_stack(article_id))
-            return None
-        if self.article is not None and self.article.id == article_id:
-            self._reload(*self._focus_after_replay(command), command)
-        return decision
+    def _step_history(self, *, undo: bool) -> None:
+        if self.article is None:
+            return
+        stack = self.stack()
+        if not (stack.can_undo() if undo else stack.can_redo()):
+            self.message.emit(f"Nothing to {'undo' if undo else 'redo'} in this article.")
+            return
+        applied = stack.undo() if undo else stack.redo()
+        if applied is None:  # the store changed under us: start again from its log
+            self._stacks.pop(self.article.id, None)
+            self._load(*self._here())
+            self.changed.emit(Update(self.article.id, EDITED, None, status_changed=True))
+            return
+        self._after(applied, *self._focus_after_replay(applied))
 
     def _focus_after_replay(self, command: Command) -> tuple[Focus, EventFocus]:
         """Show what an undo or redo changed: its event, else its first span in the text."""
         focus, event_focus = self._here()
         found = self.events.focus_for(command) if self.events else None
         if found is not None:
-            self.mode = EVENTS  # announced by the reload that follows
+            self.mode = EVENTS  # announced by the update that follows
             return focus, found
         spans = self.review.spans_of(command)
         if spans:
             self.mode = ENTITIES
             focus = Focus(min(spans, key=lambda s: (s.start, s.end)))
         return focus, event_focus
-
-    def _forget_stack(self, article_id: int) -> None:
-        self.stacks.forget(article_id)
-        if self.article is not None and self.article.id == article_id:
-            self.open_article(article_id)
 
     # -- project and annotator ----------------------------------------------------------
 
@@ -452,13 +458,13 @@ class Controller(QObject):
             return
         self.annotator = name
         self.stats = SessionStats(self.store, name)
-        self.stacks.forget_all()
+        self._stacks.clear()
         self.start() if self.article is None else self.open_article(self.article.id)
 
     def set_store(self, store: Store) -> None:
         if self.worker is not None:
             self.worker.reset()  # answers still on their way belong to the old project
-        self.stacks.forget_all()
+        self._stacks.clear()
         self.store = store
         self.stats = SessionStats(store, self.annotator)
         self.article = self.review = self.events = None

@@ -67,13 +67,14 @@ def _span(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  #
             raise ConflictError(f"gold span {old} is not there to remove")
     if change.after is not None:
         new = Span.from_dict(change.after)
-        _check_offsets(db, article_id, new)
+        # one statement: the article must hold the offsets, the span must be new
         cur = db.execute(
             'INSERT OR IGNORE INTO gold_spans(article_id, annotator, start, "end", label, '
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [article_id, annotator, new.start, new.end, new.label, stamp],
+            "created_at) SELECT id, ?, ?, ?, ?, ? FROM articles WHERE id=? AND length(text)>=?",
+            [annotator, new.start, new.end, new.label, stamp, article_id, new.end],
         )
         if cur.rowcount != 1:
+            _check_offsets(db, article_id, new)
             raise ConflictError(f"gold span {new} already exists")
 
 
@@ -143,6 +144,41 @@ def _stored_event(db, uid: str, article_id: int, annotator: str) -> Event | None
 def _suggestion(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
     value: dict[str, Any] = change.after or change.before or {}
     sid = value["id"]
+    expected = (change.before or {}).get("state", cmd.PENDING)
+    state = (change.after or {}).get("state", cmd.PENDING)
+    if state not in (cmd.PENDING, cmd.ACCEPTED, cmd.REJECTED):
+        raise ValueError(f"unknown suggestion state {state!r}")
+    # one guarded statement: it changes a row only from the expected state, and only for a
+    # suggestion of this article; anything else is diagnosed below (and rolled back)
+    mine = "EXISTS (SELECT 1 FROM suggestions WHERE id=? AND article_id=?)"
+    if expected == cmd.PENDING and state != cmd.PENDING:
+        cur = db.execute(
+            "INSERT INTO suggestion_states(suggestion_id, annotator, state, at) "
+            "SELECT id, ?, ?, ? FROM suggestions WHERE id=? AND article_id=? "
+            "ON CONFLICT DO NOTHING",
+            [annotator, state, stamp, sid, article_id],
+        )
+    elif state == cmd.PENDING and expected != cmd.PENDING:
+        cur = db.execute(
+            f"DELETE FROM suggestion_states WHERE suggestion_id=? AND annotator=? AND state=? "
+            f"AND {mine}",
+            [sid, annotator, expected, sid, article_id],
+        )
+    elif state != expected:
+        cur = db.execute(
+            f"UPDATE suggestion_states SET state=?, at=? WHERE suggestion_id=? AND annotator=? "
+            f"AND state=? AND {mine}",
+            [state, stamp, sid, annotator, expected, sid, article_id],
+        )
+    else:
+        cur = None  # no change asked: only check
+    if cur is None or cur.rowcount != 1:
+        current = _suggestion_state(db, article_id, annotator, sid)
+        if current != expected or cur is not None:
+            raise ConflictError(f"suggestion {sid} is {current} now, not {expected}")
+
+
+def _suggestion_state(db, article_id: int, annotator: str, sid: int) -> str:  # noqa: ANN001
     found = db.execute(
         "SELECT 1 FROM suggestions WHERE id=? AND article_id=?", [sid, article_id]
     ).fetchone()
@@ -152,54 +188,65 @@ def _suggestion(db, article_id, annotator, change: cmd.Change, stamp: str) -> No
         "SELECT state FROM suggestion_states WHERE suggestion_id=? AND annotator=?",
         [sid, annotator],
     ).fetchone()
-    current = row[0] if row else cmd.PENDING
-    expected = (change.before or {}).get("state", cmd.PENDING)
-    if current != expected:
-        raise ConflictError(f"suggestion {sid} is {current} now, not {expected}")
-    state = (change.after or {}).get("state", cmd.PENDING)
-    if state not in (cmd.PENDING, cmd.ACCEPTED, cmd.REJECTED):
-        raise ValueError(f"unknown suggestion state {state!r}")
-    if state == cmd.PENDING:
-        db.execute(
-            "DELETE FROM suggestion_states WHERE suggestion_id=? AND annotator=?", [sid, annotator]
-        )
-    else:
-        db["suggestion_states"].upsert(
-            {"suggestion_id": sid, "annotator": annotator, "state": state, "at": stamp},
-            pk=("suggestion_id", "annotator"),
-        )
+    return row[0] if row else cmd.PENDING
 
 
 def _status(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
-    row = db.execute(
-        "SELECT status, entities FROM article_status WHERE article_id=? AND annotator=?",
-        [article_id, annotator],
-    ).fetchone()
-    current, flag = row if row else ("new", None)
     before, after = change.before or {}, change.after or {}
     expected = before.get("status", "new")
-    if current != expected:
-        raise ConflictError(f"the article is {current} now, not {expected}")
-    if "entities" in before and before["entities"] != flag:
-        raise ConflictError(f"the gold's entities flag is {flag} now, not {before['entities']}")
     status = after.get("status", "new")
     if status not in cmd.STATUSES:
         raise ValueError(f"unknown status {status!r}")
+    if not _set_status(db, article_id, annotator, before, after, stamp):
+        row = db.execute(
+            "SELECT status, entities FROM article_status WHERE article_id=? AND annotator=?",
+            [article_id, annotator],
+        ).fetchone()
+        current, flag = row if row else ("new", None)
+        if current != expected:
+            raise ConflictError(f"the article is {current} now, not {expected}")
+        raise ConflictError(f"the gold's entities flag is {flag} now, not {before['entities']}")
+
+
+def _set_status(db, article_id, annotator, before: dict, after: dict, stamp: str) -> bool:  # noqa: ANN001
+    """One guarded statement: the status (and the entities flag, when the change names it)
+    change only from what ``before`` says; True when they did."""
+    expected = before.get("status", "new")
+    guard, args = "article_status.status = ?", [expected]
+    if "entities" in before:
+        guard += " AND article_status.entities IS ?"
+        args.append(before["entities"])
+    columns = ["status", "updated_at", "suggestions_upto"]
+    if "entities" in after:  # without it, the flag stays as it is
+        columns.append("entities")
     # the suggestions there when the status was set: those a "done" left undecided are
     # holes in the gold; later ones are a model's predictions (ids grow, clocks may tie)
-    upto = db.execute(
-        "SELECT coalesce(max(id), 0) FROM suggestions WHERE article_id=?", [article_id]
-    ).fetchone()[0]
-    row = {
-        "article_id": article_id,
-        "annotator": annotator,
-        "status": status,
-        "updated_at": stamp,
-        "suggestions_upto": upto,
-    }
-    if "entities" in after:  # without it, the flag stays as it is
-        row["entities"] = after["entities"]
-    db["article_status"].upsert(row, pk=("article_id", "annotator"))
+    upto = "(SELECT coalesce(max(id), 0) FROM suggestions WHERE article_id = ?)"
+    values = [after.get("status", "new"), stamp, article_id]
+    values += [after["entities"]] if "entities" in after else []
+    sets = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    marks = ", ".join(["?", "?", upto] + ["?"] * (len(columns) - 3))
+    if expected == "new" and before.get("entities") is None:  # a row may not exist yet
+        sql = (
+            f"INSERT INTO article_status(article_id, annotator, {', '.join(columns)}) "
+            f"VALUES (?, ?, {marks}) ON CONFLICT(article_id, annotator) DO UPDATE SET {sets} "
+            f"WHERE {guard}"
+        )
+        cur = db.execute(sql, [article_id, annotator, *values, *args])
+    else:
+        assign = ", ".join(
+            f"{c} = {upto}" if c == "suggestions_upto" else f"{c} = ?" for c in columns
+        )
+        sql = f"UPDATE article_status SET {assign} WHERE article_id=? AND annotator=? AND {guard}"
+        cur = db.execute(sql, [*values, article_id, annotator, *args])
+    return cur.rowcount == 1
+
+
+def first_touch(db, article_id: int, annotator: str, stamp: str) -> bool:  # noqa: ANN001
+    """A new article becomes in_progress with its first edit: one guarded statement; True
+    when it did (the caller logs the change with the edit)."""
+    new, started = {"status": "new"}, {"status": "in_progress"}
+    return _set_status(db, article_id, annotator, new, started, stamp)
 
 
 _APPLY = {cmd.SPAN: _span, cmd.SUGGESTION: _suggestion, cmd.STATUS: _status}

@@ -17,9 +17,10 @@ from annotator.core.models import (
     Span,
     Suggestion,
 )
-from annotator.store.changes import apply_changes
+from annotator.store.changes import apply_changes, first_touch
 from annotator.store.rows import (
     _ARTICLE_COLUMNS,
+    Applied,
     GoldDoc,
     LoggedDecision,
     _article,
@@ -195,49 +196,66 @@ class GoldMixin:
         undo_of: int | None = None,
         redo_of: int | None = None,
     ) -> int:
-        """Apply a command and log it, in one transaction; return the decision id.
+        """Apply a command and log it, in one transaction; return the decision id."""
+        return self.apply_command(
+            article_id, annotator, command, undo_of=undo_of, redo_of=redo_of
+        ).decision_id
+
+    def apply_command(
+        self,
+        article_id: int,
+        annotator: str,
+        command: cmd.Command,
+        *,
+        undo_of: int | None = None,
+        redo_of: int | None = None,
+    ) -> Applied:
+        """Apply a command and log it, in one transaction; return the decision and the
+        command as applied (what changed: a window applies the same to what it shows).
 
         A first edit of a new article also moves it to in_progress, as part of the logged
         command. An undo (``undo_of``: the decision undone) applies the inverse of that
         logged decision, a redo (``redo_of``: the decision undone before) applies it again,
-        so that implied changes are undone and redone too.
+        so that implied changes are undone and redone too. Each change is one guarded
+        statement (see :mod:`annotator.store.changes`): an accept is four statements
+        between BEGIN and COMMIT (state, span, first touch, log).
         """
         if not annotator:
             raise ValueError("a decision needs an annotator")
         stamp = now()
         with self.write():
+            touch = False
             if undo_of is not None or redo_of is not None:
                 logged = self._logged(undo_of or redo_of, article_id, annotator)  # type: ignore[arg-type]
                 if logged is not None:
                     command = logged.inverse() if undo_of is not None else logged
-            elif not any(c.kind == cmd.STATUS for c in command.changes):
-                command = self._with_first_touch(article_id, annotator, command)
             apply_changes(self.db, article_id, annotator, command.changes, stamp)
-            return (
-                self.db["decisions"]
-                .insert(
-                    {
-                        "article_id": article_id,
-                        "annotator": annotator,
-                        "at": stamp,
-                        "action": command.action,
-                        "before": _dumps([_tagged(c.kind, c.before) for c in command.changes]),
-                        "after": _dumps([_tagged(c.kind, c.after) for c in command.changes]),
-                        "undo_of": undo_of,
-                        "redo_of": redo_of,
-                    }
+            if (
+                undo_of is None
+                and redo_of is None
+                and command.changes
+                and not any(c.kind == cmd.STATUS for c in command.changes)
+            ):
+                touch = first_touch(self.db, article_id, annotator, stamp)
+            if touch:  # any edit moves a new article to in_progress, logged with the edit
+                command = cmd.Command(
+                    command.action, (*command.changes, cmd.set_status("new", "in_progress"))
                 )
-                .last_pk
+            cur = self.db.execute(
+                "INSERT INTO decisions(article_id, annotator, at, action, before, after, "
+                "undo_of, redo_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    article_id,
+                    annotator,
+                    stamp,
+                    command.action,
+                    _dumps([_tagged(c.kind, c.before) for c in command.changes]),
+                    _dumps([_tagged(c.kind, c.after) for c in command.changes]),
+                    undo_of,
+                    redo_of,
+                ],
             )
-
-    def _with_first_touch(
-        self, article_id: int, annotator: str, command: cmd.Command
-    ) -> cmd.Command:
-        """Any edit moves a new article to in_progress (logged with the edit)."""
-        if self.status(article_id, annotator) != "new" or not command.changes:
-            return command
-        touch = cmd.set_status("new", "in_progress")
-        return cmd.Command(command.action, (*command.changes, touch))
+            return Applied(cur.lastrowid, command)
 
     def _logged(self, decision_id: int, article_id: int, annotator: str) -> cmd.Command | None:
         """A logged decision of this article and annotator (None: unknown)."""
@@ -264,7 +282,10 @@ class GoldMixin:
         return out
 
     def decisions_since(self, since: str, annotator: str | None = None) -> int:
-        sql = "SELECT count(*) FROM decisions WHERE at >= ?" + (
-            " AND annotator = ?" if annotator else ""
-        )
+        """Decisions made since ``since`` (an ISO stamp): an undo or redo is no new decision,
+        nor is what a schema migration logged."""
+        sql = (
+            "SELECT count(*) FROM decisions WHERE at >= ? AND undo_of IS NULL "
+            "AND redo_of IS NULL AND action != 'migrate'"
+        ) + (" AND annotator = ?" if annotator else "")
         return self.db.execute(sql, [since] + ([annotator] if annotator else [])).fetchone()[0]

@@ -79,6 +79,15 @@ class LoggedDecision:
     redo_of: int | None
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A command the store applied: its decision id, and the command as logged (with the
+    implied changes, e.g. a first edit's status change; for an undo, the inverse)."""
+
+    decision_id: int
+    command: cmd.Command
+
+
 _ARTICLE_COLUMNS = (
     "id content_hash source external_id lang date time title text meta imported_at".split()
 )

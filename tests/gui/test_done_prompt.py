@@ -125,7 +125,7 @@ def test_done_prompt_accept_the_rest_is_one_command_and_one_undo_step(window, pr
     assert window.controller.article.id == 2  # done → next
     key(window, Qt.Key.Key_P)
     assert window.controller.article.id == 1
-    assert window.controller.undo_group.activeStack().undoText() == "accept the rest, mark done"
+    assert window.controller.stack().undo_action() == "accept_rest_done"
     key(window, Qt.Key.Key_Z, CTRL)  # ONE undo brings all of it back
     assert snapshot(project)[:4] == before[:4]
     assert window.controller.review.pending_count() == 2
