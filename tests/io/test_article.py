@@ -8,8 +8,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.io import ParseError, parse_article
-from annotator.io.article import is_article, parse_time
+from annotator.io import ParseError, parse_article, reader
+from annotator.io import article as article_mod
+from annotator.io.article import (
+    ArticleFormatError,
+    article_format,
+    is_article,
+    load_article_format,
+    parse_time,
+)
 
 HEADER = " date 2025-04-22 EN"
 
@@ -247,6 +254,169 @@ def test_article_parse_time_variants(raw, expected):
     assert parse_time(raw, "2025-01-01") == expected
 
 
+# -- credits in every language -----------------------------------------------------------------
+
+RU = {"header": " date 2025-03-19 RU", "time": "16:00, 19 марта 2025"}
+KZ = {"header": " date 2024-12-02 KZ", "time": "15:25, 2 желтоқсан 2024"}
+
+
+def test_article_russian_foto_credit_after_caption_is_metadata():
+    blocks = ("Премьер провёл встречу.", ("Олжас Бектенов, Мария Хольм", "Фото: Правительство РК"),
+              "Стороны обсудили проекты.")  # fmt: skip
+    doc = parse_article(make_article("Встреча", blocks, **RU))
+    assert doc.meta["photos"] == [
+        {"caption": "Олжас Бектенов, Мария Хольм", "credit": "Правительство РК"}
+    ]
+    assert paragraphs(doc) == ["Премьер провёл встречу.", "Стороны обсудили проекты."]
+    assert "Фото" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Сурет: Ақорда", "Ақорда"),
+        ("Фото: Үкімет баспасөз қызметі", "Үкімет баспасөз қызметі"),
+        ("Суреттер: Kazinform / Бекзат Бейсенбаев", "Kazinform / Бекзат Бейсенбаев"),
+        ("СУРЕТ :Ақорда", "Ақорда"),  # case and spacing do not matter
+        ("Фото/видео: Kazinform", "Kazinform"),
+        ("Сурет:", None),
+    ],
+)
+def test_article_kazakh_credit_forms(line, credit):
+    blocks = ("Мемлекет басшысы сөйлесті.", ("Қасым-Жомарт Тоқаев", line), "Тараптар келісті.")
+    doc = parse_article(make_article("Сөйлесу", blocks, **KZ))
+    assert doc.meta["photos"] == [{"caption": "Қасым-Жомарт Тоқаев", "credit": credit}]
+    assert paragraphs(doc) == ["Мемлекет басшысы сөйлесті.", "Тараптар келісті."]
+
+
+def test_article_mixed_credit_languages_in_one_article():
+    blocks = (
+        "Первый абзац.",
+        ("Встреча в Акорде", "Photo credit: Akorda"),
+        ("Подписание меморандума", "Фото предоставлено пресс-службой акимата"),
+        "Второй абзац.",
+        ("Вид на Туркестан", "Фото из открытых источников"),
+        ("Кесене", "Сурет: Kazinform"),
+        ("Astana", "Photo: Kazinform"),
+        "Третий абзац.",
+    )
+    doc = parse_article(make_article("Смешанная статья", blocks, **RU))
+    assert doc.meta["photos"] == [
+        {"caption": "Встреча в Акорде", "credit": "Akorda"},
+        # without a colon the wording is part of the credit
+        {"caption": "Подписание меморандума", "credit": "Фото предоставлено пресс-службой акимата"},
+        {"caption": "Вид на Туркестан", "credit": "Фото из открытых источников"},
+        {"caption": "Кесене", "credit": "Kazinform"},
+        {"caption": "Astana", "credit": "Kazinform"},
+    ]
+    assert paragraphs(doc) == ["Первый абзац.", "Второй абзац.", "Третий абзац."]
+
+
+def test_article_credit_on_its_own_or_first_in_a_block():
+    # inform.kz puts "Фото: Акорда" in a block of its own; zakon.kz right above a paragraph
+    blocks = ("Первый абзац.", "Фото: Акорда", "Фото: Kazinform\nМногие кадры не публиковались.")
+    doc = parse_article(make_article("Статья", blocks, **RU))
+    assert doc.meta["photos"] == [
+        {"caption": None, "credit": "Акорда"},
+        {"caption": None, "credit": "Kazinform"},
+    ]
+    assert paragraphs(doc) == ["Первый абзац.", "Многие кадры не публиковались."]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Фото с места событий опубликовали в соцсетях.",  # "Фото" as a word in a sentence
+        "Фотовыставка откроется в субботу",
+        "Фото предоставлено музею семьёй героя.",  # a sentence, not a credit
+        "Фото: как это было.",
+        "Фото из архивов города показывают старую Алма-Ату",  # not the phrase "Фото из архива"
+        "Фото: " + " ".join(["слово"] * 12),  # too many words for a credit
+        "Фото: " + "о" * 120,  # too long for a credit
+        "Сурет: Мемлекет басшысы мен Президент келіссөздер жүргізді.",
+        "Photo: the President greets the guests.",
+        # a credit-like line after a long body line (not a caption) stays body text
+        "Президент провёл расширенное заседание Правительства по итогам года, " * 3
+        + "сообщает пресс-служба\nФото: Акорда",
+    ],
+)
+def test_article_body_text_that_only_looks_like_a_credit_stays_text(body):
+    doc = parse_article(make_article("Статья", ("Первый абзац.", body), **RU))
+    assert doc.meta["photos"] == []
+    assert paragraphs(doc) == ["Первый абзац.", body]
+
+
+def test_article_english_photo_credit_keeps_its_old_reach():
+    # "Photo credit:" was always a credit, also after a long line: kept byte-identical
+    long_line = ("A long body sentence that is no caption at all, " * 5).strip()
+    doc = parse_article(make_article(blocks=("One.", f"{long_line}\nPhoto credit: Akorda")))
+    assert doc.meta["photos"] == [{"caption": long_line, "credit": "Akorda"}]
+
+
+def test_article_credit_line_is_never_the_author():
+    doc = parse_article(make_article(blocks=("Body.",), tail=("Фото: Акорда", "Автор")))
+    assert doc.meta["author"] is None
+    assert doc.meta["photos"] == [{"caption": None, "credit": "Акорда"}]
+
+
+def test_article_bundled_russian_and_kazakh_credits_are_metadata(corpus_dir):
+    fmt = article_format()
+    for path in sorted(corpus_dir.glob("*.txt")):
+        doc = parse_article(path.read_text(encoding="utf-8"), path.name)
+        assert not [ln for ln in doc.text.split("\n") if fmt.looks_like_credit(ln)], path.name
+        if doc.lang in {"ru", "kk"}:
+            assert doc.meta["photos"], path.name
+            assert all(p["caption"] and p["credit"] for p in doc.meta["photos"]), path.name
+
+
+# -- the format resource -----------------------------------------------------------------------
+
+
+def test_article_format_resource_is_bundled_and_complete():
+    fmt = article_format()
+    assert fmt.months["марта"] == fmt.months["март"] == fmt.months["mar"] == 3
+    assert fmt.months["sept"] == fmt.months["қыркүйек"] == 9
+    assert fmt.markers == {"автор", "author"}
+
+
+def _good_toml() -> str:
+    return article_mod.resources_dir().joinpath(article_mod.FORMAT_FILE).read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda t: t.replace('"Сурет:",', "Сурет:,"), "not valid TOML"),
+        (lambda t: t.replace("[author]", "[authors]"), "missing 'author'"),
+        (lambda t: t.replace('"мамыр", ', ""), "time.months.kk must list the twelve months"),
+        (lambda t: t.replace('"мамыр"', '"март"'), "month name 'март' stands for two months"),
+        (lambda t: t.replace("max_words = 12", "max_words = 0"), "max_words must be a positive"),
+        (lambda t: t.replace('ru = [\n    "Фото:"', 'ru = [\n    3, "Фото:"'),
+         "credit.guarded.ru must be a list of non-empty strings"),
+    ],
+)  # fmt: skip
+def test_article_format_bad_file_is_one_line_naming_it(tmp_path, edit, reason):
+    path = tmp_path / "article_format.toml"
+    path.write_text(edit(_good_toml()), encoding="utf-8")
+    with pytest.raises(ArticleFormatError, match=reason) as err:
+        load_article_format(path)
+    assert "\n" not in str(err.value) and str(path) in str(err.value)
+
+
+def test_article_format_missing_file_is_a_read_error_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setattr(article_mod, "resources_dir", lambda: tmp_path / "gone")
+    article_format.cache_clear()
+    try:
+        src = tmp_path / "a.txt"
+        src.write_text(make_article(), encoding="utf-8")
+        (item,) = reader.read_file(src)
+    finally:
+        article_format.cache_clear()
+    assert isinstance(item, reader.ReadError)
+    assert "article_format.toml: cannot read it" in item.reason
+    assert "\n" not in item.reason
+
+
 # -- errors ------------------------------------------------------------------------------------
 
 
@@ -319,7 +489,7 @@ PARAGRAPH = st.lists(LINE, min_size=1, max_size=3).map("\n".join)
 
 def _plain_body(paras: list[str]) -> bool:
     lines = [ln for p in paras for ln in p.split("\n")]
-    if any(ln.lower().startswith("photo") for ln in lines):
+    if any(article_format().looks_like_credit(ln) for ln in lines):
         return False
     last = paras[-1].split("\n")
     return last[-1].lower() not in {"автор", "author"} and not (
