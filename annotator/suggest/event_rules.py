@@ -98,11 +98,13 @@ def _slots_of(tok: Token) -> list[tuple[Token, str]]:
     if head is tok:
         return []
     slot = _ONE_STEP.get(dep)
+    if dep == "dative" and tok.pos_ == "ADP":
+        slot = None  # "sent a letter to X": X is the "to" slot
     out = [] if slot is None else [(head, slot)]
     above = head.head
     if above is head:
         return out
-    if dep in ("pobj", "pcomp") and head.dep_ == "prep":
+    if dep in ("pobj", "pcomp") and head.dep_ in ("prep", "dative"):  # "lend to X"
         if "according" not in (head.lower_, above.lower_):
             out.append((above, head.lower_))
     if dep == "pobj" and head.dep_ == "agent":
@@ -125,8 +127,9 @@ def role_for(etype: EventType, slot: str, lemma: str, label: str) -> str | None:
     A preposition the type does not list ("since 2005") falls back to the ``any`` roles.
     """
     names = etype.slot_roles(slot, lemma)
-    if slot not in NAMED_SLOTS and slot != "worth" and not names:
-        names = etype.slot_roles("any", lemma)
+    if slot not in NAMED_SLOTS and slot != "worth":
+        # also when none of the preposition's roles takes the label: "by 2030"
+        names = (*names, *etype.slot_roles("any", lemma))
     for name in names:
         role = etype.role(name)
         if role is not None and not pure_span(role) and label in role.labels:

@@ -8,6 +8,7 @@ spaCy ``Doc`` with entities.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Iterator
 
@@ -41,6 +42,24 @@ CLAUSES = frozenset({"relcl", "acl", "advcl", "parataxis", "conj", "cc"})
 CUT_DEPS = CLAUSES | {"appos"}
 SEPARATORS = frozenset({",", "(", ")", ";", ":", "–", "—"})
 FALLBACK_PREPS = frozenset({"of", "from", "between"})
+# around an indicator also: "investments in Kazakhstan", "exports to China"
+INDICATOR_PREPS = FALLBACK_PREPS | {"in", "to"}
+# surnames of the region and its partners: a title-case pair ending so is a person even
+# where the model saw none or glued it to an organisation ("... Irrigation Nurzhan Nurzhigitov")
+SURNAME = re.compile(r"(?:ov|ev|yev|iyev|ova|eva|yeva|in|ina|uly|uly|kyzy|qizi|zoda|zade|yan|"
+                     r"enko|sky|ski|bekov|baev|bayev|ko|dze|shvili)$")  # fmt: skip
+# an organisation named by a place for things: a destination when a role needs a place
+FACILITY_WORDS = frozenset(
+    "port seaport airport station terminal park plant factory hub centre center bridge "
+    "railway highway palace hall stadium complex zone checkpoint crossing".split()
+)
+FACILITY = "fallback-facility"
+UNITS = frozenset(
+    "hectares hectare tonnes tonnes tons ton tonne kilometres kilometers km barrels cubic "
+    "metres meters megawatts gigawatts kilowatt-hours units containers wagons passengers "
+    "teu jobs heads".split()
+)
+PERSON_NAME = "fallback-name"
 VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # where a fallback found the span: recorded in the argument's rule
@@ -172,14 +191,42 @@ class SpanMapper:
             start = stripped
             while end - start > 1 and self.doc[start].lower_ == "the":
                 start += 1
-        if label in VALUE_LABELS:  # "more than 120 million soms", "KZT 18 billion"
-            start, end = self._currency(start, end)
+        if label in VALUE_LABELS or label == "DATE" and self._before_currency(end):
+            start, end = self._currency(start, end)  # "more than 120 million soms", "KZT 18 bn"
+            end = self._unit(start, end, label)
         span = self.doc[start:end]
         if not any(c.isalnum() for c in span.text):
             return None
         if label != "PERSON" and self.known.get(span.text) == "PERSON":
             label = "PERSON"
+        if label == "ORG":
+            start, label, how = self._glued_name(start, end, how)
         return self._typed(start, end, label, how)
+
+    def _glued_name(self, start: int, end: int, how: str) -> tuple[int, str, str]:
+        """ "Minister of Water Resources and Irrigation Nurzhan Nurzhigitov" read as one ORG:
+        the person at its end."""
+        if end - start > 2:
+            first = self._first_name(end - 2)
+            if first > start and self._is_name(first, end):
+                return first, "PERSON", TITLE_NAME
+        return start, "ORG", how
+
+    def _first_name(self, i: int) -> int:
+        """ "Kassym-Jomart": a hyphenated first name starts before the hyphen."""
+        doc = self.doc
+        while i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_:
+            i -= 2
+        return i
+
+    def _is_name(self, start: int, end: int) -> bool:
+        """First name and surname: two title-case proper nouns, the last one a surname."""
+        words = self.doc[start:end]
+        if not all(t.pos_ == "PROPN" and t.is_title or t.text == "-" for t in words):
+            return False
+        if start > 0 and self.doc[start - 1].lower_ in ("of", "and", "the", "for"):
+            return False
+        return bool(SURNAME.search(words[-1].lower_)) and words.text not in self.names
 
     def _typed(self, start: int, end: int, label: str, how: str) -> Span:
         """The typed fallbacks: a place of the gazetteer with a name's label ("Astana"
@@ -210,6 +257,19 @@ class SpanMapper:
             return before, end
         return start, end
 
+    def _before_currency(self, end: int) -> bool:
+        """ "eleven and a half billion tenge": an amount in words the model read as a date."""
+        return end < len(self.doc) and self.doc[end].lower_ in self.currency
+
+    def _unit(self, start: int, end: int, label: str) -> int:
+        """ "twelve thousand hectares": a number read as CARDINAL and the unit it counts."""
+        doc = self.doc
+        if label != "CARDINAL" or end >= len(doc) or doc[end].pos_ != "NOUN":
+            return end
+        if doc[end - 1].head.i == end and doc[end].lower_ in UNITS:
+            return end + 1
+        return end
+
     def value_label(self, span, label: str) -> str:  # noqa: ANN001
         """A number with a currency ("KZT 18 billion", sometimes tagged LAW) is MONEY."""
         if label == "MONEY" or label in PLACE_LABELS or label == "PERSON":
@@ -217,6 +277,8 @@ class SpanMapper:
         has_number = any(t.like_num for t in span)
         if has_number and any(t.lower_ in self.currency for t in span):
             return "MONEY"
+        if label == "CARDINAL" and span[-1].lower_ in UNITS:
+            return "QUANTITY"
         return label
 
     def _strip_place(self, start: int, end: int) -> int:
@@ -241,6 +303,19 @@ class SpanMapper:
             label = self.known.get(span.text)
             if label is not None and not any(self.in_entity(t) for t in span):
                 return Span(span.start_char, span.end_char, label)
+        if token.i - lo >= 1 and not any(self.in_entity(t) for t in self.doc[lo : token.i + 1]):
+            if self._is_name(token.i - 1, token.i + 1):  # "Yersayin Nagaspayev" missed
+                span = self.doc[token.i - 1 : token.i + 1]
+                return self._made(Span(span.start_char, span.end_char, "PERSON"), PERSON_NAME)
+        return None
+
+    def alternative(self, span: Span) -> tuple[str, str] | None:
+        """(label, rule) a span can also take when a role needs it: an organisation named
+        after a facility ("Turkmenbashi International Seaport") is a place to go to."""
+        if span.label == "ORG":
+            last = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+            if last is not None and last[-1].lemma_.lower() in FACILITY_WORDS:
+                return "FAC", FACILITY
         return None
 
     def entities(self, token: Token, preps: bool = False, depth: int = 0) -> list[Span]:
@@ -267,7 +342,11 @@ class SpanMapper:
                         out += [s for s in [self.span_of(kid, trim=False)] if s is not None]
                     else:
                         out += self.entities(kid, False, depth + 1)
-            elif child.dep_ == "prep" and depth == 0 and child.lower_ in FALLBACK_PREPS:
+            elif (
+                child.dep_ == "prep"
+                and depth == 0
+                and child.lower_ in (INDICATOR_PREPS if preps else FALLBACK_PREPS)
+            ):
                 if preps or group or lemma in PROXY_NOUNS:
                     objs = [t for c in child.children if c.dep_ == "pobj" for t in expand(c)]
                     out += [s for t in objs for s in self.entities(t, False, depth + 1)]
