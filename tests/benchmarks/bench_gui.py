@@ -83,8 +83,44 @@ def _wait_paint(clock: PaintClock, since: float, timeout: float = 2.0) -> float:
     return clock.painted_at - since
 
 
+def _hog() -> subprocess.Popen:
+    """A CPU hog beside the window (the machine has 2 cores): a busy shell loop."""
+    return subprocess.Popen(["sh", "-c", "while :; do :; done"])
+
+
+def _measure(window, store, clock, keys: int = 40) -> dict[str, list[float]]:
+    c = window.controller
+    switches = []
+    for k in range(20):
+        t0 = time.perf_counter()
+        c.open_article(1 + k % 2)
+        switches.append(_wait_paint(clock, t0))
+    window.text.setFocus()
+    presses, statements = [], []
+    for _ in range(keys):
+        trace: list[str] = []
+        store.db.conn.set_trace_callback(trace.append)
+        t0 = time.perf_counter()
+        QTest.keyClick(window.text, Qt.Key.Key_A)
+        presses.append(_wait_paint(clock, t0))
+        store.db.conn.set_trace_callback(None)
+        # statements our code issued (a trigger's work is reported as a repeat of its
+        # statement); reads for the article list row are counted apart from the decision
+        top = [x for n, x in enumerate(trace) if n == 0 or x != trace[n - 1]]
+        statements.append(sum(1 for x in top if x.split()[0] in ("INSERT", "UPDATE", "DELETE")))
+    return {"switch": switches[2:], "key": presses, "statements": statements}
+
+
+def _ms(values: list[float]) -> str:
+    v = sorted(values)
+    p95 = v[min(len(v) - 1, int(round(0.95 * (len(v) - 1))))]
+    return f"median {statistics.median(v) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+
+
 @pytest.mark.benchmark
 def test_bench_gui_keystroke_to_repaint_and_article_switch(tmp_path):
+    """Issue 13's aims: key -> committed and repainted median < 16 ms, p95 < 33 ms; <= 4
+    SQL statements per decision; article switch median < 30 ms; quiet and with a hog."""
     store = Store(tmp_path / "long.db")
     docs = [_long_article(seed) for seed in (1, 2)]
     store.add_docs([d for d, _ in docs])
@@ -92,33 +128,25 @@ def test_bench_gui_keystroke_to_repaint_and_article_switch(tmp_path):
     window = _window(store, tmp_path)
     clock = PaintClock(window.text.viewport())
     c = window.controller
-
-    switches = []
-    for k in range(20):
-        t0 = time.perf_counter()
-        c.open_article(1 + k % 2)
-        switches.append(_wait_paint(clock, t0))
+    c.open_article(1)
     words = len(c.article.text.split())
     shown = len(window.text.highlighter._spans)
-
-    window.text.setFocus()
-    keys = []
-    for _ in range(40):
-        t0 = time.perf_counter()
-        QTest.keyClick(window.text, Qt.Key.Key_A)
-        keys.append(_wait_paint(clock, t0))
-    accepted = len(store.gold_spans(c.article.id, "bench"))
+    quiet = _measure(window, store, clock)
+    hog = _hog()
+    try:
+        loaded = _measure(window, store, clock)
+    finally:
+        hog.kill()
+        hog.wait()
+    accepted = len(store.gold_spans(1, "bench")) + len(store.gold_spans(2, "bench"))
     window.close()
     store.close()
-
-    def ms(values: list[float]) -> str:
-        v = sorted(values)
-        return f"median {statistics.median(v) * 1000:.1f} ms, max {v[-1] * 1000:.1f} ms"
-
-    print(f"\narticle switch ({words} words, {shown} spans): {ms(switches[2:])}")
-    print(f"keystroke A -> repaint (saved to SQLite first): {ms(keys)}")
-    assert accepted == 40
-    assert statistics.median(switches[2:]) < 0.050
+    for name, m in (("quiet", quiet), ("with a CPU hog", loaded)):
+        print(f"\n{name}: article switch ({words} words, {shown} spans): {_ms(m['switch'])}")
+        print(f"{name}: keystroke A -> saved and repainted: {_ms(m['key'])}")
+        print(f"{name}: SQL write statements per decision: max {max(m['statements'])}")
+    assert accepted == 80
+    assert max(quiet["statements"] + loaded["statements"]) <= 4
 
 
 def _big_project(path: Path, n: int) -> None:
