@@ -289,6 +289,8 @@ class _Run:
         for tok, kind in mention.sources:
             passive = rules.headline_passive(tok, predicative)
             for slot, arg in self.slots.get(tok.i, ()):
+                if kind == GOVERNING and slot == "object":  # "adopted a declaration in X"
+                    yield from self._object_places(arg, kind, "obj")
                 if _lent(slot, kind):
                     logical = _voice(slot, tok, passive)
                     rule = rules.slot_rule(slot, logical, arg)
