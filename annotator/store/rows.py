@@ -113,8 +113,11 @@ def _suggestion(r: Sequence[Any]) -> Suggestion:
     return Suggestion(
         span=Span(start, end, label),
         kind=kind,
-        arguments=tuple(Argument.from_dict(a) for a in json.loads(args)) if args else (),
-        attributes=tuple(sorted(json.loads(attrs).items())) if attrs else (),
+        # entity suggestions (most rows) have none: skip the JSON parser for them
+        arguments=tuple(Argument.from_dict(a) for a in json.loads(args))
+        if args and args != "[]"
+        else (),
+        attributes=tuple(sorted(json.loads(attrs).items())) if attrs and attrs != "{}" else (),
         score=score,
         source=source,
         model=model or "",
