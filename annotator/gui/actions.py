@@ -37,7 +37,7 @@ class ActionSpec:
     text: str
     shortcuts: tuple[str, ...]
     handler: Handler
-    menu: str  # File | Edit | Events | Label | Navigate | Help
+    menu: str  # File | Edit | View | Events | Label | Navigate | Help
 
 
 def _c(name: str, *args: object) -> Handler:
@@ -174,24 +174,66 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "prev_article", "Previous a&rticle", ("P",), lambda w: w.step_article(-1), "Navigate"
     ),
     ActionSpec("search", "&Search articles", ("Ctrl+F",), lambda w: w.focus_search(), "Navigate"),
+    ActionSpec(
+        "status_filter",
+        "Next status &filter of the article list (all, unfinished, new, …)",
+        ("Ctrl+Shift+S",),
+        lambda w: w.cycle_filter("status"),
+        "Navigate",
+    ),
+    ActionSpec(
+        "lang_filter",
+        "Next lan&guage filter of the article list",
+        ("Ctrl+Shift+L",),
+        lambda w: w.cycle_filter("lang"),
+        "Navigate",
+    ),
     ActionSpec("text", "Back to the &text", ("Escape",), lambda w: w.focus_text(), "Navigate"),
+    ActionSpec(
+        "toggle_list",
+        "Show / hide the article &list",
+        ("Ctrl+L",),
+        lambda w: w.toggle_article_list(),
+        "View",
+    ),
+    ActionSpec(
+        "toggle_hints",
+        "Show / hide the key &hints bar",
+        ("Ctrl+H",),
+        lambda w: w.toggle_hints(),
+        "View",
+    ),
+    ActionSpec(
+        "guideline",
+        "&Guideline of the current label or event type",
+        ("F2",),
+        lambda w: w.toggle_guideline(),
+        "View",
+    ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), lambda w: w.show_shortcuts(), "Help"),
     ActionSpec("about", "&About", (), lambda w: w.show_about(), "Help"),
 )
 
 
 def label_actions(labels: LabelSet) -> tuple[ActionSpec, ...]:
-    """One action per label with a number key: label the selection or the current item."""
-    return tuple(
+    """The label picker, then one action per label (the first nine with their number
+    key): label the selection or the current item."""
+    picker = ActionSpec(
+        "label_picker", "Pick a &label by name…", ("L",), lambda w: w.pick_label(), "Label"
+    )
+    keyed = sorted((lab for lab in labels.labels if lab.key), key=lambda lab: lab.key or 0)
+    rest = [lab for lab in labels.labels if not lab.key]
+    return (picker,) + tuple(
         ActionSpec(
-            f"label_{label.key}",
+            f"label_{label.key}" if label.key else f"label_{label.name}",
             f"Label {label.name}",
-            (str(label.key),),
-            lambda w, key=label.key: w.apply_key(key),
+            (str(label.key),) if label.key else (),
+            (lambda w, key=label.key: w.apply_key(key))
+            if label.key
+            else (lambda w, name=label.name: w.apply_label(name)),
             "Label",
         )
-        for label in sorted(labels.labels, key=lambda lab: lab.key or 0)
-        if label.key
+        for label in keyed + rest
     )
 
 
@@ -214,6 +256,20 @@ EVENT_KEY_NOTES = (
     ("Events", "In the events list: give the current argument the type's n-th role", "1–9"),
     ("Events", "In the argument picker: another span, then a role key", "J / K, 1–9"),
 )
+# Keys the text view handles itself (Qt's keyboard selection) and keys of the label picker.
+TEXT_KEY_NOTES = (
+    (
+        "Edit",
+        "Select text from the current item's start: by a character / a word / a line",
+        "Shift+Left / Right, Ctrl+Shift+Left / Right, Shift+Down / Up",
+    ),
+    ("Edit", "Then label the selection, or make it an event's trigger", "1–9, L, E"),
+    (
+        "Label",
+        "In the label picker: type to filter, choose, apply, cancel",
+        "Up / Down, Enter, Esc",
+    ),
+)
 # The question Ctrl+Enter asks while suggestions are pending (annotator.gui.done_prompt).
 DONE_KEY_NOTES = (
     ("Navigate", "Done with suggestions pending: accept / reject the rest, or cancel", "A, X, C"),
@@ -230,7 +286,7 @@ def shortcut_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str, str]]:
             QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
         )
         rows.append((spec.menu, spec.text.replace("&", "").rstrip("…"), keys))
-    return rows + list(EVENT_KEY_NOTES) + list(DONE_KEY_NOTES)
+    return rows + list(EVENT_KEY_NOTES) + list(TEXT_KEY_NOTES) + list(DONE_KEY_NOTES)
 
 
 class ShortcutsDialog(QDialog):

@@ -11,12 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from annotator.core.labels import LabelSet, load_labels
+from annotator.core.labels import LabelSet
 from annotator.core.paths import resources_dir
-from annotator.core.schema import EventSchema, SchemaError, load_schema
+from annotator.core.schema import EventSchema
 from annotator.gui import project
 from annotator.gui.controller import Controller
-from annotator.gui.prefs import Preferences
+from annotator.gui.prefs import Preferences, read_labels, read_schema
 from annotator.gui.window import MainWindow
 from annotator.gui.worker import Service, Tokenizer, WorkerHost, default_service, spacy_tokenizer
 from annotator.store import Store
@@ -46,19 +46,12 @@ def stylesheet() -> str:
 
 def labels_for(prefs: Preferences) -> tuple[LabelSet, str | None]:
     """The preferred label set, or the bundled one and a one-line reason."""
-    try:
-        return load_labels(prefs.labels_file or None), None
-    except ValueError as exc:
-        return load_labels(), str(exc)
+    return read_labels(prefs.labels_file)
 
 
 def schema_for(prefs: Preferences) -> tuple[EventSchema, str | None]:
     """The preferred event schema, or the bundled one and the first reason it is not."""
-    try:
-        return load_schema(prefs.schema_file or None), None
-    except SchemaError as exc:
-        more = f" (+{len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
-        return load_schema(), exc.errors[0] + more
+    return read_schema(prefs.schema_file)
 
 
 def create_window(
@@ -117,7 +110,7 @@ def run(
         settings=settings or QSettings(ORG, APP),
         prefs=prefs,
     )
-    window.controller.start()
+    window.start()  # the article and item open when the window last closed, if any
     if problem:
         window.statusBar().showMessage(problem, 15000)
     window.show()

@@ -194,10 +194,20 @@ class ArticleListPane(QWidget):
         self.busy_note.hide()
         self._hits: tuple[str, list[int]] | None = None  # the last answered query
         self._open_first = False
+        self.search.setMinimumWidth(60)  # the pane may be narrow: the text keeps the room
         self.status_box = QComboBox()
+        self.status_box.setObjectName("statusFilter")
+        self.status_box.setToolTip("Articles by status (Ctrl+Shift+S: the next one)")
         for text, value in FILTERS:
             self.status_box.addItem(text, value)
         self.lang_box = QComboBox()
+        self.lang_box.setObjectName("langFilter")
+        self.lang_box.setToolTip("Articles by language (Ctrl+Shift+L: the next one)")
+        for box in (self.status_box, self.lang_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(4)
         self.table = _table(model)
         self._build_layout()
         self.fill_languages()
@@ -231,6 +241,13 @@ class ArticleListPane(QWidget):
     @property
     def lang(self) -> str | None:
         return self.lang_box.currentData()
+
+    def cycle_filter(self, which: str, step: int = 1) -> str:
+        """Choose the next status ("status") or language ("lang") filter; say which."""
+        box = self.status_box if which == "status" else self.lang_box
+        if box.count():
+            box.setCurrentIndex((box.currentIndex() + step) % box.count())
+        return box.currentText()
 
     def apply_filters(self) -> None:
         query = self.search.text().strip()

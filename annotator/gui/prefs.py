@@ -14,6 +14,9 @@ from pathlib import Path
 
 import platformdirs
 
+from annotator.core.labels import LabelSet, load_labels
+from annotator.core.schema import EventSchema, SchemaError, load_schema
+
 APP = "annotator"
 
 # When an article is marked done with suggestions still pending: ask, or decide them all.
@@ -57,3 +60,22 @@ class Preferences:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in asdict(self).items() if k != "path"}
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_labels(path: str) -> tuple[LabelSet, str | None]:
+    """The label set in ``path`` (empty: the bundled one), or the bundled one and a
+    one-line reason why ``path`` cannot be used."""
+    try:
+        return load_labels(path or None), None
+    except ValueError as exc:
+        return load_labels(), str(exc).splitlines()[0]
+
+
+def read_schema(path: str) -> tuple[EventSchema, str | None]:
+    """The event schema in ``path`` (empty: the bundled one), or the bundled one and the
+    first reason why not (a count of the others)."""
+    try:
+        return load_schema(path or None), None
+    except SchemaError as exc:
+        more = f" (+{len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
+        return load_schema(), exc.errors[0] + more

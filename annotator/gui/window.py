@@ -8,9 +8,10 @@ over connections of their own, so the window never freezes on them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,14 +32,25 @@ from annotator.gui.article_list import ArticleListModel, ArticleListPane
 from annotator.gui.controller import CURRENT, ENTITIES, EVENTS, MODE, OPENED, Controller, Update
 from annotator.gui.done_prompt import DonePrompt
 from annotator.gui.event_keys import EventKeys, event_overlay
+from annotator.gui.guidelines import GuidelinePanel, entity_guideline, event_guideline
+from annotator.gui.hint_bar import HintBar
 from annotator.gui.jobs import JobHost, SearchResult, import_job, search_job
+from annotator.gui.label_picker import LabelPicker
 from annotator.gui.prefs import Preferences
 from annotator.gui.prefs_dialog import PreferencesDialog
 from annotator.gui.review_panel import ReviewPanel
 from annotator.gui.styles import SpanStyles
 from annotator.gui.text_view import ArticleTextView, ViewSpan
+from annotator.gui.window_state import (
+    LIST_MIN,
+    TEXT_MIN,
+    PaneSplitter,
+    Session,
+    load_session,
+    save_session,
+)
 
-MENUS = ("File", "Edit", "Events", "Label", "Navigate", "Help")
+MENUS = ("File", "Edit", "View", "Events", "Label", "Navigate", "Help")
 # menu entries that start a new group
 SEPARATE_BEFORE = {
     "import",
@@ -50,6 +62,8 @@ SEPARATE_BEFORE = {
     "next_article",
     "search",
     "negation",
+    "label_1",
+    "guideline",
 }
 
 
@@ -80,11 +94,10 @@ class MainWindow(QMainWindow):
         controller.done_policy = prefs.done_policy
         self.import_jobs = JobHost("import-jobs", self)
         self.search_jobs = JobHost("search-jobs", self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for pane in (self.list_pane, self.text, self.review_panel):
-            self.splitter.addWidget(pane)
-        self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        self.label_picker = LabelPicker(labels, self.styles, self)
+        self.guide = GuidelinePanel()
+        self.hint_bar = HintBar()
+        self._build_panes()
         self.actions = build_actions(self, self.specs)
         self._build_menus()
         self._build_status_bar()
@@ -94,6 +107,25 @@ class MainWindow(QMainWindow):
         self.text.setFocus()
 
     # -- building -----------------------------------------------------------------------
+
+    def _build_panes(self) -> None:
+        """List | text (the guideline panel under it) | review, the hint bar below."""
+        middle = QWidget()
+        box = QVBoxLayout(middle)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        box.addWidget(self.text, 1)
+        box.addWidget(self.guide)
+        middle.setMinimumWidth(TEXT_MIN)
+        self.list_pane.setMinimumWidth(LIST_MIN)
+        self.splitter = PaneSplitter((self.list_pane, middle, self.review_panel))
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.splitter, 1)
+        outer.addWidget(self.hint_bar)
+        self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
@@ -156,6 +188,10 @@ class MainWindow(QMainWindow):
         self.review_panel.label_clicked.connect(self.apply_label)
         self.text.offset_clicked.connect(c.select_at)
         self.text.range_selected.connect(self._on_text_range_selected)
+        self.label_picker.picked.connect(self.apply_label)
+        self.label_picker.cancelled.connect(self.text.setFocus)
+        for name in ("toggle_list", "toggle_hints", "guideline"):
+            self.actions[name].setCheckable(True)
 
     # -- reacting to the controller ------------------------------------------------------
 
@@ -167,8 +203,10 @@ class MainWindow(QMainWindow):
             return
         review = c.review
         self.review_panel.show_mode(c.mode == EVENTS)
+        self.hint_bar.show_mode(c.mode == EVENTS)
         if update.kind == OPENED:
             self._show_article()
+            self.save_session()
         elif update.kind == CURRENT:
             self.review_panel.show_current(review)
             self.review_panel.show_current_event(c.events)
@@ -179,6 +217,8 @@ class MainWindow(QMainWindow):
             self.review_panel.show_events(c.events)
             self.list_model.refresh_article(open_id)
         self.sync_text_layer()
+        if not self.guide.isHidden():
+            self.guide.show_html(self._guideline_html())
         if update.status_changed:
             c.stats.refresh_counts()
         self.update_status()
@@ -265,7 +305,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No article matches.", 6000)
 
     def _on_text_range_selected(self, start: int, end: int) -> None:
-        self.statusBar().showMessage("Press 1–9 (or click a label) to label the selection", 5000)
+        self.statusBar().showMessage(
+            "Press 1–9 or L (or click a label) to label the selection", 5000
+        )
 
     # -- handlers of the action table ------------------------------------------------------
 
@@ -284,11 +326,61 @@ class MainWindow(QMainWindow):
         else:
             c.open_article(target)
 
+    def pick_label(self) -> None:
+        """The type-to-filter label picker over the text (L): every label, not only 1–9."""
+        if self.controller.review is None:
+            return
+        x = max(0, (self.text.width() - self.label_picker.width()) // 2)
+        self.label_picker.open_at(self.text.mapToGlobal(QPoint(x, 32)))
+
+    def cycle_filter(self, which: str) -> None:
+        """The article list's next status ("status") or language ("lang") filter."""
+        text = self.list_pane.cycle_filter(which)
+        shown = self.list_model.rowCount()
+        self.statusBar().showMessage(f"Article list: {text}, {shown} shown", 5000)
+
+    def toggle_article_list(self) -> None:
+        self.set_list_visible(self.list_pane.isHidden())
+
+    def set_list_visible(self, visible: bool) -> None:
+        if not visible and self.list_pane.isAncestorOf(self.focusWidget()):
+            self.text.setFocus()
+        self.list_pane.setVisible(visible)
+        self.actions["toggle_list"].setChecked(visible)
+        self.splitter.fit()
+
+    def toggle_hints(self) -> None:
+        self.set_hints_visible(self.hint_bar.isHidden())
+
+    def set_hints_visible(self, visible: bool) -> None:
+        self.hint_bar.setVisible(visible)
+        self.actions["toggle_hints"].setChecked(visible)
+
+    def toggle_guideline(self) -> None:
+        """The guideline of the current item's label or event type, under the text (F2)."""
+        if self.guide.isHidden():
+            self.guide.show_html(self._guideline_html())
+            self.guide.show()
+        else:
+            self.guide.hide()
+        self.actions["guideline"].setChecked(not self.guide.isHidden())
+
+    def _guideline_html(self) -> str:
+        c = self.controller
+        if c.mode == EVENTS:
+            return event_guideline(c.labels, c.events)
+        return entity_guideline(c.labels, c.review)
+
     def focus_search(self) -> None:
+        if self.list_pane.isHidden():
+            self.set_list_visible(True)
         self.list_pane.search.setFocus()
         self.list_pane.search.selectAll()
 
     def focus_text(self) -> None:
+        """Escape: back to the text, closing the guideline panel."""
+        if not self.guide.isHidden():
+            self.toggle_guideline()
         self.text.setFocus()
 
     def show_shortcuts(self) -> None:
@@ -310,9 +402,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_preferences_accepted(self, dialog: PreferencesDialog) -> None:
-        self.set_done_policy(dialog.done_policy)
+        files = (dialog.labels_file, dialog.schema_file)
+        if files != (self.prefs.labels_file, self.prefs.schema_file):
+            self.prefs.labels_file, self.prefs.schema_file = files
+            self.statusBar().showMessage(
+                "The label set and event schema apply on the next start.", 10000
+            )
+        self.set_done_policy(dialog.done_policy)  # saves the preferences
         if dialog.annotator:
-            self.set_annotator(dialog.annotator)  # saves the preferences too
+            self.set_annotator(dialog.annotator)
 
     def set_done_policy(self, policy: str) -> None:
         """What Ctrl+Enter does with pending suggestions: ask, accept or reject them."""
@@ -432,34 +530,82 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self._default_geometry()
+        hidden = self.settings.value("window/list_hidden", False, type=bool)
+        self.set_list_visible(not hidden)
+        self.set_hints_visible(self.settings.value("window/hints", True, type=bool))
         splitter = self.settings.value("window/splitter")
         if splitter is None or not self.splitter.restoreState(splitter):
-            width = self.width()
-            self.splitter.setSizes([int(width * 0.28), int(width * 0.46), int(width * 0.26)])
+            self.splitter.set_default_sizes(self.width())
+        self.splitter.setChildrenCollapsible(False)  # an old saved state may say otherwise
+        self.splitter.fit()  # a state saved on another screen must not squash the text
 
     def _default_geometry(self) -> None:
-        """First start: most of the screen, the three panes in reading proportions."""
+        """First start: most of the screen, but never narrower than the three panes need."""
         screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is None or screen.width() < 900:
+        if screen is None:
             self.resize(1320, 760)
             return
-        self.resize(min(1600, screen.width()), min(1000, screen.height()))
+        need = self.minimumSizeHint().width()
+        self.resize(max(need, min(1600, screen.width())), min(1000, screen.height()))
         self.move(screen.center() - self.rect().center())
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/list_hidden", self.list_pane.isHidden())
+        self.settings.setValue("window/hints", not self.hint_bar.isHidden())
+        self.save_session()
         self.settings.sync()
+
+    def save_session(self) -> None:
+        """Where the annotator is: the open article, its current item and list."""
+        c = self.controller
+        if c.article is None or c.store.path is None:
+            return
+        item = c.review.current_item if c.review else None
+        span = item.span if item else None
+        session = Session(_project_key(c.store.path), c.article.id, c.mode, span)
+        event = c.events.here() if c.events else None
+        save_session(self.settings, replace(session, event=event) if event else session)
+
+    def start(self) -> None:
+        """Reopen the article that was open last, on the same item and list; else the
+        first unfinished article."""
+        if not self._reopen(load_session(self.settings)):
+            self.controller.start()
+
+    def _reopen(self, session: Session | None) -> bool:
+        c = self.controller
+        if session is None or c.store.path is None:
+            return False
+        if session.project != _project_key(c.store.path):
+            return False
+        try:
+            c.store.get_article(session.article_id)
+        except KeyError:
+            return False  # deleted, or another project at the same path
+        c.open_article(session.article_id)
+        if session.span is not None and c.review is not None:
+            c.set_current(c.review.locate(session.focus), ENTITIES)
+        if session.event.trigger is not None and c.events is not None:
+            c.set_current(c.events.locate(session.event), EVENTS)
+        c.set_mode(session.mode)
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_state()
         self.event_keys.popup.close()
         self.done_prompt.popup.close()
+        self.label_picker.close()
         self.import_jobs.stop()
         self.search_jobs.stop()
         if self.controller.worker is not None:
             self.controller.worker.stop()
         super().closeEvent(event)
+
+
+def _project_key(path: Path) -> str:
+    return str(Path(path).resolve())
 
 
 def view_spans(review: Review | None) -> list[ViewSpan]:

@@ -10,6 +10,7 @@ from annotator.gui.actions import (
     ACTIONS,
     DONE_KEY_NOTES,
     EVENT_KEY_NOTES,
+    TEXT_KEY_NOTES,
     ShortcutsDialog,
     label_actions,
     shortcut_rows,
@@ -61,7 +62,7 @@ def test_actions_help_lists_every_shortcut_from_the_table(qtbot):
     dialog = ShortcutsDialog(SPECS)
     qtbot.addWidget(dialog)
     rows = shortcut_rows(SPECS)
-    notes = EVENT_KEY_NOTES + DONE_KEY_NOTES
+    notes = EVENT_KEY_NOTES + TEXT_KEY_NOTES + DONE_KEY_NOTES
     assert dialog.table.rowCount() == len(rows) == sum(1 for s in SPECS if s.shortcuts) + len(notes)
     texts = {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
     assert {"Accept suggestion (span or whole event)", "Label PERSON", "Undo"} <= texts

@@ -1,0 +1,169 @@
+"""Every label at the keyboard: a type-to-filter picker, like a command palette (key L).
+
+The number keys reach the first nine labels; this reaches all of them. Typing filters by
+name (``work`` finds WORK_OF_ART, ``per`` PERSON and PERCENT) or description; Up/Down
+move, Enter picks, Escape cancels. Picking emits ``picked``: the window applies the label
+exactly as a number key would (to the text selection, else to the current item). While it
+is open it has the keyboard, so the window's single-letter shortcuts do not fire.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.labels import Label, LabelSet
+from annotator.gui.styles import SpanStyles
+
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MOVE_KEYS = {
+    Qt.Key.Key_Down: 1,
+    Qt.Key.Key_Up: -1,
+    Qt.Key.Key_PageDown: 5,
+    Qt.Key.Key_PageUp: -5,
+}
+
+
+def matches(label: Label, query: str) -> bool:
+    """Does ``query`` (any case; spaces for underscores) find this label?"""
+    words = query.strip().lower().replace("_", " ").split()
+    haystack = f"{label.name.replace('_', ' ')} {label.description}".lower()
+    return all(word in haystack for word in words)
+
+
+def rank(label: Label, query: str) -> int:
+    """0 for a label whose name starts with the query, 1 for one found elsewhere."""
+    q = query.strip().lower().replace(" ", "_")
+    return 0 if q and label.name.lower().startswith(q) else 1
+
+
+class LabelPicker(QFrame):
+    picked = Signal(str)  # the label's name
+    cancelled = Signal()
+
+    def __init__(self, labels: LabelSet, styles: SpanStyles, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setObjectName("labelPicker")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.labels = labels
+        self.title = QLabel("<b>Label</b> — type to filter, ↑/↓, Enter applies, Esc cancels")
+        self.filter = QLineEdit(placeholderText="Label name or description…")
+        self.filter.setObjectName("labelFilter")
+        self.list = QListWidget()
+        self.list.setObjectName("labelChoices")
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the filter
+        for label in labels.labels:
+            self.list.addItem(_item(label, styles))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        self.filter.textChanged.connect(self._on_filter_text_changed)
+        self.filter.installEventFilter(self)
+        self.list.itemActivated.connect(lambda item: self._pick(item))
+        self.list.itemClicked.connect(lambda item: self._pick(item))
+        self._done = False
+        self.resize(420, 360)
+
+    def open_at(self, at: QPoint) -> None:
+        """Show all labels, the first one chosen, at ``at`` (global position)."""
+        self._done = False
+        self.filter.clear()
+        self._on_filter_text_changed("")
+        self.move(at)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.filter.setFocus()
+
+    def visible_names(self) -> list[str]:
+        return [self._name(i) for i in self._visible()]
+
+    def current_name(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item and not item.isHidden() else None
+
+    # -- reacting ---------------------------------------------------------------------------
+
+    def _on_filter_text_changed(self, text: str) -> None:
+        best: tuple[int, int] | None = None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            label = self.labels.get(self._name(row))
+            found = matches(label, text)
+            item.setHidden(not found)
+            if found and (best is None or rank(label, text) < best[0]):
+                best = (rank(label, text), row)
+        self.list.setCurrentRow(best[1] if best else -1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            return self._key(event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in MOVE_KEYS:
+            self._move(MOVE_KEYS[key])
+        elif key in ENTER_KEYS:
+            self._pick(self.list.currentItem())
+        elif key == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            return False
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if not self._key(event):
+            super().keyPressEvent(event)
+
+    def _move(self, step: int) -> None:
+        rows = self._visible()
+        if not rows:
+            return
+        at = rows.index(self.list.currentRow()) if self.list.currentRow() in rows else -1
+        target = rows[max(0, min(len(rows) - 1, at + step))]
+        self.list.setCurrentRow(target)
+
+    def _pick(self, item: QListWidgetItem | None) -> None:
+        if item is None or item.isHidden():
+            return
+        self._done = True
+        self.hide()
+        self.picked.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        super().hideEvent(event)
+        if not self._done:
+            self._done = True
+            self.cancelled.emit()
+
+    def _visible(self) -> list[int]:
+        return [r for r in range(self.list.count()) if not self.list.item(r).isHidden()]
+
+    def _name(self, row: int) -> str:
+        return self.list.item(row).data(Qt.ItemDataRole.UserRole)
+
+
+def _item(label: Label, styles: SpanStyles) -> QListWidgetItem:
+    key = str(label.key) if label.key else " "
+    text = f"{key}   {label.name}"
+    if label.description:
+        text += f"   — {label.description}"
+    item = QListWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, label.name)
+    item.setData(Qt.ItemDataRole.DecorationRole, styles.fill(label.name))
+    if label.guideline:
+        item.setToolTip(label.guideline)
+    return item

@@ -1,0 +1,166 @@
+"""What the window remembers in QSettings, and the rule that keeps the text readable.
+
+Pane widths: the article text always keeps the most room — at least ``TEXT_SHARE`` of the
+splitter, at least ``TEXT_MIN`` px, and never narrower than a side pane — whatever size the
+window has or the saved state says (a state saved on a wide screen or by an old version
+could squash it). :func:`fit_sizes` is that rule as a pure function; :class:`PaneSplitter`
+applies it on every resize and handle drag.
+
+The session: the project, the article that was open and its current item (entity span,
+event, mode), so that a restart goes back to where the annotator was.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QSplitter, QWidget
+
+from annotator.core.event_review import EventFocus
+from annotator.core.models import Span
+from annotator.core.review import Focus
+
+TEXT_MIN = 400  # px (logical): ~45 characters of the text beside the margin notes
+TEXT_SHARE = 0.45  # of the splitter's width
+LIST_MIN = 180
+LIST, TEXT, REVIEW = 0, 1, 2
+
+
+def fit_sizes(sizes: Sequence[int], mins: Sequence[int], share: float = TEXT_SHARE) -> list[int]:
+    """(list, text, review) widths with the text given the most room: at least ``share``
+    of the total and its minimum, and at least as wide as either side pane. Side panes
+    give up room down to their minimum; a hidden pane (0) stays 0."""
+    total = sum(sizes)
+    sides = [sizes[LIST], sizes[REVIEW]]
+    side_mins = [mins[LIST] if sides[0] else 0, mins[REVIEW] if sides[1] else 0]
+    want = max(sizes[TEXT], mins[TEXT], math.ceil(share * total))
+    want = min(want, total - sum(side_mins))
+    sides = _shrink(sides, side_mins, total - want)
+    text = total - sum(sides)
+    for i in (0, 1):  # the text is the widest pane
+        if sides[i] > text:
+            give = math.ceil((sides[i] - text) / 2)
+            sides[i] -= give
+            text += give
+    return [sides[0], text, sides[1]]
+
+
+def _shrink(sides: list[int], mins: list[int], room: int) -> list[int]:
+    """Take the excess over ``room`` from the panes, in proportion to what each can give."""
+    excess = sum(sides) - room
+    slack = [max(s - m, 0) for s, m in zip(sides, mins)]
+    if excess <= 0 or not sum(slack):
+        return sides
+    take = [min(sl, math.ceil(excess * sl / sum(slack))) for sl in slack]
+    return [s - t for s, t in zip(sides, take)]
+
+
+def default_sizes(width: int, mins: Sequence[int]) -> list[int]:
+    """First start: list ~22 %, review ~28 % (not below their minimums), text the rest."""
+    sides = [max(mins[LIST], int(width * 0.22)), max(mins[REVIEW], int(width * 0.28))]
+    return fit_sizes([sides[0], width - sum(sides), sides[1]], mins)
+
+
+class PaneSplitter(QSplitter):
+    """The three panes side by side; the text keeps the most room (:func:`fit_sizes`)."""
+
+    def __init__(self, panes: Sequence[QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        for pane in panes:
+            self.addWidget(pane)
+        self.setChildrenCollapsible(False)  # the list hides with its key, not by a drag
+        for index, stretch in enumerate((0, 1, 0)):
+            self.setStretchFactor(index, stretch)
+        self.splitterMoved.connect(lambda *_: self.fit())
+
+    def minimums(self) -> list[int]:
+        return [
+            max(self.widget(i).minimumWidth(), self.widget(i).minimumSizeHint().width())
+            for i in range(self.count())
+        ]
+
+    def fit(self) -> None:
+        sizes = self.sizes()
+        if sum(sizes) <= 0:
+            return
+        fitted = fit_sizes(sizes, self.minimums())
+        if fitted != sizes:
+            self.setSizes(fitted)
+
+    def set_default_sizes(self, width: int) -> None:
+        sizes = default_sizes(width, self.minimums())
+        if self.widget(LIST).isHidden():
+            sizes = fit_sizes([0, sizes[TEXT] + sizes[LIST], sizes[REVIEW]], self.minimums())
+        self.setSizes(sizes)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit()
+
+
+# -- the session: where the annotator was ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    project: str
+    article_id: int
+    mode: str = "entities"
+    span: Span | None = None  # the current entity item
+    event: EventFocus = EventFocus()
+
+    @property
+    def focus(self) -> Focus:
+        return Focus(self.span)
+
+
+def save_session(settings: QSettings, session: Session) -> None:
+    settings.setValue("session/project", session.project)
+    settings.setValue("session/article", session.article_id)
+    settings.setValue("session/mode", session.mode)
+    settings.setValue("session/span", _span_text(session.span))
+    event = session.event
+    settings.setValue("session/trigger", _span_text(event.trigger))
+    settings.setValue("session/event_uid", event.uid or "")
+    settings.setValue("session/argument", -1 if event.argument is None else event.argument)
+
+
+def load_session(settings: QSettings) -> Session | None:
+    """The saved session, or None when there is none (or it cannot be read)."""
+    try:
+        article = int(settings.value("session/article", -1))
+        argument = int(settings.value("session/argument", -1))
+    except (TypeError, ValueError):
+        return None
+    if article < 0:
+        return None
+    event = EventFocus(
+        _span(settings.value("session/trigger", "")),
+        str(settings.value("session/event_uid", "")) or None,
+        None if argument < 0 else argument,
+    )
+    return Session(
+        str(settings.value("session/project", "")),
+        article,
+        str(settings.value("session/mode", "entities")),
+        _span(settings.value("session/span", "")),
+        event,
+    )
+
+
+def _span_text(span: Span | None) -> str:
+    return "" if span is None else f"{span.start},{span.end},{span.label}"
+
+
+def _span(text: object) -> Span | None:
+    parts = str(text or "").split(",", 2)
+    if len(parts) != 3:
+        return None
+    try:
+        return Span(int(parts[0]), int(parts[1]), parts[2])
+    except ValueError:
+        return None
