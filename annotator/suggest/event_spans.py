@@ -134,17 +134,19 @@ class SpanMapper:
     def _gazetteer_hits(self) -> dict[int, tuple[int, int]]:
         """token index -> the longest gazetteer name (token range) covering it."""
         out: dict[int, tuple[int, int]] = {}
-        firsts, doc = _gazetteer_firsts(), self.doc
-        i = 0
-        while i < len(doc):
-            best = 0
-            if doc[i].text in firsts:
-                for n in range(1, min(6, len(doc) - i) + 1):
-                    if doc[i : i + n].text in self.names:
-                        best = n
+        firsts, names = _gazetteer_firsts(), self.names
+        words = [(t.text, t.whitespace_) for t in self.doc]
+        for i, (word, _) in enumerate(words):
+            if word not in firsts or i in out:
+                continue
+            best, text = 0, ""
+            for n, (w, space) in enumerate(words[i : i + 6], 1):
+                text += w
+                if text in names:
+                    best = n
+                text += space
             for k in range(i, i + best):
                 out[k] = (i, i + best)
-            i += max(best, 1)
         return out
 
     def _fallback(self, token: Token) -> Span | None:

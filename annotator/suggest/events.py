@@ -129,8 +129,6 @@ class EventSuggester:
         self._vocab = vocab
         self._matcher = Matcher(vocab)
         self._lexicon = _lexicon(self.schema)
-        words = sorted(self._lexicon)
-        self._matcher.add("word", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
         for etype in self.schema.types.values():
             for phrase in etype.phrases:
                 self._matcher.add(f"{etype.name}|{phrase.head}", list(_phrase_patterns(phrase)))
@@ -154,14 +152,12 @@ class _Run:
         """(token index, type) -> matched as a verb."""
         found: dict[tuple[int, str], bool] = {}
         for match_id, start, _end in matcher(self.doc):
-            key = self.doc.vocab.strings[match_id]
-            if key != "word":  # a phrase: "Type|index of the trigger word"
-                name, head = key.split("|")
-                token = self.doc[start + int(head)]
-                if not self.mapper.in_entity(token):
-                    found[(token.i, name)] = token.pos_ == "VERB"
-                continue
-            token = self.doc[start]
+            key = self.doc.vocab.strings[match_id]  # a phrase: "Type|index of the trigger word"
+            name, head = key.split("|")
+            token = self.doc[start + int(head)]
+            if not self.mapper.in_entity(token):
+                found[(token.i, name)] = token.pos_ == "VERB"
+        for token in self.doc:  # single words: a dict lookup is ~10x cheaper than a Matcher
             entries = lexicon.get(token.lemma_, []) + lexicon.get(token.lower_, [])
             for name, as_verb in entries:
                 if self._is_trigger(token, as_verb):
@@ -340,8 +336,11 @@ class _Run:
             listed = "+conj-list" if tok.i != token.i else ""
             for span in self.mapper.entities(tok, preps=phrase is not None):
                 role = rules.role_for(etype, fill.slot, lemma, span.label)
+                how = self.mapper.how.get((span.start, span.end))
+                if role is None and (alt := self.mapper.alternative(span)) is not None:
+                    role = rules.role_for(etype, fill.slot, lemma, alt[0])  # a facility
+                    span, how = Span(span.start, span.end, alt[0]), alt[1]
                 if role is not None:
-                    how = self.mapper.how.get((span.start, span.end))
                     yield role, span, rule + listed + (f"+{how}" if how else "")
 
 

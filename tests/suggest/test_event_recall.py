@@ -221,3 +221,11 @@ def test_event_recall_rule_is_kept_in_the_jsonl_export(nlp, suggester, tmp_path)
         ("Participant", "by-agent-passive"),
         ("Place", "agent-pp-in"),
     ]
+
+
+def test_event_recall_organisation_named_after_a_facility_is_a_destination(nlp, suggester):
+    text = "On Monday the minister visited the Aktau International Seaport."
+    assert found(nlp, suggester, text)[("Visit", "visited")] == [
+        ("Time", "Monday", "DATE", "pp-on"),
+        ("Destination", "Aktau International Seaport", "FAC", "obj+fallback-facility"),
+    ]
