@@ -77,3 +77,27 @@ def models_run(store: Store, article_id: int) -> list[tuple[str, str]]:
         UNION SELECT DISTINCT model, model_version FROM suggestions WHERE article_id = ?
         ORDER BY 1, 2"""
     return [tuple(r) for r in store.db.execute(sql, [article_id, article_id])]
+
+
+def queue(store: Store, annotator: str) -> list[int]:
+    """The articles assigned to this annotator that are not done or skipped, in id order:
+    their work list (``annotator assign``)."""
+    sql = """SELECT a.article_id FROM assignments a
+        LEFT JOIN article_status s ON s.article_id = a.article_id AND s.annotator = a.annotator
+        WHERE a.annotator = ? AND coalesce(s.status, 'new') IN ('new', 'in_progress')
+        ORDER BY a.article_id"""
+    return [r[0] for r in store.db.execute(sql, [annotator])]
+
+
+def next_assigned(store: Store, annotator: str, *, after: int = 0) -> int | None:
+    """The first unfinished article assigned to this annotator after ``after`` (wrapping
+    round), or None when their queue is empty."""
+    sql = """SELECT a.article_id FROM assignments a
+        LEFT JOIN article_status s ON s.article_id = a.article_id AND s.annotator = a.annotator
+        WHERE a.annotator = ? AND coalesce(s.status, 'new') IN ('new', 'in_progress')
+        AND a.article_id > ? ORDER BY a.article_id LIMIT 1"""
+    for start in (after, 0):
+        row = store.db.execute(sql, [annotator, start]).fetchone()
+        if row:
+            return row[0]
+    return None

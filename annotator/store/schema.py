@@ -312,7 +312,24 @@ def _reference_triggers(db: sqlite_utils.Database) -> None:
     db["gold_arguments"].create_index(["start", "end", "label"], if_not_exists=True)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_integrity, _m003_arguments_on_entities]
+def _m004_assignments(db: sqlite_utils.Database) -> None:
+    """Which annotators each article is assigned to (``annotator assign``): the queue
+    the window shows each annotator, and the overlap agreement is measured on. Not gold:
+    no decision is logged for it, and nothing else changes."""
+    db["assignments"].create(
+        {"article_id": int, "annotator": str, "assigned_at": str},
+        pk=("article_id", "annotator"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["assignments"].create_index(["annotator", "article_id"])
+
+
+MIGRATIONS: list[Migration] = [
+    _m001_initial,
+    _m002_integrity,
+    _m003_arguments_on_entities,
+    _m004_assignments,
+]
 VERSION = len(MIGRATIONS)
 
 

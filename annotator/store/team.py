@@ -1,0 +1,167 @@
+"""Team annotation in one project: assignments, each annotator's versions of an article,
+what waits for adjudication, and which annotator an export should use.
+
+Plain functions over a :class:`Store`, like :mod:`annotator.store.browse`. The adjudicated
+gold is an annotator of its own, ``gold`` (:data:`ADJUDICATOR`), with its own decisions
+log and undo; nothing here writes gold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from annotator.core.adjudication import Version, compare
+from annotator.core.models import PARTIAL
+from annotator.store.rows import now
+from annotator.store.store import Store
+
+ADJUDICATOR = "gold"
+# past this many annotator combinations, rotate windows of consecutive annotators instead
+_MAX_COMBINATIONS = 5000
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    articles: int  # articles newly assigned
+    rows: int  # (article, annotator) rows written
+
+
+def _groups(names: Sequence[str], overlap: int) -> list[tuple[str, ...]]:
+    """The annotator groups articles rotate through: every combination of ``overlap``
+    annotators, so that every annotator and every pair get the same share."""
+    count = 1
+    for k in range(overlap):  # C(n, overlap) without building it first
+        count = count * (len(names) - k) // (k + 1)
+    if count <= _MAX_COMBINATIONS:
+        return list(combinations(names, overlap))
+    n = len(names)
+    return [tuple(names[(s + k) % n] for k in range(overlap)) for s in range(n)]
+
+
+def check_team(names: Sequence[str], overlap: int) -> list[str]:
+    """The annotator names, sorted; ValueError with one line when the options are bad."""
+    if not names:
+        raise ValueError("no annotators given")
+    if any(not n.strip() for n in names):
+        raise ValueError("an annotator name is empty")
+    twice = sorted({n for n in names if list(names).count(n) > 1})
+    if twice:
+        raise ValueError(f"annotator {twice[0]!r} is named twice")
+    if not 1 <= overlap <= len(names):
+        raise ValueError(
+            f"overlap {overlap} needs between 1 and {len(names)} (the number of annotators)"
+        )
+    return sorted(names)
+
+
+def assign(store: Store, annotators: Sequence[str], *, overlap: int) -> AssignResult:
+    """Assign every article that has no assignment yet to ``overlap`` of ``annotators``.
+
+    Deterministic and balanced: the unassigned articles, in content-hash order, rotate
+    through every group of ``overlap`` annotators (sorted by name), continuing where the
+    articles already assigned left off; what was assigned before stays. One transaction.
+    """
+    names = check_team(annotators, overlap)
+    groups = _groups(names, overlap)
+    stamp = now()
+    with store.write():
+        done = store.db.execute("SELECT count(DISTINCT article_id) FROM assignments").fetchone()[0]
+        todo = [
+            r[0]
+            for r in store.db.execute(
+                "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM assignments) "
+                "ORDER BY content_hash"
+            )
+        ]
+        rows = [
+            (aid, who, stamp)
+            for i, aid in enumerate(todo)
+            for who in groups[(done + i) % len(groups)]
+        ]
+        store.db.conn.executemany(
+            "INSERT INTO assignments(article_id, annotator, assigned_at) VALUES (?, ?, ?)", rows
+        )
+    return AssignResult(len(todo), len(rows))
+
+
+def assignments(store: Store) -> dict[int, list[str]]:
+    """Article id → its annotators (sorted), for the articles that are assigned."""
+    out: dict[int, list[str]] = {}
+    sql = "SELECT article_id, annotator FROM assignments ORDER BY article_id, annotator"
+    for aid, who in store.db.execute(sql):
+        out.setdefault(aid, []).append(who)
+    return out
+
+
+def assigned_counts(store: Store) -> dict[str, int]:
+    sql = "SELECT annotator, count(*) FROM assignments GROUP BY 1 ORDER BY 1"
+    return dict(store.db.execute(sql).fetchall())
+
+
+def default_export_annotator(store: Store) -> str | None:
+    """The annotator an export uses when none is named: the adjudicated ``gold`` when it
+    has any gold or status, else None (every annotator, as before)."""
+    sql = """SELECT 1 FROM article_status WHERE annotator = ? UNION ALL
+        SELECT 1 FROM gold_spans WHERE annotator = ? UNION ALL
+        SELECT 1 FROM gold_events WHERE annotator = ? LIMIT 1"""
+    found = store.db.execute(sql, [ADJUDICATOR] * 3).fetchone()
+    return ADJUDICATOR if found else None
+
+
+def versions(
+    store: Store, article_id: int, annotators: Iterable[str] | None = None
+) -> dict[str, Version]:
+    """Each annotator's version of one article (gold spans, events, status, whether the
+    entities are partial): the adjudicator ``gold`` is left out unless named."""
+    if annotators is None:
+        sql = """SELECT annotator FROM article_status WHERE article_id = ?
+            UNION SELECT annotator FROM gold_spans WHERE article_id = ?
+            UNION SELECT annotator FROM gold_events WHERE article_id = ? ORDER BY 1"""
+        names = [r[0] for r in store.db.execute(sql, [article_id] * 3)]
+        annotators = [n for n in names if n != ADJUDICATOR]
+    out = {}
+    for who in annotators:
+        row = store.db.execute(
+            "SELECT status, entities FROM article_status WHERE article_id=? AND annotator=?",
+            [article_id, who],
+        ).fetchone()
+        status, flag = row if row else ("new", None)
+        out[who] = Version(
+            tuple(store.gold_spans(article_id, who)),
+            tuple(store.gold_events(article_id, who)),
+            status,
+            flag == PARTIAL,
+        )
+    return out
+
+
+def adjudication(store: Store, article_id: int, annotators: Iterable[str] | None = None):  # noqa: ANN201
+    """For the window's review mode: each annotator's version of the article, the items
+    they all agree on and the disagreements (:func:`annotator.core.adjudication.compare`)."""
+    return compare(versions(store, article_id, annotators))
+
+
+def waiting_for_adjudication(store: Store, limit: int | None = None) -> list[int]:
+    """Articles done by two or more annotators (the adjudicator aside) whose gold differs,
+    and that the adjudicator ``gold`` has not started, in id order."""
+    sql = """SELECT article_id FROM article_status WHERE status = 'done' AND annotator != ?
+        AND article_id NOT IN (SELECT article_id FROM article_status WHERE annotator = ?
+          AND status != 'new')
+        GROUP BY article_id HAVING count(*) >= 2 ORDER BY article_id"""
+    out = []
+    for (aid,) in store.db.execute(sql, [ADJUDICATOR, ADJUDICATOR]).fetchall():
+        done = [
+            r[0]
+            for r in store.db.execute(
+                "SELECT annotator FROM article_status WHERE article_id=? AND status='done' "
+                "AND annotator != ?",
+                [aid, ADJUDICATOR],
+            )
+        ]
+        if compare(versions(store, aid, done)).disagreements:
+            out.append(aid)
+            if limit is not None and len(out) >= limit:
+                break
+    return out
