@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_packaging_wheel_ships_resources_and_datasets(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(ROOT)],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
+    # every folder Python can import is declared ([tool.setuptools] packages): no warning
+    assert "Warning" not in done.stdout + done.stderr, done.stdout + done.stderr
     (wheel,) = tmp_path.glob("annotator-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     corpus = {
@@ -65,3 +67,14 @@ def test_packaging_wheel_ships_resources_and_datasets(tmp_path):
     ).stdout.split()
     assert all(Path(p).is_relative_to(target) for p in out), out
     assert len(list(Path(out[0]).glob("*.txt"))) >= 30
+
+
+def test_packaging_python_dash_m_runs_the_cli():
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("annotator, version")
