@@ -22,16 +22,25 @@ ModelKey = tuple[str, str]  # (model, version)
 class Evaluation:
     report: Report
     annotator: str
-    models: dict[str, ModelKey | None]  # kind -> the (model, version) scored
+    # language -> kind -> the (model, version) scored on that language's articles
+    by_lang: dict[str, dict[str, ModelKey | None]]
     articles: int = 0
     skipped: list[int] = field(default_factory=list)  # gold articles without suggestions
     partial: list[int] = field(default_factory=list)  # entity gold partial: entities unscored
     # suggestions the annotator neither accepted nor rejected, per article: not scored
     undecided: dict[int, int] = field(default_factory=dict)
 
+    @property
+    def models(self) -> dict[str, ModelKey | None]:
+        """kind -> the (model, version) scored, when every language agrees on it (else None:
+        see :attr:`by_lang`)."""
+        out: dict[str, ModelKey | None] = {}
+        for kind in (ENTITY, EVENT):
+            used = {keys[kind] for keys in self.by_lang.values() if keys[kind]}
+            out[kind] = used.pop() if len(used) == 1 else None
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        models = {k: None if v is None else {"model": v[0], "version": v[1]}
-                  for k, v in self.models.items()}  # fmt: skip
         return {
             "annotator": self.annotator,
             "articles": self.articles,
@@ -39,15 +48,18 @@ class Evaluation:
             "entities_not_scored": self.partial,
             "undecided_suggestions_not_scored": sum(self.undecided.values()),
             "articles_with_undecided_suggestions": sorted(self.undecided),
-            "models": models,
+            "models": _model_dicts(self.models),
+            "models_by_language": {lang: _model_dicts(k) for lang, k in self.by_lang.items()},
             **self.report.to_dict(),
         }
 
     def render(self) -> str:
         lines = [f"Gold of {self.annotator}: {self.articles} articles"]
-        for kind, key in self.models.items():
-            used = f"{key[0]} {key[1]}".strip() if key else "none"
-            lines.append(f"Suggestions ({kind}): {used}")
+        several = len(self.by_lang) > 1
+        for lang, keys in self.by_lang.items():
+            for kind, key in keys.items():
+                used = f"{key[0]} {key[1]}".strip() if key else "none"
+                lines.append(f"Suggestions ({kind}{f', {lang}' if several else ''}): {used}")
         if self.partial:
             lines.append(
                 f"Entities not scored on {len(self.partial)} articles whose entity gold is "
@@ -85,8 +97,10 @@ def evaluate_store(
 ) -> Evaluation:
     """Score stored model suggestions against one annotator's gold.
 
-    For each kind (entity, event) the most recent (model, version) with suggestions on the
-    gold articles is scored, unless ``model`` ("NAME" or "NAME@VERSION") picks one.
+    For each language and kind (entity, event) the most recent (model, version) with
+    suggestions on that language's gold articles is scored (a Russian model's suggestions
+    are never scored against English gold), unless ``model`` ("NAME" or "NAME@VERSION")
+    picks one.
     ``status`` "any" (or None) takes every article with gold. Raises ValueError when there
     is nothing to score.
     """
@@ -104,13 +118,14 @@ def evaluate_store(
         ]
         for g in gold
     }
-    keys = {kind: _latest(suggestions.values(), kind) for kind in (ENTITY, EVENT)}
-    if not any(keys.values()):
+    by_lang = _latest_by_lang(gold, suggestions)
+    if not any(k for keys in by_lang.values() for k in keys.values()):
         which = f" from model {model}" if model else ""
         raise ValueError(f"no model suggestions{which} on the gold articles; run annotator suggest")
-    result = Evaluation(Report(), annotator, keys)
+    result = Evaluation(Report(), annotator, by_lang)
     pairs = []
     for g in gold:
+        keys = by_lang[g.article.lang]
         chosen = [
             s for s in suggestions[g.article.id] if (s.model, s.model_version) == keys[s.kind]
         ]
@@ -136,6 +151,23 @@ def _pair(g: GoldDoc, chosen: list[Suggestion], result: Evaluation) -> tuple[Any
         result.partial.append(g.article.id)
         spans, gold_spans = [], []
     return (spans, events), (gold_spans, g.events)
+
+
+def _model_dicts(keys: dict[str, ModelKey | None]) -> dict[str, dict[str, str] | None]:
+    return {k: None if v is None else {"model": v[0], "version": v[1]} for k, v in keys.items()}
+
+
+def _latest_by_lang(
+    gold: list[GoldDoc], suggestions: dict[int, list[Suggestion]]
+) -> dict[str, dict[str, ModelKey | None]]:
+    """Per language of the gold articles (sorted), the latest (model, version) per kind."""
+    groups: dict[str, list[list[Suggestion]]] = {}
+    for g in gold:
+        groups.setdefault(g.article.lang, []).append(suggestions[g.article.id])
+    return {
+        lang: {kind: _latest(groups[lang], kind) for kind in (ENTITY, EVENT)}
+        for lang in sorted(groups)
+    }
 
 
 def _wanted(s: Suggestion, name: str | None, version: str | None) -> bool:

@@ -183,3 +183,32 @@ def test_evaluate_cmd_a_model_run_after_the_gold_is_done_is_scored_in_full(tmp_p
     assert data["undecided_suggestions_not_scored"] == 0
     assert data["entities"]["by_label"]["ORG"]["predicted"] == 1
     assert data["entities"]["by_label"]["ORG"]["precision"] == 0.0
+
+
+def test_evaluate_cmd_scores_each_language_against_its_own_latest_model(tmp_path):
+    db = tmp_path / "p.db"
+    store, en_id = gold_project(db)
+    ru_text = "Токаев встретился с Мирзиёевым в Астане."
+    ru_gold = [Span(0, 6, "PERSON"), Span(20, 30, "PERSON"), Span(33, 39, "GPE")]
+    (ru,) = store.add_docs(
+        [ParsedDoc(ru_text, title="р", lang="ru", spans=ru_gold)], as_gold=True, annotator="ann"
+    )
+    store.add_suggestions([(en_id, [Suggestion(TOKAYEV), Suggestion(MIRZIYOYEV)])], "en_m", "1")
+    # the Russian rules ran last: before, they were "the latest model" for English gold too
+    store.add_suggestions([(ru.article_id, [Suggestion(s) for s in ru_gold])], "rules:ru", "1")
+    result = evaluate_store(store, "ann")
+    assert result.by_lang == {
+        "en": {"entity": ("en_m", "1"), "event": None},
+        "ru": {"entity": ("rules:ru", "1"), "event": None},
+    }
+    assert result.articles == 2 and not result.skipped
+    person = result.report.entities["PERSON"]
+    assert (person.tp, person.predicted, person.gold) == (4, 4, 4)
+    assert result.report.entities["GPE"].recall == 0.5  # Astana missed in English only
+    store.close()
+    table = run("evaluate", "--db", str(db), "--annotator", "ann")
+    assert "Suggestions (entity, en): en_m 1" in table.output
+    assert "Suggestions (entity, ru): rules:ru 1" in table.output
+    data = json.loads(run("evaluate", "--db", str(db), "--annotator", "ann", "--json").output)
+    assert data["models"]["entity"] is None
+    assert data["models_by_language"]["ru"]["entity"] == {"model": "rules:ru", "version": "1"}
