@@ -20,6 +20,10 @@ COMMANDS = {
     "evaluate": ("annotator.cli.evaluate_cmd", "evaluate_cmd"),
     "check": ("annotator.cli.check_cmd", "check_cmd"),
     "gui": ("annotator.cli.gui_cmd", "gui_cmd"),
+    "merge": ("annotator.cli.merge_cmd", "merge_cmd"),
+    "split": ("annotator.cli.split_cmd", "split_cmd"),
+    "assign": ("annotator.cli.assign_cmd", "assign_cmd"),
+    "agree": ("annotator.cli.agree_cmd", "agree_cmd"),
 }
 
 

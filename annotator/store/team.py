@@ -165,3 +165,53 @@ def waiting_for_adjudication(store: Store, limit: int | None = None) -> list[int
             if limit is not None and len(out) >= limit:
                 break
     return out
+
+
+def agreement_docs(store: Store, annotators: Iterable[str] | None = None) -> tuple[list, list[str]]:
+    """The articles for agreement: every article at least one of ``annotators`` marked
+    done (by default every annotator but the adjudicator), with the versions of those who
+    did; and the annotators. Read in batches (``Store.iter_gold``)."""
+    from annotator.core.agreement import Doc
+
+    wanted = None if annotators is None else set(annotators)
+    by_article: dict[int, tuple] = {}
+    for g in store.iter_gold(status="done"):
+        if (wanted is None and g.annotator == ADJUDICATOR) or (
+            wanted is not None and g.annotator not in wanted
+        ):
+            continue
+        text, versions = by_article.setdefault(g.article.id, (g.article.text, {}))
+        partial = g.article.meta.get("entities") == PARTIAL
+        versions[g.annotator] = Version(tuple(g.spans), tuple(g.events), "done", partial)
+    docs = [Doc(aid, text, versions) for aid, (text, versions) in sorted(by_article.items())]
+    names = sorted(wanted if wanted is not None else {w for d in docs for w in d.versions})
+    return docs, names
+
+
+def team_stats(store: Store, *, examples: int = 5) -> dict:
+    """For ``annotator stats``: per-annotator progress on their assignments, agreement so
+    far (on the articles two or more finished), and articles waiting for adjudication."""
+    from annotator.core.agreement import agreement
+
+    assigned = assigned_counts(store)
+    progress = {}
+    sql = """SELECT s.annotator, s.status, count(*) FROM assignments a JOIN article_status s
+        ON s.article_id = a.article_id AND s.annotator = a.annotator GROUP BY 1, 2"""
+    rows = store.db.execute(sql).fetchall()
+    for who, total in assigned.items():
+        counts = {st: n for w, st, n in rows if w == who}
+        finished = counts.get("done", 0) + counts.get("skipped", 0)
+        progress[who] = {"assigned": total, **counts, "to_do": total - finished}
+    docs, names = agreement_docs(store)
+    shared = [d for d in docs if len(d.versions) >= 2]
+    summary = None
+    if len(names) >= 2 and shared:
+        overall = agreement(shared, names)["overall"]
+        keys = ("mean_cohen_kappa", "mean_span_f1_exact", "alpha_nominal", "alpha_unitizing")
+        summary = {"articles": len(shared), **{k: overall[k] for k in keys}}
+    waiting = waiting_for_adjudication(store)
+    return {
+        "progress": progress,
+        "agreement": summary,
+        "waiting_for_adjudication": {"count": len(waiting), "examples": waiting[:examples]},
+    }
