@@ -3,9 +3,7 @@
 Each line has ``text``, ``meta`` (id, date, language, title, source), ``tokens`` (text,
 start, end, id, ws — spaCy tokens of the language's blank tokenizer), ``spans`` (start, end,
 label, token_start, token_end with an inclusive end token, as Prodigy's ``ner_manual``),
-``answer: "accept"``, ``_input_hash`` / ``_task_hash`` (32-bit signed integers like
-Prodigy's, stable: derived from SHA-256 of the text, and of the text plus its annotations),
-``_annotator_id``, ``_view_id`` and ``events``::
+``answer: "accept"``, ``_annotator_id``, ``_view_id`` and ``events``::
 
     {"trigger": {"start": 63, "end": 70}, "type": "Meet",
      "arguments": [{"role": "Participant", "start": 0, "end": 21, "label": "PERSON"}],
@@ -18,11 +16,23 @@ exports), so every span has its ``token_start`` / ``token_end`` ("Acme Ltd" befo
 stop ends on the token "Ltd", followed by "."); ``ws`` stays true to the text.
 ``annotator import`` reads these files back (``annotator.io.jsonl``).
 
+``_view_id`` is ``ner_manual`` when the entity spans are one layer on the tokenizer's own
+tokens, else ``spans_manual`` (spans that overlap, or that cut a token of spaCy's
+tokenizer): spaCy refuses overlapping ``ner_manual`` spans as ``doc.ents`` (E1010), and
+Prodigy's ``data-to-spacy`` puts ``spans_manual`` ones into ``doc.spans``.
+
+Prodigy's ``_input_hash`` / ``_task_hash`` are not written for gold made here: Prodigy
+computes them with its own ``set_hashes`` (murmurhash over its input and task keys), whose
+exact serialisation is not published, so any value written here would be a number that
+looks like Prodigy's and is not (records would be deduplicated on it by mistake).
+``prodigy db-in`` hashes records that come without them.
+
 An article imported from Prodigy keeps its record's ``answer`` and underscore fields
-(``_session_id``, ``_timestamp``, ``_annotator_id``, ...) in its meta; they are written back
-as they were, so ``answer`` is the imported one ("accept" for gold made in the project).
-The fields derived from the annotations (``_input_hash``, ``_task_hash``, ``_view_id``)
-are always computed afresh.
+(``_session_id``, ``_timestamp``, ``_annotator_id``, ``_input_hash``, ...) in its meta; they
+are written back as they were (``_input_hash`` is Prodigy's own value for that input),
+except ``answer`` and ``_annotator_id`` (this record is the project annotator's accepted
+gold), ``_task_hash`` (it named the imported annotations, not this gold) and ``_view_id``
+(computed from the spans).
 
 An article whose annotator left entity suggestions undecided has incomplete entity gold:
 its ``meta.entities`` is ``"partial"`` (as for gold made only for events), so consumers
@@ -31,7 +41,6 @@ treat unannotated tokens as missing, not as "O"; the report counts such articles
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,7 +48,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from annotator.core.models import PARTIAL, partial_entities
+from annotator.core.models import PARTIAL, Span, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -62,13 +71,8 @@ PENDING = (
     "known to be outside any entity)"
 )
 ACCEPT = "accept"
-DERIVED = frozenset({"_input_hash", "_task_hash", "_view_id"})
-
-
-def hash32(*parts: str) -> int:
-    """A stable signed 32-bit integer, the shape of Prodigy's input and task hashes."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big", signed=True)
+DERIVED = frozenset({"_task_hash", "_view_id"})
+NER_MANUAL, SPANS_MANUAL = "ner_manual", "spans_manual"
 
 
 def event_dict(event: Any) -> dict[str, Any]:
@@ -108,6 +112,7 @@ def imported_fields(doc: AnnotatedDoc) -> dict[str, Any]:
 def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -> dict[str, Any]:
     """The JSON object for one document (``tokens``: the tokenizer's, cut here at the gold's
     boundaries)."""
+    raw = tokens
     tokens = gold_doc(tokens, gold_boundaries(doc), doc.article.text)
     spans = []
     for span in sorted_spans(doc.spans):
@@ -122,11 +127,8 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
     if report is not None and (n := pending_entities(doc)):
         report.pending_how = PENDING
         report.pending(doc, n)
-    text = doc.article.text
-    input_hash = hash32(text)
-    annotations = json.dumps([spans, events], sort_keys=True, ensure_ascii=False)
     return {
-        "text": text,
+        "text": doc.article.text,
         "meta": meta_dict(doc),
         "tokens": [
             {
@@ -141,10 +143,19 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
         "spans": spans,
         "events": events,
         **imported_fields(doc),
-        "_input_hash": input_hash,
-        "_task_hash": hash32(str(input_hash), annotations),
-        "_view_id": "ner_manual",
+        "_view_id": view_id(doc.spans, raw),
     }
+
+
+def view_id(spans: Iterable[Span], tokens: Doc) -> str:
+    """``ner_manual`` for one layer of spans on whole tokens of the tokenizer's ``tokens``
+    (before any cut), else ``spans_manual``."""
+    ordered = sorted_spans(spans)
+    if any(a.end > b.start for a, b in zip(ordered, ordered[1:])):
+        return SPANS_MANUAL
+    if any(align(tokens, s) is None for s in ordered):
+        return SPANS_MANUAL
+    return NER_MANUAL
 
 
 def write_jsonl(
