@@ -10,6 +10,7 @@ import click
 
 from annotator.cli.common import db_option, open_store, user_errors
 from annotator.store.stats import project_stats
+from annotator.store.team import team_stats
 
 
 def _table(title: str, counts: dict[str, int]) -> list[str]:
@@ -45,7 +46,35 @@ def render(stats: dict[str, Any]) -> str:
             "(flagged ⚠ in the window)"
         )
         lines += [f"  {line}" for line in misfit["examples"]]
+    lines += render_team(stats.get("team"))
     return "\n".join(lines)
+
+
+def render_team(team: dict[str, Any] | None) -> list[str]:
+    """Progress on assignments, agreement so far, articles waiting for adjudication."""
+    if not team:
+        return []
+    lines = []
+    for who, p in team["progress"].items():
+        lines.append(
+            f"Assigned to {who}: {p['assigned']:,} ({p.get('done', 0):,} done, "
+            f"{p.get('in_progress', 0):,} in progress, {p.get('skipped', 0):,} skipped, "
+            f"{p['to_do']:,} to do)"
+        )
+    agreement = team["agreement"]
+    if agreement:
+        fig = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+        lines.append(
+            f"Agreement so far ({agreement['articles']:,} articles done by two or more): "
+            f"Cohen κ {fig(agreement['mean_cohen_kappa'])}, span F1 "
+            f"{fig(agreement['mean_span_f1_exact'])}, α {fig(agreement['alpha_nominal'])}, "
+            f"α_U {fig(agreement['alpha_unitizing'])} (details: annotator agree)"
+        )
+    waiting = team["waiting_for_adjudication"]
+    if waiting["count"]:
+        ids = ", ".join(map(str, waiting["examples"]))
+        lines.append(f"Waiting for adjudication: {waiting['count']:,} articles (e.g. {ids})")
+    return lines
 
 
 @click.command("stats")
@@ -53,7 +82,10 @@ def render(stats: dict[str, Any]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @user_errors
 def stats_cmd(db: Path | None, as_json: bool) -> None:
-    """Articles by language and status, suggestion and gold counts by label, annotators."""
+    """Articles by language and status, suggestion and gold counts by label, annotators;
+    per-annotator progress on assignments, agreement so far, articles waiting for
+    adjudication."""
     with open_store(db, create=False) as store:
         stats = project_stats(store)
+        stats["team"] = team_stats(store)
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else render(stats))
