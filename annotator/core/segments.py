@@ -3,7 +3,8 @@
 The text view paints one format per segment, so overlapping spans stay readable: a run
 covered by spans 3 and 7 gets a format made from both, a run covered by 3 alone its own.
 Segmenting by span *instances* (not labels) keeps two adjacent spans with the same label
-apart.
+apart. :func:`nesting` says how deep each span sits (how many spans contain it) and which
+spans contain others, so the view can bracket an outer span and inset what it holds.
 """
 
 from __future__ import annotations
@@ -27,24 +28,60 @@ def segments(spans: Sequence[tuple[int, int]]) -> list[Segment]:
     Positions covered by no span are left out. Members are ordered innermost first
     (shortest span, then input order) so callers can give the innermost span the fill.
     """
-    points = sorted({p for s, e in spans if e > s for p in (s, e)})
-    if not points:
+    live = [i for i, (s, e) in enumerate(spans) if e > s]
+    if not live:
         return []
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
-    for i, (s, e) in enumerate(spans):
-        if e > s:
-            starts.setdefault(s, []).append(i)
-            ends.setdefault(e, []).append(i)
+    # rank once (shortest span, then input order) instead of sorting by a key at every point
+    rank = {i: r for r, i in enumerate(sorted(live, key=lambda i: (spans[i][1] - spans[i][0], i)))}
+    changes: dict[int, tuple[list[int], list[int]]] = {}
+    for i in live:
+        s, e = spans[i]
+        changes.setdefault(s, ([], []))[0].append(i)
+        changes.setdefault(e, ([], []))[1].append(i)
+    points = sorted(changes)
     out: list[Segment] = []
     active: set[int] = set()
+    by_rank, add = rank.__getitem__, out.append
     for here, following in zip(points, points[1:]):
-        active.difference_update(ends.get(here, ()))
-        active.update(starts.get(here, ()))
-        if active:
-            order = sorted(active, key=lambda i: (spans[i][1] - spans[i][0], i))
-            out.append(Segment(here, following, tuple(order)))
+        starting, ending = changes[here]
+        if ending:
+            active.difference_update(ending)
+        if starting:
+            active.update(starting)
+        if len(active) == 1:  # the common case: no overlap, nothing to order
+            add(Segment(here, following, tuple(active)))
+        elif active:
+            add(Segment(here, following, tuple(sorted(active, key=by_rank))))
     return out
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """Per span: ``depth`` (how many other spans contain it) and ``contains`` (whether it
+    contains another span). Of two identical spans the first listed counts as the outer
+    one; spans that only cross each other contain neither."""
+
+    depth: tuple[int, ...]
+    contains: tuple[bool, ...]
+
+
+def nesting(spans: Sequence[tuple[int, int]]) -> Nesting:
+    """How the spans nest (empty spans: depth 0, containing nothing)."""
+    depth = [0] * len(spans)
+    contains = [False] * len(spans)
+    order = sorted(
+        (i for i, (s, e) in enumerate(spans) if e > s), key=lambda i: (spans[i][0], -spans[i][1], i)
+    )
+    open_: list[int] = []  # spans started earlier that may still contain later ones
+    for i in order:
+        start, end = spans[i]
+        open_ = [j for j in open_ if spans[j][1] > start]
+        for j in open_:
+            if spans[j][1] >= end:  # started no later (sort order) and ends no earlier
+                depth[i] += 1
+                contains[j] = True
+        open_.append(i)
+    return Nesting(tuple(depth), tuple(contains))
 
 
 class SegmentIndex:

@@ -1,25 +1,42 @@
-"""The transient layer over the article text: the selected event, the argument being
-picked, and margin notes naming what is marked.
+"""The layers painted with the article text: nested spans' fills and brackets, label
+tags, the selected event, the argument being picked, and margin notes naming what is
+marked.
 
 QPlainTextEdit cannot widen its line spacing, so role names drawn between lines would
 cover text. They go into a narrow margin to the right of the text instead ("margin
 notes"): each note sits on the line of what it names, in that thing's colour. The event's
 trigger gets a box (no entity has one), its arguments a thick underline in their role's
-colour, the current argument an outline; a candidate argument a dashed outline.
+colour, the current argument an outline; a candidate argument a dashed outline. Boxes and
+outlines are drawn inside the range's rectangles (the trigger's box reaches left into
+the space before it): a box that reached out on the right would cover the next character
+(a comma, a closing quote).
+
+Where spans nest or overlap, the fills go under the text in levels: the outermost span's
+fill full height, each span inside it inset from the top and the bottom by one step, so
+"Astana" inside "Astana International Airport" shows as a window in the airport's colour;
+a span that contains another also gets thin brackets at its edges. Label tags are small
+rounded chips with the label's name after a span's last character, in room the highlighter
+makes with letter spacing (the text and its offsets stay as they are).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from annotator.gui.styles import TRIGGER_INK
+from annotator.core.review import GOLD
+from annotator.gui.styles import TRIGGER_INK, SpanStyles
 
 GUTTER = 132  # px: room for "EconomicFigure" or "Participant+" in the note font
 Range = tuple[int, int]  # code points, end exclusive
+MAX_LEVELS = 3  # nested fills deeper than this share the innermost level
+TAG_GAP = 3.0  # px before, between and after label tags
+TAG_PAD = 4.0  # px left and right of a tag's text
 
 
 @dataclass(frozen=True)
@@ -66,17 +83,17 @@ def paint_overlay(painter: QPainter, overlay: EventOverlay, rects) -> None:  # n
             painter.drawLine(rect.left(), y, rect.right(), y)
     if overlay.trigger:
         painter.setPen(QPen(TRIGGER_INK, 2))
-        for rect in rects(*overlay.trigger):
-            painter.drawRect(rect.adjusted(-2, 0, 2, -1))
+        for rect in rects(*overlay.trigger):  # reaching left into the space, never right
+            painter.drawRect(rect.adjusted(-2, 0, -1, -1))
     if overlay.current:
         colour = next(
             (QColor(m.colour) for m in overlay.arguments if (m.start, m.end) == overlay.current),
             QColor(TRIGGER_INK),
         )
-        _outline(painter, rects(*overlay.current), QPen(colour, 2))
+        outline(painter, rects(*overlay.current), QPen(colour, 2))
     if overlay.candidate:
         pen = QPen(QColor("#111827"), 2, Qt.PenStyle.DashLine)
-        _outline(painter, rects(*overlay.candidate), pen)
+        outline(painter, rects(*overlay.candidate), pen)
 
 
 def _paint_other_triggers(painter: QPainter, overlay: EventOverlay, rects) -> None:  # noqa: ANN001
@@ -89,13 +106,105 @@ def _paint_other_triggers(painter: QPainter, overlay: EventOverlay, rects) -> No
         style = Qt.PenStyle.SolidLine if gold else Qt.PenStyle.DashLine
         painter.setPen(QPen(faint, 1, style))
         for rect in rects(start, end):
-            painter.drawRect(rect.adjusted(-1, 0, 1, -1))
+            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
 
 
-def _outline(painter: QPainter, rects: list[QRectF], pen: QPen) -> None:
+def outline(painter: QPainter, rects: Sequence[QRectF], pen: QPen) -> None:
+    """A rounded outline inside each rectangle (the pen's width stays within it)."""
     painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    half = pen.widthF() / 2
     for rect in rects:
-        painter.drawRoundedRect(rect.adjusted(-3, -1, 3, 1), 4, 4)
+        painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), 3, 3)
+
+
+# -- nested spans and label tags ------------------------------------------------------
+
+
+def level_step(line_height: float) -> float:
+    """How far each nested level's fill is inset from the line's top and bottom."""
+    return max(2.0, round(line_height * 0.17))
+
+
+def paint_levels(painter: QPainter, rect: QRectF, colours: Sequence[QColor], step: float) -> None:
+    """Fills of the spans covering ``rect``, outermost first, each inset one more step."""
+    for level, colour in enumerate(colours[:MAX_LEVELS]):
+        inset = level * step
+        painter.fillRect(rect.adjusted(0, inset, 0, -inset), colour)
+
+
+def paint_bracket(
+    painter: QPainter, rect: QRectF, *, left: bool, inset: float, colour: QColor
+) -> None:
+    """A thin bracket at a span's start (``left``) or end, its serifs pointing inwards."""
+    painter.setPen(QPen(colour, 1.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+    x = rect.left() + 0.75 if left else rect.right() - 0.75
+    serif = 3.0 if left else -3.0
+    top, bottom = rect.top() + inset + 0.75, rect.bottom() - inset - 0.75
+    corners = ((x + serif, top), (x, top), (x, bottom), (x + serif, bottom))
+    painter.drawPolyline([QPointF(*corner) for corner in corners])
+
+
+def tag_rects(
+    right: float, top: float, height: float, widths: Sequence[float], tag_height: float
+) -> list[QRectF]:
+    """Where a span's tags go: side by side in the room after its last character, which
+    ends at ``right``, vertically centred on the line (pure geometry, tested)."""
+    x = right - tag_room(widths) + TAG_GAP
+    y = top + (height - tag_height) / 2
+    out = []
+    for width in widths:
+        out.append(QRectF(x, y, width, tag_height))
+        x += width + TAG_GAP
+    return out
+
+
+def tag_room(widths: Sequence[float]) -> float:
+    """The letter spacing a span's last character gets for its tags."""
+    return sum(widths) + TAG_GAP * (len(widths) + 1) if widths else 0.0
+
+
+class LabelTags:
+    """The tags' font and widths (cached per label) and their painting."""
+
+    def __init__(self, text_font: QFont) -> None:
+        self.font = QFont(text_font)
+        self.font.setPointSizeF(max(text_font.pointSizeF() * 0.68, 7.0))
+        self.font.setWeight(QFont.Weight.DemiBold)
+        self.metrics = QFontMetricsF(self.font)
+        self.height = math.ceil(self.metrics.height())
+        self._widths: dict[str, float] = {}
+
+    def width(self, label: str) -> float:
+        width = self._widths.get(label)
+        if width is None:
+            width = math.ceil(self.metrics.horizontalAdvance(label) + 2 * TAG_PAD)
+            self._widths[label] = width
+        return width
+
+    def room(self, labels: Sequence[str]) -> float:
+        return tag_room([self.width(label) for label in labels])
+
+    def rects(self, last: QRectF, labels: Sequence[str]) -> list[QRectF]:
+        """The tags' rectangles after a span whose last line's rectangle is ``last``."""
+        widths = [self.width(label) for label in labels]
+        return tag_rects(last.right(), last.top(), last.height(), widths, self.height)
+
+    def paint(
+        self, painter: QPainter, last: QRectF, tags: Sequence[tuple[str, str]], styles: SpanStyles
+    ) -> None:
+        """``tags``: (label, state), innermost span first."""
+        painter.setFont(self.font)
+        for rect, (label, state) in zip(self.rects(last, [t[0] for t in tags]), tags):
+            background, ink = styles.tag_colours(label, state)
+            gold = state == GOLD
+            style = Qt.PenStyle.SolidLine if gold else Qt.PenStyle.DashLine
+            painter.setPen(QPen(background if gold else ink, 1, style))
+            painter.setBrush(background)
+            painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+            painter.setPen(ink)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
 
 def overlay_notes(overlay: EventOverlay, rects) -> list[Note]:  # noqa: ANN001

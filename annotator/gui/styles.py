@@ -2,13 +2,15 @@
 
 Gold spans get their label's calm fill. Pending suggestions get a much lighter tint of it
 and a dashed underline in a deeper shade, so "not decided yet" reads differently from
-"accepted" at a glance. Where spans overlap, the innermost gold span gives the fill and
-the next span out gives the underline, so both stay visible.
+"accepted" at a glance. Where spans overlap or nest, the format leaves the fill out: the
+text view paints the covering spans' fills under the text in levels (the outer span's
+fill full height, each span inside it inset), so both stay visible; a pending span among
+them keeps its dashed underline.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QTextCharFormat
 
 from annotator.core.labels import LabelSet
 from annotator.core.review import GOLD, PENDING
@@ -37,6 +39,11 @@ class SpanStyles:
     def __init__(self, labels: LabelSet) -> None:
         self.labels = labels
         self._cache: dict[Key, QTextCharFormat] = {}
+        self._spaced: dict[tuple[Key, float], QTextCharFormat] = {}
+
+    def layer(self, label: str, state: str) -> QColor:
+        """The fill of a span as the view paints it under the text: gold or pending."""
+        return self.fill(label) if state == GOLD else self.tint(label)
 
     def fill(self, label: str) -> QColor:
         """The fill of an accepted span."""
@@ -61,22 +68,34 @@ class SpanStyles:
             fmt = self._cache[key] = self._build(key)
         return fmt
 
+    def spaced(self, key: Key, spacing: float) -> QTextCharFormat:
+        """``format(key)`` with ``spacing`` px after each character: given to a span's last
+        character it makes room for the span's label tags without changing the text."""
+        fmt = self._spaced.get((key, spacing))
+        if fmt is None:
+            fmt = QTextCharFormat(self.format(key))
+            fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            fmt.setFontLetterSpacing(spacing)
+            self._spaced[(key, spacing)] = fmt
+        return fmt
+
     def _build(self, key: Key) -> QTextCharFormat:
         fmt = QTextCharFormat()
         fmt.setForeground(TEXT)
-        gold = [label for label, state in key if state == GOLD]
         pending = [label for label, state in key if state == PENDING]
-        if gold:
-            fmt.setBackground(self.fill(gold[0]))
-        elif pending:
-            fmt.setBackground(self.tint(pending[0]))
+        if len(key) == 1:  # several spans: the view paints their fills in levels
+            fmt.setBackground(self.layer(*key[0]))
         if pending:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             fmt.setUnderlineColor(self.ink(pending[0]))
-        elif len(gold) > 1:
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(self.ink(gold[1]))
         return fmt
+
+    def tag_colours(self, label: str, state: str) -> tuple[QColor, QColor]:
+        """A label tag's background and text: gold the label's deep shade with white
+        letters; pending white with letters in that shade (its border dashed)."""
+        ink = self.ink(label)
+        return (ink, QColor("#ffffff")) if state == GOLD else (QColor("#ffffff"), ink)
 
     def clear(self) -> None:
         self._cache.clear()
+        self._spaced.clear()

@@ -2,10 +2,13 @@
 
 Spans are painted by a ``QSyntaxHighlighter`` over :func:`annotator.core.segments.segments`
 (one cached format per combination of covering spans); a change re-highlights only the
-blocks it touched. The current item is a transient layer: a rounded outline painted over
-the viewport; in the events list, the selected event is (:mod:`annotator.gui.overlay`), with
-notes in a margin right of the text naming what is marked. Offsets come in as code points
-and are converted to Qt's UTF-16 units here.
+blocks it touched. Where spans nest or overlap, their fills are painted under the text in
+levels and a span holding another gets brackets; label tags (``set_label_tags``, also in
+the context menu) name each span after its last character (:mod:`annotator.gui.overlay`).
+The current item is a transient layer: a rounded outline painted inside its rectangles;
+in the events list, the selected event is, with notes in a margin right of the text
+naming what is marked. Offsets come in as code points and are converted to Qt's UTF-16
+units here.
 
 The text is read-only but selectable with the keyboard too (Shift+arrows, Ctrl+Shift+arrows)
 so that a new span or event trigger never needs the mouse.
@@ -15,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QContextMenuEvent,
     QFont,
     QMouseEvent,
     QPainter,
@@ -29,16 +34,21 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from annotator.core.segments import Segment, SegmentIndex, segments
+from annotator.core.segments import Nesting, Segment, SegmentIndex, nesting, segments
 from annotator.core.text import Utf16Map
 from annotator.gui.overlay import (
     GUTTER,
     EventOverlay,
+    LabelTags,
     MarginNotes,
     Note,
+    level_step,
+    outline,
     overlay_notes,
+    paint_bracket,
+    paint_levels,
     paint_overlay,
 )
 from annotator.gui.styles import TRIGGER_FILL, Key, SpanStyles
@@ -51,16 +61,31 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, styles: SpanStyles, parent: QTextDocument | None = None) -> None:
         super().__init__(parent)
         self.styles = styles
+        self.tags: LabelTags | None = None  # set: room for label tags after each span
         self._spans: list[ViewSpan] = []  # UTF-16 offsets
         self._index = SegmentIndex([])
+        self.nest = Nesting((), ())
 
     def set_spans(self, spans16: Sequence[ViewSpan]) -> None:
         """New spans (UTF-16 offsets); the caller re-highlights what changed."""
         self._spans = list(spans16)
-        self._index = SegmentIndex(segments([(s, e) for s, e, _, _ in self._spans]))
+        ranges = [(s, e) for s, e, _, _ in self._spans]
+        self._index = SegmentIndex(segments(ranges))
+        self.nest = nesting(ranges)
+
+    @property
+    def spans(self) -> list[ViewSpan]:
+        return self._spans
 
     def key(self, seg: Segment) -> Key:
         return tuple((self._spans[i][2], self._spans[i][3]) for i in seg.members)
+
+    def ending(self, seg: Segment) -> list[int]:
+        """The spans whose last character is the segment's last one, innermost first."""
+        return [i for i in seg.members if self._spans[i][1] == seg.end]
+
+    def visible(self, start16: int, end16: int) -> list[Segment]:
+        return self._index.overlapping(start16, end16)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         block = self.currentBlock()
@@ -68,7 +93,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         end = start + block.length() - 1  # UTF-16 units, without the separator
         for seg in self._index.overlapping(start, end):
             a, b = max(seg.start, start), min(seg.end, end)
-            self.setFormat(a - start, b - a, self.styles.format(self.key(seg)))
+            key = self.key(seg)
+            self.setFormat(a - start, b - a, self.styles.format(key))
+            ending = self.ending(seg) if self.tags and b == seg.end else ()
+            if ending:  # room for the tags after the last character (offsets unchanged)
+                room = self.tags.room([self._spans[i][2] for i in ending])
+                self.setFormat(b - 1 - start, 1, self.styles.spaced(key, room))
 
     def rehighlight_range(self, start16: int, end16: int) -> None:
         doc = self.document()
@@ -83,8 +113,11 @@ class SpanHighlighter(QSyntaxHighlighter):
 class ArticleTextView(QPlainTextEdit):
     range_selected = Signal(int, int)  # a mouse selection (code points), snapped
     offset_clicked = Signal(int)  # a click without selection (code point)
+    label_tags_changed = Signal(bool)  # the tags were switched on or off (to remember it)
 
-    def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, styles: SpanStyles, parent: QWidget | None = None, *, label_tags: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("articleText")
         self.setReadOnly(True)
@@ -105,6 +138,43 @@ class ArticleTextView(QPlainTextEdit):
         self.margin = MarginNotes(self)
         self.setViewportMargins(0, 0, GUTTER, 0)
         self.updateRequest.connect(lambda *_: self._update_notes())
+        self.label_tags = LabelTags(self.font())
+        self.label_tags_action = QAction("Label tags in the text", self)
+        self.label_tags_action.setCheckable(True)
+        self.label_tags_action.setToolTip("Name each span's label in a small tag after it")
+        self.label_tags_action.toggled.connect(self.set_label_tags)
+        self.set_label_tags(label_tags)
+
+    # -- label tags ---------------------------------------------------------------------
+
+    def set_label_tags(self, on: bool) -> None:
+        """Show (or hide) a tag with the label after every span; the lines re-wrap."""
+        if (self.highlighter.tags is not None) == on and self.label_tags_action.isChecked() == on:
+            return
+        self.highlighter.tags = self.label_tags if on else None
+        self.label_tags_action.setChecked(on)
+        if self.highlighter.document() is not None:
+            self.highlighter.rehighlight()
+        self.viewport().update()
+        self.label_tags_changed.emit(on)
+
+    def toggle_label_tags(self) -> None:
+        self.set_label_tags(self.highlighter.tags is None)
+
+    def label_tags_on(self) -> bool:
+        return self.highlighter.tags is not None
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """Qt's menu (copy, select all) and the label tags switch."""
+        menu = self.createStandardContextMenu(pos)
+        menu.addSeparator()
+        menu.addAction(self.label_tags_action)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # -- content ------------------------------------------------------------------------
 
@@ -199,19 +269,66 @@ class ArticleTextView(QPlainTextEdit):
         return rects
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        shown = self._visible_segments()
+        layered = [seg for seg in shown if len(seg.members) > 1]
+        if layered:  # under the text: nested and overlapping spans' fills in levels
+            painter = QPainter(self.viewport())
+            self._paint_levels(painter, layered)
+            painter.end()
         super().paintEvent(event)
-        if not self._current and self.overlay is None:
+        tags = self.highlighter.tags is not None
+        if not (self._current or self.overlay is not None or layered or (tags and shown)):
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_brackets(painter, layered)
+        if tags:
+            self._paint_tags(painter, shown)
         if self.overlay is not None:
             paint_overlay(painter, self.overlay, self.visible_rects())
         if self._current:
-            painter.setPen(QPen(self.outline_colour(), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in self.current_rects():
-                painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+            outline(painter, self.current_rects(), QPen(self.outline_colour(), 2))
         painter.end()
+
+    def _visible_range16(self) -> tuple[int, int]:
+        first = self.firstVisibleBlock().position()
+        last = self.cursorForPosition(self.viewport().rect().bottomRight()).block()
+        return first, last.position() + last.length()
+
+    def _visible_segments(self) -> list[Segment]:
+        return self.highlighter.visible(*self._visible_range16())
+
+    def _paint_levels(self, painter: QPainter, layered: Sequence[Segment]) -> None:
+        spans, styles = self.highlighter.spans, self.styles
+        for seg in layered:
+            colours = [styles.layer(*spans[i][2:]) for i in reversed(seg.members)]
+            for rect in self.span_rects(seg.start, seg.end):
+                paint_levels(painter, rect, colours, level_step(rect.height()))
+
+    def _paint_brackets(self, painter: QPainter, layered: Sequence[Segment]) -> None:
+        """Brackets at both edges of each span on screen that holds another."""
+        spans, nest = self.highlighter.spans, self.highlighter.nest
+        outer = {i for seg in layered for i in seg.members if nest.contains[i]}
+        for i in sorted(outer):
+            start, end, label, _ = spans[i]
+            rects = self.span_rects(start, end)
+            if not rects:
+                continue
+            ink = self.styles.ink(label)
+            inset = min(nest.depth[i], 2) * level_step(rects[0].height())
+            paint_bracket(painter, rects[0], left=True, inset=inset, colour=ink)
+            paint_bracket(painter, rects[-1], left=False, inset=inset, colour=ink)
+
+    def _paint_tags(self, painter: QPainter, shown: Sequence[Segment]) -> None:
+        hl = self.highlighter
+        for seg in shown:
+            ending = hl.ending(seg)
+            if not ending:
+                continue
+            rects = self.span_rects(seg.start, seg.end)
+            if rects:
+                tags = [(hl.spans[i][2], hl.spans[i][3]) for i in ending]
+                self.label_tags.paint(painter, rects[-1], tags, self.styles)
 
     # -- the event layer and the margin notes -------------------------------------------
 
@@ -249,10 +366,7 @@ class ArticleTextView(QPlainTextEdit):
     def visible_rects(self):  # noqa: ANN201
         """``rects`` that skips ranges outside the visible lines: an article with a hundred
         events paints only the triggers on screen."""
-        first = self.firstVisibleBlock().position()
-        port = self.viewport().rect()
-        last = self.cursorForPosition(port.bottomRight()).block()
-        end = last.position() + last.length()
+        first, end = self._visible_range16()
         m = self._map
 
         def rects(start: int, stop: int) -> list[QRectF]:
