@@ -5,14 +5,19 @@ It lists the choices with their keys and takes the next key press: a choice key 
 (the argument picker walks the entity spans with them); Escape closes it. A ``default``
 choice is also what Return/Enter picks (the safe one, e.g. cancel). While it is open it has
 the keyboard, so the window's shortcuts do not fire underneath it.
+
+Long hints (an event type's description) wrap instead of being cut: the palette is at
+most ``MAX_WIDTH`` wide. :func:`place` finds where it covers none of what the choice is
+about (the trigger, the candidate span, the current event's arguments and rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -23,6 +28,8 @@ STEP_KEYS = {
     Qt.Key.Key_K: -1,
     Qt.Key.Key_Up: -1,
 }
+MAX_WIDTH = 76  # in the font's average character widths: past this, hints wrap
+GAP = 6  # px between the palette and what it must not cover
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class ChoicePopup(QFrame):
         self.body = QLabel()
         self.body.setObjectName("choiceBody")
         self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setWordWrap(True)
         self.footer = QLabel()
         self.footer.setObjectName("choiceFooter")
         layout = QVBoxLayout(self)
@@ -87,7 +95,18 @@ class ChoicePopup(QFrame):
         self.subtitle.setText(subtitle)
         self.subtitle.setVisible(bool(subtitle))
         self.body.setText(_rows(self.choices))
+        # a word-wrapped label asks for little width: give it what its rows need, up to a
+        # readable measure, so short palettes stay narrow and long hints wrap, not cut
+        self.body.setFixedWidth(self._body_width())
         self.adjustSize()
+
+    def _body_width(self) -> int:
+        limit = self.fontMetrics().averageCharWidth() * MAX_WIDTH
+        probe = QLabel()
+        probe.setFont(self.body.font())
+        probe.setTextFormat(Qt.TextFormat.RichText)
+        probe.setText(self.body.text())
+        return min(probe.sizeHint().width(), limit)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         key = Qt.Key(event.key())
@@ -123,9 +142,51 @@ def _rows(choices: Sequence[Choice]) -> str:
     rows = []
     for c in choices:
         colour = c.colour if c.enabled else "#a0a4ab"
-        hint = f"&nbsp;&nbsp;<span style='color:#8a8f98'>{c.hint}</span>" if c.hint else ""
+        hint = f"<td style='color:#6b7079; padding-left:10px'>{escape(c.hint)}</td>"
         rows.append(
             f"<tr><td style='padding:1px 8px 1px 0'><b>{c.key}</b></td>"
-            f"<td style='color:{colour}'>{c.text}{hint}</td></tr>"
+            f"<td style='color:{colour}; white-space:nowrap'>{c.text}</td>"
+            f"{hint if c.hint else '<td></td>'}</tr>"
         )
-    return f"<table>{''.join(rows)}</table>"
+    return f"<table cellspacing='0'>{''.join(rows)}</table>"
+
+
+def place(
+    size: QSize, target: QRect, avoid: Sequence[QRect], bounds: QRect, gap: int = GAP
+) -> QPoint:
+    """Where a palette of ``size`` goes: near ``target`` (below it first, then above, then
+    beside), inside ``bounds`` (the screen), covering neither the target nor any of
+    ``avoid`` (global rectangles); if nothing is free, where it covers the least."""
+    keep = [target, *avoid]
+    block = united([target, *avoid])
+    ys = [target.bottom() + gap + 1, target.top() - gap - size.height()]
+    ys += [r.bottom() + gap + 1 for r in keep] + [r.top() - gap - size.height() for r in keep]
+    xs = [target.left(), target.right() + gap + 1, target.left() - gap - size.width()]
+    xs += [block.right() + gap + 1, block.left() - gap - size.width()]
+    best: tuple[int, int, QPoint] | None = None
+    for y in ys:
+        for x in xs:
+            spot = _inside(QRect(QPoint(x, y), size), bounds)
+            covered = sum(_area(spot.intersected(r)) for r in keep)
+            far = abs(spot.left() - target.left()) + abs(spot.top() - target.bottom() - gap)
+            if best is None or (covered, far) < best[:2]:
+                best = (covered, far, spot.topLeft())
+    return best[2] if best else target.bottomLeft()
+
+
+def united(rects: Sequence[QRect]) -> QRect:
+    """The smallest rectangle holding all of ``rects`` (at least one)."""
+    out = QRect(rects[0])
+    for rect in rects[1:]:
+        out = out.united(rect)
+    return out
+
+
+def _inside(rect: QRect, bounds: QRect) -> QRect:
+    x = max(bounds.left(), min(rect.left(), bounds.right() - rect.width() + 1))
+    y = max(bounds.top(), min(rect.top(), bounds.bottom() - rect.height() + 1))
+    return QRect(QPoint(x, y), rect.size())
+
+
+def _area(rect: QRect) -> int:
+    return rect.width() * rect.height() if rect.isValid() else 0

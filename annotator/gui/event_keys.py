@@ -18,7 +18,7 @@ from annotator.core.event_review import EventReview, argument_candidates, type_k
 from annotator.core.models import Span
 from annotator.core.review import trim
 from annotator.core.schema import ANY_SPAN, EventSchema
-from annotator.gui.choice_popup import Choice, ChoicePopup
+from annotator.gui.choice_popup import Choice, ChoicePopup, place, united
 from annotator.gui.controller import ENTITIES, EVENTS
 from annotator.gui.event_list import role_index
 from annotator.gui.overlay import EventOverlay, Mark
@@ -71,7 +71,7 @@ class EventKeys(QObject):
         self._purpose, self._selection = purpose, where
         schema: EventSchema = self.controller.schema
         choices = [
-            Choice(key, name, name, hint=_short(schema.types[name].description))
+            Choice(key, name, name, hint=schema.types[name].description)
             for key, name in type_keys(schema)
         ]
         text = " ".join(self.controller.article.text[where[0] : where[1]].split())
@@ -176,25 +176,18 @@ class EventKeys(QObject):
     # -- helpers --------------------------------------------------------------------------
 
     def _anchor(self, start: int, end: int) -> QPoint:
-        """Below the range and the current event's trigger, so neither is covered; above
-        them when the screen has no room below."""
+        """Near the range, covering neither it nor the current event's trigger, arguments
+        and rows in the events list (:func:`~annotator.gui.choice_popup.place`)."""
         view = self.window.text
-        ranges = [(start, end)]
-        item = self.controller.events.current_item if self.controller.events else None
-        if item is not None:
-            ranges.append((item.event.trigger.start, item.event.trigger.end))
-        rects = [r for a, b in ranges for r in view.rects(a, b)]
-        if not rects:
+        target = view.global_rects(start, end)
+        if not target:
             return view.viewport().mapToGlobal(QPoint(24, 24))
-        first = view.rects(start, end)[:1] or rects[:1]
-        left = int(first[0].left())
-        below = view.viewport().mapToGlobal(QPoint(left, int(max(r.bottom() for r in rects)) + 6))
-        above = view.viewport().mapToGlobal(QPoint(left, int(min(r.top() for r in rects)) - 6))
-        size = self.popup.sizeHint()
-        screen = view.screen().availableGeometry()
-        y = below.y() if below.y() + size.height() <= screen.bottom() else above.y() - size.height()
-        x = min(below.x(), screen.right() - size.width())
-        return QPoint(max(x, screen.left()), max(y, screen.top()))
+        item = self.controller.events.current_item if self.controller.events else None
+        spans = [item.event.trigger, *(a.span for a in item.event.arguments)] if item else []
+        avoid = [r for s in spans for r in view.global_rects(s.start, s.end)]
+        avoid += self.window.review_panel.current_event_rects()
+        bounds = view.screen().availableGeometry()
+        return place(self.popup.sizeHint(), united(target), avoid, bounds)
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 6000)
@@ -234,13 +227,6 @@ def event_overlay(
         _range(candidate),
         f"＋ {candidate.label}" if candidate else "",
     )
-
-
-def _short(text: str, limit: int = 58) -> str:
-    """A description cut at a word, so the palette stays narrow."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _range(span: Span | None) -> tuple[int, int] | None:

@@ -10,6 +10,7 @@ the role says the entity's label does not fit the role (after a relabel, say).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,21 @@ def role_index(schema: EventSchema, event_type: str, role: str) -> int:
     etype = schema.get(event_type)
     names = etype.role_names if etype else []
     return names.index(role) if role in names else -1
+
+
+def column_samples(schema: EventSchema, labels: Iterable[str]) -> dict[int, list[tuple[str, bool]]]:
+    """The widest texts the fitted columns show, (text, bold): column 0 the event types
+    (bold, with ▾ and ⚠) and the roles (with ⚠), column 2 the entity labels, column 3
+    the states. The text column stretches; longer details are elided (the tooltip has
+    them)."""
+    types = [(f"▾ ⚠ {name}", True) for name in schema.types]
+    roles = sorted({f"⚠ {r.name}" for t in schema.types.values() for r in t.roles})
+    details = [(label, False) for label in labels]  # attributes and rules: the tooltip
+    return {
+        0: types + [(role, False) for role in roles],
+        2: details,
+        3: [(text, False) for text in STATE_TEXT.values()],
+    }
 
 
 class EventListModel(ColumnsModel):
@@ -139,6 +155,9 @@ class EventListModel(ColumnsModel):
         event = item.event
         head = f"{event.type} “{self._span_text(event.trigger)}” — {STATE_TEXT[item.state]}"
         lines = [head, f"from {item.source}"]
+        attributes = attribute_text(event, self.schema)
+        if attributes and view.argument is None:
+            lines.insert(1, attributes)
         if view.argument is not None:
             arg = view.argument
             lines.insert(0, f"{arg.role}: {self._span_text(arg.span)} ({arg.span.label})")

@@ -5,20 +5,33 @@ source, state); the current item is its selected row. The palette shows every la
 its number key and colour; hovering shows the label's one-line guideline. The "Events" tab
 lists the article's events and their arguments (:mod:`annotator.gui.event_list`), with the
 keys of the current event's roles under it. The tab shown is the controller's mode: the
-list the review keys act on.
+list the review keys act on. The label, role, source and state columns are as wide as
+the longest text they can show (every label of the set, every type and role of the
+schema); the text column takes the rest, and a row's tooltip says all it holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -30,12 +43,14 @@ from annotator.core.event_review import EventReview
 from annotator.core.labels import LabelSet
 from annotator.core.review import GOLD, PENDING, REJECTED, Item, Review
 from annotator.core.schema import EventSchema
-from annotator.gui.event_list import EventListModel
+from annotator.gui.event_list import EventListModel, column_samples
 from annotator.gui.styles import SpanStyles
 from annotator.gui.table_model import ColumnsModel
 
 COLUMNS = ("Label", "Text", "Source", "State")
 STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
+SOURCE_TEXT = ("import", "manual", "model")
+Samples = dict[int, Sequence[tuple[str, bool]]]  # column -> (text, bold) it may show
 MUTED = QColor("#9aa0a6")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -99,7 +114,7 @@ class ReviewModel(ColumnsModel):
         if col == 1:
             return " ".join(self._text[item.span.start : item.span.end].split())
         if col == 2:  # the model's full name is in the tooltip
-            return item.source if item.source in ("import", "manual") else "model"
+            return item.source if item.source in SOURCE_TEXT else "model"
         return STATE_TEXT.get(item.state, item.state)
 
 
@@ -166,7 +181,8 @@ class ReviewPanel(QWidget):
         self.roles.setObjectName("roleKeys")
         self.roles.setWordWrap(True)
         self.table = _table(self.model)
-        self.event_table = _table(self.event_model, "eventList", (112, 64, 58))
+        self.event_table = _table(self.event_model, "eventList")
+        self.fit_columns(labels, schema)
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(_page(self.summary, self.table), "Entities")
@@ -184,6 +200,36 @@ class ReviewPanel(QWidget):
         self.event_table.clicked.connect(lambda index: self.event_row_clicked.emit(index.row()))
         self.tabs.tabBarClicked.connect(self.tab_chosen)
         self.palette.label_clicked.connect(self.label_clicked)
+
+    def fit_columns(self, labels: LabelSet, schema: EventSchema) -> None:
+        """Size the columns for this label set and schema (again after either changes)."""
+        names = [label.name for label in labels.labels]
+        entity: Samples = {
+            0: [(name, False) for name in names],
+            2: [(text, False) for text in SOURCE_TEXT],
+            3: [(text, False) for text in STATE_TEXT.values()],
+        }
+        fit_columns(self.table, entity)
+        fit_columns(self.event_table, column_samples(schema, names))
+
+    def current_event_rects(self) -> list[QRect]:
+        """Global rectangles of the current event's rows (the event and its arguments) in
+        the events list, as far as they are shown: what a palette must not cover."""
+        table, model = self.event_table, self.event_model
+        current = model.row_view(table.currentIndex().row()) if table.isVisible() else None
+        if current is None:
+            return []
+        port, last = table.viewport(), model.columnCount() - 1
+        out = []
+        for row in range(model.rowCount()):
+            if model.row_view(row).item != current.item:
+                continue
+            rect = table.visualRect(model.index(row, 0)).united(
+                table.visualRect(model.index(row, last))
+            )
+            if rect.intersects(port.rect()):
+                out.append(QRect(port.mapToGlobal(rect.topLeft()), rect.size()))
+        return out
 
     def show_mode(self, events_mode: bool) -> None:
         self.tabs.setCurrentIndex(1 if events_mode else 0)
@@ -258,9 +304,7 @@ def _summary(review: Review | None) -> str:
     return f"{pending} pending · {gold} gold · {status}"
 
 
-def _table(
-    model: QAbstractTableModel, name: str = "reviewList", widths: tuple[int, ...] = (92, 58, 64)
-) -> QTableView:
+def _table(model: QAbstractTableModel, name: str = "reviewList") -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -270,6 +314,7 @@ def _table(
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text view
     table.setWordWrap(False)
     table.setShowGrid(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     vh = table.verticalHeader()
     vh.setVisible(False)
     vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -278,6 +323,33 @@ def _table(
     hh.setHighlightSections(False)
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    for col, width in zip((0, 2, 3), widths):
-        table.setColumnWidth(col, width)
+    hh.setMinimumSectionSize(36)
     return table
+
+
+def fit_columns(table: QTableView, samples: Samples) -> None:
+    """Make each sampled column as wide as its widest text (with the colour swatch of
+    column 0 and the style's margins), and at least as wide as its header."""
+    header = table.horizontalHeader()
+    for col, texts in samples.items():
+        widest = max((cell_width(table, text, bold, col == 0) for text, bold in texts), default=0)
+        header.resizeSection(col, max(widest, header.sectionSizeFromContents(col).width()))
+
+
+def cell_width(table: QTableView, text: str, bold: bool, decorated: bool) -> int:
+    """The width a cell needs to show ``text`` whole, as the table's style measures it."""
+    option = QStyleOptionViewItem()
+    option.initFrom(table)
+    font = QFont(table.font())
+    if bold:
+        font.setWeight(QFont.Weight.DemiBold)
+    option.font, option.fontMetrics, option.text = font, QFontMetrics(font), text
+    features = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    if decorated:
+        features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        extent = table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, table)
+        option.decorationSize = QSize(extent, extent)
+    option.features = features
+    style = table.style()
+    size = style.sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, option, QSize(), table)
+    return size.width() + 2  # the selection frame's pixel either side

@@ -363,6 +363,14 @@ class ArticleTextView(QPlainTextEdit):
         """Viewport rectangles of a code point range, one per line."""
         return self.span_rects(self._map.to_utf16(start), self._map.to_utf16(end))
 
+    def global_rects(self, start: int, end: int) -> list[QRect]:
+        """``rects`` in screen coordinates (where a popup must not go)."""
+        port = self.viewport()
+        return [
+            QRect(port.mapToGlobal(r.topLeft().toPoint()), r.size().toSize())
+            for r in self.rects(start, end)
+        ]
+
     def visible_rects(self):  # noqa: ANN201
         """``rects`` that skips ranges outside the visible lines: an article with a hundred
         events paints only the triggers on screen."""
