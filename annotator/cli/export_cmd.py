@@ -1,6 +1,8 @@
 """``annotator export``: training sets from the gold (or the model's suggestions).
 
-Formats: ``jsonl`` (Prodigy), ``spacy`` (DocBin + config.cfg), ``conll`` (IOB2), ``brat``.
+Formats: ``jsonl`` (Prodigy), ``spacy`` (DocBin + config.cfg), ``conll`` (IOB2), ``brat``,
+``labelstudio`` (a JSON list of Label Studio tasks), ``doccano`` (its sequence labelling
+JSONL) and ``doccano-conll`` (the tab-separated CoNLL doccano's parser reads).
 Tokens everywhere are spaCy's blank tokenizer for the article's language ("xx" when spaCy
 lacks it), cut at the gold spans' edges so that no span is lost to tokenisation.
 :func:`run_export` is the plain function behind the command.
@@ -23,6 +25,7 @@ from annotator.io.brat import write_brat
 from annotator.io.brat_conf import BratSchema
 from annotator.io.conll import write_conll
 from annotator.io.docbin import write_config, write_docbins
+from annotator.io.doccano import write_doccano, write_doccano_conll
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportDoc,
@@ -34,15 +37,25 @@ from annotator.io.export_common import (
     staged,
 )
 from annotator.io.export_jsonl import write_jsonl
+from annotator.io.export_labelstudio import write_labelstudio
 from annotator.io.split import assign, parse_ratios
 from annotator.store import Store
 
-FORMATS = ("jsonl", "spacy", "conll", "brat")
-WRITERS = {"jsonl": write_jsonl, "spacy": write_docbins, "conll": write_conll, "brat": write_brat}
-FILE_FORMATS = {"jsonl", "conll"}  # without --split, --out names a file
+FORMATS = ("jsonl", "spacy", "conll", "brat", "labelstudio", "doccano", "doccano-conll")
+WRITERS = {
+    "jsonl": write_jsonl,
+    "spacy": write_docbins,
+    "conll": write_conll,
+    "brat": write_brat,
+    "labelstudio": write_labelstudio,
+    "doccano": write_doccano,
+    "doccano-conll": write_doccano_conll,
+}
+# without --split, --out names a file
+FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
 # what an export folder holds: --force replaces only such a folder, never someone's files
-EXPORT_SUFFIXES = {".jsonl", ".conll", ".spacy", ".cfg", ".txt", ".ann", ".conf"}
+EXPORT_SUFFIXES = {".jsonl", ".json", ".conll", ".spacy", ".cfg", ".txt", ".ann", ".conf"}
 EXPORT_FOLDERS = {"train", "dev", "test"}
 
 
@@ -180,7 +193,8 @@ def _nothing_message(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Output file (jsonl, conll without --split) or folder (spacy, brat, any --split).",
+    help="Output file (jsonl, conll, labelstudio, doccano, doccano-conll without --split) "
+    "or folder (spacy, brat, any --split).",
 )
 @db_option
 @click.option(
@@ -234,7 +248,8 @@ def export_cmd(
     force: bool,
     schema: Path | None,
 ) -> None:
-    """Export gold annotations as training data (jsonl, spacy, conll, brat).
+    """Export gold annotations as training data (jsonl, spacy, conll, brat) or for other
+    annotation tools (labelstudio, doccano, doccano-conll).
 
     The split is deterministic: by a hash of each article's text and the seed, so copies of
     one text never land in two splits and an article keeps its split as the data grows.

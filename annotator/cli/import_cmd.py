@@ -48,10 +48,17 @@ def _size(text: str) -> int:
     "max_size",
     default=f"{DEFAULT_MAX_BYTES // 1_000_000}MB",
     show_default=True,
-    help="Skip files larger than this.",
+    help="Skip records (a JSONL line, a Label Studio task) and other files (a whole "
+    "article, brat or CoNLL file) larger than this; a JSONL or JSON file itself may be "
+    "any size.",
 )
 @click.option("--as-gold", is_flag=True, help="Spans in the input become the annotator's gold.")
-@click.option("--annotator", default=None, help="Whose gold with --as-gold (default: OS user).")
+@click.option(
+    "--annotator",
+    default=None,
+    help="Whose gold with --as-gold (default: whoever the input names, as Label Studio's "
+    "completed_by, else the OS user).",
+)
 @click.option(
     "--replace",
     is_flag=True,
@@ -84,7 +91,8 @@ def import_cmd(
     empty_is_gold: bool,
     trim_spans: bool,
 ) -> None:
-    """Import articles (reference format, plain text, JSONL, brat, CoNLL) from files or folders.
+    """Import articles (reference format, plain text, JSONL, brat, CoNLL, Label Studio JSON)
+    from files or folders.
 
     Re-importing the same text is a no-op. With --as-gold, the gold attaches to articles
     already in the project; where the annotator already has different gold, the article is
@@ -125,6 +133,7 @@ def import_cmd(
             max_bytes=max_bytes,
             as_gold=as_gold,
             annotator=annotator or default_annotator(),
+            file_annotators=annotator is None,
             replace=replace,
             empty_is_gold=empty_is_gold,
             trim_spans=trim_spans,
@@ -133,6 +142,8 @@ def import_cmd(
             on_file=lambda _p: bar.update(),
             on_total=on_total,
         )
+    for what, n in sorted(summary.notes.items()):
+        click.echo(f"note: {n} {what}", err=True)
     click.echo(summary.line())
     if summary.failed:
         sys.exit(1)

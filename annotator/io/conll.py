@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spacy.tokens import Doc
+from spacy.training import biluo_tags_to_spans, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
 
 from annotator.core.models import ParsedDoc, ReadError, Span, partial_entities
 from annotator.io.errors import ParseError
@@ -57,7 +58,15 @@ from annotator.io.export_common import (
     write_rendered,
 )
 from annotator.io.plaintext import norm_lang, preview_title, stem
-from annotator.io.tokens import align, gold_doc, pipe_docs, sentencizer, splits_at_whitespace
+from annotator.io.tokens import (
+    FALLBACK_LANG,
+    align,
+    blank,
+    gold_doc,
+    pipe_docs,
+    sentencizer,
+    splits_at_whitespace,
+)
 
 DOCSTART = "-DOCSTART- -X- O O"
 SUFFIX = ".conll"
@@ -128,20 +137,24 @@ def _spaced_pieces(tokens: Doc) -> list[Span]:
 
 
 def iob_tags(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> list[str]:
-    """IOB2 tags for every token of ``tokens`` (whitespace tokens get "O"); ``tokens`` are
-    cut at the edges of the spans tagged (:func:`conll_tokens`)."""
+    """IOB2 tags for every token of ``tokens`` (whitespace tokens outside an entity get
+    "O"), by spaCy's own ``offsets_to_biluo_tags`` and ``biluo_to_iob``; ``tokens`` are cut
+    at the edges of the spans tagged (:func:`conll_tokens`), which do not overlap."""
     kept, lost = tagged
     for what, span in lost:
         report.lose(what, span_example(doc, span))
-    tags = ["O"] * len(tokens)
     for span in kept:
-        got = align(tokens, span)
-        if got is None:
+        if align(tokens, span) is None:
             raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
-        tags[got.start] = f"B-{span.label}"
-        for i in range(got.start + 1, got.end):
-            tags[i] = f"I-{span.label}"
-    return tags
+    biluo = offsets_to_biluo_tags(tokens, [(s.start, s.end, s.label) for s in kept])
+    return biluo_to_iob(biluo)
+
+
+def _block_tags(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> list[str]:
+    """:func:`iob_tags`, and the article's events counted as left out."""
+    if doc.events:
+        report.lose(EVENTS, n=len(doc.events))
+    return iob_tags(tokens, doc, tagged, report)
 
 
 def conll_sentences(tokens: Doc, tags: list[str]) -> list[list[str]]:
@@ -174,9 +187,7 @@ def conll_text(tokens: Doc, doc: AnnotatedDoc, report: ExportReport | None = Non
 
 
 def _block(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> str:
-    tags = iob_tags(tokens, doc, tagged, report)
-    if doc.events:
-        report.lose(EVENTS, n=len(doc.events))
+    tags = _block_tags(tokens, doc, tagged, report)
     blocks = ["\n".join(lines) for lines in conll_sentences(tokens, tags)]
     return "\n\n".join([DOCSTART, *blocks]) + "\n\n"
 
@@ -214,9 +225,11 @@ def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
 
 
 def _writable(
-    piped: Iterable[tuple[Item, Doc]], report: ExportReport
+    piped: Iterable[tuple[Item, Doc]], report: ExportReport, docstart: bool = True
 ) -> Iterator[tuple[Item, tuple[Doc, Tagged]]]:
-    """Articles CoNLL can write, each with its tokens (cut) and its spans (tagged or not)."""
+    """Articles CoNLL can write, each with its tokens (cut) and its spans (tagged or not);
+    ``docstart``: the file separates articles with -DOCSTART- lines (a token that reads
+    like one cannot be written)."""
     report.pending_how = PENDING
     for (split, doc), tokens in piped:
         if n := pending_entities(doc):
@@ -227,7 +240,7 @@ def _writable(
             continue
         tagged = tagged_spans(doc)
         tokens = conll_tokens(tokens, tagged[0], doc.article.text)
-        if any(t.text == "-DOCSTART-" for t in tokens):
+        if docstart and any(t.text == "-DOCSTART-" for t in tokens):
             report.lose(DOCSTART_LOSS, doc_ref(doc))
         else:
             yield (split, doc), (tokens, tagged)
@@ -270,28 +283,31 @@ class _DocBuilder:
         return not any(self.sentences) and not self.problems
 
     def build(self, source: str, n: int, lang: str | None) -> ParsedDoc:
-        """Tokens joined by spaces, sentences by line breaks; spans from the tags."""
+        """Tokens joined by spaces, sentences by line breaks; spans from the tags, by
+        spaCy's ``iob_to_biluo`` and ``biluo_tags_to_spans``, one sentence at a time (an
+        entity never crosses a sentence break)."""
         parts: list[str] = []
         spans: list[Span] = []
-        open_: tuple[int, str] | None = None  # (start, label) of the entity being read
         pos = 0
         for sent in (s for s in self.sentences if s):
             if parts:
                 parts.append("\n")
                 pos += 1
-            for i, (token, tag) in enumerate(sent):
-                if i:
-                    parts.append(" ")
-                    pos += 1
-                open_ = _step(open_, tag, pos, spans)
-                parts.append(token)
-                pos += len(token)
-                if open_ and tag[:2] in ("E-", "L-", "S-", "U-"):
-                    spans.append(Span(open_[0], pos, open_[1]))
-                    open_ = None
-            if open_:  # an entity never crosses a sentence break
-                spans.append(Span(open_[0], pos, open_[1]))
-                open_ = None
+            words = [token for token, _ in sent]
+            starts = []
+            for i, word in enumerate(words):
+                pos += 1 if i else 0
+                starts.append(pos)
+                pos += len(word)
+            parts.append(" ".join(words))
+            tagged = biluo_tags_to_spans(
+                Doc(blank(FALLBACK_LANG).vocab, words=words),
+                iob_to_biluo(as_iob2([tag for _, tag in sent])),
+            )
+            spans += [
+                Span(starts[e.start], starts[e.end - 1] + len(words[e.end - 1]), e.label_)
+                for e in tagged
+            ]
         text = "".join(parts)
         return ParsedDoc(
             text=text,
@@ -315,20 +331,24 @@ def _line_problem(cols: list[str]) -> str | None:
     return None
 
 
-def _step(
-    open_: tuple[int, str] | None, tag: str, pos: int, spans: list[Span]
-) -> tuple[int, str] | None:
-    """Advance the entity state machine by one (checked) tag: IOB1, IOB2, BIOES, BILOU."""
-    if tag == "O":
-        if open_:
-            spans.append(Span(open_[0], pos - 1, open_[1]))
-        return None
-    prefix, _, label = tag.partition("-")
-    if prefix in ("I", "E", "L") and open_ is not None and open_[1] == label:
-        return open_
-    if open_:
-        spans.append(Span(open_[0], pos - 1, open_[1]))
-    return (pos, label)
+def as_iob2(tags: list[str]) -> list[str]:
+    """Checked IOB1, IOB2, BIOES or BILOU tags as IOB2, for spaCy's ``iob_to_biluo``.
+
+    A tag continues the entity before it when it is I-, E- or L- of the same label and
+    that entity is still open (not closed by E-, L-, S- or U-); any other entity tag
+    starts a new entity (so IOB1's I- after O, or a stray I-, begins one)."""
+    out = []
+    open_label: str | None = None
+    for tag in tags:
+        if tag == "O":
+            out.append(tag)
+            open_label = None
+            continue
+        prefix, _, label = tag.partition("-")
+        inside = prefix in ("I", "E", "L") and open_label == label
+        out.append(f"{'I' if inside else 'B'}-{label}")
+        open_label = None if prefix in ("E", "L", "S", "U") else label
+    return out
 
 
 def read_conll(path: str | Path, lang: str | None = None) -> Iterator[ParsedDoc | ReadError]:

@@ -21,6 +21,10 @@ are annotated. A record states annotations (``annotated``) when it is accepted o
 ``spans``, ``entities``, ``events`` or doccano ``label`` list, even an empty one. The answer
 and Prodigy's underscore fields (``_session_id``, ``_timestamp``, ``_annotator_id``, ...)
 are kept in the article's meta, so the JSONL export can write them back.
+
+A line that is a Label Studio task (``{"data": {"text": ...}, "annotations": [...]}``) is
+read as one (:mod:`annotator.io.labelstudio`). doccano's ``relations`` (between its
+``entities``) have no place in the project: they are counted, said on stderr, not imported.
 """
 
 from __future__ import annotations
@@ -32,12 +36,14 @@ from typing import Any
 
 from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.core.text import Normalized, normalize
+from annotator.io import extras
 from annotator.io.errors import ParseError
 from annotator.io.plaintext import norm_lang, preview_title, stem
 
 ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
 ANSWERS = (ACCEPT, REJECT, IGNORE)
 ANNOTATION_KEYS = ("spans", "entities", "events")
+RELATIONS = "doccano relations (between entities): not imported"
 
 
 def read_jsonl(
@@ -49,10 +55,27 @@ def read_jsonl(
     for line_no, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            yield parse_jsonl_line(line, source, lang, line_no)
-        except ParseError as err:
-            yield ReadError(source, err.reason, line_no)
+        yield from parse_line_items(line, source, lang, line_no)
+
+
+def parse_line_items(
+    line: str, source: str = "", lang: str | None = None, line_no: int | None = None
+) -> list[ParsedDoc | ReadError | Skipped]:
+    """Every item of one line: its documents (a Label Studio task may hold several), or
+    the one ReadError that says why the line is not imported."""
+    try:
+        obj = _load(line, line_no)
+        if _is_task(obj):
+            from annotator.io.labelstudio import parse_task
+
+            return list(parse_task(obj, source, lang, line_no))
+        return [parse_object(obj, source, lang, line_no)]
+    except ParseError as err:
+        return [ReadError(source, err.reason, line_no)]
+
+
+def _is_task(obj: dict[str, Any]) -> bool:
+    return isinstance(obj.get("data"), dict) and "text" not in obj
 
 
 def parse_jsonl_line(
@@ -62,13 +85,22 @@ def parse_jsonl_line(
 
     A line Prodigy's annotator answered "ignore" gives a ``Skipped`` item instead.
     """
-    obj = _load(line, line_no)
+    return parse_object(_load(line, line_no), source, lang, line_no)
+
+
+def parse_object(
+    obj: dict[str, Any], source: str = "", lang: str | None = None, line_no: int | None = None
+) -> ParsedDoc | Skipped:
+    """:func:`parse_jsonl_line` of a line already parsed as JSON."""
     answer = _answer(obj, line_no)
     if answer == IGNORE:
         return Skipped(source, 'answered "ignore" in Prodigy: not imported', line_no)
     doc = _document(obj, source, lang, line_no)
     doc.annotated = answer == ACCEPT or (answer is None and _states_annotations(obj))
     doc.meta.update(_kept_fields(obj))
+    relations = obj.get("relations")
+    if isinstance(relations, list):
+        extras.note(doc, RELATIONS, len(relations))
     return doc
 
 

@@ -8,6 +8,11 @@ nothing here raises for bad data. To add a format, register it::
 A ``Format.read`` function takes the decoded text, the source path string and the
 ``--lang`` override, and yields ``ParsedDoc`` or ``ReadError`` objects. ``sniff(path, text)``
 lets formats share a suffix (``.txt`` is brat, the article format or plain text).
+
+Record formats (JSONL, Label Studio JSON) also have a ``stream`` function that reads the
+open file one record at a time (:mod:`annotator.io.stream`): then ``--max-size`` limits each
+record, not the file, and memory does not grow with the file. Every other format is read
+whole, and its size limit is the file's.
 """
 
 from __future__ import annotations
@@ -19,18 +24,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.io.article import is_article, parse_article
 from annotator.io.errors import ParseError
 from annotator.io.jsonl import read_jsonl
 from annotator.io.plaintext import parse_plaintext
+from annotator.io.stream import read_json, stream_json, stream_jsonl, streamable
 
 DEFAULT_MAX_BYTES = 5_000_000
 AUTO = "auto"
 
 Item = ParsedDoc | ReadError | Skipped
 ReadFn = Callable[[str, str, "str | None"], Iterable[Item]]
+# (open binary file, source, --lang, encoding, max bytes per record) -> items
+StreamFn = Callable[[BinaryIO, str, "str | None", str, int], Iterable[Item]]
 ParseFn = Callable[[str, str, "str | None"], ParsedDoc]
 
 
@@ -46,6 +55,7 @@ class Format:
     read: ReadFn
     extensions: tuple[str, ...] = ()
     sniff: Callable[[Path, str], bool] | None = None
+    stream: StreamFn | None = None
 
 
 def single(parse: ParseFn) -> ReadFn:
@@ -82,7 +92,8 @@ def _sniff_article(path: Path, text: str) -> bool:
 
 register_format(Format("article", single(parse_article), (".txt",), sniff=_sniff_article))
 register_format(Format("text", single(parse_plaintext), (".txt",)))
-register_format(Format("jsonl", read_jsonl, (".jsonl", ".ndjson")))
+register_format(Format("jsonl", read_jsonl, (".jsonl", ".ndjson"), stream=stream_jsonl))
+register_format(Format("labelstudio", read_json, (".json",), stream=stream_json))
 
 
 def _read_brat(text: str, source: str, lang: str | None) -> Iterator[ParsedDoc | ReadError]:
@@ -229,9 +240,16 @@ def read_file(
     encoding: str = "utf-8",
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Item]:
-    """Yield the documents in one file, or ReadErrors; never raises for bad input."""
+    """Yield the documents in one file, or ReadErrors; never raises for bad input.
+
+    A record format (:func:`stream_format`) is read a record at a time, ``max_bytes`` per
+    record; any other file is read whole, ``max_bytes`` for the file."""
     path = Path(path)
     source = display_name(path)
+    streamed = stream_format(path, fmt, encoding)
+    if streamed is not None:
+        yield from _read_stream(path, streamed, lang, encoding, max_bytes)
+        return
     loaded = load_text(path, encoding=encoding, max_bytes=max_bytes)
     if isinstance(loaded, ReadError):
         yield loaded
@@ -255,6 +273,60 @@ def read_file(
             yield item if real == source else _displayable(item)
     except Exception as exc:  # a parser bug must not abort a batch import of many files
         yield ReadError(source, display_name(f"could not parse ({type(exc).__name__}: {exc})"))
+
+
+def stream_format(path: Path, fmt: str = AUTO, encoding: str = "utf-8") -> Format | None:
+    """The record format this file is streamed as, or None when it is read whole."""
+    if not streamable(encoding):
+        return None
+    if fmt != AUTO:
+        found = FORMATS.get(fmt)
+    else:
+        suffix = path.suffix.lower()
+        found = next((f for f in FORMATS.values() if suffix in f.extensions), None)
+    return found if found is not None and found.stream is not None and not found.sniff else None
+
+
+def _read_stream(
+    path: Path, fmt: Format, lang: str | None, encoding: str, max_bytes: int
+) -> Iterator[Item]:
+    source = display_name(path)
+    handle = _open(path)
+    if isinstance(handle, ReadError):
+        yield handle
+        return
+    real = str(path)
+    with handle:
+        head = handle.read(SAMPLE)
+        handle.seek(0)
+        bad = _Bad("empty file") if not head.strip() else _check_bytes(head, sample_only=True)
+        if bad:
+            yield ReadError(source, bad.reason)
+            return
+        assert fmt.stream is not None
+        try:
+            for item in fmt.stream(handle, real, lang, encoding, max_bytes):
+                yield item if real == source else _displayable(item)
+        except Exception as exc:  # a parser bug must not abort a batch import of many files
+            reason = f"could not parse ({type(exc).__name__}: {exc})"
+            yield ReadError(source, display_name(reason))
+
+
+def _open(path: Path) -> BinaryIO | ReadError:
+    source = display_name(path)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return ReadError(source, "is a directory")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
+            return ReadError(source, "not a regular file")
+        return path.open("rb")
+    except FileNotFoundError:
+        return ReadError(source, "no such file or directory")
+    except PermissionError:
+        return ReadError(source, "cannot read: permission denied")
+    except OSError as err:
+        return ReadError(source, f"cannot read: {err.strerror or err}")
 
 
 def read_paths(
@@ -364,7 +436,9 @@ def decode(data: bytes, encoding: str = "utf-8") -> str | _Bad:
     return _Bad("empty file") if not body or body.isspace() else text
 
 
-def _check_bytes(data: bytes) -> _Bad | None:
+def _check_bytes(data: bytes, sample_only: bool = False) -> _Bad | None:
+    """Why these bytes are not text, if they are not (``sample_only``: only the start of
+    a file that is read line by line; a NUL further on is that line's error)."""
     sample = data[:SAMPLE]
     controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     nul = data.find(b"\x00")
@@ -372,7 +446,7 @@ def _check_bytes(data: bytes) -> _Bad | None:
         return _Bad("looks like UTF-16 text; pass --encoding utf-16")
     if controls > len(sample) * BINARY_RATIO:
         return _Bad(BINARY)
-    if nul >= 0:
+    if nul >= 0 and not sample_only:
         return _Bad(f"contains a NUL byte at offset {nul} (corrupted file?)")
     return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,7 +16,8 @@ from annotator.core import links
 from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.core.procs import die_with_parent
 from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED, clean_doc, doc_problems
-from annotator.io import reader
+from annotator.io import extras, reader
+from annotator.io.labelstudio import NOT_GOLD, SHADOWED
 from annotator.store import Store
 from annotator.store import gold_import as gi
 
@@ -36,6 +37,8 @@ class ImportSummary:
     cleaned: Counter[str] = field(default_factory=Counter)  # spans trimmed / dropped
     article_ids: list[int] = field(default_factory=list)
     stopped: bool = False  # asked to stop: the files read so far are stored, no others
+    notes: Counter[str] = field(default_factory=Counter)  # what inputs held and we cannot
+    suggestions: int = 0  # predictions in the input stored as a model's suggestions
 
     @property
     def failed(self) -> int:
@@ -54,6 +57,10 @@ class ImportSummary:
             for what in (links.CREATED, links.RELABELLED)
             if (n := self.cleaned[what])
         ]
+        if self.suggestions:
+            parts.append(f"{_n(self.suggestions, 'prediction')} stored as suggestions")
+        if self.notes:
+            parts.append(f"{sum(self.notes.values())} annotations not imported (notes above)")
         if self.skipped:
             parts.append(
                 f"{len(self.skipped)} notes on what was left out on purpose (listed above)"
@@ -98,6 +105,7 @@ def import_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     as_gold: bool = False,
     annotator: str = "",
+    file_annotators: bool = False,
     replace: bool = False,
     empty_is_gold: bool = False,
     trim_spans: bool = False,
@@ -109,9 +117,17 @@ def import_paths(
 ) -> ImportSummary:
     """Import every readable document; report each bad one and carry on.
 
-    Documents are written in batches, each batch one transaction. A file that fails is
-    never partly stored: its documents are only added once it has been read whole.
+    Documents are written in batches, each batch one transaction, and each document in it
+    whole or not at all (with its annotations and suggestions). A file read whole
+    (article, text, brat, CoNLL) is never partly stored: its documents are only added once
+    it has been read to its end. A record file (JSONL, Label Studio JSON) is read and
+    stored a batch of records at a time, so its memory stays flat: a bad record is
+    reported and left out, the others are stored; if the import is stopped or killed
+    midway, the batches before are stored, and importing the file again adds the rest
+    (records already stored are recognised by their text).
     ``replace`` and ``empty_is_gold`` are :meth:`Store.add_docs`'s options for gold.
+    With ``file_annotators``, gold whose input names who made it (Label Studio's
+    ``completed_by``) becomes that person's; otherwise everything is ``annotator``'s.
     Gold whose spans break the span rule (:mod:`annotator.core.spans`: whitespace at an
     edge, across a paragraph break) is refused per document, or cleaned with
     ``trim_spans``; suggestions are always cleaned (and counted).
@@ -123,39 +139,60 @@ def import_paths(
     report = _reporter(summary, on_error, on_skip)
     for err in missing:
         report(err)
-    pending: list[ParsedDoc] = []
-    flush = partial(
-        _flush,
+    batch = _Batch(
         store,
         summary=summary,
         report=report,
         gold=dict(
             as_gold=as_gold,
-            annotator=annotator,
             replace=replace,
             empty_is_gold=empty_is_gold,
             tally=summary.cleaned,
         ),
+        annotator=annotator,
+        file_annotators=file_annotators,
     )
     read = partial(_read, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
-    for path, items in zip(files, _map(read, files)):
-        if should_stop is not None and should_stop():
+    stream = partial(reader.read_file, fmt=fmt, lang=lang, encoding=encoding, max_bytes=max_bytes)
+
+    def streamed(path: Path) -> bool:
+        return reader.stream_format(path, fmt, encoding) is not None
+
+    stop = should_stop or (lambda: False)
+    check = partial(_checked, as_gold=as_gold, trim=trim_spans, tally=summary.cleaned)
+    for path, items in zip(files, _map(read, files, stream, streamed)):
+        if stop():
             summary.stopped = True
             break
         summary.files += 1
-        for item in items:
-            if isinstance(item, ParsedDoc):
-                item = _checked(item, path, as_gold=as_gold, trim=trim_spans, tally=summary.cleaned)
-            if isinstance(item, ParsedDoc):
-                pending.append(item)
-            else:
-                report(item)
-        if len(pending) >= BATCH:
-            flush(pending)
+        summary.stopped = _import_items(items, path, batch, check, stop)
         if on_file:
             on_file(path)
-    flush(pending)
+        if summary.stopped:
+            break
+    batch.flush()
     return summary
+
+
+def _import_items(
+    items: Iterable[ParsedDoc | ReadError | Skipped],
+    path: Path,
+    batch: _Batch,
+    check: Callable[[ParsedDoc, Path], ParsedDoc | ReadError],
+    stop: Callable[[], bool],
+) -> bool:
+    """Add one file's documents to the batch (storing full batches); True when asked to
+    stop in the middle of a record file (the batches stored so far stay)."""
+    for item in items:
+        if isinstance(item, ParsedDoc):
+            item = check(item, path)
+        if isinstance(item, ParsedDoc):
+            batch.add(item)
+        else:
+            batch.report(item)
+        if batch.full() and batch.flush() and stop():
+            return True
+    return False
 
 
 def _source_line(doc: ParsedDoc) -> int | None:
@@ -199,17 +236,24 @@ def _reporter(
 
 
 def _map(
-    read: Callable[[Path], list[ParsedDoc | ReadError]], files: list[Path]
-) -> Iterator[list[ParsedDoc | ReadError]]:
+    read: Callable[[Path], list[ParsedDoc | ReadError]],
+    files: list[Path],
+    stream: Callable[[Path], Iterator[ParsedDoc | ReadError | Skipped]],
+    streamed: Callable[[Path], bool],
+) -> Iterator[Iterable[ParsedDoc | ReadError | Skipped]]:
     """Read files in order; large jobs are parsed by a process per core.
 
     Parsing dominates a bulk import (the store inserts ~3x faster than files parse), so
     spreading it over the cores nearly divides the import time by their number. Results
     come back in file order, so the output does not depend on the number of workers.
+    Record files are read here, a record at a time (``stream``), never in a worker: a
+    worker would hand back the whole file at once.
     """
+    whole = [f for f in files if not streamed(f)]
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2:
-        yield from map(read, files)
+    if len(whole) < PARALLEL_FROM or workers < 2:
+        results: Iterator[list[ParsedDoc | ReadError]] = map(read, whole)
+        yield from (stream(f) if streamed(f) else next(results) for f in files)
         return
     pool = ProcessPoolExecutor(
         workers,
@@ -218,7 +262,8 @@ def _map(
         initargs=(os.getpid(),),
     )
     try:
-        yield from pool.map(read, files, chunksize=100)
+        results = pool.map(read, whole, chunksize=100)
+        yield from (stream(f) if streamed(f) else next(results) for f in files)
     finally:  # a stopped import must not wait for the files it will not store
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -244,31 +289,71 @@ def _read(
         ]
 
 
-def _flush(
-    store: Store,
-    pending: list[ParsedDoc],
-    *,
-    summary: ImportSummary,
-    report: Callable[[ReadError], None],
-    gold: dict[str, Any],
-) -> None:
-    if not pending:
-        return
-    for doc, result in zip(pending, store.add_docs(pending, **gold)):
-        line = _source_line(doc)
-        if result.gold == gi.FAILED:
-            report(ReadError(result.source, f"{result.reason}; not imported", line))
-            continue
-        summary.gold[result.gold] += 1
-        if result.gold == gi.CONFLICT:
-            why = CONFLICT_LINE.format(who=gold["annotator"], id=result.article_id)
-            report(ReadError(result.source, why, line))
-        if result.duplicate:
-            summary.duplicates += 1
+class _Batch:
+    """Documents waiting to be stored, with what their readers handed along (extras)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        summary: ImportSummary,
+        report: Callable[[ReadError | Skipped], None],
+        gold: dict[str, Any],
+        annotator: str,
+        file_annotators: bool,
+    ) -> None:
+        self.store, self.summary, self.report, self.gold = store, summary, report, gold
+        self.annotator, self.file_annotators = annotator, file_annotators
+        self.pending: list[tuple[ParsedDoc, extras.Extras]] = []
+
+    def add(self, doc: ParsedDoc) -> None:
+        more = extras.take(doc)
+        self.summary.notes.update(more.notes)
+        if more.rank and not self.gold["as_gold"]:
+            self.summary.notes[NOT_GOLD] += 1
+        elif more.rank and not self.file_annotators:
+            self.summary.notes[SHADOWED] += 1
         else:
-            summary.imported += 1
-            summary.article_ids.append(result.article_id)
-    pending.clear()
+            self.pending.append((doc, more))
+
+    def full(self) -> bool:
+        return len(self.pending) >= BATCH
+
+    def flush(self) -> bool:
+        """Store the pending documents, grouped by whose gold they are; True if any."""
+        if not self.pending:
+            return False
+        groups: dict[str, list[tuple[ParsedDoc, extras.Extras]]] = {}
+        for doc, more in self.pending:
+            who = (more.annotator if self.file_annotators else None) or self.annotator
+            groups.setdefault(who, []).append((doc, more))
+        for who, group in groups.items():
+            self._store(who, group)
+        self.pending.clear()
+        return True
+
+    def _store(self, who: str, group: list[tuple[ParsedDoc, extras.Extras]]) -> None:
+        docs = [doc for doc, _ in group]
+        predicted: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+        stored = self.store.add_docs(docs, annotator=who, **self.gold)
+        for (doc, more), result in zip(group, stored):
+            line = _source_line(doc)
+            if result.gold == gi.FAILED:
+                self.report(ReadError(result.source, f"{result.reason}; not imported", line))
+                continue
+            self.summary.gold[result.gold] += 1
+            if result.gold == gi.CONFLICT:
+                why = CONFLICT_LINE.format(who=who, id=result.article_id)
+                self.report(ReadError(result.source, why, line))
+            if result.duplicate:
+                self.summary.duplicates += 1
+            else:
+                self.summary.imported += 1
+                self.summary.article_ids.append(result.article_id)
+            for model, version, suggestions in more.predictions:
+                predicted.setdefault((model, version), []).append((result.article_id, suggestions))
+        for (model, version), results in predicted.items():
+            self.summary.suggestions += self.store.add_suggestions(results, model, version)
 
 
 CONFLICT_LINE = (
