@@ -36,14 +36,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 import krippendorff
 import numpy as np
 
 from annotator.core.adjudication import Version
-from annotator.core.evaluate import EVENT_METRICS, Score, evaluate
+from annotator.core.evaluate import EVENT_METRICS, Score, _arguments, _triggers, match
 
 NAN = float("nan")
 TOKENISATION = "regex tokens \\w+|[^\\w\\s] (annotator.core.review.regex_tokens); no spaCy"
@@ -87,7 +87,7 @@ def fleiss_kappa(labels: Any) -> float:
 def alpha_nominal(labels: Any) -> float:
     """Krippendorff's α (nominal) of an (annotators × units) array of category codes,
     -1 where an annotator gave no value, by the ``krippendorff`` package."""
-    x = np.asarray(labels, dtype=np.int64)
+    x = np.asarray(labels, dtype=np.int16)  # label codes: small, and passes are cheap
     valid = x >= 0
     m_u = valid.sum(axis=0)
     x, valid, m_u = x[:, m_u >= 2], valid[:, m_u >= 2], m_u[m_u >= 2]  # pairable units
@@ -103,11 +103,11 @@ def alpha_nominal(labels: Any) -> float:
     rows = [np.diag(pooled)[pooled > 0]]
     split = np.flatnonzero(~same)
     if split.size:
-        counts = np.zeros((split.size, k))
+        counts = np.zeros(split.size * k)
         for r in range(x.shape[0]):
             ok = valid[r, split]
-            np.add.at(counts, (np.flatnonzero(ok), x[r, split][ok]), 1)
-        rows.append(counts)
+            counts += np.bincount(np.flatnonzero(ok) * k + x[r, split][ok], minlength=counts.size)
+        rows.append(counts.reshape(split.size, k))
     value_counts = np.vstack(rows)
     if np.count_nonzero(value_counts.sum(axis=0)) < 2:
         return NAN  # one label only: no variation to agree on
@@ -127,12 +127,25 @@ def alpha_unitizing(
     """Krippendorff's α_U: ``units[r]`` are observer r's (start, end, category) on a
     continuum [0, length); returns the overall figure and one per category. Units of one
     observer and category that overlap are joined first (the definition needs that)."""
-    m = len(units)
     cats = sorted({c for r in units for _, _, c in r})
+    code = {c: i for i, c in enumerate(cats)}
+    arrays = [
+        np.array([(s, e, code[c]) for s, e, c in r], dtype=np.int64).reshape(-1, 3) for r in units
+    ]
+    return unitizing_arrays(arrays, length, cats)
+
+
+def unitizing_arrays(
+    units: Sequence[np.ndarray], length: int, cats: Sequence[str]
+) -> tuple[Unitized, dict[str, Unitized]]:
+    """:func:`alpha_unitizing` on (start, end, category index) arrays, one per observer."""
+    m = len(units)
     per: dict[str, Unitized] = {}
-    for cat in cats:
-        spans = [_joined([(s, e) for s, e, c in r if c == cat]) for r in units]
-        d_o = sum(_pair_disagreement(spans[i], spans[j]) for i, j in combinations(range(m), 2))
+    for i, cat in enumerate(cats):
+        spans = [_joined(r[r[:, 2] == i, :2]) for r in units]
+        if not any(s.size for s, _ in spans):
+            continue
+        d_o = sum(_pair_disagreement(spans[a], spans[b]) for a, b in combinations(range(m), 2))
         d_o = 2 * d_o / (m * (m - 1) * length * length)
         d_e = _expected(spans, length)
         per[cat] = Unitized(_alpha(d_o, d_e), d_o, d_e)
@@ -145,11 +158,12 @@ def _alpha(d_o: float, d_e: float) -> float:
     return NAN if d_e == 0 else 1 - d_o / d_e
 
 
-def _joined(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted starts and ends, overlapping intervals joined into one."""
-    if not spans:
+def _joined(spans: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted starts and ends of (start, end) rows, overlapping intervals joined."""
+    a = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    if not a.size:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    a = np.array(sorted(spans), dtype=np.int64)
+    a = a[np.lexsort((a[:, 1], a[:, 0]))]
     ends = np.maximum.accumulate(a[:, 1])
     new = np.r_[True, a[1:, 0] >= ends[:-1]]
     last = np.r_[np.flatnonzero(new)[1:] - 1, len(a) - 1]
@@ -236,6 +250,7 @@ class Corpus:
 
     def __init__(self, docs: Sequence[Doc], annotators: Sequence[str], label: str | None):
         self.docs, self.annotators, self.label = list(docs), list(annotators), label
+        self._done: dict[tuple[str, bool], np.ndarray] = {}
         lengths = np.array([len(d.text) + 1 for d in self.docs], dtype=np.int64)
         self.offsets = np.r_[0, np.cumsum(lengths)[:-1]] if len(self.docs) else lengths
         self.lengths = lengths - 1
@@ -247,36 +262,49 @@ class Corpus:
         self.code = {lab: i + 1 for i, lab in enumerate(self.labels)}
         self.spans = {a: self._spans(a) for a in self.annotators}
         self.tokens = {a: self._token_labels(a) for a in self.annotators}
+        self.event_keys = {a: _event_keys(self, a) for a in self.annotators}
 
     def done(self, who: str, *, entities: bool = False) -> np.ndarray:
         """Indexes of the articles ``who`` finished (with full entity gold, if asked)."""
-        return np.array(
-            [
-                i
-                for i, d in enumerate(self.docs)
-                if who in d.versions and not (entities and d.versions[who].partial)
-            ],
-            dtype=np.int64,
-        )
+        key = (who, entities)
+        if key not in self._done:
+            self._done[key] = np.array(
+                [
+                    i
+                    for i, d in enumerate(self.docs)
+                    if who in d.versions and not (entities and d.versions[who].partial)
+                ],
+                dtype=np.int64,
+            )
+        return self._done[key]
 
     def _spans(self, who: str) -> dict[str, np.ndarray]:
-        """(doc, start, end, code) of ``who``'s gold spans with full entity gold."""
+        """doc, start, end, code and global start/end of ``who``'s gold spans (articles
+        with full entity gold only)."""
+        code = self.code
         rows = [
-            (i, s.start, s.end, self.code[s.label])
-            for i in self.done(who, entities=True)
-            for s in self.docs[i].versions[who].spans
-            if s.label in self.code
+            (i, sp.start, sp.end, code[sp.label])
+            for i in self.done(who, entities=True).tolist()
+            for sp in self.docs[i].versions[who].spans
+            if sp.label in code
         ]
-        a = np.array(rows, dtype=np.int64).reshape(-1, 4)
-        return {"doc": a[:, 0], "start": a[:, 1], "end": a[:, 2], "code": a[:, 3]}
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows))
+        a = flat.reshape(-1, 4)
+        out = {"doc": a[:, 0], "start": a[:, 1], "end": a[:, 2], "code": a[:, 3]}
+        out["gstart"] = out["start"] + self.offsets[out["doc"]]
+        out["gend"] = out["end"] + self.offsets[out["doc"]]
+        total = int(self.lengths.sum()) + len(self.docs) + 1
+        k = len(self.labels) + 1
+        # one integer per span (global offsets and label) for exact matching
+        out["key"] = (out["gstart"] * total + (out["gend"] - out["gstart"])) * k + out["code"]
+        return out
 
     def _token_labels(self, who: str) -> np.ndarray:
-        out = np.full(self.starts.size, -1, dtype=np.int64)
+        out = np.full(self.starts.size, -1, dtype=np.int16)
         docs = self.done(who, entities=True)
         out[_ranges(self.doc_tokens[docs], self.doc_tokens[docs + 1])] = 0
         sp = self.spans[who]
-        g_start = sp["start"] + self.offsets[sp["doc"]]
-        g_end = sp["end"] + self.offsets[sp["doc"]]
+        g_start, g_end = sp["gstart"], sp["gend"]
         first = np.searchsorted(self.ends, g_start, side="right")
         last = np.searchsorted(self.starts, g_end, side="left")
         order = np.argsort(g_end - g_start, kind="stable")  # the longest span is set last
@@ -303,15 +331,11 @@ def _f1(score: Score) -> float:
 
 def span_scores(offsets: np.ndarray, sa: dict, sb: dict) -> tuple[Score, Score]:
     """Exact and overlap agreement of two annotators' spans (``Corpus.spans`` arrays)."""
-    keys_a, keys_b = (
-        set(zip(s["doc"].tolist(), s["start"].tolist(), s["end"].tolist(), s["code"].tolist()))
-        for s in (sa, sb)
-    )
-    exact = Score(len(keys_a & keys_b), len(keys_a), len(keys_b))
-    hit_a, hit_b = _overlapped(offsets, sa, sb), _overlapped(offsets, sb, sa)
-    # overlap: precision from a's spans hit, recall from b's; Score keeps one tp, so the
-    # symmetric F1 = 2PR/(P+R) is reported through an equivalent (tp, predicted, gold)
-    return exact, _overlap_score(hit_a, len(keys_a), hit_b, len(keys_b))
+    tp = np.intersect1d(sa["key"], sb["key"], assume_unique=True).size
+    exact = Score(int(tp), int(sa["key"].size), int(sb["key"].size))
+    hit_a, hit_b = _overlapped(sa, sb), _overlapped(sb, sa)
+    # overlap: precision from a's spans hit, recall from b's (F1 = 2PR/(P+R))
+    return exact, _overlap_score(hit_a, int(sa["key"].size), hit_b, int(sb["key"].size))
 
 
 @dataclass(frozen=True)
@@ -332,16 +356,14 @@ def _subset(spans: dict[str, np.ndarray], docs: np.ndarray) -> dict[str, np.ndar
     return {k: v[keep] for k, v in spans.items()}
 
 
-def _overlapped(offsets: np.ndarray, one: dict, two: dict) -> int:
+def _overlapped(one: dict, two: dict) -> int:
     """How many of ``one``'s spans a span of ``two`` with the same label overlaps."""
     hits = 0
     for code in np.unique(one["code"]):
         m1, m2 = one["code"] == code, two["code"] == code
-        s1 = one["start"][m1] + offsets[one["doc"][m1]]
-        e1 = one["end"][m1] + offsets[one["doc"][m1]]
-        order = np.argsort(two["start"][m2] + offsets[two["doc"][m2]], kind="stable")
-        s2 = (two["start"][m2] + offsets[two["doc"][m2]])[order]
-        e2 = (two["end"][m2] + offsets[two["doc"][m2]])[order]
+        s1, e1 = one["gstart"][m1], one["gend"][m1]
+        order = np.argsort(two["gstart"][m2], kind="stable")
+        s2, e2 = two["gstart"][m2][order], two["gend"][m2][order]
         if not s2.size:
             continue
         reach = np.maximum.accumulate(e2)  # the furthest end among spans starting before
@@ -357,7 +379,7 @@ def _pair_tokens(corpus: Corpus, a: str, b: str) -> tuple[np.ndarray, np.ndarray
 
 
 def _confusion(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
-    return np.bincount(x * k + y, minlength=k * k).reshape(k, k)
+    return np.bincount(x.astype(np.int64) * k + y, minlength=k * k).reshape(k, k)
 
 
 def _binary(table: np.ndarray, code: int) -> np.ndarray:
@@ -365,13 +387,6 @@ def _binary(table: np.ndarray, code: int) -> np.ndarray:
     both = table[code, code]
     row, col, n = table[code].sum(), table[:, code].sum(), table.sum()
     return np.array([[both, row - both], [col - both, n - row - col + both]])
-
-
-def _units(corpus: Corpus, who: str, docs: np.ndarray, shift: np.ndarray) -> list[tuple]:
-    sp = _subset(corpus.spans[who], docs)
-    base = shift[sp["doc"]]
-    names = np.array([""] + corpus.labels, dtype=object)
-    return list(zip((sp["start"] + base).tolist(), (sp["end"] + base).tolist(), names[sp["code"]]))
 
 
 def unitizing(corpus: Corpus, names: Sequence[str], docs: np.ndarray) -> tuple:
@@ -382,19 +397,43 @@ def unitizing(corpus: Corpus, names: Sequence[str], docs: np.ndarray) -> tuple:
     total = int(lengths.sum())
     if total == 0:
         return Unitized(NAN, 0.0, 0.0), {}
-    return alpha_unitizing([_units(corpus, w, docs, shift) for w in names], total)
+    units = []
+    for w in names:
+        sp = _subset(corpus.spans[w], docs)
+        base = shift[sp["doc"]]
+        units.append(np.column_stack([sp["start"] + base, sp["end"] + base, sp["code"] - 1]))
+    return unitizing_arrays(units, total, corpus.labels)
 
 
-def _event_report(docs: Sequence[Doc], a: str, b: str, label: str | None) -> dict[str, Score]:
-    def events(v: Version) -> tuple:
-        return tuple(e for e in v.events if label is None or e.type == label)
+def _event_keys(corpus: Corpus, who: str) -> dict[str, list[tuple]]:
+    """Per ACE level (evaluate.py's keys), ``who``'s events of the corpus with their
+    article index in front: one multiset match over the corpus is the sum of the
+    per-article matches."""
+    out: dict[str, list[tuple]] = {key: [] for key, _ in EVENT_METRICS}
+    label = corpus.label
+    for i in corpus.done(who).tolist():
+        events = [e for e in corpus.docs[i].versions[who].events if label in (None, e.type)]
+        if not events:
+            continue
+        levels = {
+            "trigger_identification": _triggers(events, False),
+            "trigger_classification": _triggers(events, True),
+            "argument_identification": _arguments(events, "identification"),
+            "argument_classification": _arguments(events, "classification"),
+            "argument_strict": _arguments(events, "strict"),
+        }
+        for key, keys in levels.items():
+            out[key] += [(i, *k) for k in keys]
+    return out
 
-    pairs = [
-        (((), events(d.versions[a])), ((), events(d.versions[b])))
-        for d in docs
-        if a in d.versions and b in d.versions
-    ]
-    return evaluate(pairs).events
+
+def _event_report(corpus: Corpus, a: str, b: str, docs: np.ndarray) -> dict[str, Score]:
+    both = set(docs.tolist())
+    ka, kb = corpus.event_keys[a], corpus.event_keys[b]
+    return {
+        key: match([k for k in ka[key] if k[0] in both], [k for k in kb[key] if k[0] in both])
+        for key, _ in EVENT_METRICS
+    }
 
 
 def _common(corpus: Corpus, names: Sequence[str], entities: bool) -> np.ndarray:
@@ -419,7 +458,7 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
             "cohen_kappa": _nan_none(cohen_kappa(_binary(table, code))),
             "alpha_unitizing": _nan_none(per_label_u[lab].alpha) if lab in per_label_u else None,
         }
-    events = _event_report(corpus.docs, a, b, corpus.label)
+    events = _event_report(corpus, a, b, _common(corpus, (a, b), entities=False))
     return {
         "annotators": [a, b],
         "articles": int(len(_common(corpus, (a, b), entities=False))),
@@ -501,9 +540,8 @@ def article_report(corpus: Corpus) -> list[dict[str, Any]]:
 def _per_doc_f1(corpus: Corpus, a: str, b: str) -> list[float | None]:
     sa, sb = corpus.spans[a], corpus.spans[b]
     n = len(corpus.docs)
-    ka = set(zip(sa["doc"].tolist(), sa["start"].tolist(), sa["end"].tolist(), sa["code"].tolist()))
-    kb = set(zip(sb["doc"].tolist(), sb["start"].tolist(), sb["end"].tolist(), sb["code"].tolist()))
-    tp = np.bincount([k[0] for k in ka & kb], minlength=n)
+    _, ia, _ = np.intersect1d(sa["key"], sb["key"], assume_unique=True, return_indices=True)
+    tp = np.bincount(sa["doc"][ia], minlength=n)
     size = np.bincount(sa["doc"], minlength=n) + np.bincount(sb["doc"], minlength=n)
     full = set(corpus.done(a, entities=True).tolist()) & set(corpus.done(b, entities=True).tolist())
     return [
