@@ -57,9 +57,9 @@ def segments(spans: Sequence[tuple[int, int]]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Nesting:
-    """Per span: ``depth`` (how many other spans contain it) and ``contains`` (whether it
-    contains another span). Of two identical spans the first listed counts as the outer
-    one; spans that only cross each other contain neither."""
+    """Per span: ``depth`` (how many longer spans contain it) and ``contains`` (whether it
+    contains a shorter span). Identical spans (a suggestion and the gold it became) and
+    spans that only cross each other contain neither."""
 
     depth: tuple[int, ...]
     contains: tuple[bool, ...]
@@ -77,7 +77,8 @@ def nesting(spans: Sequence[tuple[int, int]]) -> Nesting:
         start, end = spans[i]
         open_ = [j for j in open_ if spans[j][1] > start]
         for j in open_:
-            if spans[j][1] >= end:  # started no later (sort order) and ends no earlier
+            # started no later (sort order), ends no later and is not the same range
+            if spans[j][1] >= end and spans[j] != (start, end):
                 depth[i] += 1
                 contains[j] = True
         open_.append(i)

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
+from annotator.core.review import GOLD
 from annotator.core.segments import Nesting, Segment, SegmentIndex, nesting, segments
 from annotator.core.text import Utf16Map
 from annotator.gui.overlay import (
@@ -61,7 +62,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, styles: SpanStyles, parent: QTextDocument | None = None) -> None:
         super().__init__(parent)
         self.styles = styles
-        self.tags: LabelTags | None = None  # set: room for label tags after each span
+        self.label_tags: LabelTags | None = None  # set: room for tags after each span
         self._spans: list[ViewSpan] = []  # UTF-16 offsets
         self._index = SegmentIndex([])
         self.nest = Nesting((), ())
@@ -84,6 +85,16 @@ class SpanHighlighter(QSyntaxHighlighter):
         """The spans whose last character is the segment's last one, innermost first."""
         return [i for i in seg.members if self._spans[i][1] == seg.end]
 
+    def tags(self, seg: Segment) -> list[tuple[str, str]]:
+        """(label, state) of the tags after the segment: one per label and range (a
+        suggestion with the label its gold has needs no second tag), gold first."""
+        out: dict[tuple[int, str], tuple[str, str]] = {}
+        for i in self.ending(seg):
+            start, _, label, state = self._spans[i]
+            if (start, label) not in out or state == GOLD:
+                out[(start, label)] = (label, state)
+        return list(out.values())
+
     def visible(self, start16: int, end16: int) -> list[Segment]:
         return self._index.overlapping(start16, end16)
 
@@ -95,9 +106,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             a, b = max(seg.start, start), min(seg.end, end)
             key = self.key(seg)
             self.setFormat(a - start, b - a, self.styles.format(key))
-            ending = self.ending(seg) if self.tags and b == seg.end else ()
-            if ending:  # room for the tags after the last character (offsets unchanged)
-                room = self.tags.room([self._spans[i][2] for i in ending])
+            tags = self.tags(seg) if self.label_tags and b == seg.end else ()
+            if tags:  # room for the tags after the last character (offsets unchanged)
+                room = self.label_tags.room([label for label, _ in tags])
                 self.setFormat(b - 1 - start, 1, self.styles.spaced(key, room))
 
     def rehighlight_range(self, start16: int, end16: int) -> None:
@@ -149,9 +160,9 @@ class ArticleTextView(QPlainTextEdit):
 
     def set_label_tags(self, on: bool) -> None:
         """Show (or hide) a tag with the label after every span; the lines re-wrap."""
-        if (self.highlighter.tags is not None) == on and self.label_tags_action.isChecked() == on:
+        if self.label_tags_on() == on and self.label_tags_action.isChecked() == on:
             return
-        self.highlighter.tags = self.label_tags if on else None
+        self.highlighter.label_tags = self.label_tags if on else None
         self.label_tags_action.setChecked(on)
         if self.highlighter.document() is not None:
             self.highlighter.rehighlight()
@@ -159,10 +170,10 @@ class ArticleTextView(QPlainTextEdit):
         self.label_tags_changed.emit(on)
 
     def toggle_label_tags(self) -> None:
-        self.set_label_tags(self.highlighter.tags is None)
+        self.set_label_tags(not self.label_tags_on())
 
     def label_tags_on(self) -> bool:
-        return self.highlighter.tags is not None
+        return self.highlighter.label_tags is not None
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """Qt's menu (copy, select all) and the label tags switch."""
@@ -276,7 +287,7 @@ class ArticleTextView(QPlainTextEdit):
             self._paint_levels(painter, layered)
             painter.end()
         super().paintEvent(event)
-        tags = self.highlighter.tags is not None
+        tags = self.label_tags_on()
         if not (self._current or self.overlay is not None or layered or (tags and shown)):
             return
         painter = QPainter(self.viewport())
@@ -320,14 +331,10 @@ class ArticleTextView(QPlainTextEdit):
             paint_bracket(painter, rects[-1], left=False, inset=inset, colour=ink)
 
     def _paint_tags(self, painter: QPainter, shown: Sequence[Segment]) -> None:
-        hl = self.highlighter
         for seg in shown:
-            ending = hl.ending(seg)
-            if not ending:
-                continue
-            rects = self.span_rects(seg.start, seg.end)
+            tags = self.highlighter.tags(seg)
+            rects = self.span_rects(seg.start, seg.end) if tags else []
             if rects:
-                tags = [(hl.spans[i][2], hl.spans[i][3]) for i in ending]
                 self.label_tags.paint(painter, rects[-1], tags, self.styles)
 
     # -- the event layer and the margin notes -------------------------------------------

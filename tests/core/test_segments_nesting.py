@@ -25,8 +25,9 @@ def test_segments_nesting_crossing_and_touching_spans_contain_nothing():
     assert nesting([(0, 5), (5, 9)]) == Nesting((0, 0), (False, False))
 
 
-def test_segments_nesting_identical_spans_first_is_outer_and_empty_spans_are_flat():
-    assert nesting([(2, 4), (2, 4)]) == Nesting((0, 1), (True, False))
+def test_segments_nesting_identical_and_empty_spans_are_flat():
+    assert nesting([(2, 4), (2, 4)]) == Nesting((0, 0), (False, False))
+    assert nesting([(0, 9), (2, 4), (2, 4)]) == Nesting((0, 1, 1), (True, False, False))
     assert nesting([(0, 10), (3, 3)]) == Nesting((0, 0), (False, False))
     assert nesting([]) == Nesting((), ())
 
@@ -41,7 +42,7 @@ def _contains(spans, j, i) -> bool:
     (sj, ej), (si, ei) = spans[j], spans[i]
     if j == i or ei <= si or ej <= sj or not (sj <= si and ei <= ej):
         return False
-    return (sj, ej) != (si, ei) or j < i
+    return (sj, ej) != (si, ei)
 
 
 @given(spans_strategy)

@@ -118,3 +118,11 @@ def test_label_tags_current_outline_leaves_the_next_character_alone(qtbot):
     assert ink not in _colours(view, comma.adjusted(-1, 0, 0, 0))
     (airport,) = view.current_rects()
     assert ink in _colours(view, airport.adjusted(-1, -1, 1, 1))
+
+
+def test_label_tags_one_tag_for_a_suggestion_and_the_gold_it_became(qtbot):
+    spans = [(25, 31, "GPE", "pending"), (25, 31, "GPE", "gold"), (25, 31, "LOC", "pending")]
+    view = _view(qtbot, spans=spans)
+    (seg,) = view.highlighter.visible(0, len(TEXT))
+    assert view.highlighter.tags(seg) == [("GPE", "gold"), ("LOC", "pending")]
+    assert not any(view.highlighter.nest.contains)  # the same range: no brackets
