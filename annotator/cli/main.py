@@ -24,6 +24,7 @@ COMMANDS = {
     "split": ("annotator.cli.split_cmd", "split_cmd"),
     "assign": ("annotator.cli.assign_cmd", "assign_cmd"),
     "agree": ("annotator.cli.agree_cmd", "agree_cmd"),
+    "train": ("annotator.cli.train_cmd", "train_cmd"),
 }
 
 

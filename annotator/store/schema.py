@@ -324,11 +324,31 @@ def _m004_assignments(db: sqlite_utils.Database) -> None:
     db["assignments"].create_index(["annotator", "article_id"])
 
 
+def _m005_models(db: sqlite_utils.Database) -> None:
+    """Models trained on the project's gold (``annotator train``), found by name: where the
+    pipeline is, its language and base, what it learned from (a hash of the gold) and its
+    scores on the held-out gold next to the base model's. Not gold: no decision logged."""
+    db["models"].create(
+        {
+            "name": str,
+            "version": str,
+            "path": str,
+            "lang": str,
+            "base": str,
+            "data_hash": str,
+            "scores": str,  # JSON
+            "trained_at": str,
+        },
+        pk=("name", "version"),
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_integrity,
     _m003_arguments_on_entities,
     _m004_assignments,
+    _m005_models,
 ]
 VERSION = len(MIGRATIONS)
 

@@ -52,7 +52,7 @@ def test_store_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tm
     assert len(before["decisions"]) == 7 and len(before["events"]) == 33
     with Store(path) as store:
         assert store.backup_path == tmp_path / "old.db.v1.bak"
-        assert schema.user_version(store.db) == schema.VERSION == 4
+        assert schema.user_version(store.db) == schema.VERSION == 5
         assert check(store) == []
         assert store.gold_spans(4, "bob") == [Span(0, 7, "PERSON")]
         assert len(store.gold_events(1, "alice")) == 14
@@ -256,11 +256,25 @@ def test_store_schema_arguments_need_their_entity_for_any_writer(db_path, sample
     with pytest.raises(sqlite3.IntegrityError, match="event argument"):
         conn.execute("UPDATE gold_spans SET label = 'ORG'")
     with pytest.raises(sqlite3.IntegrityError, match="event argument"):
-        conn.execute(
-            "INSERT INTO gold_arguments VALUES ('e1', 1, 'Place', 37, 43, 'GPE')"
-        )
+        conn.execute("INSERT INTO gold_arguments VALUES ('e1', 1, 'Place', 37, 43, 'GPE')")
     with pytest.raises(sqlite3.IntegrityError, match="event argument"):
         conn.execute("UPDATE gold_arguments SET label = 'ORG'")
     conn.execute("INSERT INTO gold_arguments VALUES ('e1', 1, 'Topic', 37, 43, 'SPAN')")
     conn.rollback()
     conn.close()
+
+
+def test_store_schema_v4_project_gains_the_models_table_and_keeps_its_gold(tmp_path):
+    """Made by the code of schema v4 (one gold span): migration 5 adds the models table."""
+    path = tmp_path / "v4.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "project_v4.db", path)
+    assert _raw(path, "PRAGMA user_version") == [(4,)]
+    with Store(path) as store:
+        assert schema.user_version(store.db) == 5
+        assert store.gold_spans(1, "ann") == [Span(0, 7, "PERSON")]
+        assert check(store) == []
+        from annotator.store.models import models, register
+
+        assert models(store) == []
+        assert register(store, name="m", path="/x", lang="en", base="b", data_hash="h",
+                        scores={}) == "1"  # fmt: skip

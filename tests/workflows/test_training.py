@@ -1,0 +1,112 @@
+"""`annotator train`: spaCy's own training on the project's gold, the base model kept
+whole, scores next to the base model's on the same held-out gold, the model registered."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli.main import cli
+from annotator.core.models import ParsedDoc, Span
+from annotator.store import Store
+from annotator.store.models import find, models
+from annotator.workflows.training import gold_for_training, split_gold, train
+
+NAMES = ["Aliya Nurlanova", "Daniyar Seitkali", "Marat Ospanov", "Gulnara Abenova"]
+CITIES = ["Astana", "Almaty", "Shymkent", "Aktobe", "Karaganda", "Taraz"]
+
+
+def _docs(n: int) -> list[ParsedDoc]:
+    out = []
+    for i in range(n):
+        name, city = NAMES[i % len(NAMES)], CITIES[i % len(CITIES)]
+        text = f"{name} visited {city} on day {i}.\n\nThe visit of {name} was short."
+        spans = [Span(0, len(name), "PERSON")]
+        at = text.index(city)
+        spans.append(Span(at, at + len(city), "GPE"))
+        later = text.rindex(name)
+        spans.append(Span(later, later + len(name), "PERSON"))
+        out.append(ParsedDoc(text, title=f"Visit {i}", lang="en", spans=spans, source=f"{i}"))
+    return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    store = Store(tmp_path / "p.db")
+    store.add_docs(_docs(30), as_gold=True, annotator="ann")
+    store.add_docs([ParsedDoc(f"Nobody annotated this text {i}.", lang="en") for i in range(5)])
+    yield store
+    store.close()
+
+
+def test_training_split_is_by_content_hash_and_stable(project):
+    docs = gold_for_training(project, "en")
+    train_docs, heldout = split_gold(docs)
+    assert len(docs) == 30 and heldout and train_docs
+    again = split_gold(list(reversed(docs)))
+    assert {d.article.id for d in again[1]} == {d.article.id for d in heldout}
+
+
+def test_training_a_blank_model_is_trained_scored_and_registered(project, tmp_path):
+    result = train(project, tmp_path / "m", base="blank", max_steps=30, on_line=lambda _: None)
+    assert result.path.is_dir() and (result.path / "config.cfg").exists()
+    assert result.scores["docs"] == result.heldout_docs > 0
+    assert set(result.scores["entities"]["all"]) >= {"precision", "recall", "f1"}
+    assert result.base_scores == {} and result.rehearsal_docs == 0
+    (registered,) = models(project)
+    assert (registered.name, registered.version) == ("trained-en", "1")
+    assert registered.data_hash == result.data_hash
+    assert find(project, "trained-en").path == str(result.path)
+    second = train(project, tmp_path / "m2", base="blank", max_steps=5, on_line=lambda _: None)
+    assert second.version == "2" and find(project, "trained-en@1").version == "1"
+
+
+@pytest.mark.model
+def test_training_fine_tunes_the_base_model_keeping_its_parser(project, tmp_path):
+    import spacy
+
+    result = train(project, tmp_path / "m", base="en_core_web_sm", max_steps=4,
+                   on_line=lambda _: None)  # fmt: skip
+    nlp = spacy.load(result.path)
+    assert {"tagger", "parser", "ner"} <= set(nlp.pipe_names)  # event rules still run
+    assert result.base_scores["docs"] == result.scores["docs"] > 0  # the same gold
+    assert result.rehearsal_docs == 5  # the unannotated articles, with the base's entities
+    doc = nlp("Aliya Nurlanova met the minister in Astana.")
+    assert doc.has_annotation("DEP")
+
+
+def test_training_cli_refuses_too_little_gold_in_one_line(tmp_path):
+    db = tmp_path / "small.db"
+    with Store(db) as store:
+        store.add_docs(_docs(1), as_gold=True, annotator="ann")
+    res = CliRunner().invoke(cli, ["train", "--db", str(db), "--base", "blank"])
+    assert res.exit_code == 1
+    assert "not enough gold in language 'en' to train" in res.output
+    assert "Traceback" not in res.output
+
+
+@pytest.mark.slow
+def test_training_ctrl_c_keeps_the_best_model_so_far(project, tmp_path):
+    out = tmp_path / "m"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "train", "--db", str(project.path),
+         "--base", "blank", "--max-steps", "100000", "--out", str(out), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 240
+    while not (out / "model-best" / "config.cfg").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(1.0)  # model-best is written whole
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "stopped: keeping the best model so far" in stderr
+    result = json.loads(stdout)
+    assert result["stopped"] is True and result["version"] == "1"
+    assert find(Store(project.path), "trained-en").path == result["path"]
