@@ -260,9 +260,15 @@ EVENT_KEY_NOTES = (
 TEXT_KEY_NOTES = (
     (
         "Edit",
-        "Select text from the current item's start: by a character / a word / a line",
-        "Shift+Left / Right, Ctrl+Shift+Left / Right, Shift+Down / Up",
+        "Select text from the current item's start, a character at a time",
+        "Shift+Left / Right",
     ),
+    (
+        "Edit",
+        "Select text from the current item's start, a word at a time",
+        "Ctrl+Shift+Left / Right",
+    ),
+    ("Edit", "Select text from the current item's start, a line at a time", "Shift+Down / Up"),
     ("Edit", "Then label the selection, or make it an event's trigger", "1–9, L, E"),
     (
         "Label",

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,8 @@ from annotator.store import ArticleRow, Store, browse
 PAGE = 200
 MAX_PAGES = 64
 COLUMNS = ("", "Title", "Date", "Lang", "S / G")
+# a narrow pane drops columns so the title stays readable: (column, pane narrower than px)
+DROP_WHEN_NARROW = ((2, 330), (4, 250))
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⊘"}
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
 STATUS_COLOUR = {
@@ -154,7 +156,8 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title or '(untitled)'}\n{STATUS_TEXT.get(row.status, row.status)}"
+            status = STATUS_TEXT.get(row.status, row.status)
+            return f"{row.title or '(untitled)'}\n{status} · {row.date or 'no date'} · {row.lang}"
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return STATUS_COLOUR.get(row.status)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3, 4):
@@ -318,6 +321,11 @@ class ArticleListPane(QWidget):
             | self.table.selectionModel().SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        for column, below in DROP_WHEN_NARROW:
+            self.table.setColumnHidden(column, event.size().width() < below)
 
     def neighbour(self, article_id: int | None, step: int) -> int | None:
         """The article ``step`` rows away in the list (N / P)."""

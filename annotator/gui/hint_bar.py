@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 ENTITY_HINTS = (
     ("A", "accept"),
     ("X", "reject"),
-    ("J / K", "next / previous"),
+    ("J / K", "next / prev"),
     ("1–9", "label"),
     ("L", "labels…"),
     ("Shift+→", "select"),
@@ -24,11 +24,11 @@ ENTITY_HINTS = (
     ("F1", "all keys"),
 )
 EVENT_HINTS = (
-    ("A", "accept event"),
+    ("A", "accept"),
     ("X", "reject"),
-    ("J / K", "next / previous"),
+    ("J / K", "next / prev"),
     ("→ / ←", "arguments"),
-    ("E", "new / type"),
+    ("E", "event"),
     ("R", "argument"),
     ("1–9", "role"),
     ("Tab", "entities"),

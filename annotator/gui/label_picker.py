@@ -1,13 +1,16 @@
 """Every label at the keyboard: a type-to-filter picker, like a command palette (key L).
 
 The number keys reach the first nine labels; this reaches all of them. Typing filters by
-name (``work`` finds WORK_OF_ART, ``per`` PERSON and PERCENT) or description; Up/Down
-move, Enter picks, Escape cancels. Picking emits ``picked``: the window applies the label
+the start of a word of the label's name or description (``work`` finds WORK_OF_ART;
+``per`` PERSON and PERCENT first, then DATE for "periods"); Up/Down move, Enter picks,
+Escape cancels. Picking emits ``picked``: the window applies the label
 exactly as a number key would (to the text selection, else to the current item). While it
 is open it has the keyboard, so the window's single-letter shortcuts do not fire.
 """
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -34,10 +37,14 @@ MOVE_KEYS = {
 
 
 def matches(label: Label, query: str) -> bool:
-    """Does ``query`` (any case; spaces for underscores) find this label?"""
-    words = query.strip().lower().replace("_", " ").split()
-    haystack = f"{label.name.replace('_', ' ')} {label.description}".lower()
-    return all(word in haystack for word in words)
+    """Does every word of ``query`` (any case) start a word of the label's name or
+    description?"""
+    words = set(_words(f"{label.name} {label.description}"))
+    return all(any(w.startswith(q) for w in words) for q in _words(query))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
 
 
 def rank(label: Label, query: str) -> int:
@@ -55,14 +62,13 @@ class LabelPicker(QFrame):
         self.setObjectName("labelPicker")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.labels = labels
+        self.styles = styles
         self.title = QLabel("<b>Label</b> — type to filter, ↑/↓, Enter applies, Esc cancels")
         self.filter = QLineEdit(placeholderText="Label name or description…")
         self.filter.setObjectName("labelFilter")
         self.list = QListWidget()
         self.list.setObjectName("labelChoices")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the filter
-        for label in labels.labels:
-            self.list.addItem(_item(label, styles))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
@@ -74,6 +80,7 @@ class LabelPicker(QFrame):
         self.list.itemActivated.connect(lambda item: self._pick(item))
         self.list.itemClicked.connect(lambda item: self._pick(item))
         self._done = False
+        self._on_filter_text_changed("")
         self.resize(420, 360)
 
     def open_at(self, at: QPoint) -> None:
@@ -97,15 +104,20 @@ class LabelPicker(QFrame):
     # -- reacting ---------------------------------------------------------------------------
 
     def _on_filter_text_changed(self, text: str) -> None:
-        best: tuple[int, int] | None = None
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            label = self.labels.get(self._name(row))
-            found = matches(label, text)
-            item.setHidden(not found)
-            if found and (best is None or rank(label, text) < best[0]):
-                best = (rank(label, text), row)
-        self.list.setCurrentRow(best[1] if best else -1)
+        """Show the labels the text finds, those whose name starts with it first (in the
+        label set's order otherwise); the first one shown is chosen."""
+        order = sorted(
+            range(len(self.labels.labels)),
+            key=lambda n: (rank(self.labels.labels[n], text), n),
+        )
+        self.list.clear()
+        for n in order:
+            label = self.labels.labels[n]
+            item = _item(label, self.styles)
+            self.list.addItem(item)
+            item.setHidden(not matches(label, text))  # only an item in the list can hide
+        rows = self._visible()
+        self.list.setCurrentRow(rows[0] if rows else -1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:

@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
             self.text.setFocus()
         self.list_pane.setVisible(visible)
         self.actions["toggle_list"].setChecked(visible)
-        self.splitter.fit()
+        QTimer.singleShot(0, self.splitter, self.splitter.fit)  # once the panes are laid out
 
     def toggle_hints(self) -> None:
         self.set_hints_visible(self.hint_bar.isHidden())
@@ -527,12 +527,16 @@ class MainWindow(QMainWindow):
     # -- state ----------------------------------------------------------------------------
 
     def _restore_state(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() else None
+        # first start on a screen too narrow for three panes: the list starts hidden
+        narrow = screen is not None and screen.width() < sum(self.splitter.minimums())
+        self.set_list_visible(not self.settings.value("window/list_hidden", narrow, type=bool))
+        self.set_hints_visible(self.settings.value("window/hints", True, type=bool))
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self._default_geometry()
-        hidden = self.settings.value("window/list_hidden", False, type=bool)
-        self.set_list_visible(not hidden)
-        self.set_hints_visible(self.settings.value("window/hints", True, type=bool))
+            if narrow:
+                self.statusBar().showMessage("Narrow screen: Ctrl+L shows the article list.", 15000)
         splitter = self.settings.value("window/splitter")
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.set_default_sizes(self.width())
@@ -540,14 +544,15 @@ class MainWindow(QMainWindow):
         self.splitter.fit()  # a state saved on another screen must not squash the text
 
     def _default_geometry(self) -> None:
-        """First start: most of the screen, but never narrower than the three panes need."""
+        """First start: most of the screen, but never narrower than the panes need."""
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is None:
             self.resize(1320, 760)
             return
         need = self.minimumSizeHint().width()
         self.resize(max(need, min(1600, screen.width())), min(1000, screen.height()))
-        self.move(screen.center() - self.rect().center())
+        centre = screen.center() - self.rect().center()
+        self.move(max(screen.left(), centre.x()), max(screen.top(), centre.y()))
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

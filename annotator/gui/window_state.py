@@ -84,11 +84,16 @@ class PaneSplitter(QSplitter):
         ]
 
     def fit(self) -> None:
-        sizes = self.sizes()
-        if sum(sizes) <= 0:
+        """Apply :func:`fit_sizes` to the panes (a pane just hidden or shown included:
+        the text takes what the sizes Qt has not yet laid out leave over)."""
+        shown = [not self.widget(i).isHidden() for i in range(self.count())]
+        sizes = [s if on else 0 for s, on in zip(self.sizes(), shown)]
+        room = self.width() - self.handleWidth() * (sum(shown) - 1)
+        if room <= 0 or sum(sizes) <= 0:
             return
+        sizes[TEXT] = max(0, sizes[TEXT] + room - sum(sizes))
         fitted = fit_sizes(sizes, self.minimums())
-        if fitted != sizes:
+        if fitted != self.sizes():
             self.setSizes(fitted)
 
     def set_default_sizes(self, width: int) -> None:
