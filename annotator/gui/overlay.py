@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.review import GOLD
@@ -174,6 +174,7 @@ class LabelTags:
         self.metrics = QFontMetricsF(self.font)
         self.height = math.ceil(self.metrics.height())
         self._widths: dict[str, float] = {}
+        self._chips: dict[tuple[str, str, float], QPixmap] = {}
 
     def width(self, label: str) -> float:
         width = self._widths.get(label)
@@ -193,18 +194,35 @@ class LabelTags:
     def paint(
         self, painter: QPainter, last: QRectF, tags: Sequence[tuple[str, str]], styles: SpanStyles
     ) -> None:
-        """``tags``: (label, state), innermost span first."""
-        painter.setFont(self.font)
+        """``tags``: (label, state), innermost span first. Each chip is drawn once into a
+        cached pixmap: a repaint with fifty tags on screen copies fifty small images."""
+        dpr = painter.device().devicePixelRatioF()
         for rect, (label, state) in zip(self.rects(last, [t[0] for t in tags]), tags):
-            background, ink = styles.tag_colours(label, state)
-            gold = state == GOLD
-            style = Qt.PenStyle.SolidLine if gold else Qt.PenStyle.DashLine
-            painter.setPen(QPen(background if gold else ink, 1, style))
-            painter.setBrush(background)
-            painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-            painter.setPen(ink)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+            key = (label, state, dpr)
+            chip = self._chips.get(key)
+            if chip is None:
+                chip = self._chips[key] = self._chip(label, state, styles, dpr)
+            painter.drawPixmap(rect.topLeft(), chip)
+
+    def _chip(self, label: str, state: str, styles: SpanStyles, dpr: float) -> QPixmap:
+        width = self.width(label)
+        chip = QPixmap(math.ceil(width * dpr), math.ceil(self.height * dpr))
+        chip.setDevicePixelRatio(dpr)
+        chip.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(chip)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        background, ink = styles.tag_colours(label, state)
+        gold = state == GOLD
+        style = Qt.PenStyle.SolidLine if gold else Qt.PenStyle.DashLine
+        painter.setPen(QPen(background if gold else ink, 1, style))
+        painter.setBrush(background)
+        rect = QRectF(0, 0, width, self.height)
+        painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        painter.setFont(self.font)
+        painter.setPen(ink)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        painter.end()
+        return chip
 
 
 def overlay_notes(overlay: EventOverlay, rects) -> list[Note]:  # noqa: ANN001

@@ -331,11 +331,23 @@ class ArticleTextView(QPlainTextEdit):
             paint_bracket(painter, rects[-1], left=False, inset=inset, colour=ink)
 
     def _paint_tags(self, painter: QPainter, shown: Sequence[Segment]) -> None:
+        """Each segment's tags after its last character; a block's geometry is looked up
+        once for all the tags in it (this runs on every repaint)."""
+        doc, offset = self.document(), self.contentOffset()
+        block, origin = None, None
         for seg in shown:
             tags = self.highlighter.tags(seg)
-            rects = self.span_rects(seg.start, seg.end) if tags else []
-            if rects:
-                self.label_tags.paint(painter, rects[-1], tags, self.styles)
+            if not tags:
+                continue
+            last = seg.end - 1
+            if block is None or not block.position() <= last < block.position() + block.length():
+                block = doc.findBlock(last)
+                origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            line = block.layout().lineForTextPosition(last - block.position())
+            if line.isValid():
+                right = line.cursorToX(seg.end - block.position())[0]
+                rect = QRectF(origin.x(), origin.y() + line.y(), right, line.height())
+                self.label_tags.paint(painter, rect, tags, self.styles)
 
     # -- the event layer and the margin notes -------------------------------------------
 
