@@ -172,6 +172,8 @@ def pipeline_identity(
     meta = read_meta(spec.meta) if spec.meta is not None else {}
     name = f"{meta.get('lang') or spec.lang}_{meta.get('name') or 'pipeline'}"
     version = str(meta.get("version") or "0.0.0")
+    if spec.registered is not None:  # a model the project trained: its registered name
+        name, version = spec.registered
     if spec.path is not None:
         version = f"{version}+{_directory_digest(spec.path)}"
     if events and can_parse(meta.get("pipeline") or ()):

@@ -42,6 +42,7 @@ class PipelineSpec:
     model_lang: str = ""  # the language the pipeline was built for (meta.json "lang")
     meta: Path | None = None  # the pipeline's meta.json (name and version without loading)
     tried: tuple[str, ...] = ()  # configured pipelines that were not found
+    registered: tuple[str, str] | None = None  # (name, version) of a model the project trained
 
     @property
     def source(self) -> str | Path:
@@ -156,6 +157,8 @@ def resolve_pipeline(
 
 def _explicit(code: str, model: str) -> PipelineSpec:
     path = Path(model).expanduser()
+    if path.exists() and not _is_pipeline_dir(path) and _is_pipeline_dir(path / "model-best"):
+        path = path / "model-best"  # a `spacy train` (or `annotator train`) output folder
     if path.exists():
         if not _is_pipeline_dir(path):
             raise ValueError(

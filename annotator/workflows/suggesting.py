@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.core.models import Suggestion
@@ -57,6 +57,7 @@ class LanguageRun:
 class SuggestSummary:
     runs: list[LanguageRun] = field(default_factory=list)
     interrupted: bool = False
+    others: list[str] = field(default_factory=list)  # languages --model is not for
     events: bool = False  # event rules too, where the pipeline can parse
     schema: Path | None = None  # the event schema (None: the bundled one)
 
@@ -78,8 +79,16 @@ class SuggestSummary:
 
     @property
     def notes(self) -> list[str]:
-        """One line per language without a model, each once."""
-        return list(dict.fromkeys(r.spec.note for r in self.runs if r.spec.note))
+        """One line per language without a model, each once; which languages did not get
+        the --model pipeline (another language's) and what they got instead."""
+        notes = list(dict.fromkeys(r.spec.note for r in self.runs if r.spec.note))
+        for run in self.runs:
+            if run.lang in self.others:
+                notes.append(
+                    f"{run.lang}: the model is not for this language: suggesting with its "
+                    f"own pipeline ({run.model})"
+                )
+        return notes
 
     def line(self) -> str:
         return (
@@ -125,15 +134,34 @@ def plan_suggest(
     articles for a multi-language "xx" pipeline).
     """
     summary = SuggestSummary(events=events, schema=schema)
+    registered = _registered(store, model)
+    if registered is not None:
+        model = registered.path
+    model_lang = resolve_pipeline(lang or "xx", model, config).model_lang if model else ""
     left = limit
     for code in _target_languages(store, model, lang, config):
-        spec = resolve_pipeline(code, model, config)
+        # --model serves its own language; the others keep their configured pipelines
+        own = lang or model_lang in ("", "xx") or code == model_lang
+        spec = resolve_pipeline(code, model if own else None, config)
+        if own and registered is not None:
+            spec = replace(spec, registered=(registered.name, registered.version))
+        elif model and not own:
+            summary.others.append(code)
         name, version = pipeline_identity(spec, events=events, schema=schema)
         pending = store.count_pending(name, version, lang=code, include_done=force)
         pending = pending if left is None else min(pending, left)
         left = None if left is None else left - pending
         summary.runs.append(LanguageRun(code, spec, name, version, pending))
     return summary
+
+
+def _registered(store: Store, model: str | None):  # noqa: ANN202
+    """A model the project trained (``annotator train``), by NAME or NAME@VERSION."""
+    if not model or Path(model).expanduser().exists():
+        return None
+    from annotator.store.models import find
+
+    return find(store, model)
 
 
 def _target_languages(
@@ -146,7 +174,6 @@ def _target_languages(
     if model:  # checked even when the project is empty
         model_lang = resolve_pipeline(lang or "xx", model, config).model_lang
         if not lang and model_lang not in ("", "xx"):
-            wanted = model_lang
             if stored and model_lang not in {canonical_lang(s, languages) for s in stored}:
                 raise ValueError(
                     f"{model}: a pipeline for '{model_lang}', and the project has no "

@@ -110,3 +110,30 @@ def test_training_ctrl_c_keeps_the_best_model_so_far(project, tmp_path):
     result = json.loads(stdout)
     assert result["stopped"] is True and result["version"] == "1"
     assert find(Store(project.path), "trained-en").path == result["path"]
+
+
+def test_training_registered_model_suggests_by_name_other_languages_keep_theirs(project, tmp_path):
+    project.add_docs([ParsedDoc("Путин встретился с Токаевым в Москве.", lang="ru")])
+    result = train(project, tmp_path / "m", base="blank", max_steps=20, on_line=lambda _: None)
+    run = CliRunner().invoke
+    res = run(cli, ["suggest", "--db", str(project.path), "--model", "trained-en"])
+    assert res.exit_code == 0, res.output
+    assert "ru: the model is not for this language: suggesting with its own pipeline" in (
+        res.output
+    )
+    models_run = dict(
+        project.db.execute(
+            "SELECT a.lang, r.model FROM suggestion_runs r JOIN articles a ON a.id = r.article_id"
+        ).fetchall()
+    )
+    assert models_run["en"] == "trained-en" and models_run["ru"].startswith("rules:")
+    versions = {
+        v for (v,) in project.db.execute(
+            "SELECT DISTINCT model_version FROM suggestion_runs WHERE model = 'trained-en'"
+        )
+    }  # fmt: skip
+    assert len(versions) == 1 and versions.pop().startswith(f"{result.version}+")
+    # a `spacy train` / `annotator train` output folder works too (its model-best)
+    res = run(cli, ["suggest", "--db", str(project.path), "--model", str(tmp_path / "m"),
+                    "--lang", "en", "--force"])  # fmt: skip
+    assert res.exit_code == 0, res.output
