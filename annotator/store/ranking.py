@@ -1,0 +1,63 @@
+"""Which article to annotate next: the most useful first.
+
+spaCy's NER gives no scores, so uncertainty is measured as *disagreement between two
+models* on the same article — the base pipeline and the model trained on the project's
+gold (query by committee, Seung et al. 1992): where they disagree most, the trained model
+is least sure of what it learned, and a decision there teaches it most. The disagreement
+of an article is 1 − F1 between the two models' entity suggestions (exact span and label),
+from what the store already holds (no model runs here). Articles on which either model has
+not run yet rank last. Annotator disagreement (articles two annotators labelled
+differently) is the other order a lead may want: see annotator.store.team.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from annotator.store.store import Store
+
+
+def disagreement(a: set[tuple[int, int, str]], b: set[tuple[int, int, str]]) -> float:
+    """1 − F1 between two sets of (start, end, label): 0 when they agree, 1 when disjoint."""
+    if not a and not b:
+        return 0.0
+    both = len(a & b)
+    return 1.0 - 2 * both / (len(a) + len(b))
+
+
+def most_useful_first(
+    store: Store, annotator: str, model_a: str, model_b: str, *, lang: str | None = None
+) -> list[tuple[int, float]]:
+    """(article id, disagreement) of the articles ``annotator`` has not finished, the
+    models' disagreement highest first; articles one model has not run on come last."""
+    sql = """SELECT g.article_id, g.model, g.start, g."end", g.label FROM suggestions g
+        JOIN articles a ON a.id = g.article_id
+        LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = ?
+        WHERE g.kind = 'entity' AND g.model IN (?, ?)
+          AND coalesce(s.status, 'new') NOT IN ('done', 'skipped')"""
+    args: list = [annotator, model_a, model_b]
+    if lang:
+        sql += " AND a.lang = ?"
+        args.append(lang)
+    found: dict[int, dict[str, set]] = defaultdict(lambda: {model_a: set(), model_b: set()})
+    for aid, model, start, end, label in store.db.execute(sql, args):
+        found[aid][model].add((start, end, label))
+    ran = defaultdict(set)
+    for aid, model in store.db.execute(
+        "SELECT article_id, model FROM suggestion_runs WHERE model IN (?, ?)", [model_a, model_b]
+    ):
+        ran[aid].add(model)
+    pending_sql = """SELECT a.id FROM articles a LEFT JOIN article_status s
+        ON s.article_id = a.id AND s.annotator = ?
+        WHERE coalesce(s.status, 'new') NOT IN ('done', 'skipped')""" + (
+        " AND a.lang = ?" if lang else ""
+    )
+    ids = [r[0] for r in store.db.execute(pending_sql, [annotator] + ([lang] if lang else []))]
+    scored = [
+        (aid, disagreement(found[aid][model_a], found[aid][model_b]))
+        for aid in ids
+        if ran[aid] == {model_a, model_b}
+    ]
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    rest = [(aid, -1.0) for aid in ids if ran[aid] != {model_a, model_b}]
+    return scored + rest
