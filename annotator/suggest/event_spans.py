@@ -64,6 +64,15 @@ VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # where a fallback found the span: recorded in the argument's rule
 GAZETTEER, CURRENCY_RULE, TITLE_NAME = "gazetteer-place", "fallback-currency", "title-name"
+NAME_EXTENDED, PERCENT_RULE, FRACTION_RULE = "name-extended", "fallback-percent", "fraction"
+LED_BY = "led-by"
+# values and dates keep their own extent: "two thousand and six", "January–June 2025"
+UNTRIMMED = VALUE_LABELS | {"DATE", "TIME"}
+# "a quarter", "almost a fifth": a fraction the model reads as a date is a number
+FRACTIONS = frozenset("half third quarter fifth sixth tenth".split())
+PERCENT_WORDS = frozenset({"percent", "%"})
+# the verbs of "a delegation headed by X": X stands for the group
+LEADING_VERBS = frozenset({"head", "lead"})
 
 
 @functools.cache
@@ -162,7 +171,24 @@ class SpanMapper:
             for child in token.children:
                 if child.dep_ in ("nummod", "compound", "quantmod") and self.in_entity(child):
                     return self.span_of(child)
-        return None
+        return self._percent(token)
+
+    def _percent(self, token: Token) -> Span | None:
+        """ "to some twenty per cent" with no entity: the number, its qualifier and the
+        percent words."""
+        doc, end = self.doc, token.i + 1
+        if not token.like_num:
+            return None
+        if end + 1 < len(doc) and doc[end].lower_ == "per" and doc[end + 1].lower_ == "cent":
+            end += 2
+        elif end < len(doc) and doc[end].lower_ in PERCENT_WORDS:
+            end += 1
+        else:
+            return None
+        if any(self.in_entity(t) for t in doc[token.left_edge.i : end]):
+            return None
+        span = doc[token.left_edge.i : end]
+        return self._made(Span(span.start_char, span.end_char, "PERCENT"), PERCENT_RULE)
 
     def _made(self, span: Span, how: str) -> Span:
         self.how.setdefault((span.start, span.end), how)
@@ -182,7 +208,7 @@ class SpanMapper:
         if ent is None:
             return self._known_name(token) or self._fallback(token)
         start, end = ent.start, ent.end
-        if trim:
+        if trim and ent.label_ not in UNTRIMMED:
             lo, hi = phrase_bounds(token)
             start, end = max(start, lo), min(end, hi + 1)
         label, how = ent.label_, ""
@@ -199,11 +225,37 @@ class SpanMapper:
         span = self.doc[start:end]
         if not any(c.isalnum() for c in span.text):
             return None
+        return self._named(start, end, label, how)
+
+    def _named(self, start: int, end: int, label: str, how: str) -> Span:
+        """Label repairs from the words of the span and what the document knows."""
+        span = self.doc[start:end]
         if label != "PERSON" and self.known.get(span.text) == "PERSON":
             label = "PERSON"
+        if label in ("PERSON", "ORG"):
+            start, label, how = self._given_name(start, end, label, how)
+        if label == "DATE" and span[-1].lower_ in FRACTIONS:
+            label, how = "CARDINAL", FRACTION_RULE  # "grown by a quarter"
         if label == "ORG":
             start, label, how = self._glued_name(start, end, how)
         return self._typed(start, end, label, how)
+
+    def _given_name(self, start: int, end: int, label: str, how: str) -> tuple[int, str, str]:
+        """ "Laziz Kudratov" with only "Kudratov" an entity (or "Han" read as NORP): the
+        given name the model left out, when the whole is a name."""
+        doc, first = self.doc, start - 1
+        if first < 0 or doc[first].dep_ != "compound" or doc[first].head.i not in range(start, end):
+            return start, label, how
+        word = doc[first]
+        if not (word.pos_ == "PROPN" and word.is_title) or word.lemma_.lower() in PERSON_TITLES:
+            return start, label, how
+        ent = self.ent_at[first]
+        if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+            return start, label, how
+        whole = doc[first:end].text
+        if self.known.get(whole) == "PERSON" or end - first == 2 and self._is_name(first, end):
+            return first, "PERSON", NAME_EXTENDED
+        return start, label, how
 
     def _glued_name(self, start: int, end: int, how: str) -> tuple[int, str, str]:
         """ "Minister of Water Resources and Irrigation Nurzhan Nurzhigitov" read as one ORG:
@@ -344,15 +396,21 @@ class SpanMapper:
                         out += [s for s in [self.span_of(kid, trim=False)] if s is not None]
                     else:
                         out += self.entities(kid, False, depth + 1)
-            elif (
-                child.dep_ == "prep"
-                and depth == 0
-                and child.lower_ in (INDICATOR_PREPS if preps else FALLBACK_PREPS)
-            ):
-                if preps or group or lemma in PROXY_NOUNS:
-                    objs = [t for c in child.children if c.dep_ == "pobj" for t in expand(c)]
-                    out += [s for t in objs for s in self.entities(t, False, depth + 1)]
+            elif depth == 0:
+                out += self._around(child, preps, group or lemma in PROXY_NOUNS)
         return list(dict.fromkeys(out))
+
+    def _around(self, child: Token, preps: bool, group: bool) -> list[Span]:
+        """Entities a noun stands for through a child phrase: "ministers of Kazakhstan",
+        "a delegation headed by X"."""
+        if child.dep_ == "acl" and group:
+            kids = [k for a in led_by(child) for k in expand(a)]
+            return [self._made(e, LED_BY) for k in kids for e in self.entities(k, False, 1)]
+        allowed = INDICATOR_PREPS if preps else FALLBACK_PREPS
+        if child.dep_ != "prep" or child.lower_ not in allowed or not (preps or group):
+            return []
+        objs = [t for c in child.children if c.dep_ == "pobj" for t in expand(c)]
+        return [s for t in objs for s in self.entities(t, False, 1)]
 
     def _titled(self, title: Token) -> list[Span]:
         """ "Minister of Energy Almassadam Satkaliyev": the person after the title."""
@@ -395,6 +453,8 @@ class SpanMapper:
                 lo = child.left_edge.i if child.dep_ == "compound" else child.i
         while lo < hi and self.doc[lo].dep_ in ("det", "poss", "case", "punct"):
             lo += 1
+        while hi > lo and (self.doc[hi].is_space or self.doc[hi].text in SEPARATORS):
+            hi -= 1  # "Vice Minister of Energy" before a blank line
         span = self.doc[lo : hi + 1]
         return Span(span.start_char, span.end_char, ANY_SPAN)
 
@@ -409,6 +469,13 @@ def phrase_bounds(token: Token, cut_deps: frozenset[str] = CUT_DEPS) -> tuple[in
         elif cut:
             lo = max(lo, child.right_edge.i + 1)
     return lo, hi
+
+
+def led_by(verb: Token) -> list[Token]:
+    """ "a delegation headed by X": the objects of the participle's "by"."""
+    if verb.lemma_.lower() not in LEADING_VERBS or verb.tag_ != "VBN":
+        return []
+    return [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
 
 
 def antecedent(token: Token) -> Token:
