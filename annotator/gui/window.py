@@ -8,7 +8,6 @@ over connections of their own, so the window never freezes on them.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
@@ -45,9 +44,10 @@ from annotator.gui.window_state import (
     LIST_MIN,
     TEXT_MIN,
     PaneSplitter,
-    Session,
     load_session,
+    reopen,
     save_session,
+    session_of,
 )
 
 MENUS = ("File", "Edit", "View", "Events", "Label", "Navigate", "Help")
@@ -564,38 +564,15 @@ class MainWindow(QMainWindow):
 
     def save_session(self) -> None:
         """Where the annotator is: the open article, its current item and list."""
-        c = self.controller
-        if c.article is None or c.store.path is None:
-            return
-        item = c.review.current_item if c.review else None
-        span = item.span if item else None
-        session = Session(_project_key(c.store.path), c.article.id, c.mode, span)
-        event = c.events.here() if c.events else None
-        save_session(self.settings, replace(session, event=event) if event else session)
+        session = session_of(self.controller)
+        if session is not None:
+            save_session(self.settings, session)
 
     def start(self) -> None:
         """Reopen the article that was open last, on the same item and list; else the
         first unfinished article."""
-        if not self._reopen(load_session(self.settings)):
+        if not reopen(self.controller, load_session(self.settings)):
             self.controller.start()
-
-    def _reopen(self, session: Session | None) -> bool:
-        c = self.controller
-        if session is None or c.store.path is None:
-            return False
-        if session.project != _project_key(c.store.path):
-            return False
-        try:
-            c.store.get_article(session.article_id)
-        except KeyError:
-            return False  # deleted, or another project at the same path
-        c.open_article(session.article_id)
-        if session.span is not None and c.review is not None:
-            c.set_current(c.review.locate(session.focus), ENTITIES)
-        if session.event.trigger is not None and c.events is not None:
-            c.set_current(c.events.locate(session.event), EVENTS)
-        c.set_mode(session.mode)
-        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_state()
@@ -607,10 +584,6 @@ class MainWindow(QMainWindow):
         if self.controller.worker is not None:
             self.controller.worker.stop()
         super().closeEvent(event)
-
-
-def _project_key(path: Path) -> str:
-    return str(Path(path).resolve())
 
 
 def view_spans(review: Review | None) -> list[ViewSpan]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QResizeEvent
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QSplitter, QWidget
 from annotator.core.event_review import EventFocus
 from annotator.core.models import Span
 from annotator.core.review import Focus
+from annotator.gui.controller import ENTITIES, EVENTS, Controller
 
 TEXT_MIN = 400  # px (logical): ~45 characters of the text beside the margin notes
 TEXT_SHARE = 0.45  # of the splitter's width
@@ -114,13 +116,45 @@ class PaneSplitter(QSplitter):
 class Session:
     project: str
     article_id: int
-    mode: str = "entities"
+    mode: str = ENTITIES
     span: Span | None = None  # the current entity item
     event: EventFocus = EventFocus()
 
     @property
     def focus(self) -> Focus:
         return Focus(self.span)
+
+
+def project_key(path: Path) -> str:
+    return str(Path(path).resolve())
+
+
+def session_of(c: Controller) -> Session | None:
+    """The controller's open article and current items (None: nothing to remember)."""
+    if c.article is None or c.store.path is None:
+        return None
+    item = c.review.current_item if c.review else None
+    span = item.span if item else None
+    session = Session(project_key(c.store.path), c.article.id, c.mode, span)
+    return replace(session, event=c.events.here()) if c.events else session
+
+
+def reopen(c: Controller, session: Session | None) -> bool:
+    """Open the session's article on its items and list; False when it cannot be (none
+    saved, another project, the article is gone)."""
+    if session is None or c.store.path is None or session.project != project_key(c.store.path):
+        return False
+    try:
+        c.store.get_article(session.article_id)
+    except KeyError:
+        return False
+    c.open_article(session.article_id)
+    if session.span is not None and c.review is not None:
+        c.set_current(c.review.locate(session.focus), ENTITIES)
+    if session.event.trigger is not None and c.events is not None:
+        c.set_current(c.events.locate(session.event), EVENTS)
+    c.set_mode(session.mode)
+    return True
 
 
 def save_session(settings: QSettings, session: Session) -> None:
