@@ -218,3 +218,38 @@ def test_export_cmd_all_gold_left_out_says_why_not_that_there_is_none(tmp_path):
     assert res.exit_code == 1
     (line,) = res.stderr.splitlines()
     assert line.startswith("error: nothing exported: ") and "entity gold is partial" in line
+
+
+def test_export_cmd_foreign_formats_write_files_splits_and_import_back(tmp_path):
+    db = _db(tmp_path)
+    for fmt, name in [
+        ("labelstudio", "ls.json"),
+        ("doccano", "d.jsonl"),
+        ("doccano-conll", "d.conll"),
+    ]:
+        out = tmp_path / name
+        res = run("--format", fmt, "--out", str(out), "--db", db)
+        assert res.exit_code == 0, res.output
+        assert out.is_file() and f"wrote {out}" in res.stdout
+        if fmt != "labelstudio":  # events have no place there: said on stderr
+            assert "30 events" in res.stderr
+    tasks = json.loads((tmp_path / "ls.json").read_text("utf-8"))
+    assert len(tasks) == 30 and all(len(t["annotations"]) == 1 for t in tasks)
+    split = run("--format", "labelstudio", "--out", str(tmp_path / "s"), "--db", db,
+                "--split", "0.5,0.5")  # fmt: skip
+    assert split.exit_code == 0, split.output
+    parts = [json.loads(p.read_text("utf-8")) for p in sorted((tmp_path / "s").glob("*.json"))]
+    assert sum(len(p) for p in parts) == 30
+    again = tmp_path / "again.db"
+    for name, who in (("ls.json", "b"), ("d.jsonl", "c")):  # doccano: no events
+        res = CliRunner().invoke(
+            cli_main,
+            ["import", str(tmp_path / name), "--db", str(again), "--as-gold", "--annotator", who],
+        )
+        assert res.exit_code == 0, res.output
+    with Store(again) as store:
+        from_ls = list(store.iter_gold(annotator="b"))
+        from_doccano = list(store.iter_gold(annotator="c"))
+    assert len(from_ls) == len(from_doccano) == 30
+    assert all(len(g.spans) == 2 and len(g.events) == 1 for g in from_ls)
+    assert [g.spans for g in from_doccano] == [g.spans for g in from_ls]
