@@ -71,7 +71,8 @@ def test_reader_collect_missing_path_and_empty_dir(tmp_path):
         ("nope.txt", "no such file or directory"),
         (
             "empty",
-            "no files to import in this directory (.bio, .conll, .iob, .json, .jsonl, .ndjson, .txt)",
+            "no files to import in this directory "
+            "(.bio, .conll, .iob, .json, .jsonl, .ndjson, .txt)",
         ),
     ]
 
