@@ -102,6 +102,22 @@ def sigint_handler(handler: StopRequest) -> Iterator[StopRequest]:
     help="Also suggest events (rules over the parse; models with a parser only).",
 )
 @schema_option("Event schema TOML (default: the bundled resources/events/schema.toml).")
+@click.option(
+    "--dask",
+    "scheduler",
+    default=None,
+    metavar="SCHEDULER",
+    help="Run on a Dask cluster: its scheduler address (tcp://host:8786), a scheduler "
+    "JSON file, or 'local' for a local cluster (--n-process workers, default one per "
+    "core). Needs pip install 'annotator[dask]'.",
+)
+@click.option(
+    "--shard-size",
+    default=128,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --dask: articles per shard sent to a worker and saved in one transaction.",
+)
 @user_errors
 def suggest_cmd(
     db: Path | None,
@@ -114,13 +130,23 @@ def suggest_cmd(
     force: bool,
     events: bool,
     schema: Path | None,
+    scheduler: str | None,
+    shard_size: int,
 ) -> None:
     """Suggest entities and events for the articles a model version has not run on yet.
 
     Each language uses its configured spaCy pipeline; languages without one use rule
     patterns from resources/patterns. Suggestions are saved per batch, so Ctrl+C keeps
     what is done and running the command again resumes. Gold is never touched.
+
+    With --dask the articles go to a Dask cluster in shards; each worker loads the
+    pipelines once, only suggestions come back, and this process saves each shard as it
+    arrives (a lost worker's shard runs again elsewhere).
     """
+    if scheduler is not None:
+        from annotator.workflows.dask_suggest import require_dask
+
+        require_dask()
     with open_store(db) as store:
         summary = plan_suggest(
             store,
@@ -144,11 +170,15 @@ def suggest_cmd(
                 " (use --force to redo them)."
             )
             return
-        _run(store, summary, batch_size, n_process, force)
+        if scheduler is not None:
+            _run_dask(store, summary, scheduler, n_process, batch_size, shard_size, force)
+        else:
+            _run(store, summary, batch_size, n_process, force)
     _report(summary, force)
 
 
-def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force: bool) -> None:
+def _progress_bars() -> tuple[list[tqdm], Callable[[LanguageRun], None]]:
+    """A progress bar per language run: the list, and the ``on_start`` that adds one."""
     bars: list[tqdm] = []
 
     def on_start(run: LanguageRun) -> None:
@@ -163,6 +193,12 @@ def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force:
                 leave=False,
             )
         )
+
+    return bars, on_start
+
+
+def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force: bool) -> None:
+    bars, on_start = _progress_bars()
 
     def abort() -> None:
         """Kill spaCy's workers and leave at once; committed batches stay in the store."""
@@ -186,6 +222,44 @@ def _run(store, summary: SuggestSummary, batch_size: int, n_process: int, force:
                 summary,
                 batch_size=batch_size,
                 n_process=n_process,
+                force=force,
+                on_start=on_start,
+                on_progress=lambda n: bars[-1].update(n),
+                should_stop=lambda: stop.requested,
+            )
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        for bar in bars:
+            bar.close()
+
+
+def _run_dask(
+    store,
+    summary: SuggestSummary,
+    scheduler: str,
+    n_process: int,
+    batch_size: int,
+    shard_size: int,
+    force: bool,
+) -> None:
+    """The run on a Dask cluster; the first Ctrl+C sends no more shards (those out are
+    finished and saved), the second cancels them (saved shards stay)."""
+    from annotator.workflows.dask_suggest import dask_client, suggest_on_dask
+
+    bars, on_start = _progress_bars()
+    stop = StopRequest()
+    try:
+        with (
+            sigint_handler(stop),
+            dask_client(scheduler, n_workers=n_process if n_process > 1 else None) as client,
+        ):
+            suggest_on_dask(
+                store,
+                summary,
+                client,
+                shard_size=shard_size,
+                batch_size=batch_size,
                 force=force,
                 on_start=on_start,
                 on_progress=lambda n: bars[-1].update(n),
