@@ -20,6 +20,13 @@ OBJECT_CONTROL = frozenset("invite ask urge instruct encourage allow help reques
 # attracted investment", "X received a letter from Y"
 RECEIVING = frozenset("receive get obtain attract secure accept".split())
 VALUE_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+# verbs of reporting whose speaker news may put after them ("..., informs the press service")
+# or on a noun before them ("..., the Akorda press service reported on Monday")
+REPORTING = frozenset(
+    "inform report say state note announce tell add confirm stress emphasize emphasise "
+    "explain write".split()
+)
+_QUOTES_AND_COMMAS = frozenset({",", "”", '"', "’", "'", "»"})
 
 # slot of a child of the anchor, by its dependency label
 _ONE_STEP = {
@@ -179,6 +186,49 @@ def inherited_subject(verb: Token) -> Token | None:
     return None
 
 
+def inverted_report(verb: Token) -> bool:
+    """ "..., informs the press service of the Ministry": a reporting verb after a comma,
+    without a subject, whose object is the speaker (translated and wire style)."""
+    if verb.lemma_.lower() not in REPORTING or verb.tag_ not in ("VBZ", "VBD", "VBP"):
+        return False
+    if verb.i == 0 or verb.doc[verb.i - 1].text not in _QUOTES_AND_COMMAS:
+        return False
+    return not has_subject(verb) and any(c.dep_ == "dobj" for c in verb.children)
+
+
+def reports(noun: Token) -> bool:
+    """ "..., the Akorda press service reported": the noun a reporting participle hangs on."""
+    return any(reporting_acl(c) for c in noun.children)
+
+
+def reporting_acl(verb: Token) -> bool:
+    if verb.dep_ != "acl" or verb.lemma_.lower() not in REPORTING or has_subject(verb):
+        return False
+    noun = verb.head
+    before = noun.left_edge.i - 1
+    return before >= 0 and noun.doc[before].text in _QUOTES_AND_COMMAS and noun.pos_ in NOMINAL
+
+
+def reporter(verb: Token, in_entity) -> tuple[Token | None, str]:  # noqa: ANN001
+    """Who speaks when a reporting verb has no subject: the noun it hangs on ("..., the
+    press service reported"), or the name right before it, past a relative clause ("...,
+    Akim Darkhan Satybaldy, who attended the signing, told journalists")."""
+    if verb.lemma_.lower() not in REPORTING:
+        return None, ""
+    if reporting_acl(verb):
+        return verb.head, "reporting-acl"
+    doc, j = verb.doc, verb.i - 1
+    while j > verb.sent.start and doc[j].is_punct:
+        j -= 1
+    clause = doc[j]
+    while clause.dep_ != "relcl" and clause.head.i != clause.i and clause.head.i < verb.i:
+        clause = clause.head
+    name = clause.head if clause.dep_ == "relcl" else doc[j]
+    if name.pos_ == "PROPN" and in_entity(name) and name.right_edge.i < verb.i:
+        return name, "subj-left"
+    return None, ""
+
+
 def _controlled(verb: Token) -> bool:
     """An infinitive or participle without its own subject: "plans to visit", "saying"."""
     if verb.dep_ == "xcomp":
@@ -264,7 +314,10 @@ def support_verbs(noun: Token) -> list[Token]:
     out = []
     if first.dep_ in ("dobj", "nsubjpass", "nsubj") and first.head.pos_ in VERBAL:
         # "consultations will continue", "agreements are expected to be signed"
-        out += with_complements(first.head)
+        verb = first.head
+        if verb.dep_ in ("aux", "auxpass") and verb.head.pos_ == "VERB":
+            verb = verb.head  # "the forum was co-chaired by": parsed as the subject of "was"
+        out += with_complements(verb)
     for child in noun.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in VERBAL:
             subj = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)

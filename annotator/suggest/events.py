@@ -288,10 +288,7 @@ class _Run:
                 if kind == GOVERNING and slot == "object":  # "adopted a declaration in X"
                     yield from self._object_places(arg, kind, "obj")
                 if _lent(slot, kind):
-                    logical = _voice(slot, tok, passive)
-                    rule = rules.slot_rule(slot, logical, arg)
-                    if kind == SUPPORT and logical == "subject" and _receiving(tok):
-                        logical, rule = "to", "subj-recipient"  # "X received a loan"
+                    logical, rule = self._logical(slot, tok, arg, kind, passive)
                     yield rules.SlotFill(logical, arg, kind, rule)
                     if kind == TRIGGER and (logical == "object" or slot == "agent"):
                         yield from self._object_places(
@@ -302,6 +299,23 @@ class _Run:
         if mention.of_object is not None:
             yield from self._object_places(mention.of_object, TRIGGER, "of-obj")
 
+    def _logical(
+        self, slot: str, tok: Token, arg: Token, kind: int, passive: bool
+    ) -> tuple[str, str]:
+        """The logical slot of a syntactic one, and the rule that says so."""
+        logical = _voice(slot, tok, passive)
+        if kind == SUPPORT and logical == "subject" and _receiving(tok):
+            return "to", "subj-recipient"  # "X received a loan"
+        if slot == "agent" and self._value(arg):
+            return "by", "by-value-passive"  # "was cut by almost a fifth"
+        if kind == TRIGGER and slot == "object" and rules.inverted_report(tok):
+            return "subject", "inverted-speaker"  # "..., informs the press service"
+        return logical, rules.slot_rule(slot, logical, arg)
+
+    def _value(self, token: Token) -> bool:
+        span = self.mapper.span_of(token)
+        return span is not None and span.label in rules.VALUE_LABELS
+
     def _object_places(self, obj: Token, kind: int, what: str) -> Iterable[rules.SlotFill]:
         """ "met Mirziyoyev in Astana", "was received by X in Tashkent", "a meeting of the
         commission in Seoul": the parser often hangs the place on the object."""
@@ -311,9 +325,11 @@ class _Run:
 
     def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
         if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):
-            subj = rules.inherited_subject(tok)
+            subj, rule = rules.inherited_subject(tok), "subj-inherited"
+            if subj is None and kind == TRIGGER and not rules.inverted_report(tok):
+                subj, rule = rules.reporter(tok, self.mapper.in_entity)
             if subj is not None:
-                yield rules.SlotFill("subject", subj, kind, "subj-inherited")
+                yield rules.SlotFill("subject", subj, kind, rule)
         if rules.misread_verb(tok):  # "the Akorda press service reports"
             for child in tok.children:
                 if child.dep_ == "compound":
@@ -328,7 +344,7 @@ class _Run:
         token = spans.antecedent(fill.token)  # "trade, which grew by 5%"
         rule = rules.SOURCE_PREFIX[fill.source] + fill.rule
         event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
-        if free and not self.mapper.in_entity(token) and not event:
+        if free and not self.mapper.in_entity(token) and not event and not rules.reports(token):
             phrase = self.mapper.phrase(token, full=free[1])
             if phrase is not None:
                 yield free[0], phrase, rule
