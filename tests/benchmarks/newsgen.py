@@ -46,13 +46,28 @@ TEMPLATES = [
 ]
 
 
-def _filler(rng: random.Random, label: str) -> str:
+# sentences only the held-out articles use: the model must generalise past the templates
+HELD_OUT_TEMPLATES = [
+    "Speaking in {GPE}, {PERSON} praised the work of {ORG} and {ORG}.",
+    "{MONEY} was allocated by {ORG} to repair roads in {GPE} before {DATE}.",
+    "Talks between {PERSON} and {PERSON} ended in {GPE} without a deal.",
+    "By {DATE}, {ORG} expects its revenue in {GPE} to reach {MONEY}.",
+    "In {GPE} {PERSON} and representatives of {ORG} discussed water supplies.",
+]
+
+
+def _half(items: list[str], heldout: bool) -> list[str]:
+    """Training articles use every other filler; held-out ones all (half never seen)."""
+    return items if heldout else items[::2]
+
+
+def _filler(rng: random.Random, label: str, heldout: bool = False) -> str:
     if label == "PERSON":
-        return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        return f"{rng.choice(_half(FIRST, heldout))} {rng.choice(_half(LAST, heldout))}"
     if label == "ORG":
-        return rng.choice(ORGS)
+        return rng.choice(_half(ORGS, heldout))
     if label == "GPE":
-        return rng.choice(PLACES + REGIONS)
+        return rng.choice(_half(PLACES + REGIONS, heldout))
     if label == "DATE":
         return f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.choice([2024, 2025, 2026])}"
     amount = rng.choice(["1.2", "18", "350", "4.5", "72", "600"])
@@ -60,11 +75,13 @@ def _filler(rng: random.Random, label: str) -> str:
     return rng.choice([f"{amount} {unit}", f"KZT {amount} billion"])
 
 
-def article(rng: random.Random, n: int, sentences: int = 8) -> ParsedDoc:
-    """One article: a title, then sentences from the templates, with every entity's span."""
+def article(rng: random.Random, n: int, sentences: int = 8, heldout: bool = False) -> ParsedDoc:
+    """One article: a title, then sentences from the templates, with every entity's span.
+    Held-out articles also use sentences and names no training article has."""
     text, spans = f"News {n}\n\n", []
+    templates = TEMPLATES + HELD_OUT_TEMPLATES if heldout else TEMPLATES
     for _ in range(sentences):
-        template = rng.choice(TEMPLATES)
+        template = rng.choice(templates)
         pos = 0
         while True:
             at = template.find("{", pos)
@@ -74,7 +91,7 @@ def article(rng: random.Random, n: int, sentences: int = 8) -> ParsedDoc:
             text += template[pos:at]
             end = template.index("}", at)
             label = template[at + 1 : end]
-            value = _filler(rng, label)
+            value = _filler(rng, label, heldout)
             if value.startswith("the ") and label == "ORG":  # no leading "the" in the span
                 text += "the "
                 value = value[4:]
@@ -89,6 +106,6 @@ def article(rng: random.Random, n: int, sentences: int = 8) -> ParsedDoc:
     return ParsedDoc(text, title=f"News {n}", lang="en", spans=spans, source=f"gen-{n}")
 
 
-def corpus(n: int, seed: int) -> list[ParsedDoc]:
+def corpus(n: int, seed: int, heldout: bool = False) -> list[ParsedDoc]:
     rng = random.Random(seed)
-    return [article(rng, seed * 100_000 + i) for i in range(n)]
+    return [article(rng, seed * 100_000 + i, heldout=heldout) for i in range(n)]
