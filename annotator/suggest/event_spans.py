@@ -253,7 +253,8 @@ class SpanMapper:
         if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
             return start, label, how
         whole = doc[first:end].text
-        if self.known.get(whole) == "PERSON" or end - first == 2 and self._is_name(first, end):
+        surname = end - first == 2 and bool(SURNAME.search(doc[end - 1].lower_))
+        if self.known.get(whole) == "PERSON" or surname and whole not in self.names:
             return first, "PERSON", NAME_EXTENDED
         return start, label, how
 
@@ -469,6 +470,21 @@ def phrase_bounds(token: Token, cut_deps: frozenset[str] = CUT_DEPS) -> tuple[in
         elif cut:
             lo = max(lo, child.right_edge.i + 1)
     return lo, hi
+
+
+def modifier_of(span: Span, token: Token) -> bool:
+    """ "in the Kazakh economy": the entity only modifies a common noun that is no group
+    ("economy", "water projects"), so it is not what the preposition names."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() in GROUP_NOUNS:
+        return False
+    inside = [t for t in token.lefts if t.idx >= span.start and t.idx + len(t) <= span.end]
+    return bool(inside) and all(t.dep_ in ("compound", "amod", "nmod") for t in inside)
+
+
+def region(span: Span, text: str, region_words: frozenset[str]) -> bool:
+    """ "the Turkestan region": a place below the state."""
+    words = text[span.start : span.end].split() if span.label in ("GPE", "LOC") else ()
+    return len(words) > 1 and words[-1].lower() in region_words
 
 
 def led_by(verb: Token) -> list[Token]:

@@ -42,6 +42,9 @@ _NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos"
 TRIGGER, SUPPORT, SHARED, AROUND, GOVERNING = range(5)
 # slots a verb governing a nominal event by a preposition lends it: places and dates
 GOVERNING_SLOTS = frozenset({"in", "at", "on", "during", "any"})
+# "invest in X": what the preposition names is where the money goes, a region is a place
+IN_SLOTS = frozenset({"in", "into"})
+RECIPIENTS = frozenset({"Recipient"})
 
 
 @Language.component(PARAGRAPH_BREAKS)
@@ -356,8 +359,22 @@ class _Run:
                 if role is None and (alt := self.mapper.alternative(span)) is not None:
                     role = rules.role_for(etype, fill.slot, lemma, alt[0])  # a facility
                     span, how = Span(span.start, span.end, alt[0]), alt[1]
+                if role is not None and fill.slot in IN_SLOTS:
+                    role, how = self._in_slot(etype, tok, span, role, how)
                 if role is not None:
                     yield role, span, rule + listed + (f"+{how}" if how else "")
+
+    def _in_slot(
+        self, etype: EventType, tok: Token, span: Span, role: str, how: str
+    ) -> tuple[str | None, str]:
+        """ "invested in Kazakh energy projects" names no recipient; "invest in the
+        Turkestan region" names a place."""
+        if spans.modifier_of(span, tok):
+            return None, how
+        if role in RECIPIENTS and etype.role("Place") is not None:
+            if spans.region(span, self.doc.text, self.mapper.region_words):
+                return "Place", how + ("+" if how else "") + "region-place"
+        return role, how
 
 
 def _continues(mention: _Mention, sugg: Suggestion) -> bool:
