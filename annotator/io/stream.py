@@ -237,7 +237,8 @@ def stream_jsonl(
 def stream_json(
     handle: BinaryIO, source: str, lang: str | None, encoding: str, max_bytes: int
 ) -> Iterator[ParsedDoc | ReadError | Skipped]:
-    """A Label Studio JSON export: a list of tasks (read one task at a time) or one task."""
+    """A Label Studio JSON export: a list of tasks (read one task at a time) or one task.
+    A list may also hold records as JSONL lines do (``{"text": ..., "spans": [...]}``)."""
     if first_char(handle, encoding) != "[":
         data = handle.read(max_bytes + 1)
         if len(data) > max_bytes:
@@ -269,11 +270,17 @@ def read_json(text: str, source: str, lang: str | None) -> Iterator[ParsedDoc | 
 
 def task_items(task: Any, source: str, lang: str | None, n: int) -> Iterator[ParsedDoc | ReadError]:
     """The documents of the ``n``-th task of a JSON file, or why it cannot be imported."""
-    from annotator.io.jsonl import _kind
+    from annotator.io.jsonl import _kind, parse_object
     from annotator.io.labelstudio import is_task, parse_task
 
+    if isinstance(task, dict) and isinstance(task.get("text"), str):
+        try:  # a record as a JSONL line holds it (Prodigy and doccano write such lists)
+            yield parse_object(task, source, lang, None)
+        except ParseError as err:
+            yield ReadError(source, f"record {n}: {err.reason}")
+        return
     if not is_task(task):
-        found = "an object without 'data'" if isinstance(task, dict) else _kind(task)
+        found = "an object without 'data' or 'text'" if isinstance(task, dict) else _kind(task)
         yield ReadError(source, f"task {n}: expected a Label Studio task, found {found}")
         return
     try:

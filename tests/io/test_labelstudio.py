@@ -181,7 +181,7 @@ def annotated(*result: dict) -> dict:
         ([{**ASTANA, "annotations": {}}], "'annotations' must be a list"),
         ([annotated(region("x", 0, 99, "GPE"))], "offsets 0..99 outside the text (0..6)"),
         ([annotated(STRING_START)], "start must be an integer, found a string"),
-        ([{"id": 1, "text": "not a task"}], "task 1: expected a Label Studio task"),
+        ([{"id": 1, "body": "not a task"}], "task 1: expected a Label Studio task"),
         ('{"not": "a list"}', "task 1: expected a Label Studio task"),
     ],
 )  # fmt: skip
@@ -271,3 +271,13 @@ def test_labelstudio_cli_notes_relations_on_stderr(tmp_path):
     assert any("1 Label Studio relations that are not event arguments" in n for n in notes)
     assert any("cancelled" in n for n in notes)
     assert "2 predictions stored as suggestions" in res.stdout
+
+
+def test_labelstudio_json_list_may_hold_plain_records_too(tmp_path):
+    records = [
+        {"text": TEXT, "spans": [{"start": 0, "end": 7, "label": "PERSON"}]},
+        {"text": "Astana", "label": [[0, 99, "GPE"]]},
+    ]
+    doc, error = read_file(write(tmp_path / "records.json", records))
+    assert doc.spans == [Span(0, 7, "PERSON")]
+    assert "record 2: label[0]: offsets 0..99 outside the text" in str(error)
