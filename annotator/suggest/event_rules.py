@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from annotator.core.schema import ANY_SPAN, NAMED_SLOTS, Attribute, EventType, Role
-from annotator.suggest.event_spans import NOMINAL, RELATIVE
+from annotator.suggest.event_spans import GROUP_NOUNS, NOMINAL, RELATIVE
 
 VERBAL = frozenset({"VERB", "AUX"})
 OBJECT_CONTROL = frozenset("invite ask urge instruct encourage allow help request".split())
@@ -193,7 +193,10 @@ def inverted_report(verb: Token) -> bool:
         return False
     if verb.i == 0 or verb.doc[verb.i - 1].text not in _QUOTES_AND_COMMAS:
         return False
-    return not has_subject(verb) and any(c.dep_ == "dobj" for c in verb.children)
+    objs = [c for c in verb.children if c.dep_ == "dobj"]
+    # a name or a body ("the press service"), not "told journalists"
+    named = any(o.pos_ == "PROPN" or o.lemma_.lower() in GROUP_NOUNS for o in objs)
+    return named and not has_subject(verb)
 
 
 def reports(noun: Token) -> bool:

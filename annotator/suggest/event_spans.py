@@ -477,6 +477,8 @@ def modifier_of(span: Span, token: Token) -> bool:
     ("economy", "water projects"), so it is not what the preposition names."""
     if token.pos_ != "NOUN" or token.lemma_.lower() in GROUP_NOUNS:
         return False
+    if span.start <= token.idx < span.end:
+        return False  # "the Turkestan region" is the place itself
     inside = [t for t in token.lefts if t.idx >= span.start and t.idx + len(t) <= span.end]
     return bool(inside) and all(t.dep_ in ("compound", "amod", "nmod") for t in inside)
 

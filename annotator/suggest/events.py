@@ -373,7 +373,7 @@ class _Run:
             return None, how
         if role in RECIPIENTS and etype.role("Place") is not None:
             if spans.region(span, self.doc.text, self.mapper.region_words):
-                return "Place", how + ("+" if how else "") + "region-place"
+                return "Place", f"{how}+region-place" if how else "region-place"
         return role, how
 
 
