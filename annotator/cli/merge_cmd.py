@@ -33,10 +33,11 @@ def parse_renames(values: tuple[str, ...], inputs: list[Path]) -> dict[Path, dic
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--into",
+    "--db",
     "into",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The team project to merge into (made when missing).",
+    help="The team project to merge into (made when missing; --db says the same).",
 )
 @click.option(
     "--rename",
