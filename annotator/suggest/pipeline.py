@@ -103,6 +103,9 @@ def load_pipeline(
     )
     if spec.is_fallback:
         nlp, name, version = _rules(spec)
+    elif spec.factory:
+        nlp = _wrapped(spec)
+        name, version = pipeline_identity(spec)
     else:
         nlp = _load_model(spec)
         name, version = pipeline_identity(spec)
@@ -143,6 +146,15 @@ def with_events_version(version: str, schema: Path | None) -> str:
     return f"{version}+events{RULES_VERSION}.{load_schema(schema).digest}"
 
 
+def _wrapped(spec: PipelineSpec) -> Language:
+    """A model that is no spaCy pipeline, as a component on a blank one (natasha)."""
+    if spec.factory == "natasha_ner":
+        from annotator.suggest.natasha_ner import natasha_pipeline
+
+        return natasha_pipeline(spec.blank)
+    raise ValueError(f"{spec.name}: unknown wrapped model component '{spec.factory}'")
+
+
 def _load_model(spec: PipelineSpec) -> Language:
     import spacy
 
@@ -162,13 +174,19 @@ def pipeline_identity(
     appended (see :func:`load_pipeline`); rules-only pipelines never suggest events.
 
     A model: ``<lang>_<name>`` and the version from meta.json; a directory adds a digest
-    of its files, because pipelines trained by the user rarely bump their version. Rules:
+    of its files, because pipelines trained by the user rarely bump their version. natasha:
+    ``ru_natasha`` and the versions of natasha, slovnet and navec (see
+    :func:`annotator.suggest.natasha_labels.identity`). Rules:
     ``rules:<lang>`` and a digest of the blank language and the pattern file, so editing
     the patterns makes a new version.
     """
     if spec.is_fallback:
         raw = read_patterns(spec.patterns)[0] if spec.patterns is not None else b""
         return spec.name, _rules_version(spec, raw)
+    if spec.factory:  # no parser, so never event rules
+        from annotator.suggest.natasha_labels import identity
+
+        return identity()
     meta = read_meta(spec.meta) if spec.meta is not None else {}
     name = f"{meta.get('lang') or spec.lang}_{meta.get('name') or 'pipeline'}"
     version = str(meta.get("version") or "0.0.0")

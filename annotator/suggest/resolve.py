@@ -9,12 +9,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotator.core.langs import canonical_lang as core_canonical
 from annotator.core.paths import resources_dir
+from annotator.suggest.natasha_labels import available as natasha_available
 
 MULTI = "xx"  # spaCy's multi-language class, for languages it does not know
 
@@ -43,6 +45,7 @@ class PipelineSpec:
     meta: Path | None = None  # the pipeline's meta.json (name and version without loading)
     tried: tuple[str, ...] = ()  # configured pipelines that were not found
     registered: tuple[str, str] | None = None  # (name, version) of a model the project trained
+    factory: str = ""  # a wrapped model: this component on a blank ``blank`` pipeline
 
     @property
     def source(self) -> str | Path:
@@ -51,7 +54,13 @@ class PipelineSpec:
 
     @property
     def note(self) -> str | None:
-        """One line for the user when this language has no model, else None."""
+        """One line for the user when this language has no model (or only a wrapped NER
+        without a parse, so no events), else None."""
+        if self.factory:
+            return (
+                f"'{self.lang}': entities from {self.name} only (no parse: the event rules "
+                "read an English dependency parse)"
+            )
         if not self.is_fallback:
             return None
         looked = f" (none of {', '.join(self.tried)} is installed)" if self.tried else ""
@@ -174,6 +183,8 @@ def _explicit(code: str, model: str) -> PipelineSpec:
 
 
 def _find(code: str, candidate: str) -> PipelineSpec | None:
+    if candidate in WRAPPED:
+        return _wrapped(code, candidate)
     if _looks_like_path(candidate):
         path = Path(candidate).expanduser()
         return _directory_spec(code, candidate, path) if _is_pipeline_dir(path) else None
@@ -182,6 +193,20 @@ def _find(code: str, candidate: str) -> PipelineSpec | None:
         return None  # not installed, or an ordinary package that is no spaCy pipeline
     meta = package_dir / "meta.json"
     return PipelineSpec(code, candidate, model_lang=_meta_lang(meta), meta=meta)
+
+
+# Models that are no spaCy pipeline, wrapped as a component on a blank one:
+# name in pipelines.toml -> (spaCy factory, blank language, whether it is installed).
+WRAPPED: dict[str, tuple[str, str, Callable[[], bool]]] = {
+    "natasha": ("natasha_ner", "ru", natasha_available),
+}
+
+
+def _wrapped(code: str, name: str) -> PipelineSpec | None:
+    factory, blank, installed = WRAPPED[name]
+    if not installed():
+        return None
+    return PipelineSpec(code, name, blank=blank, model_lang=blank, factory=factory)
 
 
 def _directory_spec(code: str, given: str, path: Path) -> PipelineSpec:
