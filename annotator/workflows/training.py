@@ -19,6 +19,7 @@ import hashlib
 import json
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,10 @@ from annotator.store import GoldDoc, Store
 from annotator.store.team import default_export_annotator
 
 BLANK = "blank"
+LOGGER = "annotator.TrainingLogger.v1"
+# what the training run in this thread reports to (set by train(); spaCy's config system
+# builds the logger from its registered name, so the callbacks travel beside it)
+_watch = threading.local()
 HELD_OUT = 0.2
 REHEARSAL_PER_GOLD = 1.0  # unannotated articles with the base model's entities, per gold one
 
@@ -119,12 +124,43 @@ def training_config(lang: str, base: str, data: Path, max_steps: int, eval_every
     config["training"]["max_steps"] = max_steps
     config["training"]["eval_frequency"] = eval_every
     config["training"]["patience"] = 0  # stop at max_steps, not earlier
-    config["training"]["logger"] = {
-        "@loggers": "spacy.ConsoleLogger.v3",
-        "progress_bar": "train",
-        "console_output": True,
-    }
+    config["training"]["logger"] = {"@loggers": LOGGER}
     return config.to_str()
+
+
+def _register_logger() -> None:
+    """spaCy's console logger (a progress bar over all steps), which also tells the
+    caller each step (``progress(step, max_steps)``) and stops training when asked
+    (``should_stop()``: like Ctrl+C, the best model saved so far is kept)."""
+    import spacy
+    from spacy.training.loggers import console_logger_v3
+
+    if LOGGER in spacy.registry.loggers.get_all():
+        return
+
+    @spacy.registry.loggers(LOGGER)
+    def training_logger() -> Any:
+        console = console_logger_v3(progress_bar="train", console_output=True)
+
+        def setup(nlp: Any, stdout: Any = sys.stdout, stderr: Any = sys.stderr) -> Any:
+            log_step, finalize = console(nlp, stdout, stderr)
+            total = nlp.config["training"]["max_steps"]
+            steps = 0
+
+            def step(info: dict[str, Any] | None) -> None:
+                nonlocal steps
+                steps += 1
+                log_step(info)
+                progress = getattr(_watch, "progress", None)
+                if progress is not None:
+                    progress(min(steps, total), total)
+                should_stop = getattr(_watch, "should_stop", None)
+                if should_stop is not None and should_stop():
+                    raise KeyboardInterrupt  # spaCy lets it through: the best model stays
+
+            return step, finalize
+
+        return setup
 
 
 def _write_data(
@@ -168,6 +204,8 @@ def train(
     seed: int = 0,
     rehearsal: float = REHEARSAL_PER_GOLD,
     on_line: Callable[[str], None] = print,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> TrainResult:
     """Train, compare with the base model on the held-out gold, register the model."""
     import spacy
@@ -202,12 +240,16 @@ def train(
         f"{len(heldout)} held out; base: {base_name}; up to {max_steps} steps"
     )
     stopped = False
+    _register_logger()
+    _watch.progress, _watch.should_stop = progress, should_stop
     try:
         with contextlib.redirect_stdout(sys.stderr):  # spaCy's table: stdout stays ours
             spacy_train(config, out, use_gpu=-1)
     except KeyboardInterrupt:
         stopped = True
         on_line("stopped: keeping the best model so far")
+    finally:
+        _watch.progress = _watch.should_stop = None
     best = out / "model-best"
     if not (best / "config.cfg").exists():
         raise ValueError("training stopped before any model was saved")

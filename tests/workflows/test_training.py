@@ -137,3 +137,21 @@ def test_training_registered_model_suggests_by_name_other_languages_keep_theirs(
     res = run(cli, ["suggest", "--db", str(project.path), "--model", str(tmp_path / "m"),
                     "--lang", "en", "--force"])  # fmt: skip
     assert res.exit_code == 0, res.output
+
+
+def test_training_reports_each_step_and_stops_when_asked(project, tmp_path):
+    """What the window's training job uses: a step count, and a stop that keeps the best
+    model saved so far (as Ctrl+C does)."""
+    seen: list[tuple[int, int]] = []
+    result = train(
+        project,
+        tmp_path / "m",
+        base="blank",
+        max_steps=400,
+        on_line=lambda _: None,
+        progress=lambda step, total: seen.append((step, total)),
+        should_stop=lambda: len(seen) >= 90,  # past the first checkpoint (every 80 steps)
+    )
+    assert result.stopped and seen[-1] == (90, 400)
+    assert [s for s, _ in seen] == list(range(1, 91))
+    assert find(Store(project.path), "trained-en").path == str(result.path)
