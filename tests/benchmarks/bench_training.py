@@ -76,6 +76,7 @@ def _plot(rows: list[dict], path: Path) -> None:
     ax.set_ylabel(f"entity F1 on {HELD_OUT} held-out articles")
     ax.set_ylim(0, 1)
     ax.set_xscale("log")
+    ax.minorticks_off()
     ax.set_xticks(xs, [str(x) for x in xs])
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
