@@ -43,7 +43,7 @@ TRIGGER, SUPPORT, SHARED, AROUND, GOVERNING = range(5)
 # slots a verb governing a nominal event by a preposition lends it: places and dates
 GOVERNING_SLOTS = frozenset({"in", "at", "on", "during", "any"})
 # "invest in X": what the preposition names is where the money goes, a region is a place
-IN_SLOTS = frozenset({"in", "into"})
+IN_RULES = frozenset({"pp-in", "pp-into"})
 RECIPIENTS = frozenset({"Recipient"})
 
 
@@ -359,7 +359,7 @@ class _Run:
                 if role is None and (alt := self.mapper.alternative(span)) is not None:
                     role = rules.role_for(etype, fill.slot, lemma, alt[0])  # a facility
                     span, how = Span(span.start, span.end, alt[0]), alt[1]
-                if role is not None and fill.slot in IN_SLOTS:
+                if role is not None and fill.rule in IN_RULES:  # on the verb itself
                     role, how = self._in_slot(etype, tok, span, role, how)
                 if role is not None:
                     yield role, span, rule + listed + (f"+{how}" if how else "")
