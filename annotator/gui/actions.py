@@ -210,6 +210,20 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.toggle_guideline(),
         "View",
     ),
+    ActionSpec(
+        "train",
+        "&Train a model on the gold, then re-suggest (again: stop)",
+        ("Ctrl+Shift+T",),
+        lambda w: w.train_model(),
+        "Model",
+    ),
+    ActionSpec(
+        "most_useful",
+        "Open the &most useful article next (where the models disagree most)",
+        ("Ctrl+U",),
+        lambda w: w.open_most_useful(),
+        "Model",
+    ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), lambda w: w.show_shortcuts(), "Help"),
     ActionSpec("about", "&About", (), lambda w: w.show_about(), "Help"),
 )

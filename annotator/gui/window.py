@@ -35,6 +35,7 @@ from annotator.gui.guidelines import GuidelinePanel, entity_guideline, event_gui
 from annotator.gui.hint_bar import HintBar
 from annotator.gui.jobs import JobHost, SearchResult, import_job, search_job
 from annotator.gui.label_picker import LabelPicker
+from annotator.gui.model_loop import ModelLoop
 from annotator.gui.prefs import Preferences
 from annotator.gui.prefs_dialog import PreferencesDialog
 from annotator.gui.review_panel import ReviewPanel
@@ -50,7 +51,7 @@ from annotator.gui.window_state import (
     session_of,
 )
 
-MENUS = ("File", "Edit", "View", "Events", "Label", "Navigate", "Help")
+MENUS = ("File", "Edit", "View", "Events", "Label", "Navigate", "Model", "Help")
 # menu entries that start a new group
 SEPARATE_BEFORE = {
     "import",
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         self.event_keys = EventKeys(self)
         self.done_prompt = DonePrompt(self)
         controller.done_policy = prefs.done_policy
+        self.model_loop = ModelLoop(self)
+        self.model_loop.message.connect(self.statusBar().showMessage)
         self.import_jobs = JobHost("import-jobs", self)
         self.search_jobs = JobHost("search-jobs", self)
         self.label_picker = LabelPicker(labels, self.styles, self)
@@ -477,6 +480,20 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
         self.import_paths([folder] if folder else [])
 
+    def train_model(self) -> None:
+        """Train on the open article's language's gold in the background (again: stop)."""
+        c = self.controller
+        lang = c.article.lang if c.article else "en"
+        self.model_loop.train(c.store, lang, c.annotator)
+
+    def open_most_useful(self) -> None:
+        """The unfinished article the base and the trained model disagree on most."""
+        c = self.controller
+        lang = c.article.lang if c.article else "en"
+        found = self.model_loop.most_useful(c.store, c.annotator, lang)
+        if found is not None:
+            c.open_article(found)
+
     def import_paths(self, paths: list[str]) -> None:
         """Import in the import thread; the bar in the status bar shows the files done."""
         if not paths:
@@ -581,6 +598,7 @@ class MainWindow(QMainWindow):
         self.label_picker.close()
         self.import_jobs.stop()
         self.search_jobs.stop()
+        self.model_loop.stop()
         if self.controller.worker is not None:
             self.controller.worker.stop()
         super().closeEvent(event)

@@ -34,27 +34,39 @@ class SuggestionsMixin:
         limit: int | None = None,
         after: int = 0,
         include_done: bool = False,
+        unfinished_for: str | None = None,
     ) -> list[tuple[int, str, str]]:
         """(id, lang, text) of articles this model version has not run on yet, by id.
 
         ``after`` pages through them (ids greater than it); ``include_done`` returns the
-        articles it already ran on too (to redo them).
+        articles it already ran on too (to redo them); ``unfinished_for`` leaves out the
+        articles that annotator marked done or skipped.
         """
-        where, args = self._pending_where(model, version, lang, include_done)
+        where, args = self._pending_where(model, version, lang, include_done, unfinished_for)
         sql = f"""SELECT a.id, a.lang, a.text FROM articles a {where} AND a.id > ?
             ORDER BY a.id LIMIT ?"""
         return list(self.db.execute(sql, args + [after, -1 if limit is None else limit]))
 
     def count_pending(
-        self, model: str, version: str, *, lang: str | None = None, include_done: bool = False
+        self,
+        model: str,
+        version: str,
+        *,
+        lang: str | None = None,
+        include_done: bool = False,
+        unfinished_for: str | None = None,
     ) -> int:
         """How many articles ``pending_for_model`` would return without a limit."""
-        where, args = self._pending_where(model, version, lang, include_done)
+        where, args = self._pending_where(model, version, lang, include_done, unfinished_for)
         return self.db.execute(f"SELECT count(*) FROM articles a {where}", args).fetchone()[0]
 
     @staticmethod
     def _pending_where(
-        model: str, version: str, lang: str | None, include_done: bool
+        model: str,
+        version: str,
+        lang: str | None,
+        include_done: bool,
+        unfinished_for: str | None = None,
     ) -> tuple[str, list[Any]]:
         if include_done:
             sql, args = "WHERE 1=1", []
@@ -65,6 +77,10 @@ class SuggestionsMixin:
         if lang:
             sql += " AND a.lang = ?"
             args.append(canonical_lang(lang))
+        if unfinished_for:
+            sql += """ AND NOT EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = a.id
+                AND s.annotator = ? AND s.status IN ('done', 'skipped'))"""
+            args.append(unfinished_for)
         return sql, args
 
     def add_suggestions(

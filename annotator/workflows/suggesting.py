@@ -58,6 +58,7 @@ class SuggestSummary:
     runs: list[LanguageRun] = field(default_factory=list)
     interrupted: bool = False
     others: list[str] = field(default_factory=list)  # languages --model is not for
+    unfinished_for: str | None = None  # only articles this annotator has not finished
     events: bool = False  # event rules too, where the pipeline can parse
     schema: Path | None = None  # the event schema (None: the bundled one)
 
@@ -126,6 +127,7 @@ def plan_suggest(
     limit: int | None = None,
     events: bool = True,
     schema: Path | None = None,
+    unfinished_for: str | None = None,
 ) -> SuggestSummary:
     """Which pipeline runs on which stored language, and how many articles are pending.
 
@@ -133,7 +135,7 @@ def plan_suggest(
     ``model`` without ``lang`` applies to the articles in the model's own language (all
     articles for a multi-language "xx" pipeline).
     """
-    summary = SuggestSummary(events=events, schema=schema)
+    summary = SuggestSummary(events=events, schema=schema, unfinished_for=unfinished_for)
     registered = _registered(store, model)
     if registered is not None:
         model = registered.path
@@ -148,7 +150,9 @@ def plan_suggest(
         elif model and not own:
             summary.others.append(code)
         name, version = pipeline_identity(spec, events=events, schema=schema)
-        pending = store.count_pending(name, version, lang=code, include_done=force)
+        pending = store.count_pending(
+            name, version, lang=code, include_done=force, unfinished_for=unfinished_for
+        )
         pending = pending if left is None else min(pending, left)
         left = None if left is None else left - pending
         summary.runs.append(LanguageRun(code, spec, name, version, pending))
@@ -222,6 +226,7 @@ def suggest_pending(
                 force,
                 on_progress,
                 should_stop,
+                summary.unfinished_for,
             ):
                 summary.interrupted = True
                 break
@@ -240,6 +245,7 @@ def _run_language(
     force: bool,
     on_progress: Callable[[int], None] | None,
     should_stop: Callable[[], bool] | None,
+    unfinished_for: str | None = None,
 ) -> bool:
     """Suggest for one language's pending articles; True when stopped early."""
     batch: list[tuple[int, list[Suggestion]]] = []
@@ -252,7 +258,9 @@ def _run_language(
             run.articles += len(batch)
             batch.clear()
 
-    texts = _within_limit(_pending_texts(store, run, force), store, pipeline, run, on_progress)
+    texts = _within_limit(
+        _pending_texts(store, run, force, unfinished_for), store, pipeline, run, on_progress
+    )
     results = suggest_texts(
         pipeline, texts, batch_size=batch_size, n_process=n_process, stop=should_stop
     )
@@ -292,7 +300,9 @@ def _within_limit(
             on_progress(1)
 
 
-def _pending_texts(store: Store, run: LanguageRun, force: bool) -> Iterator[tuple[int, str]]:
+def _pending_texts(
+    store: Store, run: LanguageRun, force: bool, unfinished_for: str | None = None
+) -> Iterator[tuple[int, str]]:
     """(id, text) of the run's pending articles, read a page at a time."""
     after, left = 0, run.pending
     while left > 0:
@@ -303,6 +313,7 @@ def _pending_texts(store: Store, run: LanguageRun, force: bool) -> Iterator[tupl
             limit=min(PAGE, left),
             after=after,
             include_done=force,
+            unfinished_for=unfinished_for,
         )
         if not rows:
             return

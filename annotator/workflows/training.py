@@ -151,12 +151,12 @@ def _register_logger() -> None:
                 nonlocal steps
                 steps += 1
                 log_step(info)
-                progress = getattr(_watch, "progress", None)
-                if progress is not None:
-                    progress(min(steps, total), total)
                 should_stop = getattr(_watch, "should_stop", None)
                 if should_stop is not None and should_stop():
                     raise KeyboardInterrupt  # spaCy lets it through: the best model stays
+                progress = getattr(_watch, "progress", None)
+                if progress is not None:
+                    progress(min(steps, total), total)
 
             return step, finalize
 
