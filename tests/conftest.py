@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Russian by the rules unless a test is about natasha (see the file)
+os.environ["ANNOTATOR_PIPELINES"] = str(
+    Path(__file__).parent / "suggest" / "rules_only_pipelines.toml"
+)
 
 import pytest  # noqa: E402
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,9 +73,15 @@ class PipelineSpec:
         return f"no spaCy model for '{self.lang}'{looked}; {how}"
 
 
+PIPELINES_ENV = "ANNOTATOR_PIPELINES"  # a project file used when none is given
+
+
 def load_config(project: Path | None = None) -> dict[str, LangConfig]:
-    """The bundled pipelines.toml, overridden per language (key by key) by a project file."""
+    """The bundled pipelines.toml, overridden per language (key by key) by a project file
+    (``project``, else the file named by $ANNOTATOR_PIPELINES, if set)."""
     merged = _read_config(resources_dir() / "pipelines.toml")
+    if project is None and os.environ.get(PIPELINES_ENV):
+        project = Path(os.environ[PIPELINES_ENV])
     if project is not None:
         for lang, keys in _read_config(Path(project)).items():
             merged[lang] = {**merged.get(lang, {}), **keys}

@@ -10,18 +10,32 @@ import pytest
 
 pytest.importorskip("natasha")
 
+from click.testing import CliRunner  # noqa: E402
+
+from annotator.cli.main import cli  # noqa: E402
+from annotator.core.models import ParsedDoc  # noqa: E402
 from annotator.core.paths import datasets_dir  # noqa: E402
 from annotator.io.article import parse_article  # noqa: E402
+from annotator.store import Store  # noqa: E402
 from annotator.suggest import natasha_labels, natasha_ner, resolve  # noqa: E402
 from annotator.suggest.entities import suggest_article  # noqa: E402
 from annotator.suggest.pipeline import Pipeline, load_pipeline, pipeline_identity  # noqa: E402
 from annotator.suggest.resolve import resolve_pipeline  # noqa: E402
+from annotator.suggest.service import SuggestionService  # noqa: E402
 
 pytestmark = pytest.mark.slow  # natasha loads its embeddings and models (a few seconds)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def bundled_pipelines():
+    """The bundled pipelines.toml, not the suite's rules-only one (tests/conftest.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(resolve.PIPELINES_ENV, raising=False)
+        yield
+
+
 @pytest.fixture(scope="module")
-def ru() -> Pipeline:
+def ru(bundled_pipelines) -> Pipeline:
     return load_pipeline("ru")
 
 
@@ -298,3 +312,34 @@ def test_natasha_ner_models_are_package_files_and_load_without_network(monkeypat
         "LOC",
     ]
     assert models.morph.parse("Астане")[0].normal_form == "астана"
+
+
+def test_natasha_ner_serves_the_window(ru):
+    service = SuggestionService()
+    text = "Олжас Бектенов провёл встречу в Астане."
+    found = [(s.span.text(text), s.label, s.model) for s in service.suggest(1, "ru", text)]
+    assert found == [
+        ("Олжас Бектенов", "PERSON", "ru_natasha"),
+        ("Астане", "GPE", "ru_natasha"),
+    ]
+    assert service.model_info("ru") == (ru.model, ru.version)
+    assert any("entities from natasha only" in note for note in service.notes())
+
+
+def test_natasha_ner_suggest_cmd_is_idempotent_and_a_new_version_resuggests(tmp_path, monkeypatch):
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        store.add_docs([ParsedDoc(text=article(n), lang="ru", source=n) for n in ("003", "024")])
+
+    def run():
+        return CliRunner().invoke(cli, ["suggest", "--db", str(db), "--lang", "ru"])
+
+    first = run()
+    assert first.exit_code == 0, first.output
+    assert "ru: 2 articles, 41 suggestions (ru_natasha 1.6" in first.stdout
+    assert "entities from natasha only" in first.stderr  # no events for Russian
+    assert "Nothing to do" in run().stdout
+    bumped = {**natasha_labels.versions(), "natasha": "9.9.9"}
+    monkeypatch.setattr(natasha_labels, "versions", lambda: bumped)
+    third = run()
+    assert "ru: 2 articles, 41 suggestions (ru_natasha 9.9.9+" in third.stdout

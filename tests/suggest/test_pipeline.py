@@ -77,7 +77,10 @@ def _project(tmp_path, patterns_text: str):
     patterns = tmp_path / "ru.jsonl"
     patterns.write_text(patterns_text, encoding="utf-8")
     config = tmp_path / "project.toml"
-    config.write_text(f'[languages.ru]\npatterns = "{patterns.name}"\n', encoding="utf-8")
+    # pipelines = []: the rules, not natasha (patterns are only natasha's fallback)
+    config.write_text(
+        f'[languages.ru]\npipelines = []\npatterns = "{patterns.name}"\n', encoding="utf-8"
+    )
     return config, patterns
 
 
