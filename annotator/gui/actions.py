@@ -204,6 +204,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "View",
     ),
     ActionSpec(
+        "label_tags",
+        "Label &tags in the text",
+        ("T",),
+        lambda w: w.text.toggle_label_tags(),
+        "View",
+    ),
+    ActionSpec(
         "guideline",
         "&Guideline of the current label or event type",
         ("F2",),

@@ -549,6 +549,7 @@ class MainWindow(QMainWindow):
         narrow = screen is not None and screen.width() < sum(self.splitter.minimums())
         self.set_list_visible(not self.settings.value("window/list_hidden", narrow, type=bool))
         self.set_hints_visible(self.settings.value("window/hints", True, type=bool))
+        self.text.set_label_tags(self.settings.value("window/label_tags", False, type=bool))
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self._default_geometry()
@@ -576,6 +577,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/list_hidden", self.list_pane.isHidden())
         self.settings.setValue("window/hints", not self.hint_bar.isHidden())
+        self.settings.setValue("window/label_tags", self.text.label_tags_on())
         self.save_session()
         self.settings.sync()
 
