@@ -222,12 +222,14 @@ def _rules(spec: PipelineSpec) -> tuple[Language, str, str]:
     if spec.patterns is not None:
         raw, patterns = read_patterns(spec.patterns)
     nlp = spacy.blank(spec.blank)
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True})
-    try:
-        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
-    except Exception as exc:  # MatchPatternError, ValueError: a bad pattern in the file
-        first = str(exc).strip().splitlines()[0]
-        raise ValueError(f"{spec.patterns}: invalid EntityRuler pattern ({first})") from None
+    if patterns:  # an EntityRuler without patterns finds nothing and warns (spaCy W036)
+        config = {"phrase_matcher_attr": "LOWER", "validate": True}
+        ruler = nlp.add_pipe("entity_ruler", config=config)
+        try:
+            ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+        except Exception as exc:  # MatchPatternError, ValueError: a bad pattern in the file
+            first = str(exc).strip().splitlines()[0]
+            raise ValueError(f"{spec.patterns}: invalid EntityRuler pattern ({first})") from None
     version = _rules_version(spec, raw)
     nlp.meta.update(name=f"rules_{spec.lang}", version=version)
     return nlp, spec.name, version
