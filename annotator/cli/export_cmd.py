@@ -40,6 +40,7 @@ from annotator.io.export_jsonl import write_jsonl
 from annotator.io.export_labelstudio import write_labelstudio
 from annotator.io.split import assign, parse_ratios
 from annotator.store import Store
+from annotator.store.team import default_export_annotator
 
 FORMATS = ("jsonl", "spacy", "conll", "brat", "labelstudio", "doccano", "doccano-conll")
 WRITERS = {
@@ -204,7 +205,11 @@ def _nothing_message(
     type=click.Choice([*STATUSES, "any"]),
     help="Export articles the annotator marked with this status.",
 )
-@click.option("--annotator", default=None, help="Only this annotator's gold (default: everyone's).")
+@click.option(
+    "--annotator",
+    default=None,
+    help="Only this annotator's gold (default: the adjudicated 'gold' if any, else everyone's).",
+)
 @click.option("--lang", default=None, help="Only articles in this language.")
 @click.option(
     "--split",
@@ -262,6 +267,11 @@ def export_cmd(
     check_output(out, fmt, bool(split) or fmt == "spacy", force)
     store = open_store(db, create=False)
     with store:
+        if not suggestions and annotator is None:
+            # the adjudicated version when there is one (annotator merge/agree/adjudication)
+            annotator = default_export_annotator(store)
+            if annotator is not None:
+                click.echo(f"note: exporting the adjudicated gold of {annotator!r}", err=True)
         report, paths = run_export(
             store,
             fmt,
