@@ -104,3 +104,52 @@ def test_bench_import_vs_raw_sqlite_utils(tmp_path):
         f"ratio {store_only / raw:.2f}x (goal <= 2x); "
         f"end to end vs (parse + raw insert): {ours / (parse_only + raw):.2f}x"
     )
+
+
+JSONL_N = int(os.environ.get("ANNOTATOR_BENCH_JSONL_N", "100000"))
+
+RSS_SCRIPT = r"""
+import resource, sys, time
+from annotator.store import Store
+from annotator.workflows.importing import import_paths
+t0 = time.perf_counter()
+store = Store(sys.argv[1])
+summary = import_paths(store, [sys.argv[2]], fmt="jsonl", as_gold=True, annotator="bench")
+store.close()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{summary.imported} {time.perf_counter() - t0:.1f} {peak:.0f}")
+"""
+
+
+@pytest.mark.benchmark
+def test_bench_import_a_big_jsonl_with_flat_memory(tmp_path):
+    """Issue 14: one JSONL file of 100,000 articles (~40 spans each) imported as gold with
+    peak memory under 300 MB (records are streamed; the size limit is per record)."""
+    import json
+    import random
+    import subprocess
+    import sys
+
+    rng = random.Random(5)
+    path = tmp_path / "big.jsonl"
+    words = "the minister met officials in Astana to discuss trade and investment".split()
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(JSONL_N):
+            tokens = [rng.choice(words) for _ in range(420)]
+            text = f"Article {i}. " + " ".join(tokens) + "."
+            spans, pos = [], len(f"Article {i}. ")
+            for k, tok in enumerate(tokens):
+                if k % 10 == 3:
+                    spans.append({"start": pos, "end": pos + len(tok), "label": "GPE"})
+                pos += len(tok) + 1
+            out.write(json.dumps({"text": text, "spans": spans, "meta": {"lang": "en"}}) + "\n")
+    size_mb = path.stat().st_size / 1e6
+    res = subprocess.run(
+        [sys.executable, "-c", RSS_SCRIPT, str(tmp_path / "p.db"), str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    imported, seconds, peak = res.stdout.split()
+    print(f"\nimport of one {size_mb:.0f} MB JSONL, {JSONL_N} articles x ~42 spans as gold: "
+          f"{seconds} s, peak RSS {peak} MB")  # fmt: skip
+    assert int(imported) == JSONL_N
+    assert float(peak) < 300
