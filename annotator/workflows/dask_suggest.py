@@ -16,6 +16,7 @@ still imports (the CLI imports it only for ``--dask``) and a run says how to ins
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -94,10 +95,8 @@ def dask_setup(worker: Any) -> None:
     (finish the shards out, then stop) would otherwise kill them mid-shard. The client
     closes them when the run ends.
     """
-    try:
+    with contextlib.suppress(ValueError):  # not the main thread: nothing to protect
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: nothing to protect
-        pass
 
 
 class PipelinePlugin(WorkerPlugin):
@@ -358,10 +357,8 @@ def _register(client: Client, plugin: PipelinePlugin) -> None:
 
 
 def _unregister(client: Client, plugin: PipelinePlugin) -> None:
-    try:
+    with contextlib.suppress(Exception):  # a closing cluster: the workers go anyway
         client.unregister_worker_plugin(plugin.name)
-    except Exception:  # noqa: BLE001  # a closing cluster: the workers go anyway
-        pass
 
 
 def _shards(
