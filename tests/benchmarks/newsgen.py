@@ -109,3 +109,66 @@ def article(rng: random.Random, n: int, sentences: int = 8, heldout: bool = Fals
 def corpus(n: int, seed: int, heldout: bool = False) -> list[ParsedDoc]:
     rng = random.Random(seed)
     return [article(rng, seed * 100_000 + i, heldout=heldout) for i in range(n)]
+
+
+# -- the bulk corpus of issue 15: ~420 words and ~40 entity spans per article ---------------
+
+FILLER = (
+    "officials said the programme would continue next year while experts noted that "
+    "demand for transport services and energy had grown steadily across the region as "
+    "new roads railways and logistics centres opened in several districts and local "
+    "companies hired more workers to meet the orders from neighbouring markets"
+).split()
+
+
+def _filler_sentence(rng: random.Random) -> str:
+    words = [rng.choice(FILLER) for _ in range(rng.randint(8, 13))]
+    return " ".join(words).capitalize() + "."
+
+
+def bulk_article(rng: random.Random, n: int) -> ParsedDoc:
+    """One article of the bulk corpus: a title, then paragraphs that mix template sentences
+    (entities) with plain ones, ~420 words and ~40 entity spans in all."""
+    text, spans = f"Regional news {n}\n\n", []
+    for paragraph in range(6):
+        for k in range(4):
+            if k % 2 == paragraph % 2:
+                text += _filler_sentence(rng) + " "
+                continue
+            template = rng.choice(TEMPLATES)
+            pos = 0
+            while (at := template.find("{", pos)) >= 0:
+                text += template[pos:at]
+                end = template.index("}", at)
+                label = template[at + 1 : end]
+                value = _filler(rng, label, True)
+                if value.startswith("the ") and label == "ORG":
+                    text += "the "
+                    value = value[4:]
+                spans.append(Span(len(text), len(text) + len(value), label))
+                text += value
+                pos = end + 1
+            text += template[pos:] + " "
+        text = text.rstrip() + "\n\n"
+        if paragraph < 5:
+            text += _filler_sentence(rng) + " " + _filler_sentence(rng) + " "
+    text = text.rstrip() + "\n"
+    text = text.replace(". the ", ". The ").replace("\n\nthe ", "\n\nThe ")
+    return ParsedDoc(
+        text, title=f"Regional news {n}", lang="en", spans=spans, source=f"bulk-{n}",
+        external_id=f"bulk-{n}", date=f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}",
+    )  # fmt: skip
+
+
+def bulk_corpus(n: int, seed: int = 15) -> list[ParsedDoc]:
+    rng = random.Random(seed)
+    return [bulk_article(rng, i) for i in range(n)]
+
+
+def bulk_jsonl_line(doc: ParsedDoc) -> str:
+    """The article as a Prodigy-style JSONL record (text, meta, spans), as import reads it."""
+    import json
+
+    meta = {"id": doc.external_id, "date": doc.date, "language": doc.lang, "title": doc.title}
+    spans = [{"start": s.start, "end": s.end, "label": s.label} for s in doc.spans]
+    return json.dumps({"text": doc.text, "meta": meta, "spans": spans}, ensure_ascii=False)
