@@ -40,7 +40,9 @@ def _size(text: str) -> int:
     "--lang",
     default=None,
     callback=lang_param,
-    help="Language code for every article (overrides files).",
+    help="Language code for every article (overrides files). Without it, an article whose "
+    "file names no language (plain text, JSONL without meta.lang, ...) gets the language "
+    "detected from its text, or xx when unsure.",
 )
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of files.")
 @click.option(
@@ -144,6 +146,8 @@ def import_cmd(
         )
     for what, n in sorted(summary.notes.items()):
         click.echo(f"note: {n} {what}", err=True)
+    if detected := summary.languages_line():
+        click.echo(detected)
     click.echo(summary.line())
     if summary.failed:
         sys.exit(1)

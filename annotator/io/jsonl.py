@@ -12,7 +12,9 @@ Accepted shapes (offsets are code points into ``text`` as given, end exclusive):
                  "attributes": {"Negation": false}}]}
 
 The text is normalised (BOM, CRLF) and every offset mapped through the offset map.
-Language: ``--lang`` if given, else ``meta.lang`` / ``meta.language``, else "xx".
+Language: ``--lang`` if given, else ``meta.lang`` / ``meta.language`` (or doccano's
+top-level ``lang`` / ``language``), else the import detects it from the text
+(:mod:`annotator.io.langdetect`: ``xx`` when unsure).
 
 Prodigy's ``answer`` is honoured: ``"ignore"`` lines are skipped (a ``Skipped`` item, counted
 by the import), ``"reject"`` lines come in as articles whose spans are not gold
@@ -38,6 +40,7 @@ from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Skipped
 from annotator.core.text import Normalized, normalize
 from annotator.io import extras
 from annotator.io.errors import ParseError
+from annotator.io.langdetect import mark_unstated
 from annotator.io.plaintext import norm_lang, preview_title, stem
 
 ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
@@ -149,12 +152,11 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
         raise ParseError(f"field 'meta' must be an object, found {_kind(meta)}", line_no)
     norm = normalize(raw)
     mapper = _Mapper(norm, len(raw), line_no)
+    file_lang = _file_lang(obj, meta, line_no)
     doc = ParsedDoc(
         text=norm.text,
         title=_str(meta, "title", line_no) or preview_title(norm.text),
-        lang=norm_lang(
-            lang, _str(meta, "lang", line_no) or _str(meta, "language", line_no), line_no
-        ),
+        lang=norm_lang(lang, file_lang, line_no),
         date=_date(meta, line_no),
         time=_str(meta, "time", line_no),
         source=source,
@@ -168,7 +170,17 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
     problems = doc.problems()
     if problems:
         raise ParseError("; ".join(problems), line_no)
-    return doc
+    return mark_unstated(doc, lang, file_lang)
+
+
+def _file_lang(obj: dict[str, Any], meta: dict[str, Any], line_no: int | None) -> str | None:
+    """The record's own language: ``meta.lang``/``meta.language``, else a top-level
+    ``lang``/``language`` (doccano keeps extra keys at the top level)."""
+    code = _str(meta, "lang", line_no) or _str(meta, "language", line_no)
+    if code:
+        return code
+    top = (obj.get("lang"), obj.get("language"))  # other top-level keys may be anything
+    return next((v for v in top if isinstance(v, str) and v.strip()), None)
 
 
 class _Mapper:

@@ -16,6 +16,8 @@ A task in Label Studio's documented shape::
 - The text is ``data.text`` (a config whose ``<Text value="$other">`` names another field
   is reported per task: rename the field); ``data.title``,
   ``data.lang`` / ``data.language``, ``data.date`` and ``data.id`` fill the article's fields.
+  Without ``--lang`` or ``data.lang`` the import detects the language
+  (:mod:`annotator.io.langdetect`).
 - Each annotation that was not cancelled is one document: with ``--as-gold`` it becomes
   the gold of the person who made it (``completed_by``: an e-mail where the export has one,
   else ``labelstudio-user-<id>``) unless ``--annotator`` names one person for all; then the
@@ -40,6 +42,7 @@ from annotator.core.text import normalize
 from annotator.io import extras
 from annotator.io.errors import ParseError
 from annotator.io.jsonl import _kind, _Mapper
+from annotator.io.langdetect import mark_unstated
 from annotator.io.plaintext import norm_lang, preview_title, stem
 
 TRIGGER = "trigger"  # the control name of event triggers in our Label Studio config
@@ -146,7 +149,7 @@ def _base(
     )
     if isinstance(annotator, str):
         meta[extras.ANNOTATOR] = annotator
-    return ParsedDoc(
+    doc = ParsedDoc(
         text=text,
         title=title,
         lang=norm_lang(lang, code, line),
@@ -157,6 +160,7 @@ def _base(
         else stem(source),
         meta=meta,
     )
+    return mark_unstated(doc, lang, code)  # no language given: the import detects it
 
 
 def _field(data: dict[str, Any], key: str, line: int | None) -> str | None:

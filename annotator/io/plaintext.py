@@ -12,6 +12,7 @@ from annotator.core.langs import check_lang
 from annotator.core.models import ParsedDoc
 from annotator.core.text import Section, assemble, normalize
 from annotator.io.errors import ParseError
+from annotator.io.langdetect import mark_unstated
 
 # Indentation and trailing blanks are layout, not content; NBSP and the rest are kept.
 LAYOUT = " \t"
@@ -79,7 +80,7 @@ def parse_plaintext(raw: str, source: str = "", lang: str | None = None) -> Pars
     The first non-empty line is the title; the other blocks (split on blank lines) are
     paragraphs whose inner single newlines are kept. Lines lose their indentation.
     A very long first line is treated as a paragraph and the title is a preview of it.
-    Language: ``lang`` or "xx".
+    Language: ``lang``, else the import detects it (:mod:`annotator.io.langdetect`).
     """
     blocks = split_blocks(normalize(raw).text)
     if not blocks:
@@ -91,7 +92,7 @@ def parse_plaintext(raw: str, source: str = "", lang: str | None = None) -> Pars
         rest = ["\n".join(first[1:])] if len(first) > 1 else []
         title, paragraphs = first[0], rest + ["\n".join(b) for b in blocks[1:]]
     text, sections = assemble(title, paragraphs)
-    return ParsedDoc(
+    doc = ParsedDoc(
         text=text,
         title=title or preview_title(text),
         lang=norm_lang(lang),
@@ -99,3 +100,4 @@ def parse_plaintext(raw: str, source: str = "", lang: str | None = None) -> Pars
         external_id=stem(source),
         meta={"format": "text", "sections": sections_meta(sections)},
     )
+    return mark_unstated(doc, lang)  # plain text never says: the import detects it

@@ -16,7 +16,7 @@ from annotator.core import links
 from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.core.procs import die_with_parent
 from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED, clean_doc, doc_problems
-from annotator.io import extras, reader
+from annotator.io import extras, langdetect, reader
 from annotator.io.labelstudio import NOT_GOLD, SHADOWED
 from annotator.store import Store
 from annotator.store import gold_import as gi
@@ -39,6 +39,8 @@ class ImportSummary:
     stopped: bool = False  # asked to stop: the files read so far are stored, no others
     notes: Counter[str] = field(default_factory=Counter)  # what inputs held and we cannot
     suggestions: int = 0  # predictions in the input stored as a model's suggestions
+    # languages detected for the articles imported whose input named none ("xx": unsure)
+    detected: Counter[str] = field(default_factory=Counter)
 
     @property
     def failed(self) -> int:
@@ -67,6 +69,10 @@ class ImportSummary:
             )
         parts.append(f"{self.failed} failed")
         return ", ".join(parts)
+
+    def languages_line(self) -> str:
+        """What language detection did (empty when no article needed it)."""
+        return langdetect.describe(self.detected)
 
 
 GOLD_NOTES = (
@@ -307,6 +313,7 @@ class _Batch:
         self.pending: list[tuple[ParsedDoc, extras.Extras]] = []
 
     def add(self, doc: ParsedDoc) -> None:
+        langdetect.detect_doc(doc)  # only where the input named no language
         more = extras.take(doc)
         self.summary.notes.update(more.notes)
         if more.rank and not self.gold["as_gold"]:
@@ -350,6 +357,8 @@ class _Batch:
             else:
                 self.summary.imported += 1
                 self.summary.article_ids.append(result.article_id)
+                if langdetect.DETECTED in doc.meta:
+                    self.summary.detected[doc.lang] += 1
             for model, version, suggestions in more.predictions:
                 predicted.setdefault((model, version), []).append((result.article_id, suggestions))
         for (model, version), results in predicted.items():
