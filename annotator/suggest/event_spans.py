@@ -33,6 +33,8 @@ PERSON_TITLES = frozenset(
     "director akim ambassador premier chief secretary governor mayor king emir envoy "
     "minister deputy".split()
 )
+# titles of people sent to a country: "Ambassador of Kazakhstan to Turkmenistan"
+ENVOYS = frozenset("ambassador envoy representative consul plenipotentiary".split())
 # Nouns whose "of" object is who acts: "by decree of the Head of State"
 PROXY_NOUNS = frozenset("decree resolution order decision invitation initiative".split())
 RELATIVE = frozenset({"who", "which", "that", "whom"})
@@ -443,7 +445,7 @@ class SpanMapper:
         if token.pos_ not in NOMINAL or self.in_entity(token) and not full:
             return None
         if full:
-            lo, hi = phrase_bounds(token)
+            lo, hi = phrase_bounds(token, _title_cuts(token))
         else:
             lo = hi = token.i
             for child in reversed(list(token.lefts)):
@@ -456,8 +458,36 @@ class SpanMapper:
             lo += 1
         while hi > lo and (self.doc[hi].is_space or self.doc[hi].text in SEPARATORS):
             hi -= 1  # "Vice Minister of Energy" before a blank line
+        if full:
+            hi = self._accredited(lo, hi)
         span = self.doc[lo : hi + 1]
         return Span(span.start_char, span.end_char, ANY_SPAN)
+
+    def _accredited(self, lo: int, hi: int) -> int:
+        """ "appointed Ambassador of Kazakhstan to Turkmenistan": the parser hangs "to X" on
+        the verb, but an envoy's title names where they are sent."""
+        doc = self.doc
+        if not any(t.lemma_.lower() in ENVOYS for t in doc[lo : hi + 1]):
+            return hi
+        nxt = hi + 1
+        if nxt + 1 < len(doc) and doc[nxt].lower_ == "to":
+            ent = self.ent_at[nxt + 1]
+            if ent is not None and ent.start == nxt + 1 and ent.label_ in ("GPE", "LOC"):
+                return ent.end - 1
+        return hi
+
+    def titled_phrase(self, token: Token) -> bool:
+        """ "Ambassador Extraordinary and Plenipotentiary": a title the model tagged as a
+        name is still a title phrase."""
+        words = [token, *(c for c in token.lefts if c.dep_ == "compound")]
+        return any(w.lemma_.lower() in PERSON_TITLES | ENVOYS for w in words)
+
+
+def _title_cuts(token: Token) -> frozenset[str]:
+    """ "Ambassador Extraordinary and Plenipotentiary": one title, not a list of two."""
+    if any(c.dep_ == "conj" and c.lemma_.lower() in ENVOYS for c in token.children):
+        return CUT_DEPS - {"conj", "cc"}
+    return CUT_DEPS
 
 
 def phrase_bounds(token: Token, cut_deps: frozenset[str] = CUT_DEPS) -> tuple[int, int]:

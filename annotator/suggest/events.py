@@ -34,7 +34,7 @@ from annotator.core.schema import EventSchema, EventType, Phrase, load_schema
 from annotator.suggest import event_rules as rules
 from annotator.suggest import event_spans as spans
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 _NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT"})
@@ -45,6 +45,10 @@ GOVERNING_SLOTS = frozenset({"in", "at", "on", "during", "any"})
 # "invest in X": what the preposition names is where the money goes, a region is a place
 IN_RULES = frozenset({"pp-in", "pp-into"})
 RECIPIENTS = frozenset({"Recipient"})
+# participant slots whose phrase may hide the event's place and date, and the way down
+DEEP_SLOTS = frozenset({"object", "agent", "with", "between"})
+DEEP_PLACE_PREPS = frozenset({"in", "at"})
+DEEP_THROUGH = frozenset({"of", "by", "with", "and"})
 
 
 @Language.component(PARAGRAPH_BREAKS)
@@ -297,6 +301,8 @@ class _Run:
                         yield from self._object_places(
                             arg, kind, "obj" if slot != "agent" else "agent"
                         )
+                    if kind in (TRIGGER, SUPPORT) and slot in DEEP_SLOTS:
+                        yield from self._deep_places(arg, kind)
             if kind in (TRIGGER, SUPPORT, SHARED):
                 yield from self._implicit_subject(tok, kind)
         if mention.of_object is not None:
@@ -326,6 +332,28 @@ class _Run:
             if slot in OBJECT_PLACE_PREPS:
                 yield rules.SlotFill(slot, arg, kind, f"{what}-pp-{slot}")
 
+    def _deep_places(self, obj: Token, kind: int) -> Iterable[rules.SlotFill]:
+        """ "met with a delegation of Korea led by Vice Minister X in Astana on May 27": the
+        parser hangs the clause-final place and date deep inside the participant's phrase
+        (on a name, or on the "led by" participle); they are the event's."""
+        stack = [(c, 1) for c in obj.children]
+        while stack:
+            tok, depth = stack.pop()
+            if tok.dep_ == "acl" and tok.lemma_.lower() in spans.LEADING_VERBS:
+                preps = DEEP_PLACE_PREPS | {"on"}
+            elif tok.dep_ in ("pobj", "conj", "appos") and tok.pos_ in spans.NOMINAL:
+                preps = DEEP_PLACE_PREPS
+            elif tok.dep_ in ("prep", "agent") and tok.lower_ in DEEP_THROUGH:
+                stack += [(c, depth) for c in tok.children if c.dep_ == "pobj"]
+                continue
+            else:
+                continue
+            for slot, arg in self.slots.get(tok.i, ()):
+                if slot in preps:
+                    yield rules.SlotFill(slot, arg, kind, f"deep-pp-{slot}")
+            if depth < 4:
+                stack += [(c, depth + 1) for c in tok.children]
+
     def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
         if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):
             subj, rule = rules.inherited_subject(tok), "subj-inherited"
@@ -347,7 +375,9 @@ class _Run:
         token = spans.antecedent(fill.token)  # "trade, which grew by 5%"
         rule = rules.SOURCE_PREFIX[fill.source] + fill.rule
         event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
-        if free and not self.mapper.in_entity(token) and not event and not rules.reports(token):
+        titled = free is not None and free[1] and self.mapper.titled_phrase(token)
+        named = self.mapper.in_entity(token) and not titled  # a title the model read as a name
+        if free and not named and not event and not rules.reports(token):
             phrase = self.mapper.phrase(token, full=free[1])
             if phrase is not None:
                 yield free[0], phrase, rule

