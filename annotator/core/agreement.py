@@ -33,19 +33,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from itertools import chain, combinations
+from functools import cache, reduce
+from itertools import chain, combinations, repeat
+from operator import attrgetter
 from typing import Any
 
 import krippendorff
 import numpy as np
 
 from annotator.core.adjudication import Version
-from annotator.core.evaluate import EVENT_METRICS, Score, _arguments, _triggers, match
+from annotator.core.evaluate import EVENT_METRICS, Score
 
 NAN = float("nan")
+_START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
 TOKENISATION = "regex tokens \\w+|[^\\w\\s] (annotator.core.review.regex_tokens); no spaCy"
 
 
@@ -88,27 +90,54 @@ def alpha_nominal(labels: Any) -> float:
     """Krippendorff's α (nominal) of an (annotators × units) array of category codes,
     -1 where an annotator gave no value, by the ``krippendorff`` package."""
     x = np.asarray(labels, dtype=np.int16)  # label codes: small, and passes are cheap
-    valid = x >= 0
-    m_u = valid.sum(axis=0)
-    x, valid, m_u = x[:, m_u >= 2], valid[:, m_u >= 2], m_u[m_u >= 2]  # pairable units
     if x.size == 0:
         return NAN
-    k = int(x.max()) + 1
-    high = np.where(valid, x, -1).max(axis=0)
-    low = np.where(valid, x, k).min(axis=0)
-    same = high == low
+    if len(x) == 2 and x.min() >= 0:  # two values in every unit (a pair's common tokens)
+        return _alpha_of_counts(_pair_value_counts(x[0], x[1]))
+    # row by row: numpy reduces a short axis 0 of a wide array slowly
+    valid = [r >= 0 for r in x]
+    m_u = np.zeros(x.shape[1], dtype=np.int64)
+    for v in valid:
+        m_u += v
+    pairable = m_u >= 2
+    if not pairable.any():
+        return NAN
+    high = reduce(np.maximum, x)  # of the values given (no value is negative)
+    k = int(high[pairable].max()) + 1
+    low = np.full(x.shape[1], k, dtype=np.int16)
+    for r, v in zip(x, valid):
+        np.minimum(low, np.where(v, r, k), out=low)
+    same = pairable & (high == low)
     # a unanimous unit with m values adds m to o_cc (Krippendorff 2011, eq. for o_ck):
     # all of one label together are one unit holding their sum
     pooled = np.bincount(high[same], weights=m_u[same], minlength=k)
     rows = [np.diag(pooled)[pooled > 0]]
+    split = np.flatnonzero(pairable & ~same)
+    if split.size:
+        counts = np.zeros(split.size * k)
+        for r, v in zip(x, valid):
+            ok = v[split]
+            counts += np.bincount(np.flatnonzero(ok) * k + r[split][ok], minlength=counts.size)
+        rows.append(counts.reshape(split.size, k))
+    return _alpha_of_counts(np.vstack(rows))
+
+
+def _pair_value_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`alpha_nominal`'s pooled value counts when every unit has two values."""
+    k = int(max(a.max(), b.max())) + 1
+    same = a == b
+    pooled = np.bincount(a[same], minlength=k) * 2
+    rows = [np.diag(pooled)[pooled > 0]]
     split = np.flatnonzero(~same)
     if split.size:
         counts = np.zeros(split.size * k)
-        for r in range(x.shape[0]):
-            ok = valid[r, split]
-            counts += np.bincount(np.flatnonzero(ok) * k + x[r, split][ok], minlength=counts.size)
+        counts += np.bincount(np.arange(split.size) * k + a[split], minlength=counts.size)
+        counts += np.bincount(np.arange(split.size) * k + b[split], minlength=counts.size)
         rows.append(counts.reshape(split.size, k))
-    value_counts = np.vstack(rows)
+    return np.vstack(rows)
+
+
+def _alpha_of_counts(value_counts: np.ndarray) -> float:
     if np.count_nonzero(value_counts.sum(axis=0)) < 2:
         return NAN  # one label only: no variation to agree on
     return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
@@ -136,13 +165,15 @@ def alpha_unitizing(
 
 
 def unitizing_arrays(
-    units: Sequence[np.ndarray], length: int, cats: Sequence[str]
+    units: Sequence[np.ndarray], length: int, cats: Sequence[str], *, ordered: bool = False
 ) -> tuple[Unitized, dict[str, Unitized]]:
-    """:func:`alpha_unitizing` on (start, end, category index) arrays, one per observer."""
+    """:func:`alpha_unitizing` on (start, end, category index) arrays, one per observer
+    (``ordered``: each sorted by category and start already)."""
     m = len(units)
     per: dict[str, Unitized] = {}
+    by_cat = [_by_category(r, len(cats), ordered) for r in units]
     for i, cat in enumerate(cats):
-        spans = [_joined(r[r[:, 2] == i, :2]) for r in units]
+        spans = [_joined_sorted(*parts[i]) for parts in by_cat]
         if not any(s.size for s, _ in spans):
             continue
         d_o = sum(_pair_disagreement(spans[a], spans[b]) for a, b in combinations(range(m), 2))
@@ -158,16 +189,32 @@ def _alpha(d_o: float, d_e: float) -> float:
     return NAN if d_e == 0 else 1 - d_o / d_e
 
 
+def _by_category(units: Any, k: int, ordered: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Starts and ends of (start, end, category) rows per category 0..k-1, sorted."""
+    a = np.asarray(units, dtype=np.int64).reshape(-1, 3)
+    if not ordered:
+        a = a[np.lexsort((a[:, 1], a[:, 0], a[:, 2]))]
+    starts, ends = np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1])
+    cuts = np.searchsorted(a[:, 2], np.arange(k + 1))
+    return [(starts[cuts[i] : cuts[i + 1]], ends[cuts[i] : cuts[i + 1]]) for i in range(k)]
+
+
 def _joined(spans: Any) -> tuple[np.ndarray, np.ndarray]:
     """Sorted starts and ends of (start, end) rows, overlapping intervals joined."""
     a = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-    if not a.size:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a = a[np.lexsort((a[:, 1], a[:, 0]))]
-    ends = np.maximum.accumulate(a[:, 1])
-    new = np.r_[True, a[1:, 0] >= ends[:-1]]
-    last = np.r_[np.flatnonzero(new)[1:] - 1, len(a) - 1]
-    return a[new, 0], ends[last]
+    return _joined_sorted(a[:, 0], a[:, 1])
+
+
+def _joined_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_joined` of intervals already sorted by start (equal starts join anyway,
+    whatever the order of their ends)."""
+    if not starts.size:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    reach = np.maximum.accumulate(ends)
+    new = np.r_[True, starts[1:] >= reach[:-1]]
+    last = np.r_[np.flatnonzero(new)[1:] - 1, len(starts) - 1]
+    return starts[new], reach[last]
 
 
 def _overlaps(s1, e1, s2, e2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
@@ -219,8 +266,13 @@ _WORD, _SPACE = re.compile(r"\w"), re.compile(r"\s")
 
 @cache
 def _classes() -> np.ndarray:
-    """0 space, 1 word character, 2 other, for every code point of the BMP."""
-    return np.array([_class(chr(c)) for c in range(0x10000)], dtype=np.int8)
+    """0 space, 1 word character, 2 other, for every code point of the BMP (a word
+    character is never a space: :func:`_class`'s order does not matter here)."""
+    chars = "".join(map(chr, range(0x10000)))
+    out = np.full(0x10000, 2, dtype=np.int8)
+    out[[m.start() for m in _SPACE.finditer(chars)]] = 0
+    out[[m.start() for m in _WORD.finditer(chars)]] = 1
+    return out
 
 
 def _class(ch: str) -> int:
@@ -231,11 +283,14 @@ def tokenize(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the regex tokens ``\\w+|[^\\w\\s]`` of ``text``, vectorised
     (the same tokens as :func:`annotator.core.review.regex_tokens`)."""
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    cls = np.empty(cp.size, dtype=np.int8)
-    bmp = cp < 0x10000
-    cls[bmp] = _classes()[cp[bmp]]
-    for i in np.flatnonzero(~bmp):
-        cls[i] = _class(chr(cp[i]))
+    if not cp.size or cp.max() < 0x10000:
+        cls = _classes()[cp]
+    else:
+        cls = np.empty(cp.size, dtype=np.int8)
+        bmp = cp < 0x10000
+        cls[bmp] = _classes()[cp[bmp]]
+        for i in np.flatnonzero(~bmp):
+            cls[i] = _class(chr(cp[i]))
     word, other = cls == 1, cls == 2
     prev_word = np.r_[False, word[:-1]]
     next_word = np.r_[word[1:], False]
@@ -251,18 +306,20 @@ class Corpus:
     def __init__(self, docs: Sequence[Doc], annotators: Sequence[str], label: str | None):
         self.docs, self.annotators, self.label = list(docs), list(annotators), label
         self._done: dict[tuple[str, bool], np.ndarray] = {}
+        self._units: dict[str, dict[str, np.ndarray]] = {}
         lengths = np.array([len(d.text) + 1 for d in self.docs], dtype=np.int64)
         self.offsets = np.r_[0, np.cumsum(lengths)[:-1]] if len(self.docs) else lengths
         self.lengths = lengths - 1
         self.starts, self.ends = tokenize("\n".join(d.text for d in self.docs))
         self.doc_tokens = np.searchsorted(self.starts, np.r_[self.offsets, np.inf])
         self.token_doc = np.repeat(np.arange(len(self.docs)), np.diff(self.doc_tokens))
-        names = {s.label for d in self.docs for v in d.versions.values() for s in v.spans}
+        every = chain.from_iterable(v.spans for d in self.docs for v in d.versions.values())
+        names = set(map(_LABEL, every))
         self.labels = sorted(names if label is None else names & {label})
         self.code = {lab: i + 1 for i, lab in enumerate(self.labels)}
         self.spans = {a: self._spans(a) for a in self.annotators}
         self.tokens = {a: self._token_labels(a) for a in self.annotators}
-        self.event_keys = {a: _event_keys(self, a) for a in self.annotators}
+        self.event_keys, self.event_ids = _event_keys(self)
 
     def done(self, who: str, *, entities: bool = False) -> np.ndarray:
         """Indexes of the articles ``who`` finished (with full entity gold, if asked)."""
@@ -278,19 +335,30 @@ class Corpus:
             )
         return self._done[key]
 
+    def units(self, who: str) -> dict[str, np.ndarray]:
+        """``who``'s spans (doc, start, end, code) sorted by code, then start in the
+        texts laid end to end (what :func:`_joined_sorted` needs; ends need no order)."""
+        if who not in self._units:
+            sp = self.spans[who]
+            total = int(self.lengths.sum()) + len(self.docs) + 1
+            order = np.argsort(sp["code"] * total + sp["gstart"], kind="stable")
+            self._units[who] = {k: sp[k][order] for k in ("doc", "start", "end", "code")}
+        return self._units[who]
+
     def _spans(self, who: str) -> dict[str, np.ndarray]:
         """doc, start, end, code and global start/end of ``who``'s gold spans (articles
         with full entity gold only)."""
-        code = self.code
-        rows = [
-            (i, sp.start, sp.end, code[sp.label])
-            for i in self.done(who, entities=True).tolist()
-            for sp in self.docs[i].versions[who].spans
-            if sp.label in code
-        ]
-        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows))
-        a = flat.reshape(-1, 4)
-        out = {"doc": a[:, 0], "start": a[:, 1], "end": a[:, 2], "code": a[:, 3]}
+        docs = self.done(who, entities=True)
+        lists = [self.docs[i].versions[who].spans for i in docs.tolist()]
+        flat = list(chain.from_iterable(lists))
+        n = len(flat)
+        # C-level maps over the spans: a Python loop per span costs seconds at 10k articles
+        doc = np.repeat(docs, np.fromiter(map(len, lists), np.int64, len(lists)))
+        start = np.fromiter(map(_START, flat), np.int64, n)
+        end = np.fromiter(map(_END, flat), np.int64, n)
+        code = np.fromiter(map(self.code.get, map(_LABEL, flat), repeat(0)), np.int64, n)
+        keep = code > 0  # the label asked for, if one was
+        out = {"doc": doc[keep], "start": start[keep], "end": end[keep], "code": code[keep]}
         out["gstart"] = out["start"] + self.offsets[out["doc"]]
         out["gend"] = out["end"] + self.offsets[out["doc"]]
         total = int(self.lengths.sum()) + len(self.docs) + 1
@@ -329,13 +397,21 @@ def _f1(score: Score) -> float:
     return score.f1 if score.predicted + score.gold else NAN
 
 
-def span_scores(offsets: np.ndarray, sa: dict, sb: dict) -> tuple[Score, Score]:
-    """Exact and overlap agreement of two annotators' spans (``Corpus.spans`` arrays)."""
-    tp = np.intersect1d(sa["key"], sb["key"], assume_unique=True).size
-    exact = Score(int(tp), int(sa["key"].size), int(sb["key"].size))
-    hit_a, hit_b = _overlapped(sa, sb), _overlapped(sb, sa)
+def span_counts(sa: dict, sb: dict, k: int) -> tuple[np.ndarray, ...]:
+    """Per label code (index 0 unused) of two annotators' spans (``Corpus.spans`` arrays):
+    exact matches, a's and b's span counts, a's spans that a span of b with the same label
+    overlaps, and b's that one of a overlaps."""
+    _, ia, _ = np.intersect1d(sa["key"], sb["key"], assume_unique=True, return_indices=True)
+    tp = np.bincount(sa["code"][ia], minlength=k)
+    n_a, n_b = np.bincount(sa["code"], minlength=k), np.bincount(sb["code"], minlength=k)
+    return tp, n_a, n_b, _overlapped(sa, sb, k), _overlapped(sb, sa, k)
+
+
+def span_scores(counts: tuple[np.ndarray, ...], code: int | None = None) -> tuple[Score, Score]:
+    """Exact and overlap agreement from :func:`span_counts`, of one label code or all."""
+    tp, n_a, n_b, hit_a, hit_b = (int(c.sum() if code is None else c[code]) for c in counts)
     # overlap: precision from a's spans hit, recall from b's (F1 = 2PR/(P+R))
-    return exact, _overlap_score(hit_a, int(sa["key"].size), hit_b, int(sb["key"].size))
+    return Score(tp, n_a, n_b), _overlap_score(hit_a, n_a, hit_b, n_b)
 
 
 @dataclass(frozen=True)
@@ -352,24 +428,26 @@ def _overlap_score(hit_a: int, n_a: int, hit_b: int, n_b: int) -> OverlapScore:
 
 
 def _subset(spans: dict[str, np.ndarray], docs: np.ndarray) -> dict[str, np.ndarray]:
-    keep = np.isin(spans["doc"], docs)
+    mask = np.zeros(int(spans["doc"].max(initial=-1)) + 1, dtype=bool)
+    mask[docs[docs < mask.size]] = True
+    keep = mask[spans["doc"]]
     return {k: v[keep] for k, v in spans.items()}
 
 
-def _overlapped(one: dict, two: dict) -> int:
-    """How many of ``one``'s spans a span of ``two`` with the same label overlaps."""
-    hits = 0
-    for code in np.unique(one["code"]):
-        m1, m2 = one["code"] == code, two["code"] == code
-        s1, e1 = one["gstart"][m1], one["gend"][m1]
-        order = np.argsort(two["gstart"][m2], kind="stable")
-        s2, e2 = two["gstart"][m2][order], two["gend"][m2][order]
-        if not s2.size:
-            continue
-        reach = np.maximum.accumulate(e2)  # the furthest end among spans starting before
-        before = np.searchsorted(s2, e1, side="left")
-        hits += int(np.sum((before > 0) & (reach[np.maximum(before - 1, 0)] > s1)))
-    return hits
+def _overlapped(one: dict, two: dict, k: int) -> np.ndarray:
+    """Per label code: how many of ``one``'s spans a span of ``two`` with the same label
+    overlaps. One pass over all labels: a position is ``code × big + offset``, so a span
+    of ``two`` with another label is never "before and reaching past" one of ``one``."""
+    big = int(max(one["gend"].max(initial=0), two["gend"].max(initial=0))) + 1
+    order = np.argsort(two["code"] * big + two["gstart"], kind="stable")
+    s2 = (two["code"] * big + two["gstart"])[order]
+    if not s2.size:
+        return np.zeros(k, dtype=np.int64)
+    reach = np.maximum.accumulate((two["code"] * big + two["gend"])[order])
+    base = one["code"] * big
+    before = np.searchsorted(s2, base + one["gend"], side="left")
+    hit = (before > 0) & (reach[np.maximum(before - 1, 0)] > base + one["gstart"])
+    return np.bincount(one["code"][hit], minlength=k)
 
 
 def _pair_tokens(corpus: Corpus, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
@@ -399,41 +477,108 @@ def unitizing(corpus: Corpus, names: Sequence[str], docs: np.ndarray) -> tuple:
         return Unitized(NAN, 0.0, 0.0), {}
     units = []
     for w in names:
-        sp = _subset(corpus.spans[w], docs)
+        sp = _subset(corpus.units(w), docs)
         base = shift[sp["doc"]]
         units.append(np.column_stack([sp["start"] + base, sp["end"] + base, sp["code"] - 1]))
-    return unitizing_arrays(units, total, corpus.labels)
+    # sorted already: by label, then article (laid end to end in order) and start
+    return unitizing_arrays(units, total, corpus.labels, ordered=True)
 
 
-def _event_keys(corpus: Corpus, who: str) -> dict[str, list[tuple]]:
-    """Per ACE level (evaluate.py's keys), ``who``'s events of the corpus with their
-    article index in front: one multiset match over the corpus is the sum of the
-    per-article matches."""
-    out: dict[str, list[tuple]] = {key: [] for key, _ in EVENT_METRICS}
-    label = corpus.label
-    for i in corpus.done(who).tolist():
-        events = [e for e in corpus.docs[i].versions[who].events if label in (None, e.type)]
-        if not events:
-            continue
-        levels = {
-            "trigger_identification": _triggers(events, False),
-            "trigger_classification": _triggers(events, True),
-            "argument_identification": _arguments(events, "identification"),
-            "argument_classification": _arguments(events, "classification"),
-            "argument_strict": _arguments(events, "strict"),
-        }
-        for key, keys in levels.items():
-            out[key] += [(i, *k) for k in keys]
-    return out
+EventKeys = dict[str, tuple[np.ndarray, np.ndarray]]  # level → (article index, key id)
+_TRIGGER, _ARGUMENTS, _SPAN, _ROLE = (
+    attrgetter("trigger"),
+    attrgetter("arguments"),
+    attrgetter("span"),
+    attrgetter("role"),
+)
+
+
+def _codes(names: Iterable[str], table: dict[str, int]) -> np.ndarray:
+    """An integer per name, the same for equal names (``table`` grows)."""
+    names = list(names)
+    for name in set(names):
+        table.setdefault(name, len(table))
+    return np.fromiter(map(table.__getitem__, names), np.int64, len(names))
+
+
+def _event_rows(corpus: Corpus, who: str, table: dict[str, int]) -> list[np.ndarray]:
+    """``who``'s events of the corpus as integer rows, one matrix per ACE level
+    (evaluate.py's keys with the article index in front): triggers (article, start, end),
+    with the type; arguments (article, start, end, type), with the role, with the
+    trigger's start and end. Built by C-level maps: a Python loop per event is seconds."""
+    docs = corpus.done(who)
+    lists = [corpus.docs[i].versions[who].events for i in docs.tolist()]
+    events = list(chain.from_iterable(lists))
+    triggers = list(map(_TRIGGER, events))
+    n = len(events)
+    doc = np.repeat(docs, np.fromiter(map(len, lists), np.int64, len(lists)))
+    start = np.fromiter(map(_START, triggers), np.int64, n)
+    end = np.fromiter(map(_END, triggers), np.int64, n)
+    kind = _codes(map(_LABEL, triggers), table)
+    arg_lists = list(map(_ARGUMENTS, events))
+    args = list(chain.from_iterable(arg_lists))
+    spans = list(map(_SPAN, args))
+    of = np.repeat(np.arange(n), np.fromiter(map(len, arg_lists), np.int64, n))
+    a_start = np.fromiter(map(_START, spans), np.int64, len(args))
+    a_end = np.fromiter(map(_END, spans), np.int64, len(args))
+    role = _codes(map(_ROLE, args), table)
+    if corpus.label is not None:  # only events of this type
+        keep = kind == table.setdefault(corpus.label, len(table))
+        doc, start, end, kind = doc[keep], start[keep], end[keep], kind[keep]
+        a_keep = keep[of]
+        a_start, a_end, role = a_start[a_keep], a_end[a_keep], role[a_keep]
+        of = (np.cumsum(keep) - 1)[of[a_keep]]
+    a_base = [doc[of], a_start, a_end, kind[of]]
+    return [
+        np.column_stack([doc, start, end]),
+        np.column_stack([doc, start, end, kind]),
+        np.column_stack(a_base),
+        np.column_stack([*a_base, role]),
+        np.column_stack([*a_base, role, start[of], end[of]]),
+    ]
+
+
+def _row_ids(rows: np.ndarray) -> tuple[np.ndarray, int]:
+    """An id per row of an integer matrix, equal for equal rows; and how many ids."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), 0
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    ids = np.empty(len(rows), dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids, int(new.sum())
+
+
+def _event_keys(corpus: Corpus) -> tuple[dict[str, EventKeys], dict[str, int]]:
+    """Per annotator and ACE level, their events of the corpus as (article index, key id):
+    equal keys of two annotators share an id, so one multiset match over the corpus is
+    the sum of the per-article matches. Also how many ids each level has."""
+    table: dict[str, int] = {}
+    rows = {w: _event_rows(corpus, w, table) for w in corpus.annotators}
+    keys: dict[str, EventKeys] = {w: {} for w in corpus.annotators}
+    sizes = {}
+    for i, (level, _) in enumerate(EVENT_METRICS):
+        mats = [rows[w][i] for w in corpus.annotators]
+        ids, sizes[level] = _row_ids(np.vstack(mats) if mats else np.zeros((0, 3), np.int64))
+        cuts = np.cumsum([len(m) for m in mats])[:-1]
+        for w, m, part in zip(corpus.annotators, mats, np.split(ids, cuts)):
+            keys[w][level] = (m[:, 0], part)
+    return keys, sizes
 
 
 def _event_report(corpus: Corpus, a: str, b: str, docs: np.ndarray) -> dict[str, Score]:
-    both = set(docs.tolist())
-    ka, kb = corpus.event_keys[a], corpus.event_keys[b]
-    return {
-        key: match([k for k in ka[key] if k[0] in both], [k for k in kb[key] if k[0] in both])
-        for key, _ in EVENT_METRICS
-    }
+    """evaluate.match of a's keys against b's on the articles ``docs``, as counts."""
+    mask = np.zeros(len(corpus.docs), dtype=bool)
+    mask[docs] = True
+    out = {}
+    for level, _ in EVENT_METRICS:
+        n = corpus.event_ids[level]
+        (doc_a, ids_a), (doc_b, ids_b) = corpus.event_keys[a][level], corpus.event_keys[b][level]
+        ids_a, ids_b = ids_a[mask[doc_a]], ids_b[mask[doc_b]]
+        tp = np.minimum(np.bincount(ids_a, minlength=n), np.bincount(ids_b, minlength=n))
+        out[level] = Score(int(tp.sum()), int(ids_a.size), int(ids_b.size))
+    return out
 
 
 def _common(corpus: Corpus, names: Sequence[str], entities: bool) -> np.ndarray:
@@ -447,11 +592,12 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
     x, y = _pair_tokens(corpus, a, b)
     table = _confusion(x, y, k)
     sa, sb = (_subset(corpus.spans[w], docs) for w in (a, b))
-    exact, overlap = span_scores(corpus.offsets, sa, sb)
+    counts = span_counts(sa, sb, k)
+    exact, overlap = span_scores(counts)
     alpha_u, per_label_u = unitizing(corpus, (a, b), docs)
     labels = {}
     for lab, code in corpus.code.items():
-        e, o = span_scores(corpus.offsets, _subset_code(sa, code), _subset_code(sb, code))
+        e, o = span_scores(counts, code)
         labels[lab] = {
             "span_f1_exact": _nan_none(_f1(e)),
             "span_f1_overlap": _nan_none(_f1(o)),
@@ -474,11 +620,6 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
     }
 
 
-def _subset_code(spans: dict[str, np.ndarray], code: int) -> dict[str, np.ndarray]:
-    keep = spans["code"] == code
-    return {k: v[keep] for k, v in spans.items()}
-
-
 def _mean(values: Sequence[float | None]) -> float | None:
     got = [v for v in values if v is not None]
     return round(sum(got) / len(got), 4) if got else None
@@ -488,7 +629,9 @@ def overall_report(corpus: Corpus, pairs: Sequence[dict[str, Any]]) -> dict[str,
     names = corpus.annotators
     docs = _common(corpus, names, entities=True)
     tokens = np.vstack([corpus.tokens[w] for w in names]) if names else np.zeros((0, 0))
-    everyone = tokens[:, (tokens >= 0).all(axis=0)] if tokens.size else tokens
+    # row by row: numpy reduces a short axis 0 of a wide array slowly
+    labelled = reduce(np.logical_and, [t >= 0 for t in tokens]) if tokens.size else None
+    everyone = tokens[:, labelled] if tokens.size else tokens
     alpha_u, per_label_u = unitizing(corpus, names, docs)
     out = {
         "articles_all_annotators": int(len(_common(corpus, names, entities=False))),
@@ -516,40 +659,60 @@ def overall_report(corpus: Corpus, pairs: Sequence[dict[str, Any]]) -> dict[str,
 
 
 def article_report(corpus: Corpus) -> list[dict[str, Any]]:
-    """Per article with two or more annotators: mean pairwise exact span F1 and κ."""
+    """Per article with two or more annotators: mean pairwise exact span F1 and κ (the
+    pairs' values summed in pair order, as a Python ``sum`` would: the same figures)."""
+    n = len(corpus.docs)
+    has = {w: _mask(corpus.done(w), n) for w in corpus.annotators}
+    f1_sum, f1_count = np.zeros(n), np.zeros(n, dtype=np.int64)
+    kappa_sum, kappa_count = np.zeros(n), np.zeros(n, dtype=np.int64)
+    for a, b in combinations(corpus.annotators, 2):
+        both = has[a] & has[b]
+        for value, total, count in (
+            (_per_doc_f1(corpus, a, b), f1_sum, f1_count),
+            (_per_doc_kappa(corpus, a, b, n), kappa_sum, kappa_count),
+        ):
+            ok = both & ~np.isnan(value)
+            total[ok] += value[ok]
+            count += ok
+    f1 = np.round(f1_sum / np.maximum(f1_count, 1), 4).tolist()
+    sums, counts = kappa_sum.tolist(), kappa_count.tolist()
+    kappa = [round(t / c, 4) if c else None for t, c in zip(sums, counts)]
+    shared = sum(m.astype(np.int64) for m in has.values()) if has else np.zeros(n, np.int64)
     out = []
-    n_docs = len(corpus.docs)
-    f1 = {p: _per_doc_f1(corpus, *p) for p in combinations(corpus.annotators, 2)}
-    kappa = {p: _per_doc_kappa(corpus, *p, n_docs) for p in f1}
-    for i, d in enumerate(corpus.docs):
-        who = [w for w in corpus.annotators if w in d.versions]
-        if len(who) < 2:
-            continue
-        pairs = [p for p in f1 if p[0] in who and p[1] in who]
+    for i in np.flatnonzero(shared >= 2).tolist():
+        d = corpus.docs[i]
         out.append(
             {
                 "article_id": d.article_id,
-                "annotators": who,
-                "span_f1_exact": _mean([f1[p][i] for p in pairs]),
-                "cohen_kappa": _mean([kappa[p][i] for p in pairs]),
+                "annotators": [w for w in corpus.annotators if has[w][i]],
+                "span_f1_exact": f1[i] if f1_count[i] else None,
+                "cohen_kappa": kappa[i],
             }
         )
     return out
 
 
-def _per_doc_f1(corpus: Corpus, a: str, b: str) -> list[float | None]:
+def _mask(indexes: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[indexes] = True
+    return out
+
+
+def _per_doc_f1(corpus: Corpus, a: str, b: str) -> np.ndarray:
+    """Exact span F1 per article (NaN where a or b has no full entity gold of it)."""
     sa, sb = corpus.spans[a], corpus.spans[b]
     n = len(corpus.docs)
     _, ia, _ = np.intersect1d(sa["key"], sb["key"], assume_unique=True, return_indices=True)
     tp = np.bincount(sa["doc"][ia], minlength=n)
     size = np.bincount(sa["doc"], minlength=n) + np.bincount(sb["doc"], minlength=n)
-    full = set(corpus.done(a, entities=True).tolist()) & set(corpus.done(b, entities=True).tolist())
-    return [
-        None if i not in full else (1.0 if size[i] == 0 else 2 * tp[i] / size[i]) for i in range(n)
-    ]
+    full = _mask(corpus.done(a, entities=True), n) & _mask(corpus.done(b, entities=True), n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(size == 0, 1.0, 2 * tp / size)
+    return np.where(full, f1, NAN)
 
 
-def _per_doc_kappa(corpus: Corpus, a: str, b: str, n_docs: int) -> list[float | None]:
+def _per_doc_kappa(corpus: Corpus, a: str, b: str, n_docs: int) -> np.ndarray:
+    """Cohen's κ per article, rounded as the report rounds (NaN: none)."""
     ta, tb = corpus.tokens[a], corpus.tokens[b]
     both = (ta >= 0) & (tb >= 0)
     doc, x, y = corpus.token_doc[both], ta[both], tb[both]
@@ -560,8 +723,8 @@ def _per_doc_kappa(corpus: Corpus, a: str, b: str, n_docs: int) -> list[float | 
     pb = np.bincount(doc * k + y, minlength=n_docs * k).reshape(n_docs, k)
     p_e = (pa * pb).sum(axis=1) / np.maximum(n, 1) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = (p_o - p_e) / (1 - p_e)
-    return [None if n[i] == 0 else _nan_none(kappa[i]) for i in range(n_docs)]
+        kappa = np.where(n == 0, NAN, (p_o - p_e) / (1 - p_e))
+    return np.array([NAN if math.isnan(v) else round(v, 4) for v in kappa.tolist()])
 
 
 def agreement(
