@@ -318,7 +318,7 @@ def support_verbs(noun: Token) -> list[Token]:
     if first.dep_ in ("dobj", "nsubjpass", "nsubj") and first.head.pos_ in VERBAL:
         # "consultations will continue", "agreements are expected to be signed"
         verb = first.head
-        if verb.dep_ in ("aux", "auxpass") and verb.head.pos_ == "VERB":
+        while verb.dep_ in ("aux", "auxpass") and verb.head.pos_ in VERBAL and verb.head != verb:
             verb = verb.head  # "the forum was co-chaired by": parsed as the subject of "was"
         out += with_complements(verb)
     for child in noun.children:

@@ -100,3 +100,14 @@ def test_event_recall_third_new_trigger_words(nlp, suggester, text, key):
 def test_event_recall_third_transport_without_a_figure_is_no_figure(nlp, suggester):
     text = "The company transported the equipment to Aktau by rail."
     assert not any(k[0] == "EconomicFigure" for k in found(nlp, suggester, text))
+
+
+def test_event_recall_third_co_chaired_passive_lends_its_agent(nlp, suggester):
+    """ "co-chaired" is split at the hyphen and "co" read as an auxiliary: the support verb
+    is found through the chain of auxiliaries."""
+    text = (
+        "The forum was co-chaired by Minister of Trade and Integration of Kazakhstan Arman "
+        "Shakkaliyev and Minister of Investment, Industry and Trade of Uzbekistan Laziz Kudratov."
+    )
+    args = found(nlp, suggester, text)[("Meet", "forum")]
+    assert ("Participant", "Arman Shakkaliyev", "support-verb:by-agent-passive+title-name") in args
