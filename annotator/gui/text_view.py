@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -30,14 +30,16 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
     QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from annotator.core.review import GOLD
-from annotator.core.segments import Nesting, Segment, SegmentIndex, nesting, segments
+from annotator.core.segments import LiveSegments, Nesting, Segment
 from annotator.core.text import Utf16Map
 from annotator.gui.overlay import (
     GUTTER,
@@ -59,66 +61,128 @@ Snapper = Callable[[int, int], "tuple[int, int] | None"]
 
 
 class SpanHighlighter(QSyntaxHighlighter):
+    """Formats from the segments of the spans. The segments and the nesting are kept by a
+    :class:`~annotator.core.segments.LiveSegments`: a decision recomputes only the stretch
+    of text around the spans it touched, not the article. Segment members are its slots
+    (``slot_spans`` maps them to spans); ``spans`` is the list as given."""
+
     def __init__(self, styles: SpanStyles, parent: QTextDocument | None = None) -> None:
         super().__init__(parent)
         self.styles = styles
         self.label_tags: LabelTags | None = None  # set: room for tags after each span
-        self._spans: list[ViewSpan] = []  # UTF-16 offsets
-        self._index = SegmentIndex([])
-        self.nest = Nesting((), ())
+        self._spans: list[ViewSpan] = []  # UTF-16 offsets, in the caller's order
+        self.live = LiveSegments()
+        self.slot_spans: list[ViewSpan | None] = []  # by slot of ``live``
 
-    def set_spans(self, spans16: Sequence[ViewSpan]) -> None:
-        """New spans (UTF-16 offsets); the caller re-highlights what changed."""
+    def set_spans(self, spans16: Sequence[ViewSpan], *, reset: bool = False) -> None:
+        """New spans (UTF-16 offsets); the caller re-highlights what changed. Only the
+        segments around changed ranges are recomputed, unless ``reset``."""
         self._spans = list(spans16)
         ranges = [(s, e) for s, e, _, _ in self._spans]
-        self._index = SegmentIndex(segments(ranges))
-        self.nest = nesting(ranges)
+        if reset:
+            self.live.reset(ranges)
+        else:
+            self.live.update(ranges)
+        by_slot: list[ViewSpan | None] = [None] * len(self.live.slots)
+        for span, slot in zip(self._spans, self.live.order):
+            by_slot[slot] = span
+        self.slot_spans = by_slot
 
     @property
     def spans(self) -> list[ViewSpan]:
         return self._spans
 
+    @property
+    def nest(self) -> Nesting:
+        """How the spans nest, in the order of ``spans``."""
+        live = self.live
+        return Nesting(
+            tuple(live.depth[slot] for slot in live.order),
+            tuple(live.contains[slot] for slot in live.order),
+        )
+
     def key(self, seg: Segment) -> Key:
-        return tuple((self._spans[i][2], self._spans[i][3]) for i in seg.members)
+        by_slot = self.slot_spans
+        return tuple((by_slot[i][2], by_slot[i][3]) for i in seg.members)  # type: ignore[index]
 
     def ending(self, seg: Segment) -> list[int]:
-        """The spans whose last character is the segment's last one, innermost first."""
-        return [i for i in seg.members if self._spans[i][1] == seg.end]
+        """The slots of the spans whose last character is the segment's last one,
+        innermost first."""
+        return [i for i in seg.members if self.slot_spans[i][1] == seg.end]  # type: ignore[index]
 
     def tags(self, seg: Segment) -> list[tuple[str, str]]:
         """(label, state) of the tags after the segment: one per label and range (a
         suggestion with the label its gold has needs no second tag), gold first."""
         out: dict[tuple[int, str], tuple[str, str]] = {}
         for i in self.ending(seg):
-            start, _, label, state = self._spans[i]
+            start, _, label, state = self.slot_spans[i]  # type: ignore[misc]
             if (start, label) not in out or state == GOLD:
                 out[(start, label)] = (label, state)
         return list(out.values())
 
     def visible(self, start16: int, end16: int) -> list[Segment]:
-        return self._index.overlapping(start16, end16)
+        return self.live.index.overlapping(start16, end16)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         block = self.currentBlock()
+        for start, length, fmt in self._block_formats(block):
+            self.setFormat(start, length, fmt)
+
+    def _block_formats(self, block: QTextBlock) -> list[tuple[int, int, QTextCharFormat]]:
+        """(start in the block, length, format) of the block's segments, in order; a
+        segment that ends a span with tags gives its last character the spaced format."""
         start = block.position()
         end = start + block.length() - 1  # UTF-16 units, without the separator
-        for seg in self._index.overlapping(start, end):
+        out = []
+        for seg in self.live.index.overlapping(start, end):
             a, b = max(seg.start, start), min(seg.end, end)
             key = self.key(seg)
-            self.setFormat(a - start, b - a, self.styles.format(key))
             tags = self.tags(seg) if self.label_tags and b == seg.end else ()
             if tags:  # room for the tags after the last character (offsets unchanged)
                 room = self.label_tags.room([label for label, _ in tags])
-                self.setFormat(b - 1 - start, 1, self.styles.spaced(key, room))
+                if b - 1 > a:
+                    out.append((a - start, b - 1 - a, self.styles.format(key)))
+                out.append((b - 1 - start, 1, self.styles.spaced(key, room)))
+            else:
+                out.append((a - start, b - a, self.styles.format(key)))
+        return out
 
     def rehighlight_range(self, start16: int, end16: int) -> None:
+        """Re-format the blocks of a range and repaint just them (see ``_reformat``)."""
         doc = self.document()
         if doc is None:
             return
         block = doc.findBlock(start16)
         while block.isValid() and block.position() <= end16:
-            self.rehighlightBlock(block)
+            self._reformat(doc, block)
             block = block.next()
+
+    def _reformat(self, doc: QTextDocument, block: QTextBlock) -> None:
+        """What ``rehighlightBlock`` does (runs of equal formats merged, as Qt merges the
+        highlighter's), and a repaint of this block alone. Setting a block's formats
+        makes Qt 6 announce a change reaching into the next block, which the plain text
+        layout answers with a repaint of the whole viewport; so the layout hears nothing
+        while the formats change, the block is laid out again here, and the layout is
+        told to repaint the block, or everything when its height changed (a new label
+        tag can re-wrap the lines)."""
+        ranges: list[QTextLayout.FormatRange] = []
+        for start, length, fmt in self._block_formats(block):
+            last = ranges[-1] if ranges else None
+            if last is not None and last.start + last.length == start and last.format == fmt:
+                last.length += length
+                continue
+            found = QTextLayout.FormatRange()
+            found.start, found.length, found.format = start, length, fmt
+            ranges.append(found)
+        layout = doc.documentLayout()
+        height = layout.blockBoundingRect(block).height()
+        blocker = QSignalBlocker(layout)
+        block.layout().setFormats(ranges)
+        blocker.unblock()
+        if layout.blockBoundingRect(block).height() == height:  # lays the block out again
+            layout.updateBlock.emit(block)
+        else:
+            layout.requestUpdate()
 
 
 class ArticleTextView(QPlainTextEdit):
@@ -208,7 +272,7 @@ class ArticleTextView(QPlainTextEdit):
         self.setPlainText(text)
         if title and text.startswith(title):
             self._format_title(self._map.to_utf16(len(title)))
-        self.highlighter.set_spans(self._to16(spans))
+        self.highlighter.set_spans(self._to16(spans), reset=True)
         self.highlighter.setDocument(self.document())
         self.highlighter.rehighlight()  # now, not on Qt's delayed timer: before the first paint
         self.set_current(current)
@@ -239,26 +303,43 @@ class ArticleTextView(QPlainTextEdit):
     # -- the current item ---------------------------------------------------------------
 
     def set_current(self, span: tuple[int, int, str] | None, reveal: bool = True) -> None:
-        old = self._current
+        old, before = self._current, self.current_rects()
         self._current = None
         if span is not None:
             self._current = (self._map.to_utf16(span[0]), self._map.to_utf16(span[1]), span[2])
         if reveal and self._current:
             self._reveal(*self._current[:2])
-        if old != self._current:
-            self.viewport().update()
+        if old != self._current:  # repaint where the outline was and where it goes
+            self._update_rects(before + self.current_rects())
             self._update_notes()
+
+    def _update_rects(self, rects: Sequence[QRectF]) -> None:
+        port = self.viewport()
+        for rect in rects:
+            port.update(rect.toAlignedRect().adjusted(-2, -2, 2, 2))
 
     def current_rects(self) -> list[QRectF]:
         """Viewport rectangles of the current span, one per line it covers."""
         return self.span_rects(*self._current[:2]) if self._current else []
 
     def _reveal(self, start16: int, end16: int) -> None:
+        """Put the caret at the start of the range (keyboard selection starts there) and
+        scroll only when the range is not wholly in view, then to the middle: the next
+        keys, which mostly walk to the next span, find it in view without a scroll (a
+        scroll repaints the whole text)."""
+        shown = self._in_view(start16, end16)
         cursor = QTextCursor(self.document())
         for pos in (end16, start16):  # end first, so a long span shows its start
             cursor.setPosition(pos)
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
+        if not shown:
+            self.centerCursor()
+
+    def _in_view(self, start16: int, end16: int) -> bool:
+        port = QRectF(self.viewport().rect())
+        rects = self.span_rects(start16, end16)
+        return bool(rects) and all(port.contains(rect) for rect in rects)
 
     def span_rects(self, start16: int, end16: int) -> list[QRectF]:
         rects: list[QRectF] = []
@@ -280,7 +361,7 @@ class ArticleTextView(QPlainTextEdit):
         return rects
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        shown = self._visible_segments()
+        shown = self.highlighter.visible(*self._range16_in(event.rect()))
         layered = [seg for seg in shown if len(seg.members) > 1]
         if layered:  # under the text: nested and overlapping spans' fills in levels
             painter = QPainter(self.viewport())
@@ -309,8 +390,23 @@ class ArticleTextView(QPlainTextEdit):
     def _visible_segments(self) -> list[Segment]:
         return self.highlighter.visible(*self._visible_range16())
 
+    def _range16_in(self, rect: QRect) -> tuple[int, int]:
+        """The text (UTF-16, whole blocks) painted in a viewport rectangle: a repaint of
+        one changed block or of the current item's lines paints the layers there only."""
+        block, offset = self.firstVisibleBlock(), self.contentOffset()
+        first = last = -1
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > rect.bottom():
+                break
+            if geometry.bottom() >= rect.top():
+                first = block.position() if first < 0 else first
+                last = block.position() + block.length()
+            block = block.next()
+        return (first, last) if first >= 0 else (0, 0)
+
     def _paint_levels(self, painter: QPainter, layered: Sequence[Segment]) -> None:
-        spans, styles = self.highlighter.spans, self.styles
+        spans, styles = self.highlighter.slot_spans, self.styles
         for seg in layered:
             colours = [styles.layer(*spans[i][2:]) for i in reversed(seg.members)]
             for rect in self.span_rects(seg.start, seg.end):
@@ -318,15 +414,15 @@ class ArticleTextView(QPlainTextEdit):
 
     def _paint_brackets(self, painter: QPainter, layered: Sequence[Segment]) -> None:
         """Brackets at both edges of each span on screen that holds another."""
-        spans, nest = self.highlighter.spans, self.highlighter.nest
-        outer = {i for seg in layered for i in seg.members if nest.contains[i]}
-        for i in sorted(outer):
-            start, end, label, _ = spans[i]
+        spans, live = self.highlighter.slot_spans, self.highlighter.live
+        outer = {i for seg in layered for i in seg.members if live.contains[i]}
+        for i in sorted(outer, key=live.position.__getitem__):
+            start, end, label, _ = spans[i]  # type: ignore[misc]
             rects = self.span_rects(start, end)
             if not rects:
                 continue
             ink = self.styles.ink(label)
-            inset = min(nest.depth[i], 2) * level_step(rects[0].height())
+            inset = min(live.depth[i], 2) * level_step(rects[0].height())
             paint_bracket(painter, rects[0], left=True, inset=inset, colour=ink)
             paint_bracket(painter, rects[-1], left=False, inset=inset, colour=ink)
 
