@@ -57,28 +57,57 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class ReviewModel(ColumnsModel):
+    """The entity list. What a row shows is worked out once per item (on first paint) and
+    kept until the item changes: ``data()`` runs for every role of every visible cell on
+    each repaint, so it is one list index and one dictionary lookup."""
+
     COLUMNS = COLUMNS
 
     def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.styles = styles
         self._items: list[Item] = []
+        self._cells: list[Cells | None] = []  # per row, made on first use
         self._text = ""
 
     def set_review(self, review: Review | None) -> None:
-        """New items; rows that stayed the same keep their place (smallest update)."""
+        """New items with the smallest signals: rows that stayed the same keep their place
+        and their cells; changed rows are announced in runs (``dataChanged``), added or
+        removed rows are inserted or removed. Another text is another article: a reset."""
         items = list(review.items) if review else []
         text = review.text if review else ""
-        if len(items) == len(self._items) and text == self._text:
-            changed = [n for n, (a, b) in enumerate(zip(self._items, items)) if a != b]
-            self._items = items
-            if changed:
-                last = self.columnCount() - 1
-                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+        if text != self._text or not self._items or not items:
+            self.beginResetModel()
+            self._items, self._text = items, text
+            self._cells = [None] * len(items)
+            self.endResetModel()
             return
-        self.beginResetModel()
-        self._items, self._text = items, text
-        self.endResetModel()
+        old = self._items
+        head = _common_head(old, items)
+        tail = _common_tail(old, items, head)
+        self._replace(head, len(old) - tail, items[head : len(items) - tail])
+
+    def _replace(self, first: int, stop: int, rows: list[Item]) -> None:
+        """Rows ``first:stop`` become ``rows``: the rows both have are updated in place,
+        the rest inserted or removed at the end of the stretch."""
+        both = min(stop - first, len(rows))
+        changed = [first + n for n in range(both) if self._items[first + n] != rows[n]]
+        for n in changed:
+            self._items[n] = rows[n - first]
+            self._cells[n] = None
+        for a, b in _runs(changed):
+            self.dataChanged.emit(self.index(a, 0), self.index(b, self.columnCount() - 1))
+        at = first + both
+        if len(rows) > both:
+            self.beginInsertRows(QModelIndex(), at, first + len(rows) - 1)
+            self._items[at:at] = rows[both:]
+            self._cells[at:at] = [None] * (len(rows) - both)
+            self.endInsertRows()
+        elif stop > at:
+            self.beginRemoveRows(QModelIndex(), at, stop - 1)
+            del self._items[at:stop]
+            del self._cells[at:stop]
+            self.endRemoveRows()
 
     def item(self, row: int) -> Item | None:
         return self._items[row] if 0 <= row < len(self._items) else None
@@ -87,35 +116,68 @@ class ReviewModel(ColumnsModel):
         return 0 if parent.isValid() else len(self._items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.item(index.row()) if index.isValid() else None
-        if item is None:
+        row = index.row()
+        if not 0 <= row < len(self._items) or not index.isValid():
             return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(item, col)
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            label = item.span.label
-            return self.styles.fill(label) if item.is_gold else self.styles.tint(label)
-        if role == Qt.ItemDataRole.ForegroundRole and item.state == REJECTED:
-            return MUTED
-        if role == Qt.ItemDataRole.FontRole and item.state == REJECTED and col == 1:
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            span = item.span
-            text = self._text[span.start : span.end]
-            return f"{span.label} {span.start}–{span.end}: {text}\nfrom {item.source}"
-        return None
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = self._make_cells(self._items[row])
+        values = cells.get(role)
+        return None if values is None else values[index.column()]
 
-    def _display(self, item: Item, col: int) -> str:
-        if col == 0:
-            return item.span.label
-        if col == 1:
-            return " ".join(self._text[item.span.start : item.span.end].split())
-        if col == 2:  # the model's full name is in the tooltip
-            return item.source if item.source in SOURCE_TEXT else "model"
-        return STATE_TEXT.get(item.state, item.state)
+    def _make_cells(self, item: Item) -> Cells:
+        """Every role this row answers, one value per column."""
+        span = item.span
+        label = span.label
+        text = self._text[span.start : span.end]
+        source = item.source if item.source in SOURCE_TEXT else "model"  # full name: tooltip
+        state = STATE_TEXT.get(item.state, item.state)
+        tip = f"{label} {span.start}–{span.end}: {text}\nfrom {item.source}"
+        swatch = self.styles.fill(label) if item.is_gold else self.styles.tint(label)
+        cells: Cells = {
+            Qt.ItemDataRole.DisplayRole: (label, " ".join(text.split()), source, state),
+            Qt.ItemDataRole.DecorationRole: (swatch, None, None, None),
+            Qt.ItemDataRole.ToolTipRole: (tip,) * len(COLUMNS),
+        }
+        if item.state == REJECTED:
+            cells[Qt.ItemDataRole.ForegroundRole] = (MUTED,) * len(COLUMNS)
+            cells[Qt.ItemDataRole.FontRole] = (None, _struck(), None, None)
+        return cells
+
+
+Cells = dict[int, tuple[Any, ...]]  # role -> the value of each column
+
+
+def _struck() -> QFont:
+    font = QFont()
+    font.setStrikeOut(True)
+    return font
+
+
+def _common_head(old: Sequence[Item], new: Sequence[Item]) -> int:
+    n, most = 0, min(len(old), len(new))
+    while n < most and old[n] == new[n]:
+        n += 1
+    return n
+
+
+def _common_tail(old: Sequence[Item], new: Sequence[Item], head: int) -> int:
+    """How many items both lists end with, not reaching back into the common head."""
+    n, most = 0, min(len(old), len(new)) - head
+    while n < most and old[-1 - n] == new[-1 - n]:
+        n += 1
+    return n
+
+
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    out: list[tuple[int, int]] = []
+    for row in rows:
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
 
 
 class LabelPalette(QWidget):
@@ -282,9 +344,24 @@ def _select(table: QTableView, row: int | None) -> None:
         table.clearSelection()
         return
     index = table.model().index(row, 0)
-    flags = table.selectionModel().SelectionFlag
-    table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-    table.scrollTo(index)
+    selection = table.selectionModel()
+    flags = selection.SelectionFlag
+    if selection.currentIndex() != index or not selection.isRowSelected(row):
+        selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+    reveal(table, index)
+
+
+def reveal(table: QTableView, index: QModelIndex) -> None:
+    """Scroll only when the row is not wholly in view, and then put it in the middle: the
+    next keys (J/K, A, X walk row by row) find their rows in view without a scroll, which
+    repaints the whole list."""
+    if not index.isValid():
+        return
+    rect = table.visualRect(index)
+    port = table.viewport().rect()
+    if rect.top() >= port.top() and rect.bottom() <= port.bottom():
+        return
+    table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
 
 def _event_summary(events: EventReview | None) -> str:
