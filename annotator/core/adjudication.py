@@ -12,10 +12,13 @@ everyone has, grouped, with each annotator's items in it (an empty tuple: "none 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotator.core.models import Event, Span
+from annotator.core import commands as cmd
+from annotator.core.commands import Change, Command
+from annotator.core.links import carry_over
+from annotator.core.models import Event, Span, new_uid
 
 SPAN, EVENT = "span", "event"
 
@@ -127,3 +130,159 @@ def _region(group: list[tuple], left: Mapping[str, list], kind: str) -> Disagree
     start = min(t[0] for t in group)
     end = max(t[1] for t in group)
     return Disagreement(kind, start, end, items)
+
+
+# -- the adjudication table and its commands ------------------------------------------------
+
+MERGE, TAKE, TAKE_NONE = "adjudicate:agreed", "adjudicate:take", "adjudicate:none"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One distinct item (an entity span or an event, by content) of the article: who has
+    it, the adjudicated version's copy of it (an event keeps the adjudicator's uid), and
+    the disagreement it belongs to (None: none)."""
+
+    kind: str  # span | event
+    item: Any  # Span | Event
+    has: frozenset[str]
+    gold: Any = None  # None: not in the adjudicated version
+    region: int | None = None
+    agreed: bool = False  # every annotator with a say has it
+
+    @property
+    def span(self) -> Span:
+        """The span the text shows for it: the entity, or the event's trigger."""
+        return self.item if self.kind == SPAN else self.item.trigger
+
+    @property
+    def label(self) -> str:
+        return self.span.label
+
+
+def table_rows(
+    comparison: Comparison, gold_spans: Sequence[Span] = (), gold_events: Sequence[Event] = ()
+) -> list[Row]:
+    """The rows of the adjudication table, in text order: every item any annotator or the
+    adjudicated version has."""
+    names = comparison.annotators
+    versions = comparison.versions
+    voters = frozenset(n for n in names if not versions[n].partial) or frozenset(names)
+    region = {(d.kind, x): i for i, d in enumerate(comparison.disagreements) for xs in
+              d.items.values() for x in xs}  # fmt: skip
+    spans: dict[Span, set[str]] = {}
+    events: dict[Event, set[str]] = {}
+    for who in names:
+        for s in versions[who].spans:
+            spans.setdefault(s, set()).add(who)
+        for e in versions[who].events:
+            events.setdefault(e, set()).add(who)
+    gold_span_set = set(gold_spans)
+    gold_event_of = {e: e for e in gold_events}  # content → the adjudicator's copy
+    rows = [
+        Row(SPAN, s, frozenset(w), s if s in gold_span_set else None,
+            region.get((SPAN, s)), voters <= w)
+        for s, w in spans.items()
+    ]  # fmt: skip
+    rows += [
+        Row(EVENT, e, frozenset(w), gold_event_of.get(e), region.get((EVENT, e)), set(names) <= w)
+        for e, w in events.items()
+    ]
+    rows += [
+        Row(SPAN, s, frozenset(), s, _region_at(comparison, SPAN, s.start, s.end))
+        for s in gold_spans
+        if s not in spans
+    ]
+    rows += [
+        Row(EVENT, e, frozenset(), e, _region_at(comparison, EVENT, e.trigger.start, e.trigger.end))
+        for e in gold_events
+        if e not in events
+    ]
+    return sorted(rows, key=_row_key)
+
+
+def _row_key(r: Row) -> tuple:
+    s = r.span
+    args = tuple((a.role, a.span) for a in r.item.arguments) if r.kind == EVENT else ()
+    return (s.start, s.end, r.kind != SPAN, s.label, args)
+
+
+def _region_at(comparison: Comparison, kind: str, start: int, end: int) -> int | None:
+    for i, d in enumerate(comparison.disagreements):
+        if d.kind == kind and d.start < end and start < d.end:
+            return i
+    return None
+
+
+def group_of(rows: Sequence[Row], index: int) -> list[Row]:
+    """The rows a take acts on: the current row's whole disagreement, or the row alone."""
+    row = rows[index]
+    if row.region is None:
+        return [row]
+    return [r for r in rows if r.region == row.region]
+
+
+def take_command(
+    rows: Sequence[Row],
+    index: int,
+    who: str | None,
+    gold_spans: Sequence[Span],
+    gold_events: Sequence[Event],
+) -> Command | None:
+    """The adjudicated version of the current row's disagreement becomes ``who``'s version
+    of it (``who`` None: nothing there). One command: the items of the group the
+    adjudicated version has and ``who`` has not go, ``who``'s it lacks come in (an event
+    with the entities its arguments need); the arguments of other events follow a
+    relabelled entity, or go with a removed one. None when nothing changes."""
+    group = group_of(rows, index)
+    want = [r.item for r in group if who is not None and who in r.has]
+    drop = [r.gold for r in group if r.gold is not None and r.item not in want]
+    have = {r.item for r in group if r.gold is not None}
+    add = [x for x in want if x not in have]
+    changes = _span_changes(drop, add, gold_events) + _event_changes(drop, add, gold_spans)
+    action = TAKE if who is not None else TAKE_NONE
+    return Command(action, tuple(changes)) if changes else None
+
+
+def _span_changes(drop: list, add: list, gold_events: Sequence[Event]) -> list[Change]:
+    gone = [x for x in drop if isinstance(x, Span)]
+    new = [x for x in add if isinstance(x, Span)]
+    if not gone and not new:
+        return []
+    by_offsets = {(s.start, s.end): s for s in new}
+    renamed = {s: by_offsets.get((s.start, s.end)) for s in gone}
+    changes = [cmd.remove_span(s) for s in gone] + [cmd.add_span(s) for s in new]
+    return changes + carry_over(gold_events, renamed)
+
+
+def _event_changes(drop: list, add: list, gold_spans: Sequence[Span]) -> list[Change]:
+    have = set(gold_spans)
+    changes = [cmd.remove_event(e) for e in drop if isinstance(e, Event)]
+    for e in (x for x in add if isinstance(x, Event)):
+        for a in e.arguments:  # an argument refers to a gold entity: bring it too
+            if a.span not in have:
+                have.add(a.span)
+                changes.append(cmd.add_span(a.span))
+        changes.append(cmd.add_event(replace(e, uid=new_uid())))
+    return changes
+
+
+def merge_command(
+    comparison: Comparison, gold_spans: Sequence[Span], gold_events: Sequence[Event]
+) -> Command | None:
+    """What the annotators all agree on and the adjudicated version lacks, added (with
+    the entities an agreed event's arguments need). None when it has it all."""
+    have = set(gold_spans)
+    changes = [cmd.add_span(s) for s in comparison.agreed_spans if s not in have]
+    have.update(comparison.agreed_spans)
+    gold = list(gold_events)
+    for e in comparison.agreed_events:
+        if e in gold:
+            gold.remove(e)  # one copy per agreed copy
+            continue
+        for a in e.arguments:
+            if a.span not in have:
+                have.add(a.span)
+                changes.append(cmd.add_span(a.span))
+        changes.append(cmd.add_event(replace(e, uid=new_uid())))
+    return Command(MERGE, tuple(changes)) if changes else None

@@ -37,12 +37,18 @@ class ActionSpec:
     text: str
     shortcuts: tuple[str, ...]
     handler: Handler
-    menu: str  # File | Edit | View | Events | Label | Navigate | Help
+    menu: str  # File | Edit | View | Events | Label | Navigate | Team | Model | Help
 
 
 def _c(name: str, *args: object) -> Handler:
     """A handler calling a controller method."""
     return lambda w: getattr(w.controller, name)(*args)
+
+
+def _w(name: str, *args: object) -> Handler:
+    """A handler calling a window method (keys that mean something else while
+    adjudicating: the window routes them)."""
+    return lambda w: getattr(w, name)(*args)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -54,14 +60,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), lambda w: w.edit_preferences(), "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), lambda w: w.close(), "File"),
-    ActionSpec("undo", "&Undo", ("Ctrl+Z",), _c("undo"), "Edit"),
-    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), _c("redo"), "Edit"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), _w("undo"), "Edit"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), _w("redo"), "Edit"),
     ActionSpec("accept", "&Accept suggestion (span or whole event)", ("A",), _c("accept"), "Edit"),
     ActionSpec(
         "reject",
         "Re&ject suggestion or argument",
         ("X",),
-        _c("reject"),
+        _w("reject"),
         "Edit",
     ),  # fmt: skip
     ActionSpec(
@@ -71,18 +77,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _c("accept_all"),
         "Edit",
     ),  # fmt: skip
-    ActionSpec("delete", "&Delete gold span, event or argument", ("Delete",), _c("delete"), "Edit"),
+    ActionSpec("delete", "&Delete gold span, event or argument", ("Delete",), _w("delete"), "Edit"),
     ActionSpec(
-        "start_left", "Move start left", ("Alt+Left",), _c("move_boundary", "start", -1), "Edit"
+        "start_left", "Move start left", ("Alt+Left",), _w("move_boundary", "start", -1), "Edit"
     ),
     ActionSpec(
-        "start_right", "Move start right", ("Alt+Right",), _c("move_boundary", "start", 1), "Edit"
+        "start_right", "Move start right", ("Alt+Right",), _w("move_boundary", "start", 1), "Edit"
     ),
     ActionSpec(
-        "end_left", "Move end left", ("Alt+Shift+Left",), _c("move_boundary", "end", -1), "Edit"
+        "end_left", "Move end left", ("Alt+Shift+Left",), _w("move_boundary", "end", -1), "Edit"
     ),
     ActionSpec(
-        "end_right", "Move end right", ("Alt+Shift+Right",), _c("move_boundary", "end", 1), "Edit"
+        "end_right", "Move end right", ("Alt+Shift+Right",), _w("move_boundary", "end", 1), "Edit"
     ),
     ActionSpec(
         "new_event",
@@ -120,10 +126,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Navigate",
     ),  # fmt: skip
     ActionSpec(
-        "next_item", "&Next item in the list", ("J", "Down"), _c("move_current", 1), "Navigate"
+        "next_item", "&Next item in the list", ("J", "Down"), _w("move_current", 1), "Navigate"
     ),
     ActionSpec(
-        "prev_item", "&Previous item in the list", ("K", "Up"), _c("move_current", -1), "Navigate"
+        "prev_item", "&Previous item in the list", ("K", "Up"), _w("move_current", -1), "Navigate"
     ),
     ActionSpec(
         "next_pending",
@@ -159,7 +165,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "done",
         "Mark &done, open next unfinished",
         ("Ctrl+Return", "Ctrl+Enter"),
-        _c("done_and_next"),
+        _w("done_and_next"),
         "Navigate",
     ),
     ActionSpec(
@@ -218,6 +224,28 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "View",
     ),
     ActionSpec(
+        "adjudicate",
+        "&Adjudicate this article: versions side by side; 1–9 take annotator n's, X / Delete "
+        "none, L / Alt+arrows edit (again or Esc: leave)",
+        ("Ctrl+Shift+A",),
+        _w("toggle_adjudication"),
+        "Team",
+    ),
+    ActionSpec(
+        "next_disagreement",
+        "Next &disagreement (adjudicating)",
+        ("D",),
+        _w("next_disagreement", 1),
+        "Team",
+    ),
+    ActionSpec(
+        "prev_disagreement",
+        "Previous disagreement (adjudicating)",
+        ("Shift+D",),
+        _w("next_disagreement", -1),
+        "Team",
+    ),
+    ActionSpec(
         "train",
         "&Train a model on the gold, then re-suggest (again: stop)",
         ("Ctrl+Shift+T",),
@@ -258,13 +286,37 @@ def label_actions(labels: LabelSet) -> tuple[ActionSpec, ...]:
     )
 
 
+# What works while adjudicating (the rest would act on the annotator's own version,
+# hidden meanwhile): moving, taking (number keys, X, Delete), editing the adjudicated
+# entity (label picker, boundary keys), undo, done, leaving, and the view.
+ADJUDICATION_ACTIONS = frozenset(
+    {
+        "undo", "redo", "reject", "delete", "start_left", "start_right", "end_left",
+        "end_right", "next_item", "prev_item", "done", "text", "adjudicate",
+        "next_disagreement", "prev_disagreement", "label_picker", "toggle_list",
+        "toggle_hints", "label_tags", "guideline", "shortcuts", "about", "quit", "search",
+    }
+)  # fmt: skip
+
+
+def _run(window: MainWindow, spec: ActionSpec) -> None:
+    if getattr(window, "adjudication", None) is not None and not (
+        spec.id in ADJUDICATION_ACTIONS or spec.id.startswith("label_")
+    ):
+        window.statusBar().showMessage(
+            f"{spec.text.replace('&', '').rstrip('…')}: not while adjudicating (Esc leaves).", 6000
+        )
+        return
+    spec.handler(window)
+
+
 def build_actions(window: MainWindow, specs: Sequence[ActionSpec]) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     for spec in specs:
         action = QAction(spec.text, window)
         action.setObjectName(f"action_{spec.id}")
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
-        action.triggered.connect(lambda _=False, h=spec.handler: h(window))
+        action.triggered.connect(lambda _=False, spec=spec: _run(window, spec))
         window.addAction(action)  # shortcuts work with the menus closed
         actions[spec.id] = action
     return actions

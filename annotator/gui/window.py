@@ -27,6 +27,9 @@ from annotator.core.labels import LabelSet
 from annotator.core.review import REJECTED, Review
 from annotator.gui import project
 from annotator.gui.actions import ACTIONS, ShortcutsDialog, build_actions, label_actions
+from annotator.gui.adjudication import AdjudicationSession
+from annotator.gui.adjudication_panel import AdjudicationPanel
+from annotator.gui.adjudication_window import AdjudicationMixin
 from annotator.gui.article_list import ArticleListModel, ArticleListPane
 from annotator.gui.controller import CURRENT, ENTITIES, EVENTS, MODE, OPENED, Controller, Update
 from annotator.gui.done_prompt import DonePrompt
@@ -50,8 +53,9 @@ from annotator.gui.window_state import (
     save_session,
     session_of,
 )
+from annotator.store.team import ADJUDICATOR
 
-MENUS = ("File", "Edit", "View", "Events", "Label", "Navigate", "Model", "Help")
+MENUS = ("File", "Edit", "View", "Events", "Label", "Navigate", "Team", "Model", "Help")
 # menu entries that start a new group
 SEPARATE_BEFORE = {
     "import",
@@ -68,7 +72,7 @@ SEPARATE_BEFORE = {
 }
 
 
-class MainWindow(QMainWindow):
+class MainWindow(AdjudicationMixin, QMainWindow):
     import_finished = Signal(object)  # the ImportSummary, or None when it stopped
 
     def __init__(
@@ -100,6 +104,9 @@ class MainWindow(QMainWindow):
         self.label_picker = LabelPicker(labels, self.styles, self)
         self.guide = GuidelinePanel()
         self.hint_bar = HintBar()
+        self.adjudication: AdjudicationSession | None = None
+        self.adjudication_panel = AdjudicationPanel(self.styles)
+        self.adjudication_panel.hide()
         self._build_panes()
         self.actions = build_actions(self, self.specs)
         self._build_menus()
@@ -117,8 +124,9 @@ class MainWindow(QMainWindow):
         box = QVBoxLayout(middle)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
-        box.addWidget(self.text, 1)
+        box.addWidget(self.text, 3)
         box.addWidget(self.guide)
+        box.addWidget(self.adjudication_panel, 2)
         middle.setMinimumWidth(TEXT_MIN)
         self.list_pane.setMinimumWidth(LIST_MIN)
         self.splitter = PaneSplitter((self.list_pane, middle, self.review_panel))
@@ -193,6 +201,7 @@ class MainWindow(QMainWindow):
         self.text.range_selected.connect(self._on_text_range_selected)
         self.label_picker.picked.connect(self.apply_label)
         self.label_picker.cancelled.connect(self.text.setFocus)
+        self.adjudication_panel.row_clicked.connect(self._on_adjudication_row_clicked)
         for name in ("toggle_list", "toggle_hints", "guideline"):
             self.actions[name].setCheckable(True)
 
@@ -204,6 +213,11 @@ class MainWindow(QMainWindow):
         if update.article_id != open_id and update.kind != OPENED:
             self.list_model.refresh_article(update.article_id)  # e.g. prefetched suggestions
             return
+        if self.adjudication is not None:
+            if update.kind != OPENED or open_id != self.adjudication.article.id:
+                self.leave_adjudication()  # another article (or project): the normal view
+            else:
+                return  # the text shows the adjudicated version meanwhile
         review = c.review
         self.review_panel.show_mode(c.mode == EVENTS)
         self.hint_bar.show_mode(c.mode == EVENTS)
@@ -270,6 +284,8 @@ class MainWindow(QMainWindow):
         model = c.model_text
         self.model_label.setText(f"Model: {model}" if model else "Model: —")
         self.who_label.setText(f"Annotator: {c.annotator}")
+        if self.adjudication is not None:
+            self.who_label.setText(f"Adjudicating as: {ADJUDICATOR}")
 
     def _on_worker_busy_changed(self, busy: bool) -> None:
         self.busy.setVisible(busy)
@@ -315,10 +331,16 @@ class MainWindow(QMainWindow):
     # -- handlers of the action table ------------------------------------------------------
 
     def apply_key(self, key: int) -> None:
+        if self.adjudication is not None:
+            self.adjudication.take(key)  # number keys take annotator n's version
+            return
         self.controller.apply_key(key, self.text.selection())
 
     def apply_label(self, name: str) -> None:
-        self.controller.apply_label(name, self.text.selection())
+        if self.adjudication is not None:
+            self.adjudication.relabel(name)
+        else:
+            self.controller.apply_label(name, self.text.selection())
         self.text.setFocus()
 
     def step_article(self, step: int) -> None:
@@ -381,7 +403,10 @@ class MainWindow(QMainWindow):
         self.list_pane.search.selectAll()
 
     def focus_text(self) -> None:
-        """Escape: back to the text, closing the guideline panel."""
+        """Escape: back to the text, closing the guideline panel (or leaving
+        adjudication)."""
+        if self.adjudication is not None and self.guide.isHidden():
+            self.leave_adjudication()
         if not self.guide.isHidden():
             self.toggle_guideline()
         self.text.setFocus()

@@ -1,0 +1,186 @@
+"""The adjudication table: one row per distinct item of the article (entity spans and
+events), one column per annotator and one for the adjudicated version (``gold``).
+
+A cell shows the item's label (or event type) where that version has it, "—" where it
+does not. Rows the annotators disagree on are tinted amber; a cell that holds the item is
+filled with the label's colour, so an annotator's lane reads down the column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import adjudication as adj
+from annotator.gui.adjudication import AdjudicationSession
+from annotator.gui.styles import SpanStyles, mix
+from annotator.gui.table_model import ColumnsModel
+from annotator.store.team import ADJUDICATOR
+
+Index = QModelIndex | QPersistentModelIndex
+DISPUTED = QColor("#fde7b0")  # amber: the annotators differ here
+GOLD_ONLY = QColor("#e0e7ff")  # the adjudicator's own edit: no annotator has it
+ABSENT = "—"
+SNIPPET = 36
+
+
+class AdjudicationModel(ColumnsModel):
+    """Rows of an :class:`AdjudicationSession` (read again on :meth:`refresh`)."""
+
+    def __init__(self, styles: SpanStyles, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.styles = styles
+        self.session: AdjudicationSession | None = None
+        self.COLUMNS = ()
+
+    def set_session(self, session: AdjudicationSession | None) -> None:
+        self.beginResetModel()
+        self.session = session
+        names = session.names if session else []
+        self.COLUMNS = ("item", *(f"{i} {n}" for i, n in enumerate(names, 1)), ADJUDICATOR)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        if parent.isValid() or self.session is None:
+            return 0
+        return len(self.session.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.session is None:
+            return None
+        row = self.session.rows[index.row()]
+        col = index.column()
+        who = self._who(col)
+        present = col > 0 and (row.gold is not None if who == ADJUDICATOR else who in row.has)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row) if col == 0 else (_cell(row) if present else ABSENT)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(row, present)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row)
+        if role == Qt.ItemDataRole.FontRole and col == len(self.COLUMNS) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _who(self, col: int) -> str | None:
+        if col == 0 or self.session is None:
+            return None
+        names = self.session.names
+        return names[col - 1] if col <= len(names) else ADJUDICATOR
+
+    def _text(self, row: adj.Row) -> str:
+        s = row.span
+        words = " ".join(self.session.article.text[s.start : s.end].split())
+        if len(words) > SNIPPET:
+            words = words[: SNIPPET - 1] + "…"
+        mark = "◆ " if row.kind == adj.EVENT else ""
+        return f"{'≠ ' if not row.agreed else ''}{mark}{words}"
+
+    def _background(self, row: adj.Row, present: bool) -> QBrush | None:
+        if present:
+            colour = self.styles.fill(row.label) if row.kind == adj.SPAN else QColor("#ede4fb")
+            return QBrush(mix(colour, DISPUTED, 0.35) if not row.agreed else colour)
+        if not row.has:
+            return QBrush(GOLD_ONLY)
+        return QBrush(DISPUTED) if not row.agreed else None
+
+    def _tooltip(self, row: adj.Row) -> str:
+        s = row.span
+        where = f"{s.start}–{s.end}"
+        if row.kind == adj.EVENT:
+            args = ", ".join(f"{a.role}: {self._words(a.span)}" for a in row.item.arguments)
+            return f"event {row.label} at {where}" + (f" ({args})" if args else "")
+        return f"{row.label} at {where}" + ("" if row.agreed else " — the annotators differ")
+
+    def _words(self, span: Any) -> str:
+        return self.session.article.text[span.start : span.end]
+
+
+def _cell(row: adj.Row) -> str:
+    if row.kind == adj.EVENT:
+        n = len(row.item.arguments)
+        return f"{row.label} ({n} arg{'s' if n != 1 else ''})"
+    return row.label
+
+
+class AdjudicationPanel(QWidget):
+    """A heading (article, annotators, what is left, the keys) over the table."""
+
+    row_clicked = Signal(int)
+
+    def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adjudicationPanel")
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.model = AdjudicationModel(styles, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.clicked.connect(lambda index: self.row_clicked.emit(index.row()))
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.setSpacing(4)
+        box.addWidget(self.heading)
+        box.addWidget(self.table, 1)
+
+    def show_session(self, session: AdjudicationSession | None) -> None:
+        self.model.set_session(session)
+        if session is not None:
+            self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("x" * 30))
+            for col in range(1, len(self.model.COLUMNS)):
+                self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance("x" * 14))
+        self.show_heading(session)
+        self.show_current(session)
+
+    def refresh(self, session: AdjudicationSession) -> None:
+        self.model.refresh()
+        self.show_heading(session)
+        self.show_current(session)
+
+    def show_heading(self, session: AdjudicationSession | None) -> None:
+        if session is None:
+            self.heading.clear()
+            return
+        keys = ", ".join(f"{i} {n}" for i, n in enumerate(session.names, 1))
+        left = session.open_disagreements()
+        self.heading.setText(
+            f"Adjudicating “{session.article.title or session.article.id}”: "
+            f"{session.disagreements} disagreements ({left} untouched), adjudicated version "
+            f"'{ADJUDICATOR}' ({session.state.status}). Take: {keys}; X none; "
+            "D / Shift+D next / previous disagreement; Esc leaves."
+        )
+
+    def show_current(self, session: AdjudicationSession | None) -> None:
+        if session is None or session.current is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(session.current, 0)
+        self.table.selectRow(session.current)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)

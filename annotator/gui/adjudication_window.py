@@ -1,0 +1,143 @@
+"""The window's adjudication mode (Ctrl+Shift+A): the adjudication table under the
+text, the text showing the adjudicated version, and the keys that change meaning while it
+is on (a mixin of :class:`~annotator.gui.window.MainWindow`; the work is done by
+:class:`~annotator.gui.adjudication.AdjudicationSession`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
+from annotator.gui.adjudication import AdjudicationSession, AdjudicationUpdate
+
+if TYPE_CHECKING:
+    from annotator.core.review import Review
+    from annotator.gui.text_view import ViewSpan
+    from annotator.gui.window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class AdjudicationMixin(_Base):
+    # keys whose meaning changes in adjudication (the rest are shut while it is on)
+
+    def reject(self) -> None:
+        a = self.adjudication
+        a.take_none() if a is not None else self.controller.reject()
+
+    def delete(self) -> None:
+        a = self.adjudication
+        a.take_none() if a is not None else self.controller.delete()
+
+    def move_current(self, step: int) -> None:
+        a = self.adjudication
+        a.move(step) if a is not None else self.controller.move_current(step)
+
+    def move_boundary(self, edge: str, step: int) -> None:
+        a = self.adjudication
+        a.move_boundary(edge, step) if a is not None else self.controller.move_boundary(edge, step)
+
+    def undo(self) -> None:
+        a = self.adjudication
+        a.undo() if a is not None else self.controller.undo()
+
+    def redo(self) -> None:
+        a = self.adjudication
+        a.redo() if a is not None else self.controller.redo()
+
+    def done_and_next(self) -> None:
+        a = self.adjudication
+        a.mark_done() if a is not None else self.controller.done_and_next()
+
+    # -- adjudication ----------------------------------------------------------------------
+
+    def toggle_adjudication(self) -> None:
+        """Adjudicate the open article (Ctrl+Shift+A), or leave it (again, or Escape)."""
+        if self.adjudication is not None:
+            self.leave_adjudication()
+        else:
+            self.enter_adjudication()
+
+    def enter_adjudication(self) -> AdjudicationSession | None:
+        c = self.controller
+        if c.article is None:
+            return None
+        session = AdjudicationSession(c.store, c.article, lambda: c.tokens, self)
+        if len(session.names) < 2:
+            who = session.names[0] if session.names else "no annotator"
+            self.statusBar().showMessage(
+                f"Nothing to adjudicate: only {who} annotated this article.", 8000
+            )
+            session.deleteLater()
+            return None
+        self.adjudication = session
+        session.start()
+        session.changed.connect(self._on_adjudication_changed)
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.review_panel.hide()
+        self.adjudication_panel.show_session(session)
+        self.adjudication_panel.show()
+        self._show_adjudicated(None)
+        QTimer.singleShot(0, self.splitter, self.splitter.fit)
+        self.update_status()
+        self.text.setFocus()
+        return session
+
+    def leave_adjudication(self) -> None:
+        session, self.adjudication = self.adjudication, None
+        if session is None:
+            return
+        session.deleteLater()
+        self.adjudication_panel.hide()
+        self.adjudication_panel.show_session(None)
+        self.review_panel.show()
+        QTimer.singleShot(0, self.splitter, self.splitter.fit)
+        c = self.controller
+        if c.review is not None:
+            self.text.update_spans(_view_spans(c.review), None)
+            self.review_panel.show_review(c.review)
+            self.review_panel.show_events(c.events)
+        self.sync_text_layer()
+        self.update_status()
+        self.statusBar().showMessage("Adjudication closed.", 4000)
+
+    def next_disagreement(self, step: int) -> None:
+        if self.adjudication is None:
+            self.statusBar().showMessage("Ctrl+Shift+A adjudicates this article first.", 5000)
+            return
+        self.adjudication.next_disagreement(step)
+
+    def _on_adjudication_changed(self, update: AdjudicationUpdate) -> None:
+        if update.current_only:
+            self.adjudication_panel.show_current(self.adjudication)
+            self._show_adjudication_current()
+            return
+        self._show_adjudicated(update.ranges)
+        self.adjudication_panel.refresh(self.adjudication)
+        self.list_model.refresh_article(self.adjudication.article.id)
+
+    def _on_adjudication_row_clicked(self, row: int) -> None:
+        if self.adjudication is not None:
+            self.adjudication.set_current(row)
+
+    def _show_adjudicated(self, ranges: tuple[tuple[int, int], ...] | None) -> None:
+        """The text shows the adjudicated version's entities, the current row outlined."""
+        a = self.adjudication
+        spans = [(s.start, s.end, s.label, "gold") for s in a.gold_spans()]
+        if ranges != ():
+            self.text.set_event_overlay(None, reveal=False)
+            self.text.update_spans(spans, ranges)
+        self._show_adjudication_current()
+
+    def _show_adjudication_current(self) -> None:
+        row = self.adjudication.current_row if self.adjudication else None
+        self.text.set_current((row.span.start, row.span.end, row.span.label) if row else None)
+
+
+def _view_spans(review: Review) -> list[ViewSpan]:
+    from annotator.gui.window import view_spans  # the window imports this module first
+
+    return view_spans(review)
