@@ -53,6 +53,7 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    TokenTable,
     gold_boundaries,
     pending_entities,
     sorted_events,
@@ -60,7 +61,7 @@ from annotator.io.export_common import (
     span_example,
     write_rendered,
 )
-from annotator.io.tokens import align, gold_doc, pipe_docs
+from annotator.io.tokens import gold_doc, pipe_docs
 
 SUFFIX = ".jsonl"
 MISALIGNED = (
@@ -114,12 +115,14 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
     boundaries)."""
     raw = tokens
     tokens = gold_doc(tokens, gold_boundaries(doc), doc.article.text)
+    raw_table = TokenTable(raw)
+    table = raw_table if tokens is raw else TokenTable(tokens)
     spans = []
     for span in sorted_spans(doc.spans):
         item: dict[str, Any] = span.to_dict()
-        aligned = align(tokens, span)
+        aligned = table.align(span)
         if aligned is not None:
-            item["token_start"], item["token_end"] = aligned.start, aligned.end - 1
+            item["token_start"], item["token_end"] = aligned[0], aligned[1] - 1
         elif report is not None:
             report.lose(MISALIGNED, span_example(doc, span))
         spans.append(item)
@@ -127,33 +130,32 @@ def record(doc: AnnotatedDoc, tokens: Doc, report: ExportReport | None = None) -
     if report is not None and (n := pending_entities(doc)):
         report.pending_how = PENDING
         report.pending(doc, n)
+    text = doc.article.text
     return {
-        "text": doc.article.text,
+        "text": text,
         "meta": meta_dict(doc),
         "tokens": [
-            {
-                "text": t.text,
-                "start": t.idx,
-                "end": t.idx + len(t),
-                "id": t.i,
-                "ws": bool(t.whitespace_),
-            }
-            for t in tokens
+            {"text": text[a:b], "start": a, "end": b, "id": i, "ws": bool(ws)}
+            for i, (a, b, ws) in enumerate(zip(table.starts, table.ends, table.spaces))
         ],
         "spans": spans,
         "events": events,
         **imported_fields(doc),
-        "_view_id": view_id(doc.spans, raw),
+        "_view_id": _view_id(doc.spans, raw_table),
     }
 
 
 def view_id(spans: Iterable[Span], tokens: Doc) -> str:
     """``ner_manual`` for one layer of spans on whole tokens of the tokenizer's ``tokens``
     (before any cut), else ``spans_manual``."""
+    return _view_id(spans, TokenTable(tokens))
+
+
+def _view_id(spans: Iterable[Span], table: TokenTable) -> str:
     ordered = sorted_spans(spans)
     if any(a.end > b.start for a, b in zip(ordered, ordered[1:])):
         return SPANS_MANUAL
-    if any(align(tokens, s) is None for s in ordered):
+    if any(table.align(s) is None for s in ordered):
         return SPANS_MANUAL
     return NER_MANUAL
 
