@@ -31,7 +31,7 @@ Index = QModelIndex | QPersistentModelIndex
 DISPUTED = QColor("#fde7b0")  # amber: the annotators differ here
 GOLD_ONLY = QColor("#e0e7ff")  # the adjudicator's own edit: no annotator has it
 ABSENT = "—"
-SNIPPET = 36
+SNIPPET = 64
 
 
 class AdjudicationModel(ColumnsModel):
@@ -67,12 +67,17 @@ class AdjudicationModel(ColumnsModel):
         who = self._who(col)
         present = col > 0 and (row.gold is not None if who == ADJUDICATOR else who in row.has)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row) if col == 0 else (_cell(row) if present else ABSENT)
+            if col == 0:
+                here = "▶ " if index.row() == self.session.current else ""
+                return here + self._text(row)
+            return row.label if present else ABSENT
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row, present)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row)
-        if role == Qt.ItemDataRole.FontRole and col == len(self.COLUMNS) - 1:
+        if role == Qt.ItemDataRole.FontRole and (
+            col == len(self.COLUMNS) - 1 or index.row() == self.session.current
+        ):
             font = QFont()
             font.setBold(True)
             return font
@@ -91,8 +96,11 @@ class AdjudicationModel(ColumnsModel):
         words = " ".join(self.session.article.text[s.start : s.end].split())
         if len(words) > SNIPPET:
             words = words[: SNIPPET - 1] + "…"
-        mark = "◆ " if row.kind == adj.EVENT else ""
-        return f"{'≠ ' if not row.agreed else ''}{mark}{words}"
+        if row.kind == adj.EVENT:  # two versions of one event differ in their arguments
+            roles = ", ".join(f"{a.role}: {a.span.label}" for a in row.item.arguments)
+            roles = roles or "no arguments"
+            words = f"◆ {words} → {roles}"
+        return f"{'≠ ' if not row.agreed else ''}{words}"
 
     def _background(self, row: adj.Row, present: bool) -> QBrush | None:
         if present:
@@ -112,13 +120,6 @@ class AdjudicationModel(ColumnsModel):
 
     def _words(self, span: Any) -> str:
         return self.session.article.text[span.start : span.end]
-
-
-def _cell(row: adj.Row) -> str:
-    if row.kind == adj.EVENT:
-        n = len(row.item.arguments)
-        return f"{row.label} ({n} arg{'s' if n != 1 else ''})"
-    return row.label
 
 
 class AdjudicationPanel(QWidget):
@@ -142,7 +143,6 @@ class AdjudicationPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.clicked.connect(lambda index: self.row_clicked.emit(index.row()))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 0)
@@ -152,10 +152,12 @@ class AdjudicationPanel(QWidget):
 
     def show_session(self, session: AdjudicationSession | None) -> None:
         self.model.set_session(session)
-        if session is not None:
-            self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("x" * 30))
+        if session is not None:  # the item column takes the room the lanes leave
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            lane = self.fontMetrics().horizontalAdvance("EconomicFigure") + 24
             for col in range(1, len(self.model.COLUMNS)):
-                self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance("x" * 14))
+                self.table.setColumnWidth(col, lane)
         self.show_heading(session)
         self.show_current(session)
 
@@ -183,4 +185,8 @@ class AdjudicationPanel(QWidget):
             return
         index = self.model.index(session.current, 0)
         self.table.selectRow(session.current)
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        last = self.model.columnCount() - 1
+        self.model.dataChanged.emit(
+            self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, last)
+        )

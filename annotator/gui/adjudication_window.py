@@ -78,6 +78,8 @@ class AdjudicationMixin(_Base):
         session.changed.connect(self._on_adjudication_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.review_panel.hide()
+        self._hints_were_shown = not self.hint_bar.isHidden()
+        self.hint_bar.hide()  # its keys are the normal view's: the panel's heading has these
         self.adjudication_panel.show_session(session)
         self.adjudication_panel.show()
         self._show_adjudicated(None)
@@ -94,6 +96,7 @@ class AdjudicationMixin(_Base):
         self.adjudication_panel.hide()
         self.adjudication_panel.show_session(None)
         self.review_panel.show()
+        self.hint_bar.setVisible(getattr(self, "_hints_were_shown", True))
         QTimer.singleShot(0, self.splitter, self.splitter.fit)
         c = self.controller
         if c.review is not None:
