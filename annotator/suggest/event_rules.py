@@ -26,6 +26,16 @@ REPORTING = frozenset(
     "inform report say state note announce tell add confirm stress emphasize emphasise "
     "explain write".split()
 )
+# reporting verbs that report only without a direct object ("add capacity" reports nothing)
+CLAUSE_REPORTS = frozenset({"add"})
+# nouns of the act done to a document: "the signing of the agreement" is the agreement's event
+ACT_NOUNS = frozenset({"signing", "ratification", "signature"})
+# verbs of meeting in person: never the continuation of a phone call
+FACE_TO_FACE = frozenset({"meet", "receive", "host", "welcome"})
+# an indicator these words head is no economic indicator (the cost of one project)
+NOT_INDICATORS = frozenset({"cost", "costs"})
+# "the newly appointed ambassador": a participle that reports a recent event
+RECENT = frozenset({"newly", "recently", "just"})
 _QUOTES_AND_COMMAS = frozenset({",", "”", '"', "’", "'", "»"})
 
 # slot of a child of the anchor, by its dependency label
@@ -339,6 +349,10 @@ def with_complements(verb: Token) -> list[Token]:
     return out
 
 
+def recent(token: Token) -> bool:
+    return any(c.lower_ in RECENT for c in token.children)
+
+
 def relative(token: Token) -> bool:
     return token.lower_ in RELATIVE
 
@@ -346,7 +360,8 @@ def relative(token: Token) -> bool:
 def sole_object(verb: Token, noun: Token) -> bool:
     """A verb with a second object ("totalled $6.4 billion, an increase") is not support."""
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    return all(o.i == noun.i or o.head.i == noun.i for o in objs)
+    # "the agreement, which was signed": the relative pronoun stands for the noun
+    return all(o.i == noun.i or o.head.i == noun.i or relative(o) for o in objs)
 
 
 def sharing_verbs(noun: Token) -> list[Token]:

@@ -179,7 +179,10 @@ class _Run:
         if self.mapper.in_entity(token):
             return False  # part of a name: "Business Forum", "Cooperation Council"
         if token.dep_ in ("compound", "amod", "nmod") and token.head.pos_ in spans.NOMINAL:
-            return False  # "loan agreement", "visit centre", "the welcoming ceremony"
+            # "loan agreement", "visit centre", "the welcoming ceremony" -- but "the newly
+            # appointed ambassador" reports an appointment
+            if not (as_verb and token.tag_ == "VBN" and rules.recent(token)):
+                return False
         if as_verb:
             if token.pos_ != "VERB" and not rules.misread_verb(token):
                 return False
@@ -200,6 +203,16 @@ class _Run:
             else:
                 absorbed |= self._attach_verbs(mention, found)
             mentions[(i, name)] = mention
+        for (i, name), mention in mentions.items():
+            obj = mention.of_object  # "the signing of the agreement": one event, on "agreement"
+            if obj is not None and (obj.i, name) in mentions and not found[(i, name)]:
+                if self.doc[i].lemma_.lower() in rules.ACT_NOUNS:
+                    absorbed.add((i, name))
+                    target = mentions[(obj.i, name)]
+                    target.support += [self.doc[i], *mention.support]
+                    target.shared += mention.shared
+                    target.around += mention.around
+                    target.governing += mention.governing
         return [m for k, m in mentions.items() if k not in absorbed]
 
     def _attach_verbs(self, mention: _Mention, found: dict[tuple[int, str], bool]) -> set:
@@ -235,6 +248,8 @@ class _Run:
         if not self._object_fits(mention, etype):
             return None
         arguments = self._arguments(mention, etype)
+        if any(a.role == "Indicator" and _not_indicator(self.doc.text, a.span) for a in arguments):
+            return None  # "the cost of the project, estimated at": no economic figure
         required = etype.required(lemma)
         if required and not any(a.role in required for a in arguments):
             return None
@@ -261,6 +276,14 @@ class _Run:
         """ "Kazakhstan will receive 42%": a figure as the object of a verb whose type takes
         no figures means the verb is used in another sense."""
         token = mention.token
+        if token.pos_ == "VERB" and token.lemma_.lower() in rules.CLAUSE_REPORTS:
+            # "the ministry added", "adding that ..." report; "add capacity" does not
+            return not any(c.dep_ == "dobj" for c in token.children)
+        if etype.role("Indicator") is not None and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in rules.NOT_INDICATORS
+            for c in token.children
+        ):
+            return False  # "the cost of which is estimated at $3.5 billion"
         if token.pos_ != "VERB" or any(r.labels & rules.VALUE_LABELS for r in etype.roles):
             return True
         objs = [c for c in token.children if c.dep_ == "dobj"]
@@ -407,10 +430,17 @@ class _Run:
         return role, how
 
 
+def _not_indicator(text: str, span: Span) -> bool:
+    words = text[span.start : span.end].lower().split()
+    return bool(words) and words[-1] in rules.NOT_INDICATORS
+
+
 def _continues(mention: _Mention, sugg: Suggestion) -> bool:
     """ "discussed", "exchanged views" with no place: talk that need not be a meeting."""
     if any(a.role == "Place" for a in sugg.arguments) or mention.support:
         return False
+    if mention.token.lemma_.lower() in rules.FACE_TO_FACE:
+        return False  # "met", "received": a meeting, whatever came before
     token = mention.token
     return token.pos_ == "VERB" or token.dep_ == "dobj" and token.head.pos_ == "VERB"
 

@@ -111,3 +111,80 @@ def test_event_recall_third_co_chaired_passive_lends_its_agent(nlp, suggester):
     )
     args = found(nlp, suggester, text)[("Meet", "forum")]
     assert ("Participant", "Arman Shakkaliyev", "support-verb:by-agent-passive+title-name") in args
+
+
+def test_event_recall_third_signing_of_an_agreement_is_one_event_with_all_arguments(nlp, suggester):
+    text = (
+        "The signing of the agreement by Kazakhstan and Uzbekistan took place in Tashkent "
+        "on Monday."
+    )
+    events = found(nlp, suggester, text)
+    assert ("Agreement", "signing") not in events
+    args = {(a[0], a[1]) for a in events[("Agreement", "agreement")]}
+    assert args == {("Party", "Kazakhstan"), ("Party", "Uzbekistan"), ("Place", "Tashkent"),
+                    ("Time", "Monday")}  # fmt: skip
+
+
+def test_event_recall_third_a_bare_signing_stays_an_event(nlp, suggester):
+    text = "The signing took place in Tashkent on Monday."
+    assert ("Agreement", "signing") in found(nlp, suggester, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "present"),
+    [
+        ("Agreements will be signed later, the ministry added.", ("Statement", "added"), True),
+        ("The new line will add capacity of 5 million tonnes.", ("Statement", "add"), False),
+        (
+            "Speaking at the opening of the forum, Olzhas Bektenov said that investment grew.",
+            ("Statement", "Speaking"),
+            True,
+        ),
+        (
+            "On the same day by telephone spoke with Kurbon Hakimzoda the chairman.",
+            ("Contact", "spoke"),
+            True,
+        ),
+        (
+            "The fish catch, which was estimated at 8,000 tonnes last year, is to be doubled.",
+            ("EconomicFigure", "estimated"),
+            True,
+        ),
+        (
+            "The plant, the cost of which is estimated at $3.5 billion, will open in 2027.",
+            ("EconomicFigure", "estimated"),
+            False,
+        ),
+        (
+            "Each country could contribute 5 million dollars annually to the fund.",
+            ("TransferMoney", "contribute"),
+            True,
+        ),
+        ("Each country will contribute to the development of the region.", None, False),
+        (
+            "Tokayev met at the Akorda with the newly appointed ambassadors of Germany.",
+            ("Personnel", "appointed"),
+            True,
+        ),
+        (
+            "Russian exports made up almost two thirds of that figure.",
+            ("EconomicFigure", "made"),
+            True,
+        ),
+    ],
+)
+def test_event_recall_third_trigger_words_of_the_new_styles(nlp, suggester, text, key, present):
+    events = found(nlp, suggester, text)
+    if key is None:
+        assert not any(k[0] == "TransferMoney" for k in events), events
+    else:
+        assert (key in events) is present, events
+
+
+def test_event_recall_third_a_meeting_in_person_does_not_continue_a_phone_call(nlp, suggester):
+    text = (
+        "Tokayev speaks by telephone with Japarov\n\n"
+        "President Kassym-Jomart Tokayev met at the Akorda on Monday with the ambassadors."
+    )
+    events = found(nlp, suggester, text)
+    assert ("Meet", "met") in events and ("Contact", "met") not in events
