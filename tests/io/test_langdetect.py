@@ -67,8 +67,18 @@ def test_langdetect_mixed_half_and_half_is_xx_and_a_quote_does_not_decide(bodies
     assert guess.lang == "xx" and 0.3 < guess.confidence < langdetect.THRESHOLD
     kk_ru = kk[:300].rsplit(" ", 1)[0] + " " + ru[:300].rsplit(" ", 1)[0]
     assert detect(kk_ru).lang == "xx"
-    # mostly English with a Russian quote: English
-    assert detect(en[:800].rsplit(" ", 1)[0] + " " + ru[:200]).lang == "en"
+    # English with a Russian quote inside the sample: English
+    quoted = en[:450].rsplit(" ", 1)[0] + " «" + ru[:150].rsplit(" ", 1)[0] + "» " + en[450:]
+    assert detect(quoted).lang == "en"
+
+
+def test_langdetect_stops_reading_when_the_answer_is_certain(bodies):
+    # three English pieces decide; the Russian fourth piece is never read, so the score
+    # (over the pieces read) stays ~1.0 and the answer is the one a full read gives (0.75)
+    en, ru = bodies["en"][0], bodies["ru"][0]
+    start = en[:620].rsplit(" ", 1)[0]
+    guess = detect(start + " " + ru[:200])
+    assert guess.lang == "en" and guess.confidence > 0.99
 
 
 def test_langdetect_reads_only_the_start_of_a_long_text(bodies):
