@@ -16,6 +16,10 @@ from annotator.core.models import (
 from annotator.core.spans import clean_suggestions
 from annotator.store.rows import _dumps, _suggestion, now
 
+INSERT_SUGGESTION = """INSERT INTO suggestions (article_id, kind, start, "end", label,
+    arguments, attributes, score, source, model, model_version, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
 
 def _identity(s: Suggestion) -> tuple:
     """What makes two suggestions of one model version the same proposal."""
@@ -178,26 +182,26 @@ class SuggestionsMixin:
     def _insert_suggestions(
         self, article_id: int, suggestions: Sequence[Suggestion], stamp: str
     ) -> int:
+        # one prepared statement and executemany: sqlite-utils' insert_all builds the SQL
+        # and checks every value for JSON per row, ~4x the cost of the insert itself
         rows = [
-            {
-                "article_id": article_id,
-                "kind": s.kind,
-                "start": s.span.start,
-                "end": s.span.end,
-                "label": s.span.label,
-                "arguments": _dumps([a.to_dict() for a in s.arguments])
-                if s.kind == EVENT
-                else None,
-                "attributes": _dumps(dict(s.attributes)) if s.kind == EVENT else None,
-                "score": s.score,
-                "source": s.source,
-                "model": s.model,
-                "model_version": s.model_version,
-                "created_at": stamp,
-            }
+            (
+                article_id,
+                s.kind,
+                s.span.start,
+                s.span.end,
+                s.span.label,
+                _dumps([a.to_dict() for a in s.arguments]) if s.kind == EVENT else None,
+                _dumps(dict(s.attributes)) if s.kind == EVENT else None,
+                s.score,
+                s.source,
+                s.model,
+                s.model_version,
+                stamp,
+            )
             for s in suggestions
         ]
-        self.db["suggestions"].insert_all(rows)
+        self.db.conn.executemany(INSERT_SUGGESTION, rows)
         return len(rows)
 
     def suggestions(
