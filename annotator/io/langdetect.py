@@ -5,8 +5,9 @@ languages shipped inside its wheel, so nothing is downloaded at run time. It is 
 to :data:`LANGUAGES` (the project's languages, en/ru/kk, and a few common ones, so that a
 German or Turkish text is not forced into one of ours), and built once per process, on
 the first article that needs it (~0.3 s, ~35 MB). lingua's high-accuracy mode is used:
-its low-accuracy mode measured no faster on article-length text (about 1.6 vs 1.7 ms per
-1,000 characters over the bundled corpus, 11 languages), only worse on short texts.
+its low-accuracy mode measured no faster on article-length text (1.9 vs 1.6 ms per 1,000
+characters over the bundled corpus, medians of 5 runs: from 120 characters on, lingua's
+high-accuracy mode reads trigrams only, as the low one always does).
 
 Only the first :data:`SAMPLE_CHARS` characters are read (cost grows with length; the
 start of an article is plenty for its language). The sample is cut into up
@@ -17,7 +18,8 @@ text half English and half Russian ~0.5 for each, give or take the one piece tha
 both (lingua gives a mixed piece wholly to one language), hence :data:`THRESHOLD` 0.7:
 the best language must hold about 70 % of the sample (3 of its 4 pieces). Reading stops
 as soon as the answer is certain, so an article in one language costs 3 pieces, 600
-characters (about 0.6 ms here). The confidence kept is the score over the pieces read.
+characters: about 1 ms of CPU per article (tests/benchmarks/bench_langdetect.py). The
+confidence kept is the score over the pieces read.
 Below the threshold the article gets ``xx`` (spaCy's "multi-language / unknown"), and
 so does a text with fewer than :data:`MIN_LETTERS` letters (a name or a headline
 fragment: lingua guesses those with high confidence and often wrongly, e.g. "Kazakhstan"
