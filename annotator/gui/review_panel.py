@@ -24,12 +24,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QStyle,
     QStyleOptionViewItem,
     QTableView,
@@ -247,8 +248,11 @@ class ReviewPanel(QWidget):
         self.fit_columns(labels, schema)
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tabs.addTab(_page(self.summary, self.table), "Entities")
-        self.tabs.addTab(_page(self.event_summary, self.event_table, self.roles), "Events")
+        widest = "000 pending · 000 gold · in progress"
+        self.tabs.addTab(_page(self.summary, widest, self.table), "Entities")
+        widest = "000 pending · 000 gold · ⚠ 00 not fitting the schema"
+        events = _page(self.event_summary, widest, self.event_table, self.roles)
+        self.tabs.addTab(events, "Events")
         self.tabs.setTabToolTip(0, "Entity spans (Tab switches the list the keys act on)")
         self.tabs.setTabToolTip(1, "Events and their arguments (Tab switches)")
         self.palette = LabelPalette(labels, styles)
@@ -328,11 +332,40 @@ class ReviewPanel(QWidget):
         return f"<b>{item.event.type}</b> roles: {keys or '—'}"
 
 
-def _page(summary: QLabel, table: QTableView, footer: QLabel | None = None) -> QWidget:
+class LineHolder(QWidget):
+    """Holds a one-line label outside any layout, so that a new text repaints the label
+    alone. Inside a layout every new text (the counts change with each key) re-lays out
+    the panes up to the window, and the tab widget answers with a repaint of itself and
+    the whole list under it. As wide as the layout makes it; at least as wide as
+    ``widest`` (what the label shows at most, as the label itself asked before)."""
+
+    def __init__(self, label: QLabel, widest: str) -> None:
+        super().__init__()
+        self.label = label
+        label.setParent(self)
+        label.ensurePolished()  # the style sheet's padding counts in the size
+        text = label.text()
+        label.setText(widest)
+        self._hint = label.sizeHint()
+        label.setText(text)
+        self.setFixedHeight(self._hint.height())
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self._hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self._hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        self.label.setGeometry(self.rect())
+
+
+def _page(summary: QLabel, widest: str, table: QTableView, footer: QLabel | None = None) -> QWidget:
     page = QWidget()
     box = QVBoxLayout(page)
     box.setContentsMargins(0, 6, 0, 0)
-    box.addWidget(summary)
+    box.addWidget(LineHolder(summary, widest))
     box.addWidget(table, 1)
     if footer is not None:
         box.addWidget(footer)
@@ -344,11 +377,11 @@ def _select(table: QTableView, row: int | None) -> None:
         table.clearSelection()
         return
     index = table.model().index(row, 0)
+    reveal(table, index)  # first: a new current index scrolls it just into view itself
     selection = table.selectionModel()
     flags = selection.SelectionFlag
     if selection.currentIndex() != index or not selection.isRowSelected(row):
         selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-    reveal(table, index)
 
 
 def reveal(table: QTableView, index: QModelIndex) -> None:
