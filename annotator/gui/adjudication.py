@@ -64,9 +64,12 @@ class AdjudicationSession(QObject):
             store.gold_events(aid, ADJUDICATOR),
             store.status(aid, ADJUDICATOR),
         )
-        logged = store.decisions(aid, ADJUDICATOR)
-        self.stack = CommandStack(self._apply, rebuild(logged))
-        self._merged_before = any(d.command.action == adj.MERGE for d in logged)
+        self._stack: CommandStack | None = None  # read from the log when first needed
+        merged = store.db.execute(
+            "SELECT 1 FROM decisions WHERE article_id = ? AND annotator = ? AND action = ?",
+            [aid, ADJUDICATOR, adj.MERGE],
+        ).fetchone()
+        self._merged_before = merged is not None
         self.rows: list[adj.Row] = []
         self.current: int | None = None
         self._rebuild()
@@ -78,6 +81,14 @@ class AdjudicationSession(QObject):
         if not self._merged_before:
             self._merged_before = self._execute(self._merge(), None) or self._merged_before
             self.current = self._first_disagreement()
+
+    @property
+    def stack(self) -> CommandStack:
+        """``gold``'s undo/redo stack of this article, rebuilt from its decisions log."""
+        if self._stack is None:
+            logged = self.store.decisions(self.article.id, ADJUDICATOR)
+            self._stack = CommandStack(self._apply, rebuild(logged))
+        return self._stack
 
     # -- what the window shows ----------------------------------------------------------
 

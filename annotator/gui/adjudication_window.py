@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-
 from annotator.gui.adjudication import AdjudicationSession, AdjudicationUpdate
 
 if TYPE_CHECKING:
@@ -77,13 +75,14 @@ class AdjudicationMixin(_Base):
         session.start()
         session.changed.connect(self._on_adjudication_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.review_panel.hide()
+        # the annotator's own list stays, greyed: hiding it would widen the text and lay
+        # the whole article out again (most of the time of opening a long article here)
+        self.review_panel.setEnabled(False)
         self._hints_were_shown = not self.hint_bar.isHidden()
         self.hint_bar.hide()  # its keys are the normal view's: the panel's heading has these
         self.adjudication_panel.show_session(session)
         self.adjudication_panel.show()
         self._show_adjudicated(None)
-        QTimer.singleShot(0, self.splitter, self.splitter.fit)
         self.update_status()
         self.text.setFocus()
         return session
@@ -95,14 +94,11 @@ class AdjudicationMixin(_Base):
         session.deleteLater()
         self.adjudication_panel.hide()
         self.adjudication_panel.show_session(None)
-        self.review_panel.show()
+        self.review_panel.setEnabled(True)
         self.hint_bar.setVisible(getattr(self, "_hints_were_shown", True))
-        QTimer.singleShot(0, self.splitter, self.splitter.fit)
         c = self.controller
         if c.review is not None:
             self.text.update_spans(_view_spans(c.review), None)
-            self.review_panel.show_review(c.review)
-            self.review_panel.show_events(c.events)
         self.sync_text_layer()
         self.update_status()
         self.statusBar().showMessage("Adjudication closed.", 4000)
