@@ -7,6 +7,12 @@ pages is kept. With uniform row heights a 100,000-article project paints at once
 Searching asks (``search_requested``) rather than queries: the window runs the search, and
 the first time builds the full-text index (seconds for 100k articles), off the GUI thread,
 and hands the hits back with ``show_hits``; the box says "indexing…" meanwhile.
+
+The list has an order (the "Order" box; O in the list cycles it): file order, most useful
+first (the unfinished articles a trained model and the base model disagree on most,
+:mod:`annotator.store.ranking`; the others follow in file order), or the annotator's queue
+(the articles ``annotator assign`` gave them). N / P walk the list in that order, and
+:meth:`ArticleListModel.next_after` gives the next unfinished article in it (done → next).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,12 +29,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.store import ArticleRow, Store, browse
+from annotator.store import ArticleRow, Store, browse, ranking
 
 PAGE = 200
 MAX_PAGES = 64
@@ -52,10 +59,17 @@ FILTERS = (
     ("Skipped", ("skipped",)),
 )
 
+FILE, USEFUL, QUEUE = "file", "useful", "queue"
+ORDERS = ((FILE, "File order"), (USEFUL, "Most useful first"), (QUEUE, "My queue"))
+ORDER_KEY = "O"  # in the list pane (not while typing in the search box): the next order
+STEP = 200  # rows whose statuses next_after reads in one query
+
 Index = QModelIndex | QPersistentModelIndex
 
 
 class ArticleListModel(QAbstractTableModel):
+    order_changed = Signal(str)  # FILE, USEFUL or QUEUE
+
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -63,6 +77,10 @@ class ArticleListModel(QAbstractTableModel):
         self.statuses: tuple[str, ...] | None = None
         self.lang: str | None = None
         self.search_ids: list[int] | None = None  # ranked FTS hits, or None
+        self.order = FILE
+        self._rank: dict[int, int] = {}  # USEFUL: article id -> place (0: most useful)
+        self._assigned: set[int] = set()  # QUEUE: the annotator's articles
+        self.useful: ranking.UsefulOrder | None = None  # what USEFUL was ranked by
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
@@ -76,6 +94,10 @@ class ArticleListModel(QAbstractTableModel):
         if self.search_ids is not None:
             keep = set(ids)
             ids = [i for i in self.search_ids if i in keep]
+        if self.order == USEFUL:  # ranked first; the rest keep their order (stable sort)
+            ids.sort(key=lambda aid: self._rank.get(aid, len(self._rank)))
+        elif self.order == QUEUE:
+            ids = [aid for aid in ids if aid in self._assigned]
         self._ids = ids
         self._row_of = {aid: row for row, aid in enumerate(ids)}
         self._pages.clear()
@@ -93,7 +115,51 @@ class ArticleListModel(QAbstractTableModel):
     def set_source(self, store: Store, annotator: str) -> None:
         self.store, self.annotator = store, annotator
         self.search_ids = None
+        if self.order != FILE and self.prepare_order(self.order):  # another project or person
+            self.order = FILE
+            self.order_changed.emit(FILE)
         self.reload()
+
+    def set_order(self, order: str) -> str | None:
+        """Show the list in ``order``; None when done, else why not (the order is kept)."""
+        why = self.prepare_order(order)
+        if why is None:
+            self.order = order
+            self.reload()
+            self.order_changed.emit(order)
+        return why
+
+    def prepare_order(self, order: str) -> str | None:
+        """Read what ``order`` sorts by; why it cannot be used (None: it can)."""
+        if order == USEFUL:
+            found = ranking.useful_order(self.store, self.annotator)
+            if found is None:
+                return "no trained model in this project (Model → Train, Ctrl+Shift+T)"
+            self._rank = {aid: place for place, (aid, _) in enumerate(found.ranked)}
+            self.useful = found
+        elif order == QUEUE:
+            mine = browse.assigned(self.store, self.annotator)
+            if not mine:
+                return f"no article is assigned to {self.annotator} (annotator assign)"
+            self._assigned = set(mine)
+        elif order != FILE:
+            return f"unknown order {order!r}"
+        return None
+
+    def next_after(self, article_id: int | None) -> int | None:
+        """The first unfinished article after ``article_id`` in the list's order (from
+        the top when it is not in the list; wrapping round), or None when the list holds
+        none: "done → next" follows the list."""
+        row = self._row_of.get(article_id) if article_id is not None else None
+        start = 0 if row is None else row + 1
+        order = self._ids[start:] + self._ids[:start]
+        for at in range(0, len(order), STEP):
+            chunk = order[at : at + STEP]
+            open_ = browse.unfinished_among(self.store, self.annotator, chunk)
+            found = next((aid for aid in chunk if aid in open_), None)
+            if found is not None:
+                return found
+        return None
 
     def article_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -184,6 +250,7 @@ class ArticleListPane(QWidget):
     article_activated = Signal(int)
     search_requested = Signal(str)  # a query to run; answered by show_hits
     search_finished = Signal(int)  # hits shown
+    message = Signal(str)  # for the status bar (also shown there when the pane has one)
 
     def __init__(self, model: ArticleListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,7 +273,12 @@ class ArticleListPane(QWidget):
         self.lang_box = QComboBox()
         self.lang_box.setObjectName("langFilter")
         self.lang_box.setToolTip("Articles by language (Ctrl+Shift+L: the next one)")
-        for box in (self.status_box, self.lang_box):
+        self.order_box = QComboBox()
+        self.order_box.setObjectName("listOrder")
+        self.order_box.setToolTip(f"Order of the list ({ORDER_KEY} in the list: the next one)")
+        for value, text in ORDERS:
+            self.order_box.addItem(text, value)
+        for box in (self.status_box, self.lang_box, self.order_box):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -218,6 +290,14 @@ class ArticleListPane(QWidget):
         self.search.textChanged.connect(self._on_search_text_changed)
         self.status_box.currentIndexChanged.connect(self.apply_filters)
         self.lang_box.currentIndexChanged.connect(self.apply_filters)
+        self._asked = FILE  # the order last asked for: O goes on from it
+        self.order_box.activated.connect(self._on_order_box_activated)
+        model.order_changed.connect(self._on_model_order_changed)
+        # a key of the pane, not a window action: typing "o" in the search box stays text
+        # (a line edit claims printable keys before shortcuts)
+        self.order_key = QShortcut(QKeySequence(ORDER_KEY), self)
+        self.order_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.order_key.activated.connect(self.cycle_order)
         self.table.activated.connect(self._on_table_activated)
         self.table.clicked.connect(self._on_table_activated)
 
@@ -226,6 +306,7 @@ class ArticleListPane(QWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.status_box, 2)
         filters.addWidget(self.lang_box, 1)
+        filters.addWidget(self.order_box, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.setSpacing(6)
@@ -251,6 +332,56 @@ class ArticleListPane(QWidget):
         if box.count():
             box.setCurrentIndex((box.currentIndex() + step) % box.count())
         return box.currentText()
+
+    def set_order(self, order: str) -> bool:
+        """Order the list (FILE, USEFUL or QUEUE) and say so in the status bar; when the
+        order cannot be used (no trained model, nothing assigned), say why and keep the
+        order the list has."""
+        why = self.model.set_order(order)
+        name = dict(ORDERS).get(order, order)
+        if why is not None:
+            self._say(f"{name}: {why}; the list stays in {self._order_name()}.")
+            self.order_box.setCurrentIndex(self.order_box.findData(self.model.order))
+            return False
+        self._say(f"Article list: {name.lower()}, {self.model.rowCount()} shown{self._why()}")
+        return True
+
+    def cycle_order(self, step: int = 1) -> str:
+        """Ask for the order after the one last asked for (O): one that cannot be used
+        says why, and the next O goes on to the one after it. Returns the list's order."""
+        values = [value for value, _ in ORDERS]
+        self._asked = values[(values.index(self._asked) + step) % len(values)]
+        self.set_order(self._asked)
+        return self._order_name()
+
+    def next_after(self, article_id: int | None) -> int | None:
+        """The next unfinished article in the list's order (see the model's)."""
+        return self.model.next_after(article_id)
+
+    def _order_name(self) -> str:
+        return dict(ORDERS)[self.model.order].lower()
+
+    def _why(self) -> str:
+        useful = self.model.useful
+        if self.model.order != USEFUL or useful is None:
+            return ""
+        pairs = "; ".join(
+            f"{lang}: {base or '?'} vs {trained}" for lang, base, trained in useful.pairs
+        )
+        return f" ({len(useful.ranked)} ranked by model disagreement, {pairs})"
+
+    def _say(self, text: str) -> None:
+        self.message.emit(text)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 8000)
+
+    def _on_order_box_activated(self, index: int) -> None:
+        self._asked = self.order_box.itemData(index)
+        self.set_order(self._asked)
+
+    def _on_model_order_changed(self, order: str) -> None:
+        self.order_box.setCurrentIndex(self.order_box.findData(order))
 
     def apply_filters(self) -> None:
         query = self.search.text().strip()

@@ -101,3 +101,21 @@ def next_assigned(store: Store, annotator: str, *, after: int = 0) -> int | None
         if row:
             return row[0]
     return None
+
+
+def assigned(store: Store, annotator: str) -> list[int]:
+    """Every article assigned to this annotator, done or not, in id order (the window's
+    "my queue" shows them all; its status filter hides the finished ones)."""
+    sql = "SELECT article_id FROM assignments WHERE annotator = ? ORDER BY article_id"
+    return [r[0] for r in store.db.execute(sql, [annotator])]
+
+
+def unfinished_among(store: Store, annotator: str, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` (at most a few hundred: one query) are new or in progress."""
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    sql = f"""SELECT a.id FROM articles a
+        LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?
+        WHERE a.id IN ({marks}) AND coalesce(s.status, 'new') IN ('new', 'in_progress')"""
+    return {r[0] for r in store.db.execute(sql, [annotator, *ids])}

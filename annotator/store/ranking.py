@@ -13,7 +13,9 @@ differently) is the other order a lead may want: see annotator.store.team.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
+from annotator.store.models import models
 from annotator.store.store import Store
 
 
@@ -61,3 +63,45 @@ def most_useful_first(
     scored.sort(key=lambda x: (-x[1], x[0]))
     rest = [(aid, -1.0) for aid in ids if ran[aid] != {model_a, model_b}]
     return scored + rest
+
+
+@dataclass(frozen=True)
+class UsefulOrder:
+    """Unfinished articles ranked by model disagreement, over every language with a
+    trained model; ``pairs``: (language, base model, trained model) compared."""
+
+    ranked: list[tuple[int, float]]
+    pairs: list[tuple[str, str, str]]
+
+
+def useful_order(store: Store, annotator: str, *, lang: str | None = None) -> UsefulOrder | None:
+    """Most useful first for each language (``lang``: that one) that has a registered
+    trained model, its latest one against the base model that suggested most for that
+    language; None when no trained model is registered (for ``lang``). Articles one model
+    has not run on are left out (the caller puts them after the ranked ones)."""
+    latest: dict[str, str] = {}
+    for model in models(store):  # newest first
+        if (lang is None or model.lang == lang) and model.lang not in latest:
+            latest[model.lang] = model.name
+    if not latest:
+        return None
+    ranked: list[tuple[int, float]] = []
+    pairs = []
+    for code, trained in sorted(latest.items()):
+        base = base_model(store, code, trained)
+        pairs.append((code, base, trained))
+        found = most_useful_first(store, annotator, base, trained, lang=code)
+        ranked += [(aid, score) for aid, score in found if score >= 0]
+    ranked.sort(key=lambda x: (-x[1], x[0]))
+    return UsefulOrder(ranked, pairs)
+
+
+def base_model(store: Store, lang: str, trained: str) -> str:
+    """The model the trained one is compared with: the other model that suggested for
+    this language's articles most often ("" when none did)."""
+    row = store.db.execute(
+        """SELECT r.model, count(*) FROM suggestion_runs r JOIN articles a ON a.id = r.article_id
+        WHERE a.lang = ? AND r.model != ? GROUP BY r.model ORDER BY 2 DESC, 1 LIMIT 1""",
+        [lang, trained],
+    ).fetchone()
+    return row[0] if row else ""
