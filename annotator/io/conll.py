@@ -41,6 +41,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 from spacy.training import biluo_tags_to_spans, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
 
@@ -50,6 +51,7 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    TokenTable,
     doc_ref,
     non_overlapping,
     pending_entities,
@@ -69,6 +71,7 @@ from annotator.io.tokens import (
 )
 
 DOCSTART = "-DOCSTART- -X- O O"
+DOCSTART_WORD = "-DOCSTART-"
 SUFFIX = ".conll"
 
 MISALIGNED = "entity spans beyond the end of the article text: not in the CoNLL tags"
@@ -198,11 +201,13 @@ def write_conll(
     """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``)."""
     report = report or ExportReport()
 
-    def text(prepared: tuple[Doc, Tagged], doc: AnnotatedDoc) -> str:
+    def text(prepared: tuple[Doc | _Plain, Tagged], doc: AnnotatedDoc) -> str:
         tokens, tagged = prepared
+        if isinstance(tokens, _Plain):
+            return _plain_block(tokens, doc, tagged, report)
         return _block(tokens, doc, tagged, report)
 
-    writable = _writable(pipe_docs(_labels_checked(items), _text, _lang), report)
+    writable = _writable(pipe_docs(_labels_checked(items), _text, _lang), report, plain=True)
     return write_rendered(writable, out, SUFFIX, report, text)
 
 
@@ -225,11 +230,18 @@ def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
 
 
 def _writable(
-    piped: Iterable[tuple[Item, Doc]], report: ExportReport, docstart: bool = True
-) -> Iterator[tuple[Item, tuple[Doc, Tagged]]]:
+    piped: Iterable[tuple[Item, Doc]],
+    report: ExportReport,
+    docstart: bool = True,
+    plain: bool = False,
+) -> Iterator[tuple[Item, tuple[Doc | _Plain, Tagged]]]:
     """Articles CoNLL can write, each with its tokens (cut) and its spans (tagged or not);
     ``docstart``: the file separates articles with -DOCSTART- lines (a token that reads
-    like one cannot be written)."""
+    like one cannot be written).
+
+    With ``plain``, an article whose tokens need no cut (nearly all) is read as numbers
+    (:class:`_Plain`), never as spaCy ``Token`` objects; the few that need one take
+    :func:`conll_tokens`' way. Both write the same lines."""
     report.pending_how = PENDING
     for (split, doc), tokens in piped:
         if n := pending_entities(doc):
@@ -239,11 +251,97 @@ def _writable(
             report.lose(PARTIAL_LOSS, doc_ref(doc))
             continue
         tagged = tagged_spans(doc)
-        tokens = conll_tokens(tokens, tagged[0], doc.article.text)
-        if docstart and any(t.text == "-DOCSTART-" for t in tokens):
+        text = doc.article.text
+        prepared: Doc | _Plain
+        if plain and gold_doc(tokens, [*tagged[0], *_spaced_pieces(tokens)], text) is tokens:
+            prepared = _Plain(tokens, text)
+            words = prepared.words() if docstart and DOCSTART_WORD in text else ()
+        else:
+            prepared = conll_tokens(tokens, tagged[0], text)
+            words = (t.text for t in prepared) if docstart else ()
+        if any(w == DOCSTART_WORD for w in words):
             report.lose(DOCSTART_LOSS, doc_ref(doc))
         else:
-            yield (split, doc), (tokens, tagged)
+            yield (split, doc), (prepared, tagged)
+
+
+class _Plain(TokenTable):
+    """The tokenizer's tokens as numbers, with the sentencizer's sentence starts and the
+    lexeme flags CoNLL needs (whitespace, punctuation)."""
+
+    __slots__ = ("text", "is_space", "sent_starts")
+
+    def __init__(self, tokens: Doc, text: str) -> None:
+        super().__init__(tokens)
+        self.text = text
+        flags = tokens.to_array([IS_SPACE, IS_PUNCT]).tolist() if len(tokens) else []
+        self.is_space = [f[0] for f in flags]
+        self.sent_starts = _sentence_starts(self.words(), [f[1] for f in flags])
+
+    def words(self) -> list[str]:
+        text = self.text
+        return [text[a:b] for a, b in zip(self.starts, self.ends)]
+
+
+def _sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
+    """spaCy's ``Sentencizer.predict`` for one document, on plain lists."""
+    punct_chars = sentencizer().punct_chars
+    starts = [False] * len(words)
+    if not words:
+        return starts
+    start, seen_period = 0, False
+    starts[0] = True
+    for i, word in enumerate(words):
+        in_punct_chars = word in punct_chars
+        if seen_period and not is_punct[i] and not in_punct_chars:
+            starts[start] = True
+            start, seen_period = i, False
+        elif in_punct_chars:
+            seen_period = True
+    starts[start] = True
+    return starts
+
+
+def _plain_block(tokens: _Plain, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> str:
+    """:func:`_block` on plain tokens: the same lines, tags as spaCy's
+    ``offsets_to_biluo_tags`` and ``biluo_to_iob`` give them for spans on whole tokens."""
+    if doc.events:
+        report.lose(EVENTS, n=len(doc.events))
+    kept, lost = tagged
+    for what, span in lost:
+        report.lose(what, span_example(doc, span))
+    biluo = ["O"] * len(tokens)
+    for span in kept:
+        aligned = tokens.align(span)
+        if aligned is None:
+            raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
+        first, end = aligned
+        if end - first == 1:
+            biluo[first] = f"U-{span.label}"
+        else:
+            biluo[first] = f"B-{span.label}"
+            biluo[first + 1 : end - 1] = [f"I-{span.label}"] * (end - first - 2)
+            biluo[end - 1] = f"L-{span.label}"
+    tags = biluo_to_iob(biluo)
+    text = tokens.text
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    pending_break = False
+    rows = zip(tokens.starts, tokens.ends, tokens.is_space, tokens.sent_starts, tags)
+    for a, b, space, sent_start, tag in rows:
+        pending_break = pending_break or sent_start
+        if space:
+            pending_break = pending_break or "\n" in text[a:b]
+            continue
+        if pending_break and current and not tag.startswith("I-"):
+            sentences.append(current)
+            current = []
+        pending_break = False
+        current.append(f"{text[a:b]} {tag}")
+    if current:
+        sentences.append(current)
+    blocks = ["\n".join(lines) for lines in sentences]
+    return "\n\n".join([DOCSTART, *blocks]) + "\n\n"
 
 
 def _text(item: Item) -> str:
