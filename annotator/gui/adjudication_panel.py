@@ -190,3 +190,62 @@ class AdjudicationPanel(QWidget):
         self.model.dataChanged.emit(
             self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, last)
         )
+
+
+class AdjudicationDetails(QWidget):
+    """Beside the text while adjudicating (in the review panel's place, so that the text
+    keeps its width): each version of the current row in full, and the keys."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adjudicationDetails")
+        self.title = QLabel("Adjudication")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.keys = QLabel()
+        self.keys.setWordWrap(True)
+        self.keys.setTextFormat(Qt.TextFormat.PlainText)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 8, 8, 8)
+        box.addWidget(self.title)
+        box.addWidget(self.body, 1)
+        box.addWidget(self.keys)
+
+    def show_row(self, session: AdjudicationSession | None) -> None:
+        if session is None:
+            self.body.clear()
+            self.keys.clear()
+            return
+        takes = "\n".join(f"{i}  take {n}'s version" for i, n in enumerate(session.names, 1))
+        self.keys.setText(
+            f"{takes}\nX, Delete  take none\nD / Shift+D  next / previous disagreement\n"
+            "J / K  next / previous row\nL, Alt+arrows  relabel / move gold's entity\n"
+            "Ctrl+Z / Ctrl+Shift+Z  undo / redo\nCtrl+Enter  gold is done\nEsc  leave"
+        )
+        row = session.current_row
+        if row is None:
+            self.body.setText("Nothing in this article yet.")
+            return
+        text = session.article.text
+        lines = [f"“{' '.join(text[row.span.start : row.span.end].split())}”", ""]
+        for who in (*session.names, ADJUDICATOR):
+            has = row.gold is not None if who == ADJUDICATOR else who in row.has
+            lines.append(f"{who}: {_describe(row, text) if has else '—'}")
+        if not row.agreed:
+            lines += ["", "The annotators differ here."]
+        self.body.setText("\n".join(lines))
+
+
+def _describe(row: adj.Row, text: str) -> str:
+    if row.kind == adj.SPAN:
+        return row.label
+    args = "; ".join(
+        f"{a.role}: {' '.join(text[a.span.start : a.span.end].split())} ({a.span.label})"
+        for a in row.item.arguments
+    )
+    return f"{row.label} event" + (f" — {args}" if args else "")

@@ -75,9 +75,10 @@ class AdjudicationMixin(_Base):
         session.start()
         session.changed.connect(self._on_adjudication_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        # the annotator's own list stays, greyed: hiding it would widen the text and lay
-        # the whole article out again (most of the time of opening a long article here)
-        self.review_panel.setEnabled(False)
+        # the details take the review panel's place: the same width, so the text is not
+        # laid out again (most of the time of opening a long article here)
+        self.adjudication_details.show_row(session)
+        self.side.setCurrentWidget(self.adjudication_details)
         self._hints_were_shown = not self.hint_bar.isHidden()
         self.hint_bar.hide()  # its keys are the normal view's: the panel's heading has these
         self.adjudication_panel.show_session(session)
@@ -94,7 +95,8 @@ class AdjudicationMixin(_Base):
         session.deleteLater()
         self.adjudication_panel.hide()
         self.adjudication_panel.show_session(None)
-        self.review_panel.setEnabled(True)
+        self.side.setCurrentWidget(self.review_panel)
+        self.adjudication_details.show_row(None)
         self.hint_bar.setVisible(getattr(self, "_hints_were_shown", True))
         c = self.controller
         if c.review is not None:
@@ -110,6 +112,7 @@ class AdjudicationMixin(_Base):
         self.adjudication.next_disagreement(step)
 
     def _on_adjudication_changed(self, update: AdjudicationUpdate) -> None:
+        self.adjudication_details.show_row(self.adjudication)
         if update.current_only:
             self.adjudication_panel.show_current(self.adjudication)
             self._show_adjudication_current()

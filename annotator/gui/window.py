@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +29,7 @@ from annotator.core.review import REJECTED, Review
 from annotator.gui import project
 from annotator.gui.actions import ACTIONS, ShortcutsDialog, build_actions, label_actions
 from annotator.gui.adjudication import AdjudicationSession
-from annotator.gui.adjudication_panel import AdjudicationPanel
+from annotator.gui.adjudication_panel import AdjudicationDetails, AdjudicationPanel
 from annotator.gui.adjudication_window import AdjudicationMixin
 from annotator.gui.article_list import ArticleListModel, ArticleListPane
 from annotator.gui.controller import CURRENT, ENTITIES, EVENTS, MODE, OPENED, Controller, Update
@@ -107,6 +108,7 @@ class MainWindow(AdjudicationMixin, QMainWindow):
         self.adjudication: AdjudicationSession | None = None
         self.adjudication_panel = AdjudicationPanel(self.styles)
         self.adjudication_panel.hide()
+        self.adjudication_details = AdjudicationDetails()
         self._build_panes()
         self.actions = build_actions(self, self.specs)
         self._build_menus()
@@ -129,7 +131,11 @@ class MainWindow(AdjudicationMixin, QMainWindow):
         box.addWidget(self.adjudication_panel, 2)
         middle.setMinimumWidth(TEXT_MIN)
         self.list_pane.setMinimumWidth(LIST_MIN)
-        self.splitter = PaneSplitter((self.list_pane, middle, self.review_panel))
+        # the review panel, or beside an adjudication its details: one slot, one width
+        self.side = QStackedWidget()
+        self.side.addWidget(self.review_panel)
+        self.side.addWidget(self.adjudication_details)
+        self.splitter = PaneSplitter((self.list_pane, middle, self.side))
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -80,13 +80,15 @@ def current(w) -> Span:
 def test_adjudication_keys_enter_merges_agreed_items_once(window, project):
     key(window, Qt.Key.Key_A, CTRL | SHIFT)
     assert window.adjudication is not None
-    assert not window.adjudication_panel.isHidden() and not window.review_panel.isEnabled()
+    assert not window.adjudication_panel.isHidden() and window.review_panel.isHidden()
+    assert "1  take alice's version" in window.adjudication_details.keys.text()
     assert gold(project) == {TOKAYEV, ASTANA}
     (event,) = project.gold_events(1, ADJUDICATOR)
     assert event == EVENT_A  # same content, the adjudicator's own uid
     assert [d.command.action for d in project.decisions(1, ADJUDICATOR)] == [MERGE]
     key(window, Qt.Key.Key_Escape)
     assert window.adjudication is None and window.adjudication_panel.isHidden()
+    assert not window.review_panel.isHidden()
     key(window, Qt.Key.Key_A, CTRL | SHIFT)  # re-entering changes nothing
     assert [d.command.action for d in project.decisions(1, ADJUDICATOR)] == [MERGE]
     assert gold(project) == {TOKAYEV, ASTANA}
