@@ -306,11 +306,15 @@ class ArticleListPane(QWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.status_box, 2)
         filters.addWidget(self.lang_box, 1)
-        filters.addWidget(self.order_box, 2)
+        # beside the search box, not the filters: a third box there widens the narrowest pane
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search, 3)
+        top.addWidget(self.order_box, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.setSpacing(6)
-        layout.addWidget(self.search)
+        layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
