@@ -68,6 +68,14 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 GAZETTEER, CURRENCY_RULE, TITLE_NAME = "gazetteer-place", "fallback-currency", "title-name"
 NAME_EXTENDED, PERCENT_RULE, FRACTION_RULE = "name-extended", "fallback-percent", "fraction"
 LED_BY = "led-by"
+PROPER_RULE = "fallback-proper-name"
+DASHES = frozenset({"–", "—", "-"})
+BULLET_MARKS = frozenset({"–", "—", "-", "•", "*", "·", "▪"})
+# capitalised words that name no one: months, days, words of headlines and lists
+NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr".split()
+)
 # values and dates keep their own extent: "two thousand and six", "January–June 2025"
 UNTRIMMED = VALUE_LABELS | {"DATE", "TIME"}
 # "a quarter", "almost a fifth": a fraction the model reads as a date is a number
@@ -75,6 +83,9 @@ FRACTIONS = frozenset("half third quarter fifth sixth tenth".split())
 PERCENT_WORDS = frozenset({"percent", "%"})
 # the verbs of "a delegation headed by X": X stands for the group
 LEADING_VERBS = frozenset({"head", "lead"})
+# "the subcommittee, which is co-chaired by X and Y": the chairs take part in what it does
+CHAIRING = frozenset({"chair", "co-chair", "cochair"})
+CHAIRED_BY = "chaired-by"
 
 
 @functools.cache
@@ -173,7 +184,29 @@ class SpanMapper:
             for child in token.children:
                 if child.dep_ in ("nummod", "compound", "quantmod") and self.in_entity(child):
                     return self.span_of(child)
-        return self._percent(token)
+        return self._percent(token) or self._proper(token)
+
+    def _proper(self, token: Token) -> Span | None:
+        """ "KazMunayGas and SOCAR signed": a proper name the model left outside every entity
+        (a company in camel case or capitals, an agency) is an organisation."""
+        if token.pos_ != "PROPN" or not _name_like(token.text) or token.lower_ in self.currency:
+            return None
+        if token.lemma_.lower() in PERSON_TITLES | GROUP_NOUNS | NOT_NAMES:
+            return None
+        first = token.is_sent_start or token.i > 0 and self.doc[token.i - 1].text in BULLET_MARKS
+        if (first or _title_case_line(token)) and not _camel(token.text):
+            return None  # "Trade between ...": a capital at the start says nothing
+        if any(c.dep_ == "prep" and c.lower_ in INDICATOR_PREPS for c in token.children):
+            return None  # "Trade between Kazakhstan and China" is no name
+        lo = token.i
+        while lo > 0 and self.doc[lo - 1].dep_ == "compound" and self.doc[lo - 1].pos_ == "PROPN":
+            if self.in_entity(self.doc[lo - 1]) or not _name_like(self.doc[lo - 1].text):
+                break
+            lo -= 1
+        span = self.doc[lo : token.i + 1]
+        if any(t.lemma_.lower() in PERSON_TITLES for t in span):
+            return None
+        return self._made(Span(span.start_char, span.end_char, "ORG"), PROPER_RULE)
 
     def _percent(self, token: Token) -> Span | None:
         """ "to some twenty per cent" with no entity: the number, its qualifier and the
@@ -343,6 +376,8 @@ class SpanMapper:
         person, or the part cut off a known place."""
         for k in range(1, end - start - 1):
             head, rest = self.doc[start : start + k], self.doc[start + k : end]
+            if rest[0].text in DASHES or not head[-1].whitespace_:
+                continue  # "Kazakhstan–European Union Cooperation Council" is one name
             if not all(t.pos_ == "PROPN" or t.text == "-" for t in rest):
                 continue
             if head.text in self.places or self.known.get(rest.text) == "PERSON":
@@ -384,7 +419,7 @@ class SpanMapper:
         token = antecedent(token)
         own = self.span_of(token)
         if own is not None:
-            return [own]
+            return [own, *self._chairs(token)] if depth == 0 else [own]
         if token.pos_ not in NOMINAL:
             return []
         lemma = token.lemma_.lower()
@@ -403,9 +438,21 @@ class SpanMapper:
                 out += self._around(child, preps, group or lemma in PROXY_NOUNS)
         return list(dict.fromkeys(out))
 
+    def _chairs(self, token: Token) -> list[Span]:
+        """ "the Council, co-chaired by X and Y, will meet": who chairs a body takes part."""
+        out = []
+        for child in token.children:
+            if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in CHAIRING:
+                kids = [k for a in led_by(child, CHAIRING) for k in expand(a)]
+                out += [self._made(e, CHAIRED_BY) for k in kids for e in self.entities(k, False, 1)]
+        return out
+
     def _around(self, child: Token, preps: bool, group: bool) -> list[Span]:
         """Entities a noun stands for through a child phrase: "ministers of Kazakhstan",
         "a delegation headed by X"."""
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in CHAIRING:
+            kids = [k for a in led_by(child, CHAIRING) for k in expand(a)]
+            return [self._made(e, CHAIRED_BY) for k in kids for e in self.entities(k, False, 1)]
         if child.dep_ == "acl" and group:
             kids = [k for a in led_by(child) for k in expand(a)]
             return [self._made(e, LED_BY) for k in kids for e in self.entities(k, False, 1)]
@@ -483,6 +530,33 @@ class SpanMapper:
         return any(w.lemma_.lower() in PERSON_TITLES | ENVOYS for w in words)
 
 
+def _glued(token: Token) -> bool:
+    """A dash with no space on either side joins two words."""
+    doc = token.doc
+    return (
+        token.text in DASHES
+        and not token.whitespace_
+        and token.i > 0
+        and not doc[token.i - 1].whitespace_
+    )
+
+
+def _name_like(word: str) -> bool:
+    """ "KazMunayGas", "SOCAR", "Azersun": a capitalised word with a letter after the first."""
+    return len(word) > 1 and word[0].isupper() and word[1:].replace("-", "").isalpha()
+
+
+def _camel(word: str) -> bool:
+    """ "KazMunayGas", "SOCAR", "QazaqGaz": capitals inside the word."""
+    return any(c.isupper() for c in word[1:])
+
+
+def _title_case_line(token: Token) -> bool:
+    """A headline in Title Case: most words of the sentence capitalised."""
+    words = [t for t in token.sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title for t in words) > 0.7 * len(words)
+
+
 def _title_cuts(token: Token) -> frozenset[str]:
     """ "Ambassador Extraordinary and Plenipotentiary": one title, not a list of two."""
     if any(c.dep_ == "conj" and c.lemma_.lower() in ENVOYS for c in token.children):
@@ -495,6 +569,8 @@ def phrase_bounds(token: Token, cut_deps: frozenset[str] = CUT_DEPS) -> tuple[in
     lo, hi = token.left_edge.i, token.right_edge.i
     for child in token.children:
         cut = child.dep_ in cut_deps or child.dep_ == "punct" and child.text in SEPARATORS
+        if cut and child.dep_ == "punct" and _glued(child):
+            cut = False  # "Kazakhstan–European Union": a dash inside a name
         if cut and child.i > token.i:
             hi = min(hi, child.left_edge.i - 1)
         elif cut:
@@ -519,9 +595,9 @@ def region(span: Span, text: str, region_words: frozenset[str]) -> bool:
     return len(words) > 1 and words[-1].lower() in region_words
 
 
-def led_by(verb: Token) -> list[Token]:
+def led_by(verb: Token, lemmas: frozenset[str] = LEADING_VERBS) -> list[Token]:
     """ "a delegation headed by X": the objects of the participle's "by"."""
-    if verb.lemma_.lower() not in LEADING_VERBS or verb.tag_ != "VBN":
+    if verb.lemma_.lower() not in lemmas or verb.tag_ != "VBN":
         return []
     return [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
 

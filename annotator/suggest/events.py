@@ -37,6 +37,8 @@ from annotator.suggest import event_spans as spans
 RULES_VERSION = "3"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
+# the marks a list item starts with in press releases ("– 24 agreements were signed;")
+BULLETS = frozenset({"–", "—", "-", "•", "*", "·", "▪"})
 _NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT"})
 # how a source of arguments relates to the trigger
 TRIGGER, SUPPORT, SHARED, AROUND, GOVERNING = range(5)
@@ -53,10 +55,14 @@ DEEP_THROUGH = frozenset({"of", "by", "with", "and"})
 
 @Language.component(PARAGRAPH_BREAKS)
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every blank line (title and paragraphs are joined by them)."""
+    """Start a sentence after every blank line (title and paragraphs are joined by them)
+    and at every item of a bulleted list (a line that starts with a dash or a bullet)."""
     for token in doc[1:]:
         prev = doc[token.i - 1]
-        if "\n\n" in prev.whitespace_ or prev.is_space and "\n\n" in prev.text:
+        gap = prev.whitespace_ or (prev.text if prev.is_space else "")
+        if "\n\n" in gap:
+            token.is_sent_start = True
+        elif "\n" in gap and token.text in BULLETS:
             token.is_sent_start = True
     return doc
 

@@ -188,3 +188,42 @@ def test_event_recall_third_a_meeting_in_person_does_not_continue_a_phone_call(n
     )
     events = found(nlp, suggester, text)
     assert ("Meet", "met") in events and ("Contact", "met") not in events
+
+
+def test_event_recall_third_each_bullet_is_a_sentence(nlp):
+    text = (
+        "Main results of the forum:\n– 24 agreements were signed;\n"
+        "– KazMunayGas and SOCAR signed a contract for oil transport."
+    )
+    starts = [s.text.split()[0] for s in nlp(text).sents]
+    assert starts.count("–") == 2
+
+
+def test_event_recall_third_names_the_model_missed_are_organisations(nlp, suggester):
+    text = (
+        "Main results of the forum:\n– 24 agreements were signed;\n"
+        "– KazMunayGas and SOCAR signed a contract for oil transport via Baku."
+    )
+    args = found(nlp, suggester, text)[("Agreement", "contract")]
+    assert ("Party", "KazMunayGas", "support-verb:subj-active+fallback-proper-name") in args
+    assert any(a[1] == "SOCAR" and a[0] == "Party" for a in args)
+
+
+def test_event_recall_third_a_capital_at_the_start_is_no_name(nlp, suggester):
+    text = "Trade between Kazakhstan and Uzbekistan rose by 12% to $4.1 billion in 2024."
+    args = found(nlp, suggester, text)[("EconomicFigure", "rose")]
+    assert ("Area", "Kazakhstan") in {(a[0], a[1]) for a in args}
+    assert not any(a[2].endswith("fallback-proper-name") for a in args)
+
+
+def test_event_recall_third_chairs_of_a_body_take_part(nlp, suggester):
+    text = (
+        "On Tuesday, the Kazakhstan–European Union Cooperation Council, co-chaired by Deputy "
+        "Prime Minister Murat Nurtleu and EU High Representative Kaja Kallas, will meet in "
+        "Brussels."
+    )
+    args = found(nlp, suggester, text)[("Meet", "meet")]
+    names = {a[1] for a in args if a[0] == "Participant"}
+    assert "Kazakhstan–European Union Cooperation Council" in names
+    assert "Kaja Kallas" in names
+    assert any(a[2].endswith("chaired-by") for a in args)
