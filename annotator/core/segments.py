@@ -12,10 +12,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
+    """A maximal run covered by the same spans. A named tuple, not a dataclass: an
+    article makes a thousand of them at every opening, and a tuple is made ~5x faster."""
+
     start: int
     end: int
     members: tuple[int, ...]  # indices of the covering spans, shortest span first

@@ -102,8 +102,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         )
 
     def key(self, seg: Segment) -> Key:
-        by_slot = self.slot_spans
-        return tuple((by_slot[i][2], by_slot[i][3]) for i in seg.members)  # type: ignore[index]
+        by_slot, members = self.slot_spans, seg.members
+        if len(members) == 1:  # most segments: one span
+            span = by_slot[members[0]]
+            return ((span[2], span[3]),)  # type: ignore[index]
+        return tuple([(by_slot[i][2], by_slot[i][3]) for i in members])  # type: ignore[index]
 
     def ending(self, seg: Segment) -> list[int]:
         """The slots of the spans whose last character is the segment's last one,
@@ -134,17 +137,18 @@ class SpanHighlighter(QSyntaxHighlighter):
         start = block.position()
         end = start + block.length() - 1  # UTF-16 units, without the separator
         out = []
+        fmt, tagged = self.styles.format, self.label_tags is not None
         for seg in self.live.index.overlapping(start, end):
             a, b = max(seg.start, start), min(seg.end, end)
             key = self.key(seg)
-            tags = self.tags(seg) if self.label_tags and b == seg.end else ()
+            tags = self.tags(seg) if tagged and b == seg.end else ()
             if tags:  # room for the tags after the last character (offsets unchanged)
-                room = self.label_tags.room([label for label, _ in tags])
+                room = self.label_tags.room([label for label, _ in tags])  # type: ignore[union-attr]
                 if b - 1 > a:
-                    out.append((a - start, b - 1 - a, self.styles.format(key)))
+                    out.append((a - start, b - 1 - a, fmt(key)))
                 out.append((b - 1 - start, 1, self.styles.spaced(key, room)))
             else:
-                out.append((a - start, b - a, self.styles.format(key)))
+                out.append((a - start, b - a, fmt(key)))
         return out
 
     def rehighlight_range(self, start16: int, end16: int) -> None:
@@ -157,14 +161,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             self._reformat(doc, block)
             block = block.next()
 
-    def _reformat(self, doc: QTextDocument, block: QTextBlock) -> None:
-        """What ``rehighlightBlock`` does (runs of equal formats merged, as Qt merges the
-        highlighter's), and a repaint of this block alone. Setting a block's formats
-        makes Qt 6 announce a change reaching into the next block, which the plain text
-        layout answers with a repaint of the whole viewport; so the layout hears nothing
-        while the formats change, the block is laid out again here, and the layout is
-        told to repaint the block, or everything when its height changed (a new label
-        tag can re-wrap the lines)."""
+    def _format_ranges(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+        """The block's formats as Qt's highlighter leaves them: runs of equal formats
+        merged into one range."""
         ranges: list[QTextLayout.FormatRange] = []
         for start, length, fmt in self._block_formats(block):
             last = ranges[-1] if ranges else None
@@ -174,6 +173,17 @@ class SpanHighlighter(QSyntaxHighlighter):
             found = QTextLayout.FormatRange()
             found.start, found.length, found.format = start, length, fmt
             ranges.append(found)
+        return ranges
+
+    def _reformat(self, doc: QTextDocument, block: QTextBlock) -> None:
+        """What ``rehighlightBlock`` does (runs of equal formats merged, as Qt merges the
+        highlighter's), and a repaint of this block alone. Setting a block's formats
+        makes Qt 6 announce a change reaching into the next block, which the plain text
+        layout answers with a repaint of the whole viewport; so the layout hears nothing
+        while the formats change, the block is laid out again here, and the layout is
+        told to repaint the block, or everything when its height changed (a new label
+        tag can re-wrap the lines)."""
+        ranges = self._format_ranges(block)
         layout = doc.documentLayout()
         height = layout.blockBoundingRect(block).height()
         blocker = QSignalBlocker(layout)
@@ -329,7 +339,7 @@ class ArticleTextView(QPlainTextEdit):
         scroll repaints the whole text)."""
         shown = self._in_view(start16, end16)
         cursor = QTextCursor(self.document())
-        for pos in (end16, start16):  # end first, so a long span shows its start
+        for pos in (start16,) if shown else (end16, start16):  # a long span shows its start
             cursor.setPosition(pos)
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
