@@ -331,13 +331,39 @@ def support_verbs(noun: Token) -> list[Token]:
         while verb.dep_ in ("aux", "auxpass") and verb.head.pos_ in VERBAL and verb.head != verb:
             verb = verb.head  # "the forum was co-chaired by": parsed as the subject of "was"
         out += with_complements(verb)
+    out += _taking_part(noun)
     for child in noun.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in VERBAL:
+            if _takes_part(child) and any(
+                p.lower_ == "in" and any(relative(o) for o in p.children)
+                for p in child.children
+            ):
+                out.append(child)  # "a meeting, in which took part X, Y and Z"
+                continue
             subj = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None and child.tag_ == "VBN" or subj is not None and relative(subj):
                 # "the agreements reached", "the meeting, which will be held"
                 out += with_complements(child)
     return out
+
+
+def _takes_part(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma == "participate":
+        return True
+    return lemma == "take" and any(c.lower_ == "part" for c in verb.children)
+
+
+def _taking_part(noun: Token) -> list[Token]:
+    """ "Delegations from A, B and C took part in the forum": the verb of "take part in" and
+    "participate in" lends its subject to the event noun."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "in":
+        return []
+    head = prep.head
+    if head.lower_ == "part" and head.head.lemma_.lower() == "take":
+        head = head.head  # "in" hung on "part"
+    return [head] if head.pos_ in VERBAL and _takes_part(head) else []
 
 
 def with_complements(verb: Token) -> list[Token]:

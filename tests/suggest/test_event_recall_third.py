@@ -227,3 +227,10 @@ def test_event_recall_third_chairs_of_a_body_take_part(nlp, suggester):
     assert "Kazakhstan–European Union Cooperation Council" in names
     assert "Kaja Kallas" in names
     assert any(a[2].endswith("chaired-by") for a in args)
+
+
+def test_event_recall_third_who_takes_part_in_a_forum_is_a_participant(nlp, suggester):
+    text = "Delegations from Germany, China and Saudi Arabia took part in the forum in Baku."
+    args = found(nlp, suggester, text)[("Meet", "forum")]
+    names = {a[1] for a in args if a[0] == "Participant"}
+    assert {"Germany", "China", "Saudi Arabia"} <= names
