@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.gui.adjudication import AdjudicationSession, AdjudicationUpdate
+from annotator.store.team import ADJUDICATOR
 
 if TYPE_CHECKING:
     from annotator.core.review import Review
@@ -99,7 +100,9 @@ class AdjudicationMixin(_Base):
         self.adjudication_details.show_row(None)
         self.hint_bar.setVisible(getattr(self, "_hints_were_shown", True))
         c = self.controller
-        if c.review is not None:
+        if c.annotator == ADJUDICATOR:  # the normal view shows the version just edited
+            c.reload()
+        elif c.review is not None:
             self.text.update_spans(_view_spans(c.review), None)
         self.sync_text_layer()
         self.update_status()

@@ -209,6 +209,15 @@ class Controller(QObject):
             self.open_article(nxt)
         return True
 
+    def reload(self) -> None:
+        """Read the open article and its undo history again: something else in the window
+        wrote this annotator's version of it (adjudicating as ``gold``, say)."""
+        if self.article is None:
+            return
+        self._stacks.pop(self.article.id, None)
+        self._load(*self._here())
+        self.changed.emit(Update(self.article.id, EDITED, None, status_changed=True))
+
     # -- the mode and the current row ---------------------------------------------------
 
     def set_mode(self, mode: str) -> None:

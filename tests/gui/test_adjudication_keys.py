@@ -203,3 +203,15 @@ def test_adjudication_keys_a_single_annotator_has_nothing_to_adjudicate(make_win
     assert "Nothing to adjudicate" in w.statusBar().currentMessage()
     assert s.decisions(1, ADJUDICATOR) == []
     s.close()
+
+
+def test_adjudication_keys_adjudicating_as_gold_then_the_normal_view(make_window, project):
+    w = make_window(project, ADJUDICATOR, worker=False)
+    w.controller.open_article(1)
+    key(w, Qt.Key.Key_A, CTRL | SHIFT)
+    key(w, Qt.Key.Key_2)  # bob's ORG for Mirziyoyev
+    key(w, Qt.Key.Key_Escape)
+    assert set(w.controller.state.spans) == gold(project) == {TOKAYEV, ASTANA, MIRZ_ORG}
+    key(w, Qt.Key.Key_Z, CTRL)  # the normal view's undo takes back the same take
+    assert gold(project) == {TOKAYEV, ASTANA}
+    assert check(project) == []
