@@ -51,13 +51,15 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    Rendered,
     TokenTable,
     doc_ref,
     non_overlapping,
     pending_entities,
+    render_chunks,
     sorted_spans,
     span_example,
-    write_rendered,
+    write_texts,
 )
 from annotator.io.plaintext import norm_lang, preview_title, stem
 from annotator.io.tokens import (
@@ -198,17 +200,25 @@ def _block(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport)
 def write_conll(
     items: Iterable[Item], out: Path, report: ExportReport | None = None
 ) -> dict[str, Path]:
-    """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``)."""
+    """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``).
+
+    Tokenizing and rendering run on every core for a large export (``render_chunks``)."""
     report = report or ExportReport()
+    rendered = render_chunks(_labels_checked(items), _blocks, report)
+    return write_texts(rendered, out, SUFFIX, report)
 
-    def text(prepared: tuple[Doc | _Plain, Tagged], doc: AnnotatedDoc) -> str:
-        tokens, tagged = prepared
+
+def _blocks(chunk: list[Item]) -> Rendered:
+    """One chunk's CoNLL blocks (None for an article left out), with the report of what
+    they could not hold (in a worker)."""
+    report = ExportReport()
+    written: dict[int, str] = {}
+    for (_, doc), (tokens, tagged) in _writable(pipe_docs(chunk, _text, _lang), report, plain=True):
         if isinstance(tokens, _Plain):
-            return _plain_block(tokens, doc, tagged, report)
-        return _block(tokens, doc, tagged, report)
-
-    writable = _writable(pipe_docs(_labels_checked(items), _text, _lang), report, plain=True)
-    return write_rendered(writable, out, SUFFIX, report, text)
+            written[id(doc)] = _plain_block(tokens, doc, tagged, report)
+        else:
+            written[id(doc)] = _block(tokens, doc, tagged, report)
+    return [written.get(id(doc)) for _, doc in chunk], report
 
 
 def check_labels(doc: AnnotatedDoc) -> None:

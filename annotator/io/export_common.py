@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -162,6 +165,20 @@ class ExportReport:
         self.pending_suggestions += n
         if len(self.pending_examples) < MAX_EXAMPLES:
             self.pending_examples.append(f"{doc_ref(doc)}: {n}")
+
+    def merge(self, other: ExportReport) -> None:
+        """Add what ``other`` (a worker's report on the next documents) recorded: losses
+        and undecided suggestions, examples kept in order up to the limit."""
+        for what, loss in other.losses.items():
+            self.lose(what, n=loss.count)
+            mine = self.losses[what].examples
+            mine.extend(loss.examples[: MAX_EXAMPLES - len(mine)])
+        self.pending_docs |= other.pending_docs
+        self.pending_suggestions += other.pending_suggestions
+        room = MAX_EXAMPLES - len(self.pending_examples)
+        self.pending_examples.extend(other.pending_examples[:room])
+        if other.pending_suggestions:
+            self.pending_how = other.pending_how
 
     def count(self, split: str, doc: AnnotatedDoc) -> None:
         self.articles[split].add(doc.article.id)
@@ -384,3 +401,71 @@ class TokenTable:
         if first is None or last is None:
             return None
         return first, last + 1
+
+
+# -- both cores -------------------------------------------------------------------------
+
+CHUNK = 200  # documents a worker tokenizes and renders at a time
+PARALLEL_FROM = 2  # chunks: a smaller export is done before worker processes would start
+Rendered = tuple[list["str | None"], "ExportReport"]  # a chunk's texts (None: not written)
+
+
+def render_chunks(
+    items: Iterable[Item],
+    work: Callable[[list[Item]], Rendered],
+    report: ExportReport,
+    workers: int | None = None,
+) -> Iterator[tuple[Item, str]]:
+    """``(item, text)`` for every document ``work`` wrote, in input order.
+
+    ``work`` (a module-level function) tokenizes and renders one chunk with a report of its
+    own, which is merged into ``report`` in chunk order (so the counts and the examples are
+    those of a run in one process). From :data:`PARALLEL_FROM` chunks on, chunks go to a
+    process per core, at most two per worker in flight: the store is read, and the output
+    written, as fast as the workers render, never all at once (memory stays flat)."""
+    chunks = _chunked(items, CHUNK)
+    first = list(islice(chunks, PARALLEL_FROM))
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if len(first) < PARALLEL_FROM or workers < 2:
+        for chunk in chain(first, chunks):
+            yield from _merged(chunk, work(chunk), report)
+        return
+    # fork: the workers start with spaCy and the tokenizers already loaded; they never use
+    # the parent's SQLite connection
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        window: deque[tuple[list[Item], Future[Rendered]]] = deque()
+        for chunk in chain(first, chunks):
+            window.append((chunk, pool.submit(work, chunk)))
+            if len(window) >= 2 * workers:
+                done, future = window.popleft()
+                yield from _merged(done, future.result(), report)
+        while window:
+            done, future = window.popleft()
+            yield from _merged(done, future.result(), report)
+
+
+def _chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _merged(
+    chunk: list[Item], rendered: Rendered, report: ExportReport
+) -> Iterator[tuple[Item, str]]:
+    texts, part = rendered
+    report.merge(part)
+    for item, text in zip(chunk, texts):
+        if text is not None:
+            yield item, text
+
+
+def write_texts(
+    rendered: Iterable[tuple[Item, str]], out: Path, suffix: str, report: ExportReport
+) -> dict[str, Path]:
+    """Write rendered documents into their split's file, counting each in the report."""
+    with SplitFiles(out, suffix) as files:
+        for (split, doc), text in rendered:
+            report.count(split, doc)
+            files.write(split, text)
+    return files.paths

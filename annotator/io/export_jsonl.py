@@ -54,13 +54,15 @@ from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    Rendered,
     TokenTable,
     gold_boundaries,
     pending_entities,
+    render_chunks,
     sorted_events,
     sorted_spans,
     span_example,
-    write_rendered,
+    write_texts,
 )
 from annotator.io.tokens import gold_doc, pipe_docs
 
@@ -191,16 +193,19 @@ def _view_id(spans: Iterable[Span], table: TokenTable) -> str:
 def write_jsonl(
     items: Iterable[Item], out: Path, report: ExportReport | None = None
 ) -> dict[str, Path]:
-    """Write one JSONL file (no split: ``out``) or one per split (``out/<split>.jsonl``)."""
+    """Write one JSONL file (no split: ``out``) or one per split (``out/<split>.jsonl``).
+
+    Tokenizing and rendering run on every core for a large export (``render_chunks``)."""
     report = report or ExportReport()
-    piped = pipe_docs(items, _text, _lang)
-    return write_rendered(
-        piped,
-        out,
-        SUFFIX,
-        report,
-        lambda tokens, doc: line(doc, tokens, report),
-    )
+    return write_texts(render_chunks(items, _lines, report), out, SUFFIX, report)
+
+
+def _lines(chunk: list[Item]) -> Rendered:
+    """One chunk's lines, with the report of what they could not hold (in a worker)."""
+    report = ExportReport()
+    piped = pipe_docs(chunk, _text, _lang)
+    lines: list[str | None] = [line(doc, tokens, report) for (_, doc), tokens in piped]
+    return lines, report
 
 
 def _text(item: Item) -> str:

@@ -1,6 +1,7 @@
 """Exports stay byte-identical to the output of the code before issue 15's speed work.
 
-``export_golden.json`` holds the SHA-256 of every file each export wrote for one project,
+``export_golden.json`` holds the SHA-256 of every file each export wrote for one project
+(and the export's report: what it left out, its counts),
 recorded with the exporters as they were before they were made fast (commit 0e0476d):
 the export edge cases (overlaps, cut tokens, Cyrillic, emoji, NBSP, line breaks), "X Ltd."
 articles, generated bulk articles with events, a second annotator, and undecided model
@@ -21,6 +22,7 @@ from export_data import ANNOTATOR, edge_docs, gold_store, ltd_docs, mark_done
 
 from annotator.cli.export_cmd import run_export
 from annotator.core.models import Argument, Event, Span, Suggestion
+from annotator.io import export_common
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 import newsgen  # noqa: E402
@@ -82,14 +84,19 @@ def _digests(root: Path) -> dict[str, str]:
     }
 
 
-def test_export_golden_every_format_byte_identical(tmp_path):
+@pytest.mark.parametrize("chunk", [None, 16])
+def test_export_golden_every_format_byte_identical(tmp_path, monkeypatch, chunk):
+    """In one process, and (``chunk``) in worker processes, a small chunk each."""
+    if chunk:
+        monkeypatch.setattr(export_common, "CHUNK", chunk)
     store = _project()
     found = {}
     for name, (fmt, options) in RUNS.items():
         options = {"annotator": ANNOTATOR, **options}
         out = Path(os.environ.get("ANNOTATOR_GOLDEN_DUMP", tmp_path)) / "out" / name
-        run_export(store, fmt, out, **options)
+        report, _ = run_export(store, fmt, out, **options)
         found[name] = _digests(out)
+        found[name]["report"] = "\n".join(report.loss_lines() + report.summary_lines())
     store.close()
     if os.environ.get("ANNOTATOR_WRITE_GOLDEN"):
         GOLDEN.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n", encoding="utf-8")
