@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from annotator.core import commands as cmd
 from annotator.core.models import ParsedDoc, Span, Suggestion
 from annotator.gui.article_list import FILE, QUEUE, USEFUL
+from annotator.gui.prefs import DONE_ACCEPT
 from annotator.store import Store
 from annotator.store import models as registry
 from annotator.store.team import assign
@@ -161,3 +162,38 @@ def test_article_order_n_and_p_walk_the_list_in_its_order(window, project):
     assert window.controller.article.id == 1
     QTest.keyClick(window.text, Qt.Key.Key_P)
     assert window.controller.article.id == 2
+
+
+# The controller asks the list for the next article once the two-line change in
+# /work/notes/lang_done_next.diff is in controller.py and window.py (files of another
+# helper at the time of writing); until then done -> next keeps the id order.
+_DONE_NEXT = pytest.mark.xfail(
+    not hasattr(
+        __import__("annotator.gui.controller").gui.controller.Controller, "_next_unfinished"
+    ),
+    reason="done -> next follows the list once Controller asks ArticleListPane.next_after",
+    strict=True,
+)
+
+
+@_DONE_NEXT
+def test_article_order_done_opens_the_next_unfinished_article_in_the_list_order(window, project):
+    _train(project)
+    window.list_pane.set_order(USEFUL)  # 4, 2, 1, 3, 5, 6
+    window.controller.done_policy = DONE_ACCEPT  # pending suggestions: accept, no question
+    window.controller.open_article(4)
+    window.text.setFocus()
+    QTest.keyClick(window.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert project.status(4, WHO) == "done"
+    assert window.controller.article.id == 2
+    assign(project, [WHO, "bob"], overlap=1)
+    mine = [r[0] for r in project.db.execute(
+        "SELECT article_id FROM assignments WHERE annotator = ? ORDER BY article_id", [WHO]
+    )]  # fmt: skip
+    window.list_pane.set_order(QUEUE)
+    first = window.list_pane.next_after(None)
+    window.controller.open_article(first)
+    window.controller.skip_and_next()
+    assert project.status(first, WHO) == "skipped"
+    assert window.controller.article.id == window.list_pane.next_after(first)
+    assert window.controller.article.id in mine
