@@ -107,8 +107,8 @@ class AdjudicationSession(QObject):
         return len(self.comparison.disagreements)
 
     def open_disagreements(self) -> int:
-        """Disagreements no take or edit has touched yet: the adjudicated version holds
-        none of their items."""
+        """Disagreements the adjudicated version holds none of the items of (not taken
+        yet, or taken as none)."""
         regions = {r.region for r in self.rows if r.region is not None}
         touched = {r.region for r in self.rows if r.region is not None and r.gold is not None}
         return len(regions - touched)

@@ -174,7 +174,8 @@ class AdjudicationPanel(QWidget):
         left = session.open_disagreements()
         self.heading.setText(
             f"Adjudicating “{session.article.title or session.article.id}”: "
-            f"{session.disagreements} disagreements ({left} untouched), adjudicated version "
+            f"{session.disagreements} disagreements ({left} with nothing in gold yet), "
+            "adjudicated version "
             f"'{ADJUDICATOR}' ({session.state.status}). Take: {keys}; X none; "
             "D / Shift+D next / previous disagreement; Esc leaves."
         )

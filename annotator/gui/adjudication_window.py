@@ -102,8 +102,10 @@ class AdjudicationMixin(_Base):
         c = self.controller
         if c.annotator == ADJUDICATOR:  # the normal view shows the version just edited
             c.reload()
-        elif c.review is not None:
+        elif c.review is not None:  # suggestions may have come meanwhile
             self.text.update_spans(_view_spans(c.review), None)
+            self.review_panel.show_review(c.review)
+            self.review_panel.show_events(c.events)
         self.sync_text_layer()
         self.update_status()
         self.statusBar().showMessage("Adjudication closed.", 4000)
