@@ -218,11 +218,13 @@ class ArticleTextView(QPlainTextEdit):
         self.highlighter = SpanHighlighter(styles)
         self.snapper: Snapper | None = None
         self._map = Utf16Map("")
+        self._same16 = True  # the text has no character outside the BMP
         self._current: tuple[int, int, str] | None = None  # UTF-16 start, end, label
         self.overlay: EventOverlay | None = None  # code points
         self.margin = MarginNotes(self)
         self.setViewportMargins(0, 0, GUTTER, 0)
-        self.updateRequest.connect(lambda *_: self._update_notes())
+        self._notes_held = False  # while a new text is formatted: notes once, at the end
+        self.updateRequest.connect(lambda *_: self._notes_held or self._update_notes())
         self.label_tags = LabelTags(self.font())
         self.label_tags_action = QAction("Label tags in the text", self)
         self.label_tags_action.setCheckable(True)
@@ -271,8 +273,10 @@ class ArticleTextView(QPlainTextEdit):
         current: tuple[int, int, str] | None,
     ) -> None:
         """Replace the text; highlight once (the highlighter is detached meanwhile)."""
+        self._notes_held = True  # each block formatted asks for a repaint
         self.highlighter.setDocument(None)
         self._map = Utf16Map(text)
+        self._same16 = self._map.to_utf16(len(text)) == len(text)
         self._current = None
         self.overlay = None
         self.setExtraSelections([])
@@ -285,7 +289,9 @@ class ArticleTextView(QPlainTextEdit):
         self.highlighter.set_spans(self._to16(spans), reset=True)
         self.highlighter.setDocument(self.document())
         self.highlighter.rehighlight()  # now, not on Qt's delayed timer: before the first paint
+        self._notes_held = False
         self.set_current(current)
+        self._update_notes()
 
     def _format_title(self, end16: int) -> None:
         fmt = QTextCharFormat()
@@ -308,6 +314,8 @@ class ArticleTextView(QPlainTextEdit):
 
     def _to16(self, spans: Sequence[ViewSpan]) -> list[ViewSpan]:
         m = self._map
+        if self._same16:  # no character outside the BMP: the offsets are the same
+            return list(spans)
         return [(m.to_utf16(s), m.to_utf16(e), label, state) for s, e, label, state in spans]
 
     # -- the current item ---------------------------------------------------------------
