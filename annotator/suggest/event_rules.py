@@ -30,6 +30,10 @@ REPORTING = frozenset(
 CLAUSE_REPORTS = frozenset({"add"})
 # nouns of the act done to a document: "the signing of the agreement" is the agreement's event
 ACT_NOUNS = frozenset({"signing", "ratification", "signature"})
+# prepositions of a topic phrase after an event noun ("talks on the tariff for electricity")
+TOPIC_PREPS = frozenset({"on", "for", "of", "about", "over"})
+# verbs that say an event took place
+HAPPENING = frozenset("hold begin start conduct organise organize continue end".split())
 # verbs of meeting in person: never the continuation of a phone call
 FACE_TO_FACE = frozenset({"meet", "receive", "host", "welcome"})
 # an indicator these words head is no economic indicator (the cost of one project)
@@ -331,12 +335,11 @@ def support_verbs(noun: Token) -> list[Token]:
         while verb.dep_ in ("aux", "auxpass") and verb.head.pos_ in VERBAL and verb.head != verb:
             verb = verb.head  # "the forum was co-chaired by": parsed as the subject of "was"
         out += with_complements(verb)
-    out += _taking_part(noun)
+    out += _taking_part(noun) + _stray_relatives(noun)
     for child in noun.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in VERBAL:
             if _takes_part(child) and any(
-                p.lower_ == "in" and any(relative(o) for o in p.children)
-                for p in child.children
+                p.lower_ == "in" and any(relative(o) for o in p.children) for p in child.children
             ):
                 out.append(child)  # "a meeting, in which took part X, Y and Z"
                 continue
@@ -344,6 +347,23 @@ def support_verbs(noun: Token) -> list[Token]:
             if subj is None and child.tag_ == "VBN" or subj is not None and relative(subj):
                 # "the agreements reached", "the meeting, which will be held"
                 out += with_complements(child)
+    return out
+
+
+def _stray_relatives(noun: Token) -> list[Token]:
+    """ "Talks on the tariff for electricity, which were held in Almaty in February": the
+    parser hangs the relative clause on the nearest noun; a clause that says an event
+    happened belongs to the event noun the phrase starts with."""
+    out, stack = [], [(noun, 0)]
+    while stack:
+        tok, depth = stack.pop()
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in TOPIC_PREPS and depth < 3:
+                stack += [(o, depth + 1) for o in child.children if o.dep_ == "pobj"]
+            elif depth > 0 and child.dep_ == "relcl" and child.lemma_.lower() in HAPPENING:
+                subj = [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj and subj[0].lower_ in ("which", "that"):
+                    out += with_complements(child)
     return out
 
 

@@ -80,6 +80,8 @@ NOT_NAMES = frozenset(
 UNTRIMMED = VALUE_LABELS | {"DATE", "TIME"}
 # "a quarter", "almost a fifth": a fraction the model reads as a date is a number
 FRACTIONS = frozenset("half third quarter fifth sixth tenth".split())
+# words that make "quarter" or "half" a part of a year: "the first quarter", "this half"
+PERIOD_WORDS = frozenset("first second third fourth last this next previous same".split())
 PERCENT_WORDS = frozenset({"percent", "%"})
 # the verbs of "a delegation headed by X": X stands for the group
 LEADING_VERBS = frozenset({"head", "lead"})
@@ -247,6 +249,8 @@ class SpanMapper:
             lo, hi = phrase_bounds(token)
             start, end = max(start, lo), min(end, hi + 1)
         label, how = ent.label_, ""
+        if label == "DATE":
+            start, end = self._date_range(start, end)
         if label not in ("DATE", "TIME"):
             stripped = self._strip_place(start, end)
             if stripped > start and label == "ORG" and end - stripped > 1:
@@ -262,6 +266,19 @@ class SpanMapper:
             return None
         return self._named(start, end, label, how)
 
+    def _date_range(self, start: int, end: int) -> tuple[int, int]:
+        """ "January–August": two dates joined by a dash with no spaces are one range."""
+        doc = self.doc
+        while end + 1 < len(doc) and _glued(doc[end]) and self._is_date(end + 1):
+            end = self.ent_at[end + 1].end
+        while start >= 2 and _glued(doc[start - 1]) and self._is_date(start - 2):
+            start = self.ent_at[start - 2].start
+        return start, end
+
+    def _is_date(self, i: int) -> bool:
+        ent = self.ent_at[i]
+        return ent is not None and ent.label_ == "DATE"
+
     def _named(self, start: int, end: int, label: str, how: str) -> Span:
         """Label repairs from the words of the span and what the document knows."""
         span = self.doc[start:end]
@@ -269,7 +286,7 @@ class SpanMapper:
             label = "PERSON"
         if label in ("PERSON", "ORG"):
             start, label, how = self._given_name(start, end, label, how)
-        if label == "DATE" and span[-1].lower_ in FRACTIONS:
+        if label == "DATE" and span[-1].lower_ in FRACTIONS and not _dated(span):
             label, how = "CARDINAL", FRACTION_RULE  # "grown by a quarter"
         if label == "ORG":
             start, label, how = self._glued_name(start, end, how)
@@ -528,6 +545,11 @@ class SpanMapper:
         name is still a title phrase."""
         words = [token, *(c for c in token.lefts if c.dep_ == "compound")]
         return any(w.lemma_.lower() in PERSON_TITLES | ENVOYS for w in words)
+
+
+def _dated(span) -> bool:  # noqa: ANN001
+    """ "the first quarter", "the fourth quarter of 2024": a part of a year, not a fraction."""
+    return any(t.lower_ in PERIOD_WORDS or t.like_num and len(t.text) == 4 for t in span)
 
 
 def _glued(token: Token) -> bool:

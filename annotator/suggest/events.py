@@ -48,6 +48,7 @@ GOVERNING_SLOTS = frozenset({"in", "at", "on", "during", "any"})
 IN_RULES = frozenset({"pp-in", "pp-into"})
 RECIPIENTS = frozenset({"Recipient"})
 # participant slots whose phrase may hide the event's place and date, and the way down
+VALUE_SLOTS = frozenset({"by", "to", "at"})
 DEEP_SLOTS = frozenset({"object", "agent", "with", "between"})
 DEEP_PLACE_PREPS = frozenset({"in", "at"})
 DEEP_THROUGH = frozenset({"of", "by", "with", "and"})
@@ -326,16 +327,24 @@ class _Run:
                 if _lent(slot, kind):
                     logical, rule = self._logical(slot, tok, arg, kind, passive)
                     yield rules.SlotFill(logical, arg, kind, rule)
-                    if kind == TRIGGER and (logical == "object" or slot == "agent"):
-                        yield from self._object_places(
-                            arg, kind, "obj" if slot != "agent" else "agent"
-                        )
-                    if kind in (TRIGGER, SUPPORT) and slot in DEEP_SLOTS:
-                        yield from self._deep_places(arg, kind)
+                    yield from self._hung_on(slot, logical, arg, kind)
             if kind in (TRIGGER, SUPPORT, SHARED):
                 yield from self._implicit_subject(tok, kind)
         if mention.of_object is not None:
             yield from self._object_places(mention.of_object, TRIGGER, "of-obj")
+
+    def _hung_on(self, slot: str, logical: str, arg: Token, kind: int) -> Iterable[rules.SlotFill]:
+        """Places and dates the parser hung on an argument instead of the trigger."""
+        if kind == TRIGGER and (logical == "object" or slot == "agent"):
+            yield from self._object_places(arg, kind, "obj" if slot != "agent" else "agent")
+        elif kind == TRIGGER and logical == "subject" and slot != "agent":
+            # "trade between A and B in 2024 reached ...", "talks in Astana were"
+            yield from self._object_places(arg, kind, "subj")
+        elif kind == TRIGGER and slot in VALUE_SLOTS and self._value(arg):
+            # "fell by 4% in the first quarter": the date hangs on the figure
+            yield from self._object_places(arg, kind, f"{slot}-value")
+        if kind in (TRIGGER, SUPPORT) and slot in DEEP_SLOTS:
+            yield from self._deep_places(arg, kind)
 
     def _logical(
         self, slot: str, tok: Token, arg: Token, kind: int, passive: bool

@@ -234,3 +234,28 @@ def test_event_recall_third_who_takes_part_in_a_forum_is_a_participant(nlp, sugg
     args = found(nlp, suggester, text)[("Meet", "forum")]
     names = {a[1] for a in args if a[0] == "Participant"}
     assert {"Germany", "China", "Saudi Arabia"} <= names
+
+
+def test_event_recall_third_a_quarter_of_the_year_is_a_period(nlp, suggester):
+    text = (
+        "Trade between Kazakhstan and Kyrgyzstan fell by 4% in the first quarter to $410 million."
+    )
+    args = found(nlp, suggester, text)[("EconomicFigure", "fell")]
+    assert ("Period", "the first quarter", "pp-in") in args
+
+
+def test_event_recall_third_months_joined_by_a_dash_are_one_period(nlp, suggester):
+    text = "In January–August trade between Kyrgyzstan and Kazakhstan grew by 8.1%."
+    args = found(nlp, suggester, text)[("EconomicFigure", "grew")]
+    assert ("Period", "January–August", "pp-in") in args
+
+
+def test_event_recall_third_a_relative_clause_hung_on_the_topic_belongs_to_the_event(
+    nlp, suggester
+):
+    text = (
+        "Talks on the tariff for the electricity, which were held in Almaty in February, "
+        "were not concluded."
+    )
+    args = {(a[0], a[1]) for a in found(nlp, suggester, text)[("Meet", "Talks")]}
+    assert {("Place", "Almaty"), ("Time", "February")} <= args
