@@ -96,10 +96,13 @@ def import_cmd(
     """Import articles (reference format, plain text, JSONL, brat, CoNLL, Label Studio JSON)
     from files or folders.
 
-    Re-importing the same text is a no-op. With --as-gold, the gold attaches to articles
-    already in the project; where the annotator already has different gold, the article is
-    refused (one line each) unless --replace. Bad files are reported one line each on stderr
-    and skipped; the exit code is 1 when anything failed or was refused.
+    An article whose file names no language (plain text, JSONL without meta.lang, a Label
+    Studio task without data.lang) gets the language detected from its text, or xx when
+    unsure; the output says how many. Re-importing the same text is a no-op. With --as-gold,
+    the gold attaches to articles already in the project; where the annotator already has
+    different gold, the article is refused (one line each) unless --replace. Bad files are
+    reported one line each on stderr and skipped; the exit code is 1 when anything failed or
+    was refused.
     """
     if (replace or empty_is_gold) and not as_gold:
         raise click.UsageError("--replace and --empty-is-gold only apply with --as-gold")
