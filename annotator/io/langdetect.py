@@ -158,11 +158,14 @@ def describe(tally: dict[str, int]) -> str:
         return ""
     count = sum(found.values())
     shown = ", ".join(f"{code} {n}" for code, n in sorted(found.items(), key=lambda kv: -kv[1]))
-    line = f"language detected for {count} article{'' if count == 1 else 's'}"
-    line += f": {shown}" if shown else ""
-    if unsure:
-        line += (
-            f"; {unsure} left as {UNKNOWN} (below confidence {THRESHOLD} or fewer than "
-            f"{MIN_LETTERS} letters; pass --lang to set it)"
-        )
-    return line
+    why = (
+        f"(below confidence {THRESHOLD} or fewer than {MIN_LETTERS} letters; pass --lang to set it)"
+    )
+    if not count:
+        return f"language not detected for {_articles(unsure)}: left as {UNKNOWN} {why}"
+    line = f"language detected for {_articles(count)}: {shown}"
+    return line + (f"; {unsure} left as {UNKNOWN} {why}" if unsure else "")
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'' if n == 1 else 's'}"

@@ -134,3 +134,4 @@ def test_langdetect_describe_says_what_was_detected():
     assert line.startswith("language detected for 123 articles: en 120, ru 3; 2 left as xx")
     assert f"confidence {langdetect.THRESHOLD}" in line
     assert describe({"kk": 1}) == "language detected for 1 article: kk 1"
+    assert describe({"xx": 1}).startswith("language not detected for 1 article: left as xx (")
