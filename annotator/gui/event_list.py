@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
@@ -23,12 +23,11 @@ from annotator.core.models import Argument
 from annotator.core.review import GOLD, PENDING, REJECTED
 from annotator.core.schema import EventSchema
 from annotator.gui.styles import TRIGGER_FILL, WARNING, SpanStyles
-from annotator.gui.table_model import ColumnsModel
+from annotator.gui.table_model import Cells, RowsModel
 
 COLUMNS = ("Event / role", "Text", "Details", "State")
 STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
 MUTED = QColor("#9aa0a6")
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,10 @@ def column_samples(schema: EventSchema, labels: Iterable[str]) -> dict[int, list
     }
 
 
-class EventListModel(ColumnsModel):
+class EventListModel(RowsModel[RowView]):
+    """The events list (rows and cells as :class:`~annotator.gui.table_model.RowsModel`
+    keeps them: a decision updates its rows in place)."""
+
     COLUMNS = COLUMNS
 
     def __init__(
@@ -72,23 +74,10 @@ class EventListModel(ColumnsModel):
         super().__init__(parent)
         self.styles = styles
         self.schema = schema
-        self._rows: list[RowView] = []
-        self._text = ""
 
     def set_events(self, events: EventReview | None) -> None:
-        """New rows; when the shape is the same, only the rows that differ are updated."""
-        rows = self._views(events)
-        text = events.text if events else ""
-        if len(rows) == len(self._rows) and text == self._text:
-            changed = [n for n, (a, b) in enumerate(zip(self._rows, rows)) if a != b]
-            self._rows = rows
-            if changed:
-                last = self.columnCount() - 1
-                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
-            return
-        self.beginResetModel()
-        self._rows, self._text = rows, text
-        self.endResetModel()
+        """New rows; only the rows that differ are announced."""
+        self.set_rows(self._views(events), events.text if events else "")
 
     def _views(self, events: EventReview | None) -> list[RowView]:
         out = []
@@ -108,29 +97,24 @@ class EventListModel(ColumnsModel):
         return role is not None and not role.allows(arg.span.label)
 
     def row_view(self, row: int) -> RowView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_value(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+    def make_cells(self, view: RowView) -> Cells:
+        """Every role the row answers, one value per column."""
+        columns = range(len(COLUMNS))
+        cells: Cells = {
+            Qt.ItemDataRole.DisplayRole: tuple(self._display(view, col) for col in columns),
+            Qt.ItemDataRole.ToolTipRole: (self._tooltip(view),) * len(COLUMNS),
+            Qt.ItemDataRole.DecorationRole: (self._decoration(view), None, None, None),
+            Qt.ItemDataRole.ForegroundRole: tuple(self._foreground(view, c) for c in columns),
+            Qt.ItemDataRole.FontRole: tuple(self._font(view, col) for col in columns),
+        }
+        return cells
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        view = self.row_view(index.row()) if index.isValid() else None
-        if view is None:
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(view, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(view)
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            if view.argument is not None:
-                return self.styles.role_ink(view.role_index)
-            return TRIGGER_FILL if view.item.state != REJECTED else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(view, col)
-        if role == Qt.ItemDataRole.FontRole:
-            return self._font(view, col)
-        return None
+    def _decoration(self, view: RowView) -> QColor | None:
+        if view.argument is not None:
+            return self.styles.role_ink(view.role_index)
+        return TRIGGER_FILL if view.item.state != REJECTED else None
 
     def _display(self, view: RowView, col: int) -> str:
         item, arg = view.item, view.argument

@@ -13,12 +13,10 @@ schema); the text column takes the rest, and a row's tooltip says all it holds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QRect,
     QSize,
     Qt,
@@ -46,7 +44,7 @@ from annotator.core.review import GOLD, PENDING, REJECTED, Item, Review
 from annotator.core.schema import EventSchema
 from annotator.gui.event_list import EventListModel, column_samples
 from annotator.gui.styles import SpanStyles
-from annotator.gui.table_model import ColumnsModel
+from annotator.gui.table_model import Cells, RowsModel
 
 COLUMNS = ("Label", "Text", "Source", "State")
 STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
@@ -54,79 +52,24 @@ SOURCE_TEXT = ("import", "manual", "model")
 Samples = dict[int, Sequence[tuple[str, bool]]]  # column -> (text, bold) it may show
 MUTED = QColor("#9aa0a6")
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ReviewModel(ColumnsModel):
-    """The entity list. What a row shows is worked out once per item (on first paint) and
-    kept until the item changes: ``data()`` runs for every role of every visible cell on
-    each repaint, so it is one list index and one dictionary lookup."""
+class ReviewModel(RowsModel[Item]):
+    """The entity list: one row per item of the review (rows and cells as
+    :class:`~annotator.gui.table_model.RowsModel` keeps them)."""
 
     COLUMNS = COLUMNS
 
     def __init__(self, styles: SpanStyles, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.styles = styles
-        self._items: list[Item] = []
-        self._cells: list[Cells | None] = []  # per row, made on first use
-        self._text = ""
 
     def set_review(self, review: Review | None) -> None:
-        """New items with the smallest signals: rows that stayed the same keep their place
-        and their cells; changed rows are announced in runs (``dataChanged``), added or
-        removed rows are inserted or removed. Another text is another article: a reset."""
-        items = list(review.items) if review else []
-        text = review.text if review else ""
-        if text != self._text or not self._items or not items:
-            self.beginResetModel()
-            self._items, self._text = items, text
-            self._cells = [None] * len(items)
-            self.endResetModel()
-            return
-        old = self._items
-        head = _common_head(old, items)
-        tail = _common_tail(old, items, head)
-        self._replace(head, len(old) - tail, items[head : len(items) - tail])
-
-    def _replace(self, first: int, stop: int, rows: list[Item]) -> None:
-        """Rows ``first:stop`` become ``rows``: the rows both have are updated in place,
-        the rest inserted or removed at the end of the stretch."""
-        both = min(stop - first, len(rows))
-        changed = [first + n for n in range(both) if self._items[first + n] != rows[n]]
-        for n in changed:
-            self._items[n] = rows[n - first]
-            self._cells[n] = None
-        for a, b in _runs(changed):
-            self.dataChanged.emit(self.index(a, 0), self.index(b, self.columnCount() - 1))
-        at = first + both
-        if len(rows) > both:
-            self.beginInsertRows(QModelIndex(), at, first + len(rows) - 1)
-            self._items[at:at] = rows[both:]
-            self._cells[at:at] = [None] * (len(rows) - both)
-            self.endInsertRows()
-        elif stop > at:
-            self.beginRemoveRows(QModelIndex(), at, stop - 1)
-            del self._items[at:stop]
-            del self._cells[at:stop]
-            self.endRemoveRows()
+        self.set_rows(review.items if review else [], review.text if review else "")
 
     def item(self, row: int) -> Item | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
+        return self.row_value(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = index.row()
-        if not 0 <= row < len(self._items) or not index.isValid():
-            return None
-        cells = self._cells[row]
-        if cells is None:
-            cells = self._cells[row] = self._make_cells(self._items[row])
-        values = cells.get(role)
-        return None if values is None else values[index.column()]
-
-    def _make_cells(self, item: Item) -> Cells:
+    def make_cells(self, item: Item) -> Cells:
         """Every role this row answers, one value per column."""
         span = item.span
         label = span.label
@@ -146,39 +89,10 @@ class ReviewModel(ColumnsModel):
         return cells
 
 
-Cells = dict[int, tuple[Any, ...]]  # role -> the value of each column
-
-
 def _struck() -> QFont:
     font = QFont()
     font.setStrikeOut(True)
     return font
-
-
-def _common_head(old: Sequence[Item], new: Sequence[Item]) -> int:
-    n, most = 0, min(len(old), len(new))
-    while n < most and old[n] == new[n]:
-        n += 1
-    return n
-
-
-def _common_tail(old: Sequence[Item], new: Sequence[Item], head: int) -> int:
-    """How many items both lists end with, not reaching back into the common head."""
-    n, most = 0, min(len(old), len(new)) - head
-    while n < most and old[-1 - n] == new[-1 - n]:
-        n += 1
-    return n
-
-
-def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) runs of consecutive rows."""
-    out: list[tuple[int, int]] = []
-    for row in rows:
-        if out and out[-1][1] == row - 1:
-            out[-1] = (out[-1][0], row)
-        else:
-            out.append((row, row))
-    return out
 
 
 class LabelPalette(QWidget):
