@@ -36,12 +36,15 @@ from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as SpacySpan
 
 from annotator.core.models import ENTITY, Event, ParsedDoc, ReadError, Span, partial_entities
+from annotator.io.docbin_stream import DocBinWriter, doc_parts
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
+    Rendered,
     gold_boundaries,
     non_overlapping,
+    render_chunks,
     sorted_events,
     sorted_spans,
     span_example,
@@ -165,23 +168,43 @@ def fast_msgpack() -> Iterator[None]:
 def write_docbins(
     items: Iterable[Item], out_dir: Path, report: ExportReport | None = None
 ) -> dict[str, Path]:
-    """Write ``out_dir/<split>.spacy`` for every split present; return the paths."""
+    """Write ``out_dir/<split>.spacy`` for every split present; return the paths.
+
+    The files are the ones ``DocBin(attrs=ATTRS, store_user_data=True).to_disk`` writes,
+    streamed (:mod:`annotator.io.docbin_stream`: memory stays flat however many
+    documents); the documents are made on every core for a large export."""
     report = report or ExportReport()
-    bins: dict[str, DocBin] = {}
+    writers: dict[str, DocBinWriter] = {}
     with fast_msgpack():
-        for (split, doc), tokens in pipe_docs(items, _text, _lang):
-            if not split:
-                raise ValueError("a spaCy export needs a split (train and dev)")
+        for (split, doc), parts in render_chunks(_split_checked(items), _parts, report):
             report.count(split, doc)
-            if split not in bins:
-                bins[split] = DocBin(attrs=ATTRS, store_user_data=True)
-            bins[split].add(make_doc(tokens, doc, report))
+            if split not in writers:
+                writers[split] = DocBinWriter(ATTRS, store_user_data=True)
+            writers[split].add(parts)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         paths = {}
-        for split, docbin in bins.items():
+        for split, writer in writers.items():
             paths[split] = Path(out_dir) / f"{split}{SUFFIX}"
-            docbin.to_disk(paths[split])
+            writer.write(paths[split])
     return paths
+
+
+def _split_checked(items: Iterable[Item]) -> Iterator[Item]:
+    for split, doc in items:
+        if not split:
+            raise ValueError("a spaCy export needs a split (train and dev)")
+        yield split, doc
+
+
+def _parts(chunk: list[Item]) -> Rendered:
+    """One chunk's documents as ``DocBin.add`` stores them, with the report (in a worker)."""
+    report = ExportReport()
+    with fast_msgpack():
+        parts: list[Any] = [
+            doc_parts(make_doc(tokens, doc, report), ATTRS)
+            for (_, doc), tokens in pipe_docs(chunk, _text, _lang)
+        ]
+    return parts, report
 
 
 def spacy_config(lang: str, train: Path, dev: Path, base_model: str | None = None) -> str:

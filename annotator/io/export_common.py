@@ -407,7 +407,7 @@ class TokenTable:
 
 CHUNK = 200  # documents a worker tokenizes and renders at a time
 PARALLEL_FROM = 2  # chunks: a smaller export is done before worker processes would start
-Rendered = tuple[list["str | None"], "ExportReport"]  # a chunk's texts (None: not written)
+Rendered = tuple[list[Any], "ExportReport"]  # a chunk's renderings (None: not written)
 
 
 def render_chunks(
@@ -415,7 +415,7 @@ def render_chunks(
     work: Callable[[list[Item]], Rendered],
     report: ExportReport,
     workers: int | None = None,
-) -> Iterator[tuple[Item, str]]:
+) -> Iterator[tuple[Item, Any]]:
     """``(item, text)`` for every document ``work`` wrote, in input order.
 
     ``work`` (a module-level function) tokenizes and renders one chunk with a report of its
@@ -452,7 +452,7 @@ def _chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def _merged(
     chunk: list[Item], rendered: Rendered, report: ExportReport
-) -> Iterator[tuple[Item, str]]:
+) -> Iterator[tuple[Item, Any]]:
     texts, part = rendered
     report.merge(part)
     for item, text in zip(chunk, texts):
