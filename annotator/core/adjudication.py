@@ -168,8 +168,12 @@ def table_rows(
     names = comparison.annotators
     versions = comparison.versions
     voters = frozenset(n for n in names if not versions[n].partial) or frozenset(names)
-    region = {(d.kind, x): i for i, d in enumerate(comparison.disagreements) for xs in
-              d.items.values() for x in xs}  # fmt: skip
+    region = {
+        (d.kind, x): i
+        for i, d in enumerate(comparison.disagreements)
+        for xs in d.items.values()
+        for x in xs
+    }
     spans: dict[Span, set[str]] = {}
     events: dict[Event, set[str]] = {}
     for who in names:
@@ -180,10 +184,16 @@ def table_rows(
     gold_span_set = set(gold_spans)
     gold_event_of = {e: e for e in gold_events}  # content → the adjudicator's copy
     rows = [
-        Row(SPAN, s, frozenset(w), s if s in gold_span_set else None,
-            region.get((SPAN, s)), voters <= w)
+        Row(
+            SPAN,
+            s,
+            frozenset(w),
+            s if s in gold_span_set else None,
+            region.get((SPAN, s)),
+            voters <= w,
+        )
         for s, w in spans.items()
-    ]  # fmt: skip
+    ]
     rows += [
         Row(EVENT, e, frozenset(w), gold_event_of.get(e), region.get((EVENT, e)), set(names) <= w)
         for e, w in events.items()

@@ -127,8 +127,8 @@ class AdjudicationSession(QObject):
 
     def next_disagreement(self, step: int = 1) -> None:
         """The first row of the next (+1) or previous (-1) disagreement, wrapping."""
-        firsts = sorted({r.region: i for i, r in reversed(list(enumerate(self.rows)))
-                         if r.region is not None}.values())  # fmt: skip
+        first_row = {r.region: i for i, r in reversed(list(enumerate(self.rows)))}
+        firsts = sorted(i for region, i in first_row.items() if region is not None)
         if not firsts:
             self.message.emit("The annotators agree on everything in this article.")
             return
@@ -194,10 +194,8 @@ class AdjudicationSession(QObject):
             what = "an event" if row is not None and row.kind == adj.EVENT else "this row"
             self.message.emit(f"The adjudicated version has no entity here to edit ({what}).")
             return False
-        review = Review(
-            self.article.id, self.article.text, [], self.gold_spans(), self.state.status,
-            self.gold_events(),
-        )  # fmt: skip
+        a = self.article
+        review = Review(a.id, a.text, [], self.gold_spans(), self.state.status, self.gold_events())
         review.current = next(i for i, it in enumerate(review.items) if it.span == row.gold)
         step = make(review)
         if step is None:
