@@ -12,6 +12,7 @@ schema); the text column takes the rest, and a row's tooltip says all it holds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
@@ -322,8 +323,8 @@ def _event_summary(events: EventReview | None) -> str:
 def _summary(review: Review | None) -> str:
     if review is None:
         return "No article open"
-    pending = review.pending_count()
-    gold = sum(1 for i in review.items if i.is_gold)
+    states = Counter(item.state for item in review.items)  # one pass, at every key
+    pending, gold = states[PENDING], states[GOLD]
     status = review.status.replace("_", " ")
     return f"{pending} pending · {gold} gold · {status}"
 
