@@ -75,13 +75,21 @@ def cohen_kappa(table: Any) -> float:
 def fleiss_kappa(labels: Any) -> float:
     """Fleiss' κ of an (annotators × items) array of category codes (≥ 0), every item
     rated by every annotator."""
-    x = np.asarray(labels)
+    return _fleiss(np.asarray(labels), 0)
+
+
+def _fleiss(x: np.ndarray, zeros: int) -> float:
+    """:func:`fleiss_kappa` of ``x`` and ``zeros`` more items everyone rated 0."""
     m, n = x.shape
+    n += zeros
     if m < 2 or n == 0:
         return NAN
     agree = sum((x[i] == x[j]).astype(np.int64) for i, j in combinations(range(m), 2))
-    p_bar = float(np.sum(agree)) * 2 / (m * (m - 1) * n)  # mean of P_i
-    p_j = np.bincount(x.ravel()) / (m * n)
+    agree = int(np.sum(agree)) + zeros * m * (m - 1) // 2
+    p_bar = float(agree) * 2 / (m * (m - 1) * n)  # mean of P_i
+    counts = np.bincount(x.ravel(), minlength=1)
+    counts[0] += zeros * m
+    p_j = counts / (m * n)
     p_e = float(p_j @ p_j)
     return NAN if p_e == 1 else (p_bar - p_e) / (1 - p_e)
 
@@ -93,7 +101,21 @@ def alpha_nominal(labels: Any) -> float:
     if x.size == 0:
         return NAN
     if len(x) == 2 and x.min() >= 0:  # two values in every unit (a pair's common tokens)
-        return _alpha_of_counts(_pair_value_counts(x[0], x[1]))
+        return _pair_alpha(x[0], x[1], 0)
+    return _alpha_pooled(x, 0)
+
+
+def _pair_alpha(a: np.ndarray, b: np.ndarray, zeros: int) -> float:
+    """α of two annotators' values of every unit, and ``zeros`` more units both gave 0."""
+    return _alpha_of_counts(_pair_value_counts(a, b, zeros))
+
+
+def _alpha_pooled(x: np.ndarray, pooled_zeros: int) -> float:
+    """The general :func:`alpha_nominal`, with ``pooled_zeros`` more values of 0 in
+    unanimous units of two or more values (units that only add to the diagonal)."""
+    x = np.asarray(x, dtype=np.int16)
+    if x.size == 0 and not pooled_zeros:
+        return NAN
     # row by row: numpy reduces a short axis 0 of a wide array slowly
     valid = [r >= 0 for r in x]
     m_u = np.zeros(x.shape[1], dtype=np.int64)
@@ -111,6 +133,7 @@ def alpha_nominal(labels: Any) -> float:
     # a unanimous unit with m values adds m to o_cc (Krippendorff 2011, eq. for o_ck):
     # all of one label together are one unit holding their sum
     pooled = np.bincount(high[same], weights=m_u[same], minlength=k)
+    pooled[0] += pooled_zeros
     rows = [np.diag(pooled)[pooled > 0]]
     split = np.flatnonzero(pairable & ~same)
     if split.size:
@@ -122,11 +145,13 @@ def alpha_nominal(labels: Any) -> float:
     return _alpha_of_counts(np.vstack(rows))
 
 
-def _pair_value_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """:func:`alpha_nominal`'s pooled value counts when every unit has two values."""
-    k = int(max(a.max(), b.max())) + 1
+def _pair_value_counts(a: np.ndarray, b: np.ndarray, zeros: int) -> np.ndarray:
+    """:func:`alpha_nominal`'s pooled value counts when every unit has two values
+    (and ``zeros`` more units of two 0s)."""
+    k = int(max(a.max(), b.max())) + 1 if a.size else 1
     same = a == b
     pooled = np.bincount(a[same], minlength=k) * 2
+    pooled[0] += 2 * zeros
     rows = [np.diag(pooled)[pooled > 0]]
     split = np.flatnonzero(~same)
     if split.size:
@@ -318,6 +343,8 @@ class Corpus:
         self.labels = sorted(names if label is None else names & {label})
         self.code = {lab: i + 1 for i, lab in enumerate(self.labels)}
         self.spans = {a: self._spans(a) for a in self.annotators}
+        self._token_ranges = {a: self._span_tokens(a) for a in self.annotators}
+        self._cover()
         self.tokens = {a: self._token_labels(a) for a in self.annotators}
         self.event_keys, self.event_ids = _event_keys(self)
 
@@ -367,19 +394,43 @@ class Corpus:
         out["key"] = (out["gstart"] * total + (out["gend"] - out["gstart"])) * k + out["code"]
         return out
 
-    def _token_labels(self, who: str) -> np.ndarray:
-        out = np.full(self.starts.size, -1, dtype=np.int16)
-        docs = self.done(who, entities=True)
-        out[_ranges(self.doc_tokens[docs], self.doc_tokens[docs + 1])] = 0
+    def _span_tokens(self, who: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The token range [first, last) and code of each of ``who``'s spans, shortest
+        first (a token takes the label of the longest span over it: set last)."""
         sp = self.spans[who]
         g_start, g_end = sp["gstart"], sp["gend"]
         first = np.searchsorted(self.ends, g_start, side="right")
         last = np.searchsorted(self.starts, g_end, side="left")
-        order = np.argsort(g_end - g_start, kind="stable")  # the longest span is set last
-        first, last, codes = first[order], last[order], sp["code"][order]
+        order = np.argsort(g_end - g_start, kind="stable")
+        return first[order], last[order], sp["code"][order]
+
+    def _cover(self) -> None:
+        """Token labels are kept only for the tokens some span covers: every other token
+        is "O" for each annotator with full entity gold of its article, unlabelled for the
+        rest, so per article a count of them (``rest``) is all the statistics need."""
+        n_docs = len(self.docs)
+        covered = np.zeros(self.starts.size, dtype=bool)
+        for first, last, _ in self._token_ranges.values():
+            covered[_ranges(first, last)] = True
+        self.covered = np.flatnonzero(covered)
+        self._position = np.cumsum(covered) - 1  # token index → index among the covered
+        self.token_doc = self.token_doc[self.covered]
+        per_doc = np.diff(self.doc_tokens).astype(np.int64)
+        self.rest = per_doc - np.bincount(self.token_doc, minlength=n_docs)
+        self.full = {a: _mask(self.done(a, entities=True), n_docs) for a in self.annotators}
+
+    def _token_labels(self, who: str) -> np.ndarray:
+        """``who``'s label code of each covered token (-1: no full entity gold there)."""
+        out = np.where(self.full[who][self.token_doc], 0, -1).astype(np.int16)
+        first, last, codes = self._token_ranges[who]
         count = np.maximum(last - first, 0)
-        out[_ranges(first, last)] = np.repeat(codes, count)
+        out[self._position[_ranges(first, last)]] = np.repeat(codes, count)
         return out
+
+    def uncovered(self, names: Sequence[str]) -> np.ndarray:
+        """Per article: its tokens no span covers that every one of ``names`` labels "O"."""
+        both = reduce(np.logical_and, [self.full[w] for w in names])
+        return np.where(both, self.rest, 0)
 
 
 def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -590,7 +641,9 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
     docs = _common(corpus, (a, b), entities=True)
     k = len(corpus.labels) + 1
     x, y = _pair_tokens(corpus, a, b)
+    zeros = int(corpus.uncovered((a, b)).sum())  # (O, O) tokens beside x and y
     table = _confusion(x, y, k)
+    table[0, 0] += zeros
     sa, sb = (_subset(corpus.spans[w], docs) for w in (a, b))
     counts = span_counts(sa, sb, k)
     exact, overlap = span_scores(counts)
@@ -609,11 +662,11 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
         "annotators": [a, b],
         "articles": int(len(_common(corpus, (a, b), entities=False))),
         "articles_with_entities": int(docs.size),
-        "tokens": int(x.size),
+        "tokens": int(x.size) + zeros,
         "span_exact": exact.to_dict(),
         "span_overlap": overlap.to_dict(),
         "cohen_kappa": _nan_none(cohen_kappa(table)),
-        "alpha_nominal": _nan_none(alpha_nominal(np.vstack([x, y]))) if x.size else None,
+        "alpha_nominal": _nan_none(_pair_alpha(x, y, zeros)) if x.size + zeros else None,
         "alpha_unitizing": _nan_none(alpha_u.alpha),
         "events": {key: events[key].to_dict() for key, _ in EVENT_METRICS},
         "labels": labels,
@@ -632,11 +685,17 @@ def overall_report(corpus: Corpus, pairs: Sequence[dict[str, Any]]) -> dict[str,
     # row by row: numpy reduces a short axis 0 of a wide array slowly
     labelled = reduce(np.logical_and, [t >= 0 for t in tokens]) if tokens.size else None
     everyone = tokens[:, labelled] if tokens.size else tokens
+    zeros = int(corpus.uncovered(names).sum()) if names else 0  # "O" from everyone
+    given = sum(f.astype(np.int64) for f in corpus.full.values()) if names else 0
+    pooled = int(np.sum(np.where(given >= 2, corpus.rest * given, 0))) if names else 0
+    any_tokens = bool(tokens.size) or bool(corpus.rest.sum() and names)
     alpha_u, per_label_u = unitizing(corpus, names, docs)
     out = {
         "articles_all_annotators": int(len(_common(corpus, names, entities=False))),
-        "fleiss_kappa": _nan_none(fleiss_kappa(everyone)) if everyone.size else None,
-        "alpha_nominal": _nan_none(alpha_nominal(tokens)) if tokens.size else None,
+        "fleiss_kappa": (
+            _nan_none(_fleiss(everyone, zeros)) if everyone.size or zeros else None
+        ),
+        "alpha_nominal": _nan_none(_alpha_pooled(tokens, pooled)) if any_tokens else None,
         "alpha_unitizing": _nan_none(alpha_u.alpha),
         "mean_cohen_kappa": _mean([p["cohen_kappa"] for p in pairs]),
         "mean_span_f1_exact": _mean([p["span_exact"]["f1"] for p in pairs]),
@@ -716,11 +775,15 @@ def _per_doc_kappa(corpus: Corpus, a: str, b: str, n_docs: int) -> np.ndarray:
     ta, tb = corpus.tokens[a], corpus.tokens[b]
     both = (ta >= 0) & (tb >= 0)
     doc, x, y = corpus.token_doc[both], ta[both], tb[both]
+    zeros = corpus.uncovered((a, b))  # (O, O) tokens of each article beside x and y
     k = len(corpus.labels) + 1
-    n = np.bincount(doc, minlength=n_docs).astype(float)
-    p_o = np.bincount(doc, weights=(x == y), minlength=n_docs) / np.maximum(n, 1)
+    n = (np.bincount(doc, minlength=n_docs) + zeros).astype(float)
+    same = np.bincount(doc, weights=(x == y), minlength=n_docs) + zeros
+    p_o = same / np.maximum(n, 1)
     pa = np.bincount(doc * k + x, minlength=n_docs * k).reshape(n_docs, k)
     pb = np.bincount(doc * k + y, minlength=n_docs * k).reshape(n_docs, k)
+    pa[:, 0] += zeros
+    pb[:, 0] += zeros
     p_e = (pa * pb).sum(axis=1) / np.maximum(n, 1) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(n == 0, NAN, (p_o - p_e) / (1 - p_e))
