@@ -30,10 +30,35 @@ def segments(spans: Sequence[tuple[int, int]]) -> list[Segment]:
     ``spans`` are ``(start, end)`` pairs, end exclusive; empty spans cover nothing.
     Positions covered by no span are left out. Members are ordered innermost first
     (shortest span, then input order) so callers can give the innermost span the fill.
+    Spans that overlap nothing (most of an article's) are one segment each; only groups
+    of overlapping spans are swept point by point.
     """
-    live = [i for i, (s, e) in enumerate(spans) if e > s]
-    if not live:
-        return []
+    order = sorted((i for i, (s, e) in enumerate(spans) if e > s), key=spans.__getitem__)
+    out: list[Segment] = []
+    group: list[int] = []
+    reach = -1
+    for i in order:
+        start, end = spans[i]
+        if group and start >= reach:  # nothing before reaches this span: a new group
+            _add_group(spans, group, out)
+            group = []
+        group.append(i)
+        reach = max(reach, end)
+    if group:
+        _add_group(spans, group, out)
+    return out
+
+
+def _add_group(spans: Sequence[tuple[int, int]], group: list[int], out: list[Segment]) -> None:
+    if len(group) == 1:
+        i = group[0]
+        out.append(Segment(spans[i][0], spans[i][1], (i,)))
+    else:
+        out.extend(_sweep(spans, group))
+
+
+def _sweep(spans: Sequence[tuple[int, int]], live: list[int]) -> list[Segment]:
+    """The segments of spans that overlap one another (``live``: their indices)."""
     # rank once (shortest span, then input order) instead of sorting by a key at every point
     rank = {i: r for r, i in enumerate(sorted(live, key=lambda i: (spans[i][1] - spans[i][0], i)))}
     changes: dict[int, tuple[list[int], list[int]]] = {}
@@ -51,7 +76,7 @@ def segments(spans: Sequence[tuple[int, int]]) -> list[Segment]:
             active.difference_update(ending)
         if starting:
             active.update(starting)
-        if len(active) == 1:  # the common case: no overlap, nothing to order
+        if len(active) == 1:  # no overlap here, nothing to order
             add(Segment(here, following, tuple(active)))
         elif active:
             add(Segment(here, following, tuple(sorted(active, key=by_rank))))

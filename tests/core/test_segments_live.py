@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.paths import datasets_dir
-from annotator.core.segments import LiveSegments, Segment, nesting, segments
+from annotator.core.segments import LiveSegments, Segment, _sweep, nesting, segments
 
 
 def _by_position(live: LiveSegments) -> list[Segment]:
@@ -133,3 +133,11 @@ def _decide(rng: random.Random, ranges: list, pool: list, words: list, size: int
         s, e = max(0, s + rng.choice((-2, -1, 1))), min(size, e + rng.choice((-1, 1, 3)))
         out[n] = (min(s, e), max(s, e))
     return sorted(out)
+
+
+@given(st.lists(ranges_st, max_size=25))
+def test_segments_live_groups_equal_one_sweep_over_all_spans(spans):
+    """segments() sweeps only groups of overlapping spans: the same segments, members in
+    the same order, as one sweep over every span."""
+    live = [i for i, (s, e) in enumerate(spans) if e > s]
+    assert segments(spans) == (_sweep(spans, live) if live else [])
