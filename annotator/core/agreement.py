@@ -316,11 +316,14 @@ def tokenize(text: str) -> tuple[np.ndarray, np.ndarray]:
         cls[bmp] = _classes()[cp[bmp]]
         for i in np.flatnonzero(~bmp):
             cls[i] = _class(chr(cp[i]))
-    word, other = cls == 1, cls == 2
-    prev_word = np.r_[False, word[:-1]]
-    next_word = np.r_[word[1:], False]
-    starts = np.flatnonzero(other | (word & ~prev_word))
-    ends = np.flatnonzero(other | (word & ~next_word)) + 1
+    # a word run starts where the word flag steps up and ends where it steps down; every
+    # other non-space character is a token of its own: two sorted lists, merged
+    step = np.diff((cls == 1).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    other = np.flatnonzero(cls == 2)
+    starts = np.concatenate([np.flatnonzero(step == 1), other])
+    ends = np.concatenate([np.flatnonzero(step == -1), other + 1])
+    starts.sort(kind="stable")
+    ends.sort(kind="stable")
     return starts, ends
 
 
@@ -692,9 +695,7 @@ def overall_report(corpus: Corpus, pairs: Sequence[dict[str, Any]]) -> dict[str,
     alpha_u, per_label_u = unitizing(corpus, names, docs)
     out = {
         "articles_all_annotators": int(len(_common(corpus, names, entities=False))),
-        "fleiss_kappa": (
-            _nan_none(_fleiss(everyone, zeros)) if everyone.size or zeros else None
-        ),
+        "fleiss_kappa": (_nan_none(_fleiss(everyone, zeros)) if everyone.size or zeros else None),
         "alpha_nominal": _nan_none(_alpha_pooled(tokens, pooled)) if any_tokens else None,
         "alpha_unitizing": _nan_none(alpha_u.alpha),
         "mean_cohen_kappa": _mean([p["cohen_kappa"] for p in pairs]),
