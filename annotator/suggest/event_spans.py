@@ -69,6 +69,19 @@ GAZETTEER, CURRENCY_RULE, TITLE_NAME = "gazetteer-place", "fallback-currency", "
 NAME_EXTENDED, PERCENT_RULE, FRACTION_RULE = "name-extended", "fallback-percent", "fraction"
 LED_BY = "led-by"
 PROPER_RULE = "fallback-proper-name"
+WORDED_RULE = "number-words"
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion trillion".split()
+)
+# words inside a number written out: "three hundred and sixty", "four point eight", "-"
+NUMBER_GLUE = frozenset({"and", "point", "-"})
+VALUE_QUALIFIERS = frozenset("about almost nearly some over under around another".split())
+VALUE_QUALIFIER_PAIRS = frozenset(
+    {("more", "than"), ("less", "than"), ("up", "to"), ("at", "least"), ("just", "under"),
+     ("just", "over"), ("no", "more")}
+)  # fmt: skip
 DASHES = frozenset({"–", "—", "-"})
 BULLET_MARKS = frozenset({"–", "—", "-", "•", "*", "·", "▪"})
 # capitalised words that name no one: months, days, words of headlines and lists
@@ -186,7 +199,53 @@ class SpanMapper:
             for child in token.children:
                 if child.dep_ in ("nummod", "compound", "quantmod") and self.in_entity(child):
                     return self.span_of(child)
-        return self._percent(token) or self._proper(token)
+        return self._worded_value(token) or self._percent(token) or self._proper(token)
+
+    def _number_end(self, end: int) -> int:
+        """End of a run of number words that continues a value the model cut short."""
+        doc = self.doc
+        while end < len(doc) and (_number_word(doc[end]) or doc[end].like_num or (
+            doc[end].lower_ in NUMBER_GLUE and end + 1 < len(doc) and (
+                _number_word(doc[end + 1]) or doc[end + 1].like_num))):  # fmt: skip
+            end += 1
+        return end
+
+    def _worded_value(self, token: Token) -> Span | None:
+        """ "twenty-eight point two billion dollars", "three hundred and sixty billion sum":
+        the model tags only the first number word; the value is the whole run of number
+        words with its qualifier and the currency or unit after it."""
+        lower = token.lower_
+        if lower not in self.currency and lower not in UNITS:
+            return None
+        start = self._number_start(token.i)
+        if start == token.i or not any(_number_word(t) for t in self.doc[start : token.i]):
+            return None
+        start = self._qualifier_start(start)
+        span = self.doc[start : token.i + 1]
+        label = "MONEY" if lower in self.currency else "QUANTITY"
+        return self._made(Span(span.start_char, span.end_char, label), WORDED_RULE)
+
+    def _number_start(self, end: int) -> int:
+        """First index of the run of number words (and digits) that ends before ``end``."""
+        doc, i = self.doc, end
+        while i > 0 and (_number_word(doc[i - 1]) or doc[i - 1].like_num or (
+            doc[i - 1].lower_ in NUMBER_GLUE and i - 2 >= 0 and (
+                _number_word(doc[i - 2]) or doc[i - 2].like_num))):  # fmt: skip
+            i -= 1
+        return i
+
+    def _qualifier_start(self, start: int) -> int:
+        """ "more than", "just under", "another": the qualifier before a value."""
+        doc = self.doc
+        while start > 0:
+            word = doc[start - 1].lower_
+            if start > 1 and (doc[start - 2].lower_, word) in VALUE_QUALIFIER_PAIRS:
+                start -= 2
+            elif word in VALUE_QUALIFIERS:
+                start -= 1
+            else:
+                break
+        return start
 
     def _proper(self, token: Token) -> Span | None:
         """ "KazMunayGas and SOCAR signed": a proper name the model left outside every entity
@@ -259,12 +318,22 @@ class SpanMapper:
             while end - start > 1 and self.doc[start].lower_ == "the":
                 start += 1
         if label in VALUE_LABELS or label == "DATE" and self._before_currency(end):
-            start, end = self._currency(start, end)  # "more than 120 million soms", "KZT 18 bn"
-            end = self._unit(start, end, label)
+            start, end, how = self._value_extent(start, end, label, how)
         span = self.doc[start:end]
         if not any(c.isalnum() for c in span.text):
             return None
         return self._named(start, end, label, how)
+
+    def _value_extent(self, start: int, end: int, label: str, how: str) -> tuple[int, int, str]:
+        """A value with the number words the model cut off ("twenty-eight" of "twenty-eight
+        point two billion dollars"), its currency ("more than 120 million soms", "KZT 18 bn")
+        and its unit."""
+        if label in VALUE_LABELS and end < len(self.doc) and _number_word(self.doc[end - 1]):
+            longer = self._number_end(end)
+            if longer > end:
+                end, how = longer, WORDED_RULE
+        start, end = self._currency(start, end)
+        return start, self._unit(start, end, label), how
 
     def _date_range(self, start: int, end: int) -> tuple[int, int]:
         """ "January–August": two dates joined by a dash with no spaces are one range."""
@@ -550,6 +619,12 @@ class SpanMapper:
 def _dated(span) -> bool:  # noqa: ANN001
     """ "the first quarter", "the fourth quarter of 2024": a part of a year, not a fraction."""
     return any(t.lower_ in PERIOD_WORDS or t.like_num and len(t.text) == 4 for t in span)
+
+
+def _number_word(token: Token) -> bool:
+    """ "twenty-eight", "hundred", "billion": a number written as a word (hyphenated parts
+    are tokens of their own)."""
+    return token.lower_ in NUMBER_WORDS
 
 
 def _glued(token: Token) -> bool:

@@ -259,3 +259,34 @@ def test_event_recall_third_a_relative_clause_hung_on_the_topic_belongs_to_the_e
     )
     args = {(a[0], a[1]) for a in found(nlp, suggester, text)[("Meet", "Talks")]}
     assert {("Place", "Almaty"), ("Time", "February")} <= args
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "role", "value"),
+    [
+        (
+            "Trade between Kazakhstan and Russia amounted to twenty-eight point two billion "
+            "dollars last year.",
+            ("EconomicFigure", "amounted"),
+            "Value",
+            "twenty-eight point two billion dollars",
+        ),
+        (
+            "Uzbekistan Railways will transfer one trillion two hundred billion sum to it.",
+            ("TransferMoney", "transfer"),
+            "Money",
+            "one trillion two hundred billion sum",
+        ),
+        (
+            "The government had allocated three hundred and sixty billion sum for the line.",
+            ("TransferMoney", "allocated"),
+            "Money",
+            "three hundred and sixty billion sum",
+        ),
+    ],
+)
+def test_event_recall_third_values_written_in_words(nlp, suggester, text, key, role, value):
+    args = found(nlp, suggester, text)[key]
+    assert (role, value) in {(a[0], a[1]) for a in args}
+    rules = [a[2] for a in args if a[1] == value]
+    assert "number-words" in rules[0] or "fallback-currency" in rules[0]
