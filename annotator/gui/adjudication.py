@@ -26,7 +26,7 @@ from annotator.core.models import Article, Event, Span
 from annotator.core.review import Review, Token
 from annotator.store import ConflictError, Store
 from annotator.store.errors import StoreError, describe
-from annotator.store.team import ADJUDICATOR, adjudication
+from annotator.store.team import ADJUDICATOR, review
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,10 @@ class AdjudicationSession(QObject):
         self.store = store
         self.article = article
         self._tokens = tokens
-        self.comparison = adjudication(store, article.id)
+        self.comparison, gold = review(store, article.id)
         self.names = self.comparison.annotators
         aid = article.id
-        self.state = ArticleState.read(
-            [],
-            store.gold_spans(aid, ADJUDICATOR),
-            store.gold_events(aid, ADJUDICATOR),
-            store.status(aid, ADJUDICATOR),
-        )
+        self.state = ArticleState.read([], list(gold.spans), list(gold.events), gold.status)
         self._stack: CommandStack | None = None  # read from the log when first needed
         merged = store.db.execute(
             "SELECT 1 FROM decisions WHERE article_id = ? AND annotator = ? AND action = ?",

@@ -8,12 +8,13 @@ log and undo; nothing here writes gold.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from annotator.core.adjudication import Version, compare
-from annotator.core.models import PARTIAL
+from annotator.core.adjudication import Comparison, Version, compare
+from annotator.core.models import PARTIAL, Argument, Event, Span
 from annotator.store.rows import now
 from annotator.store.store import Store
 
@@ -111,29 +112,56 @@ def default_export_annotator(store: Store) -> str | None:
 
 
 def versions(
-    store: Store, article_id: int, annotators: Iterable[str] | None = None
+    store: Store,
+    article_id: int,
+    annotators: Iterable[str] | None = None,
+    *,
+    with_adjudicator: bool = False,
 ) -> dict[str, Version]:
     """Each annotator's version of one article (gold spans, events, status, whether the
-    entities are partial): the adjudicator ``gold`` is left out unless named."""
+    entities are partial): the adjudicator ``gold`` is left out unless named (or
+    ``with_adjudicator``). Four
+    queries for all of them (the window's review mode opens on this)."""
+    db, aid = store.db, [article_id]
+    status = {
+        who: (st, flag)
+        for who, st, flag in db.execute(
+            "SELECT annotator, status, entities FROM article_status WHERE article_id = ?", aid
+        )
+    }
+    spans: dict[str, list[Span]] = {}
+    sql = """SELECT annotator, start, "end", label FROM gold_spans WHERE article_id = ?
+        ORDER BY start, "end", label"""
+    for who, start, end, label in db.execute(sql, aid):
+        spans.setdefault(who, []).append(Span(start, end, label))
+    events = _events_by_annotator(store, article_id)
     if annotators is None:
-        sql = """SELECT annotator FROM article_status WHERE article_id = ?
-            UNION SELECT annotator FROM gold_spans WHERE article_id = ?
-            UNION SELECT annotator FROM gold_events WHERE article_id = ? ORDER BY 1"""
-        names = [r[0] for r in store.db.execute(sql, [article_id] * 3)]
-        annotators = [n for n in names if n != ADJUDICATOR]
+        names = set(status) | set(spans) | set(events)
+        annotators = sorted(n for n in names if with_adjudicator or n != ADJUDICATOR)
     out = {}
     for who in annotators:
-        row = store.db.execute(
-            "SELECT status, entities FROM article_status WHERE article_id=? AND annotator=?",
-            [article_id, who],
-        ).fetchone()
-        status, flag = row if row else ("new", None)
+        st, flag = status.get(who, ("new", None))
         out[who] = Version(
-            tuple(store.gold_spans(article_id, who)),
-            tuple(store.gold_events(article_id, who)),
-            status,
-            flag == PARTIAL,
+            tuple(spans.get(who, ())), tuple(events.get(who, ())), st, flag == PARTIAL
         )
+    return out
+
+
+def _events_by_annotator(store: Store, article_id: int) -> dict[str, list[Event]]:
+    """Every annotator's gold events of an article, as ``Store.gold_events`` gives them."""
+    args: dict[str, list[Argument]] = {}
+    sql = """SELECT g.event_uid, g.role, g.start, g."end", g.label FROM gold_arguments g
+        JOIN gold_events e ON e.uid = g.event_uid WHERE e.article_id = ?
+        ORDER BY g.event_uid, g.position"""
+    for uid, role, start, end, label in store.db.execute(sql, [article_id]):
+        args.setdefault(uid, []).append(Argument(role, Span(start, end, label)))
+    out: dict[str, list[Event]] = {}
+    sql = """SELECT uid, annotator, trigger_start, trigger_end, type, attributes
+        FROM gold_events WHERE article_id = ? ORDER BY trigger_start, created_at, uid"""
+    for uid, who, start, end, kind, attrs in store.db.execute(sql, [article_id]):
+        attributes = tuple(sorted(json.loads(attrs or "{}").items()))
+        event = Event(Span(start, end, kind), tuple(args.get(uid, ())), attributes, uid)
+        out.setdefault(who, []).append(event)
     return out
 
 
@@ -141,6 +169,14 @@ def adjudication(store: Store, article_id: int, annotators: Iterable[str] | None
     """For the window's review mode: each annotator's version of the article, the items
     they all agree on and the disagreements (:func:`annotator.core.adjudication.compare`)."""
     return compare(versions(store, article_id, annotators))
+
+
+def review(store: Store, article_id: int) -> tuple[Comparison, Version]:
+    """The window's review mode in one read: :func:`adjudication` of every annotator,
+    and the adjudicated version (``gold``) as it stands."""
+    found = versions(store, article_id, with_adjudicator=True)
+    gold = found.pop(ADJUDICATOR, Version())
+    return compare(found), gold
 
 
 def waiting_for_adjudication(store: Store, limit: int | None = None) -> list[int]:
