@@ -84,7 +84,8 @@ class AdjudicationMixin(_Base):
         self.hint_bar.hide()  # its keys are the normal view's: the panel's heading has these
         self.adjudication_panel.show_session(session)
         self.adjudication_panel.show()
-        self._show_adjudicated(None)
+        gold = [(s.start, s.end, s.label, "gold") for s in session.gold_spans()]
+        self._show_adjudicated(_changed(_view_spans(c.review), gold))
         self.update_status()
         self.text.setFocus()
         return session
@@ -103,7 +104,9 @@ class AdjudicationMixin(_Base):
         if c.annotator == ADJUDICATOR:  # the normal view shows the version just edited
             c.reload()
         elif c.review is not None:  # suggestions may have come meanwhile
-            self.text.update_spans(_view_spans(c.review), None)
+            gold = [(s.start, s.end, s.label, "gold") for s in session.gold_spans()]
+            shown = _view_spans(c.review)
+            self.text.update_spans(shown, _changed(gold, shown))
             self.review_panel.show_review(c.review)
             self.review_panel.show_events(c.events)
         self.sync_text_layer()
@@ -144,7 +147,16 @@ class AdjudicationMixin(_Base):
         self.text.set_current((row.span.start, row.span.end, row.span.label) if row else None)
 
 
-def _view_spans(review: Review) -> list[ViewSpan]:
+def _changed(old: list[ViewSpan], new: list[ViewSpan]) -> list[tuple[int, int]] | None:
+    """The stretches of text whose spans differ between two views (None: so many that
+    re-highlighting everything is quicker): the rest of a long article keeps its layout."""
+    differ = set(old) ^ set(new)
+    if len(differ) > 64:
+        return None
+    return sorted({(s[0], s[1]) for s in differ})
+
+
+def _view_spans(review: Review | None) -> list[ViewSpan]:
     from annotator.gui.window import view_spans  # the window imports this module first
 
     return view_spans(review)
