@@ -485,6 +485,8 @@ def _subset(spans: dict[str, np.ndarray], docs: np.ndarray) -> dict[str, np.ndar
     mask = np.zeros(int(spans["doc"].max(initial=-1)) + 1, dtype=bool)
     mask[docs[docs < mask.size]] = True
     keep = mask[spans["doc"]]
+    if keep.all():  # the usual case: both annotators finished the same articles
+        return spans
     return {k: v[keep] for k, v in spans.items()}
 
 
