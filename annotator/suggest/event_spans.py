@@ -353,13 +353,20 @@ class SpanMapper:
         span = self.doc[start:end]
         if label != "PERSON" and self.known.get(span.text) == "PERSON":
             label = "PERSON"
-        if label in ("PERSON", "ORG"):
+        if label in ("PERSON", "ORG") or self._surname_as_place(start, end, label):
             start, label, how = self._given_name(start, end, label, how)
         if label == "DATE" and span[-1].lower_ in FRACTIONS and not _dated(span):
             label, how = "CARDINAL", FRACTION_RULE  # "grown by a quarter"
         if label == "ORG":
             start, label, how = self._glued_name(start, end, how)
         return self._typed(start, end, label, how)
+
+    def _surname_as_place(self, start: int, end: int, label: str) -> bool:
+        """ "Bakhrom Yusupov" with "Yusupov" alone tagged GPE: a surname, not a place."""
+        if label not in ("GPE", "LOC", "NORP") or end - start != 1:
+            return False
+        word = self.doc[start]
+        return bool(SURNAME.search(word.lower_)) and word.text not in self.names
 
     def _given_name(self, start: int, end: int, label: str, how: str) -> tuple[int, str, str]:
         """ "Laziz Kudratov" with only "Kudratov" an entity (or "Han" read as NORP): the

@@ -290,3 +290,21 @@ def test_event_recall_third_values_written_in_words(nlp, suggester, text, key, r
     assert (role, value) in {(a[0], a[1]) for a in args}
     rules = [a[2] for a in args if a[1] == value]
     assert "number-words" in rules[0] or "fallback-currency" in rules[0]
+
+
+def test_event_recall_third_a_surname_tagged_as_a_place_is_a_person(nlp):
+    """The model's slip in article 044 ("Yusupov" alone tagged GPE), set on the parse."""
+    from spacy.tokens import Span as SpacySpan
+
+    from annotator.suggest.event_spans import SpanMapper
+
+    text = "Deputy Minister of Trade of Uzbekistan Bakhrom Yusupov commented to Kazinform."
+    doc = nlp(text)
+    name = next(t for t in doc if t.text == "Yusupov")
+    doc.ents = [SpacySpan(doc, name.i, name.i + 1, label="GPE")]
+    span = SpanMapper(doc).span_of(name)
+    assert (text[span.start : span.end], span.label) == ("Bakhrom Yusupov", "PERSON")
+    astana = nlp("Talks were held in Astana.")
+    place = next(t for t in astana if t.text == "Astana")
+    astana.ents = [SpacySpan(astana, place.i, place.i + 1, label="GPE")]
+    assert SpanMapper(astana).span_of(place).label == "GPE"
