@@ -232,7 +232,9 @@ def test_events_gold_file_matches_the_corpus_and_the_schema():
 
 @pytest.mark.slow
 def test_events_reach_the_targets_on_held_out_gold(nlp, suggester):
-    """Articles never used to tune the rules: trigger F1 >= 0.75, argument F1 >= 0.55."""
+    """Articles never used to tune the rules (only their aggregate scores were looked at):
+    a guard against regressions, a little under the scores of rules version 3 (TC F1 .95,
+    AC F1 .82 on heldout + test; datasets/gold/README.md has every split's scores)."""
     pairs = []
     for d in _gold_lines():
         # the original held-out splits only: tune-new is for tuning, test-new is scored once
@@ -242,8 +244,8 @@ def test_events_reach_the_targets_on_held_out_gold(nlp, suggester):
         pairs.append((([], predicted), ([], [Event.from_dict(e) for e in d["events"]])))
     report = evaluate(pairs)
     print(report.render())
-    assert report.events["trigger_classification"].f1 >= 0.75
-    assert report.events["argument_classification"].f1 >= 0.55
+    assert report.events["trigger_classification"].f1 >= 0.92
+    assert report.events["argument_classification"].f1 >= 0.78
 
 
 def test_events_place_hung_on_the_object_is_the_event_place(nlp, suggester):
