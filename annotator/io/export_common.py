@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from multiprocessing import get_context
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -84,7 +85,11 @@ def gold_boundaries(doc: AnnotatedDoc) -> Iterator[Span]:
 
 
 def sorted_spans(spans: Iterable[Span]) -> list[Span]:
-    return sorted(set(spans))
+    # by a key tuple: the dataclass's own __lt__ builds two tuples per comparison in Python
+    return sorted(set(spans), key=_SPAN_ORDER)
+
+
+_SPAN_ORDER = attrgetter("start", "end", "label")  # Span's field order (order=True)
 
 
 def event_key(event: Event) -> tuple[Any, ...]:
@@ -394,8 +399,8 @@ class TokenTable:
         """(first token, end token exclusive) with exactly the span's offsets, else None:
         ``Doc.char_span(..., alignment_mode="strict")`` without building the span."""
         if self._by_start is None:
-            self._by_start = {s: i for i, s in enumerate(self.starts)}
-            self._by_end = {e: i for i, e in enumerate(self.ends)}
+            self._by_start = dict(zip(self.starts, range(len(self.starts))))
+            self._by_end = dict(zip(self.ends, range(len(self.ends))))
         first = self._by_start.get(span.start)
         last = self._by_end.get(span.end)  # type: ignore[union-attr]
         if first is None or last is None:

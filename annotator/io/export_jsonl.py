@@ -153,7 +153,8 @@ def _parts(
     raw_table = TokenTable(raw)
     table = raw_table if tokens is raw else TokenTable(tokens)
     spans = []
-    for span in sorted_spans(doc.spans):
+    ordered = sorted_spans(doc.spans)
+    for span in ordered:
         item: dict[str, Any] = span.to_dict()
         aligned = table.align(span)
         if aligned is not None:
@@ -170,7 +171,7 @@ def _parts(
         "spans": spans,
         "events": events,
         **imported_fields(doc),
-        "_view_id": _view_id(doc.spans, raw_table),
+        "_view_id": _view_id(ordered, raw_table),
     }
     return head, table, tail
 
