@@ -12,6 +12,7 @@ Definitions (each checked against a worked example in tests/core/test_agreement.
   :func:`annotator.core.review.regex_tokens`), computed here vectorised, so agreement
   never needs a spaCy model. A token takes the label of the longest gold span it overlaps,
   else ``O``. An annotator whose entity gold of an article is partial has no tokens there.
+  Labels are kept only for tokens some span covers; the rest are counted per article.
 - Cohen's κ (Cohen 1960): (p_o − p_e) / (1 − p_e), per pair of annotators.
 - Fleiss' κ (Fleiss 1971), over the tokens every annotator labelled.
 - Krippendorff's α, nominal (Krippendorff 2011, "Computing Krippendorff's
@@ -20,20 +21,22 @@ Definitions (each checked against a worked example in tests/core/test_agreement.
   (exactly the same matrix, and fast).
 - Krippendorff's unitizing α_U (Krippendorff 1995, "On the reliability of unitizing
   continuous data"; 2004, Content Analysis 2nd ed., §12.4, example p. 254), implemented
-  here (no Python package computes it; DKPro Statistics' Java implementation, which
-  INCEpTION uses, gives the same figures on that example): per label, the annotated
-  articles laid end to end form one continuum of characters; units are gold spans.
+  in :mod:`annotator.core.unitizing` (no Python package computes it; DKPro Statistics'
+  Java implementation, which INCEpTION uses, gives the same figures on that example):
+  per label, the annotated articles laid end to end form one continuum of characters;
+  units are gold spans.
 - Span F1 (exact: offsets and label; overlap: a span counts when a span of the other
   annotator with the same label overlaps it), symmetric between the two annotators.
-- Events: :func:`annotator.core.evaluate.evaluate` with one annotator as "predicted",
-  the other as "gold" (F1 is symmetric): the ACE trigger and argument levels.
+- Events: :func:`annotator.core.evaluate.evaluate`'s keys with one annotator as
+  "predicted", the other as "gold" (F1 is symmetric): the ACE trigger and argument
+  levels, matched over the corpus at once (:mod:`annotator.core.agreement_events`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, reduce
 from itertools import chain, combinations, repeat
@@ -44,7 +47,15 @@ import krippendorff
 import numpy as np
 
 from annotator.core.adjudication import Version
+from annotator.core.agreement_events import event_keys, event_report
 from annotator.core.evaluate import EVENT_METRICS, Score
+from annotator.core.unitizing import (  # noqa: F401 (_joined, _pair_disagreement: tests)
+    Unitized,
+    _joined,
+    _pair_disagreement,
+    alpha_unitizing,
+    unitizing_arrays,
+)
 
 NAN = float("nan")
 _START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
@@ -168,122 +179,6 @@ def _alpha_of_counts(value_counts: np.ndarray) -> float:
     return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
 
 
-@dataclass(frozen=True)
-class Unitized:
-    alpha: float
-    observed: float  # D_o
-    expected: float  # D_e
-
-
-def alpha_unitizing(
-    units: Sequence[Sequence[tuple[int, int, str]]], length: int
-) -> tuple[Unitized, dict[str, Unitized]]:
-    """Krippendorff's α_U: ``units[r]`` are observer r's (start, end, category) on a
-    continuum [0, length); returns the overall figure and one per category. Units of one
-    observer and category that overlap are joined first (the definition needs that)."""
-    cats = sorted({c for r in units for _, _, c in r})
-    code = {c: i for i, c in enumerate(cats)}
-    arrays = [
-        np.array([(s, e, code[c]) for s, e, c in r], dtype=np.int64).reshape(-1, 3) for r in units
-    ]
-    return unitizing_arrays(arrays, length, cats)
-
-
-def unitizing_arrays(
-    units: Sequence[np.ndarray], length: int, cats: Sequence[str], *, ordered: bool = False
-) -> tuple[Unitized, dict[str, Unitized]]:
-    """:func:`alpha_unitizing` on (start, end, category index) arrays, one per observer
-    (``ordered``: each sorted by category and start already)."""
-    m = len(units)
-    per: dict[str, Unitized] = {}
-    by_cat = [_by_category(r, len(cats), ordered) for r in units]
-    for i, cat in enumerate(cats):
-        spans = [_joined_sorted(*parts[i]) for parts in by_cat]
-        if not any(s.size for s, _ in spans):
-            continue
-        d_o = sum(_pair_disagreement(spans[a], spans[b]) for a, b in combinations(range(m), 2))
-        d_o = 2 * d_o / (m * (m - 1) * length * length)
-        d_e = _expected(spans, length)
-        per[cat] = Unitized(_alpha(d_o, d_e), d_o, d_e)
-    d_o = sum(u.observed for u in per.values()) / len(per) if per else 0.0
-    d_e = sum(u.expected for u in per.values()) / len(per) if per else 0.0
-    return Unitized(_alpha(d_o, d_e), d_o, d_e), per
-
-
-def _alpha(d_o: float, d_e: float) -> float:
-    return NAN if d_e == 0 else 1 - d_o / d_e
-
-
-def _by_category(units: Any, k: int, ordered: bool) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Starts and ends of (start, end, category) rows per category 0..k-1, sorted."""
-    a = np.asarray(units, dtype=np.int64).reshape(-1, 3)
-    if not ordered:
-        a = a[np.lexsort((a[:, 1], a[:, 0], a[:, 2]))]
-    starts, ends = np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1])
-    cuts = np.searchsorted(a[:, 2], np.arange(k + 1))
-    return [(starts[cuts[i] : cuts[i + 1]], ends[cuts[i] : cuts[i + 1]]) for i in range(k)]
-
-
-def _joined(spans: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted starts and ends of (start, end) rows, overlapping intervals joined."""
-    a = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-    a = a[np.lexsort((a[:, 1], a[:, 0]))]
-    return _joined_sorted(a[:, 0], a[:, 1])
-
-
-def _joined_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_joined` of intervals already sorted by start (equal starts join anyway,
-    whatever the order of their ends)."""
-    if not starts.size:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    reach = np.maximum.accumulate(ends)
-    new = np.r_[True, starts[1:] >= reach[:-1]]
-    last = np.r_[np.flatnonzero(new)[1:] - 1, len(starts) - 1]
-    return starts[new], reach[last]
-
-
-def _overlaps(s1, e1, s2, e2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
-    """Pairs (i, j) of overlapping intervals of two sorted, non-overlapping lists, and how
-    many intervals of the second list each interval of the first overlaps."""
-    lo = np.searchsorted(e2, s1, side="right")
-    hi = np.searchsorted(s2, e1, side="left")
-    count = np.maximum(hi - lo, 0)
-    i = np.repeat(np.arange(len(s1)), count)
-    j = lo[i] + np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)
-    return i, j, count
-
-
-def _pair_disagreement(one: tuple, two: tuple) -> float:
-    """Σ δ² over the sections of two observers (Krippendorff 1995): overlapping units
-    differ by the squares of their start and end differences; a unit that lies inside the
-    other's gap by its length squared; gaps against gaps agree."""
-    (s1, e1), (s2, e2) = one, two
-    i, j, count = _overlaps(s1, e1, s2, e2)
-    total = float(np.sum((s1[i] - s2[j]) ** 2 + (e1[i] - e2[j]) ** 2))
-    total += float(np.sum(((e1 - s1)[count == 0]) ** 2))
-    hit = np.bincount(j, minlength=len(s2)) if len(s2) else np.zeros(0, np.int64)
-    total += float(np.sum(((e2 - s2)[hit == 0]) ** 2))
-    return total
-
-
-def _expected(spans: list[tuple], length: int) -> float:
-    """D_e: every unit against every possible position in every observer's gaps."""
-    m = len(spans)
-    lengths = np.concatenate([(e - s) for s, e in spans]).astype(float)
-    if lengths.size == 0:
-        return 0.0
-    gaps = np.concatenate([np.r_[s, length] - np.r_[0, e] for s, e in spans]).astype(float)
-    gaps = np.sort(gaps[gaps > 0])
-    suffix = np.r_[np.cumsum(gaps[::-1])[::-1], 0.0]
-    first = np.searchsorted(gaps, lengths, side="left")  # gaps at least as long as the unit
-    fits = suffix[first] - (lengths - 1) * (len(gaps) - first)
-    n_c = lengths.size
-    within = (n_c - 1) * (2 * lengths**3 - 3 * lengths**2 + lengths) / 3
-    numerator = float(np.sum(within + lengths**2 * fits))
-    denominator = m * length * (m * length - 1) - float(np.sum(lengths * (lengths - 1)))
-    return 2 / length * numerator / denominator if denominator else 0.0
-
-
 # -- the corpus as arrays -------------------------------------------------------------------
 
 _WORD, _SPACE = re.compile(r"\w"), re.compile(r"\s")
@@ -349,7 +244,7 @@ class Corpus:
         self._token_ranges = {a: self._span_tokens(a) for a in self.annotators}
         self._cover()
         self.tokens = {a: self._token_labels(a) for a in self.annotators}
-        self.event_keys, self.event_ids = _event_keys(self)
+        self.event_keys, self.event_ids = event_keys(self)
 
     def done(self, who: str, *, entities: bool = False) -> np.ndarray:
         """Indexes of the articles ``who`` finished (with full entity gold, if asked)."""
@@ -540,103 +435,6 @@ def unitizing(corpus: Corpus, names: Sequence[str], docs: np.ndarray) -> tuple:
     return unitizing_arrays(units, total, corpus.labels, ordered=True)
 
 
-EventKeys = dict[str, tuple[np.ndarray, np.ndarray]]  # level → (article index, key id)
-_TRIGGER, _ARGUMENTS, _SPAN, _ROLE = (
-    attrgetter("trigger"),
-    attrgetter("arguments"),
-    attrgetter("span"),
-    attrgetter("role"),
-)
-
-
-def _codes(names: Iterable[str], table: dict[str, int]) -> np.ndarray:
-    """An integer per name, the same for equal names (``table`` grows)."""
-    names = list(names)
-    for name in set(names):
-        table.setdefault(name, len(table))
-    return np.fromiter(map(table.__getitem__, names), np.int64, len(names))
-
-
-def _event_rows(corpus: Corpus, who: str, table: dict[str, int]) -> list[np.ndarray]:
-    """``who``'s events of the corpus as integer rows, one matrix per ACE level
-    (evaluate.py's keys with the article index in front): triggers (article, start, end),
-    with the type; arguments (article, start, end, type), with the role, with the
-    trigger's start and end. Built by C-level maps: a Python loop per event is seconds."""
-    docs = corpus.done(who)
-    lists = [corpus.docs[i].versions[who].events for i in docs.tolist()]
-    events = list(chain.from_iterable(lists))
-    triggers = list(map(_TRIGGER, events))
-    n = len(events)
-    doc = np.repeat(docs, np.fromiter(map(len, lists), np.int64, len(lists)))
-    start = np.fromiter(map(_START, triggers), np.int64, n)
-    end = np.fromiter(map(_END, triggers), np.int64, n)
-    kind = _codes(map(_LABEL, triggers), table)
-    arg_lists = list(map(_ARGUMENTS, events))
-    args = list(chain.from_iterable(arg_lists))
-    spans = list(map(_SPAN, args))
-    of = np.repeat(np.arange(n), np.fromiter(map(len, arg_lists), np.int64, n))
-    a_start = np.fromiter(map(_START, spans), np.int64, len(args))
-    a_end = np.fromiter(map(_END, spans), np.int64, len(args))
-    role = _codes(map(_ROLE, args), table)
-    if corpus.label is not None:  # only events of this type
-        keep = kind == table.setdefault(corpus.label, len(table))
-        doc, start, end, kind = doc[keep], start[keep], end[keep], kind[keep]
-        a_keep = keep[of]
-        a_start, a_end, role = a_start[a_keep], a_end[a_keep], role[a_keep]
-        of = (np.cumsum(keep) - 1)[of[a_keep]]
-    a_base = [doc[of], a_start, a_end, kind[of]]
-    return [
-        np.column_stack([doc, start, end]),
-        np.column_stack([doc, start, end, kind]),
-        np.column_stack(a_base),
-        np.column_stack([*a_base, role]),
-        np.column_stack([*a_base, role, start[of], end[of]]),
-    ]
-
-
-def _row_ids(rows: np.ndarray) -> tuple[np.ndarray, int]:
-    """An id per row of an integer matrix, equal for equal rows; and how many ids."""
-    if not len(rows):
-        return np.zeros(0, dtype=np.int64), 0
-    order = np.lexsort(rows.T[::-1])
-    ordered = rows[order]
-    new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
-    ids = np.empty(len(rows), dtype=np.int64)
-    ids[order] = np.cumsum(new) - 1
-    return ids, int(new.sum())
-
-
-def _event_keys(corpus: Corpus) -> tuple[dict[str, EventKeys], dict[str, int]]:
-    """Per annotator and ACE level, their events of the corpus as (article index, key id):
-    equal keys of two annotators share an id, so one multiset match over the corpus is
-    the sum of the per-article matches. Also how many ids each level has."""
-    table: dict[str, int] = {}
-    rows = {w: _event_rows(corpus, w, table) for w in corpus.annotators}
-    keys: dict[str, EventKeys] = {w: {} for w in corpus.annotators}
-    sizes = {}
-    for i, (level, _) in enumerate(EVENT_METRICS):
-        mats = [rows[w][i] for w in corpus.annotators]
-        ids, sizes[level] = _row_ids(np.vstack(mats) if mats else np.zeros((0, 3), np.int64))
-        cuts = np.cumsum([len(m) for m in mats])[:-1]
-        for w, m, part in zip(corpus.annotators, mats, np.split(ids, cuts)):
-            keys[w][level] = (m[:, 0], part)
-    return keys, sizes
-
-
-def _event_report(corpus: Corpus, a: str, b: str, docs: np.ndarray) -> dict[str, Score]:
-    """evaluate.match of a's keys against b's on the articles ``docs``, as counts."""
-    mask = np.zeros(len(corpus.docs), dtype=bool)
-    mask[docs] = True
-    out = {}
-    for level, _ in EVENT_METRICS:
-        n = corpus.event_ids[level]
-        (doc_a, ids_a), (doc_b, ids_b) = corpus.event_keys[a][level], corpus.event_keys[b][level]
-        ids_a, ids_b = ids_a[mask[doc_a]], ids_b[mask[doc_b]]
-        tp = np.minimum(np.bincount(ids_a, minlength=n), np.bincount(ids_b, minlength=n))
-        out[level] = Score(int(tp.sum()), int(ids_a.size), int(ids_b.size))
-    return out
-
-
 def _common(corpus: Corpus, names: Sequence[str], entities: bool) -> np.ndarray:
     sets = [set(corpus.done(w, entities=entities).tolist()) for w in names]
     return np.array(sorted(set.intersection(*sets)) if sets else [], dtype=np.int64)
@@ -662,7 +460,7 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
             "cohen_kappa": _nan_none(cohen_kappa(_binary(table, code))),
             "alpha_unitizing": _nan_none(per_label_u[lab].alpha) if lab in per_label_u else None,
         }
-    events = _event_report(corpus, a, b, _common(corpus, (a, b), entities=False))
+    events = event_report(corpus, a, b, _common(corpus, (a, b), entities=False))
     return {
         "annotators": [a, b],
         "articles": int(len(_common(corpus, (a, b), entities=False))),
