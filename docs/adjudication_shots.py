@@ -71,7 +71,9 @@ def shoot(db: Path, out: Path, tmp: Path) -> None:
     app = application()
     store = Store(db)
     settings = QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat)
-    w = create_window(store, "ann1", settings=settings, prefs=Preferences(path=tmp / "p.json"))
+    prefs = Preferences(path=tmp / "p.json")
+    # no suggestion worker: the pictures show the two versions, not a model's guesses
+    w = create_window(store, "ann1", settings=settings, prefs=prefs, service_factory=None)
     w.resize(1366, 768)
     w.move(0, 0)
     w.show()
