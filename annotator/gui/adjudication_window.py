@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotator.core.review import GOLD  # the state of a gold span in the view
 from annotator.gui.adjudication import AdjudicationSession, AdjudicationUpdate
 from annotator.store.team import ADJUDICATOR
 
@@ -84,7 +85,7 @@ class AdjudicationMixin(_Base):
         self.hint_bar.hide()  # its keys are the normal view's: the panel's heading has these
         self.adjudication_panel.show_session(session)
         self.adjudication_panel.show()
-        gold = [(s.start, s.end, s.label, "gold") for s in session.gold_spans()]
+        gold = [(s.start, s.end, s.label, GOLD) for s in session.gold_spans()]
         self._show_adjudicated(_changed(_view_spans(c.review), gold))
         self.update_status()
         self.text.setFocus()
@@ -104,7 +105,7 @@ class AdjudicationMixin(_Base):
         if c.annotator == ADJUDICATOR:  # the normal view shows the version just edited
             c.reload()
         elif c.review is not None:  # suggestions may have come meanwhile
-            gold = [(s.start, s.end, s.label, "gold") for s in session.gold_spans()]
+            gold = [(s.start, s.end, s.label, GOLD) for s in session.gold_spans()]
             shown = _view_spans(c.review)
             self.text.update_spans(shown, _changed(gold, shown))
             self.review_panel.show_review(c.review)
@@ -136,7 +137,7 @@ class AdjudicationMixin(_Base):
     def _show_adjudicated(self, ranges: tuple[tuple[int, int], ...] | None) -> None:
         """The text shows the adjudicated version's entities, the current row outlined."""
         a = self.adjudication
-        spans = [(s.start, s.end, s.label, "gold") for s in a.gold_spans()]
+        spans = [(s.start, s.end, s.label, GOLD) for s in a.gold_spans()]
         if ranges != ():
             self.text.set_event_overlay(None, reveal=False)
             self.text.update_spans(spans, ranges)
