@@ -21,6 +21,7 @@ the rest and the status change are one command (:mod:`annotator.gui.finish`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -83,6 +84,8 @@ class Controller(QObject):
         self._tokens: list[Token] | None = None  # None: not needed yet
         self._expanded: set[str] = set()  # events whose arguments J/K walk (this article)
         self.lang_filter: str | None = None
+        # done -> next in the article list's order (the window sets ArticleListPane.next_after)
+        self.next_after: Callable[[int], int | None] | None = None
         self.stats = SessionStats(store, annotator)
         self.last_model = ""
         self.done_policy = DONE_ASK  # or DONE_ACCEPT / DONE_REJECT: decide without asking
@@ -164,9 +167,7 @@ class Controller(QObject):
         if not browse.models_run(self.store, article.id):
             self.worker.request_suggestions(article.id, article.lang, article.text)
         # one article ahead, so that "done → next" finds its suggestions ready
-        ahead = browse.next_unfinished(
-            self.store, self.annotator, after=article.id, lang=self.lang_filter
-        )
+        ahead = self._next_unfinished(article.id)
         if ahead not in (None, article.id) and not browse.models_run(self.store, ahead):
             nxt = self.store.get_article(ahead)
             self.worker.request_suggestions(nxt.id, nxt.lang, nxt.text)
@@ -202,12 +203,19 @@ class Controller(QObject):
         if self.article is None or (step is not None and not self.execute(step)):
             return False
         after = self.article.id
-        nxt = browse.next_unfinished(self.store, self.annotator, after=after, lang=self.lang_filter)
+        nxt = self._next_unfinished(after)
         if nxt is None:
             self.message.emit("Every article is done or skipped.")
         elif nxt != after:
             self.open_article(nxt)
         return True
+
+    def _next_unfinished(self, after: int) -> int | None:
+        if self.next_after is not None:
+            return self.next_after(after)
+        return browse.next_unfinished(
+            self.store, self.annotator, after=after, lang=self.lang_filter
+        )
 
     def reload(self) -> None:
         """Read the open article and its undo history again: something else in the window

@@ -189,6 +189,7 @@ class MainWindow(AdjudicationMixin, QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
+        c.next_after = self.list_pane.next_after  # done -> next follows the list's order
         c.changed.connect(self._on_controller_changed)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         if c.worker is not None:
