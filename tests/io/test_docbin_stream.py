@@ -9,13 +9,13 @@ from annotator.io.docbin import ATTRS
 from annotator.io.docbin_stream import DocBinWriter, doc_parts
 from annotator.io.tokens import blank
 
-TEXTS = ["Tokayev met Mirziyoyev in Astana.", "", "Ещё  один\n\nтекст 😀.", "x" * 300]
+TEXTS = ["Tokayev met Mirziyoyev in Astana, didn't he?", "", "Ещё  один\n\nтекст 😀.", "x" * 300]
 
 
 @pytest.mark.parametrize("user_data", [True, False])
 @pytest.mark.parametrize("count", [0, 1, 4])
 def test_docbin_stream_same_bytes_as_docbin(tmp_path, user_data, count):
-    docs = [blank("xx")(t) for t in TEXTS[:count]]
+    docs = [blank("en" if i == 0 else "xx")(t) for i, t in enumerate(TEXTS[:count])]
     for i, doc in enumerate(docs):
         doc.user_data["meta"] = {"n": i}
         doc.cats = {"A": 0.5} if i % 2 else {}
