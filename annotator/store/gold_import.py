@@ -54,8 +54,9 @@ def gold_command(doc: ParsedDoc, old: Existing, action: str) -> cmd.Command:
     events per document (``"uid": 1`` in every file would collide).
     """
     new_spans = list(dict.fromkeys(doc.spans))
-    changes = [cmd.remove_span(s) for s in old.spans if s not in set(new_spans)]
-    changes += [cmd.add_span(s) for s in new_spans if s not in set(old.spans)]
+    wanted, have_spans = set(new_spans), set(old.spans)  # once, not once per span
+    changes = [cmd.remove_span(s) for s in old.spans if s not in wanted]
+    changes += [cmd.add_span(s) for s in new_spans if s not in have_spans]
     kept = _content_counts(doc.events)  # compare content; uids have no meaning here
     for event in old.events:
         if kept[_content(event)] > 0:
