@@ -45,7 +45,7 @@ from annotator.core.review import GOLD, PENDING, REJECTED, Item, Review
 from annotator.core.schema import EventSchema
 from annotator.gui.event_list import EventListModel, column_samples
 from annotator.gui.styles import SpanStyles
-from annotator.gui.table_model import Cells, RowsModel
+from annotator.gui.table_model import Cells, CellsDelegate, RowsModel
 
 COLUMNS = ("Label", "Text", "Source", "State")
 STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
@@ -333,6 +333,7 @@ def _table(model: QAbstractTableModel, name: str = "reviewList") -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
+    table.setItemDelegate(CellsDelegate(table))  # the style's look, without its cost
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
