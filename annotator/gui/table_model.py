@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QIcon,
     QPainter,
+    QPalette,
     QPixmap,
     QStaticText,
 )
@@ -177,8 +178,9 @@ class CellsDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._texts: dict[tuple[str, int, str | None], QStaticText] = {}
         self._swatches: dict[tuple[int, bool], QPixmap] = {}
-        # the same for every cell of the view (the style sheet is set once): read once
-        self._fixed: tuple[int, QSize, QBrush, QColor, QColor] | None = None
+        # the same for every cell of the view: read once per palette group (an active or
+        # inactive window may colour the selection differently)
+        self._fixed: dict[object, tuple[int, QSize, QBrush, QColor, QColor]] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         model = index.model()
@@ -186,7 +188,10 @@ class CellsDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         cells, col = model.cells(index.row()), index.column()
-        margin, size, fill, text_ink, selected_ink = self._fixed or self._read_fixed(option)
+        palette = option.palette
+        group = palette.currentColorGroup()
+        fixed = self._fixed.get(group) or self._read_fixed(option, palette, group)
+        margin, size, fill, text_ink, selected_ink = fixed
         rect = option.rect
         selected = bool(option.state & SELECTED)
         if selected:
@@ -214,21 +219,20 @@ class CellsDelegate(QStyledItemDelegate):
         else:
             painter.drawStaticText(QPointF(x, y), static)
 
-    def _read_fixed(self, option: QStyleOptionViewItem) -> tuple:
+    def _read_fixed(self, option: QStyleOptionViewItem, palette: QPalette, group: object) -> tuple:
         """The style's text margin in an item (what it leaves at either end), the
         swatch size and the palette's selection fill and text colours."""
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
-        palette = option.palette
-        self._fixed = (
+        found = self._fixed[group] = (
             margin,
             QSize(option.decorationSize),
             palette.highlight(),
             palette.text().color(),
             palette.highlightedText().color(),
         )
-        return self._fixed
+        return found
 
     def _swatch(self, colour: QColor, selected: bool, size: QSize) -> QPixmap:
         """The colour as the style draws it: a square, tinted by the style when the row
