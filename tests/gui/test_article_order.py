@@ -164,19 +164,6 @@ def test_article_order_n_and_p_walk_the_list_in_its_order(window, project):
     assert window.controller.article.id == 2
 
 
-# The controller asks the list for the next article once the two-line change in
-# /work/notes/lang_done_next.diff is in controller.py and window.py (files of another
-# helper at the time of writing); until then done -> next keeps the id order.
-_DONE_NEXT = pytest.mark.xfail(
-    not hasattr(
-        __import__("annotator.gui.controller").gui.controller.Controller, "_next_unfinished"
-    ),
-    reason="done -> next follows the list once Controller asks ArticleListPane.next_after",
-    strict=True,
-)
-
-
-@_DONE_NEXT
 def test_article_order_done_opens_the_next_unfinished_article_in_the_list_order(window, project):
     _train(project)
     window.list_pane.set_order(USEFUL)  # 4, 2, 1, 3, 5, 6
