@@ -145,6 +145,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _c("move_pending", -1),
         "Navigate",
     ),
+    ActionSpec(
+        "list_order",
+        "Article list &order: file order / most useful first / my queue",
+        ("Ctrl+Shift+O",),
+        lambda w: w.list_pane.cycle_order(),
+        "Navigate",
+    ),
     ActionSpec("next_event", "Next e&vent", ("]",), _c("move_event", 1), "Navigate"),
     ActionSpec("prev_event", "Previous event", ("[",), _c("move_event", -1), "Navigate"),
     ActionSpec(

@@ -212,7 +212,9 @@ class Controller(QObject):
 
     def _next_unfinished(self, after: int) -> int | None:
         if self.next_after is not None:
-            return self.next_after(after)
+            found = self.next_after(after)
+            if found is not None:
+                return found  # else: none left in the list (a filter): the next anywhere
         return browse.next_unfinished(
             self.store, self.annotator, after=after, lang=self.lang_filter
         )

@@ -183,6 +183,10 @@ class MainWindow(AdjudicationMixin, QMainWindow):
             self.who_label,
         ):
             bar.addPermanentWidget(widget)
+        # where the annotator is, saved a moment after an article opens (not before its
+        # first paint: QSettings writes the file) and when the window closes
+        self._session_timer = QTimer(self, singleShot=True, interval=2_000)
+        self._session_timer.timeout.connect(self.save_session)
         self._pace_timer = QTimer(self, interval=15_000)
         self._pace_timer.timeout.connect(self.update_status)
         self._pace_timer.start()
@@ -230,7 +234,7 @@ class MainWindow(AdjudicationMixin, QMainWindow):
         self.hint_bar.show_mode(c.mode == EVENTS)
         if update.kind == OPENED:
             self._show_article()
-            self.save_session()
+            self._session_timer.start()
         elif update.kind == CURRENT:
             self.review_panel.show_current(review)
             self.review_panel.show_current_event(c.events)
@@ -570,7 +574,9 @@ class MainWindow(AdjudicationMixin, QMainWindow):
         elif self.list_model.row_of(self.controller.article.id) is not None:
             self.list_pane.show_article(self.controller.article.id)
         self.update_status()
-        self.statusBar().showMessage(f"Import: {summary.line()}", 10000)
+        detected = summary.languages_line()
+        line = f"Import: {summary.line()}" + (f"; {detected}" if detected else "")
+        self.statusBar().showMessage(line, 10000)
         project.report_errors(self, summary)
 
     # -- state ----------------------------------------------------------------------------

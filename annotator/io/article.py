@@ -37,6 +37,7 @@ from annotator.core.models import ParsedDoc
 from annotator.core.paths import resources_dir
 from annotator.core.text import assemble, normalize
 from annotator.io.errors import ParseError
+from annotator.io.langdetect import mark_unstated
 from annotator.io.plaintext import Block, norm_lang, sections_meta, split_blocks, stem
 
 # Loose on purpose: anything that starts like a header is parsed as one, so a bad date or
@@ -239,7 +240,7 @@ def parse_article(raw: str, source: str = "", lang: str | None = None) -> Parsed
         "author": author,
         "sections": sections_meta(sections),
     }
-    return ParsedDoc(
+    doc = ParsedDoc(
         text=body,
         title=title,
         lang=norm_lang(lang, header_lang, line_no),
@@ -249,6 +250,8 @@ def parse_article(raw: str, source: str = "", lang: str | None = None) -> Parsed
         external_id=stem(source),
         meta=meta,
     )
+    return mark_unstated(doc, lang, header_lang)  # no language in the header: detect it
+
 
 
 def _split_header(text: str) -> tuple[str, int, str]:
