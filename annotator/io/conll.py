@@ -312,6 +312,17 @@ def _sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
     return starts
 
 
+def _entity_tags(label: str, n: int) -> list[str]:
+    """IOB2 tags of an entity of ``n`` tokens, as spaCy's BILUO tags after its
+    ``biluo_to_iob`` (which rewrites the first "U-" or "L-" anywhere in a tag, so a label
+    holding one comes out changed: the file says what spaCy's conversion says)."""
+    if "U-" not in label and "L-" not in label:
+        return [f"B-{label}"] + [f"I-{label}"] * (n - 1)
+    if n == 1:
+        return biluo_to_iob([f"U-{label}"])
+    return biluo_to_iob([f"B-{label}"] + [f"I-{label}"] * (n - 2) + [f"L-{label}"])
+
+
 def _plain_block(tokens: _Plain, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport) -> str:
     """:func:`_block` on plain tokens: the same lines, tags as spaCy's
     ``offsets_to_biluo_tags`` and ``biluo_to_iob`` give them for spans on whole tokens."""
@@ -320,19 +331,13 @@ def _plain_block(tokens: _Plain, doc: AnnotatedDoc, tagged: Tagged, report: Expo
     kept, lost = tagged
     for what, span in lost:
         report.lose(what, span_example(doc, span))
-    biluo = ["O"] * len(tokens)
+    tags = ["O"] * len(tokens)
     for span in kept:
         aligned = tokens.align(span)
         if aligned is None:
             raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
         first, end = aligned
-        if end - first == 1:
-            biluo[first] = f"U-{span.label}"
-        else:
-            biluo[first] = f"B-{span.label}"
-            biluo[first + 1 : end - 1] = [f"I-{span.label}"] * (end - first - 2)
-            biluo[end - 1] = f"L-{span.label}"
-    tags = biluo_to_iob(biluo)
+        tags[first : end] = _entity_tags(span.label, end - first)
     text = tokens.text
     sentences: list[list[str]] = []
     current: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -123,11 +124,18 @@ def non_overlapping(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
     """
     kept: list[Span] = []
     dropped: list[Span] = []
+    # the kept spans never overlap, so sorted by start their ends are sorted too: the one
+    # starting last before a span's end is the only one that can reach into it
+    starts: list[int] = []
+    ends: list[int] = []
     for span in sorted(spans, key=lambda s: (s.start - s.end, s.start, s.label)):
-        if any(span.overlaps(k) for k in kept):
+        at = bisect_left(starts, span.end)
+        if at and ends[at - 1] > span.start:
             dropped.append(span)
         else:
             kept.append(span)
+            starts.insert(at, span.start)
+            ends.insert(at, span.end)
     return sorted(kept), dropped
 
 
