@@ -16,6 +16,8 @@ from annotator.core.models import (
 from annotator.core.spans import clean_suggestions
 from annotator.store.rows import _dumps, _suggestion, now
 
+# how many suggestion objects a store keeps for reuse before it starts again
+SUGGESTION_CACHE = 50_000
 INSERT_SUGGESTION = """INSERT INTO suggestions (article_id, kind, start, "end", label,
     arguments, attributes, score, source, model, model_version, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
@@ -214,7 +216,23 @@ class SuggestionsMixin:
               ON st.suggestion_id = g.id AND st.annotator = ?
             WHERE g.article_id = ?""" + (" AND g.kind = ?" if kind else "")
         args: list[Any] = [annotator, article_id] + ([kind] if kind else [])
-        out = [
-            (_suggestion(r), r[-1]) for r in self.db.execute(sql + " ORDER BY g.start, g.id", args)
-        ]
+        made = self._made_suggestions()
+        out = []
+        for r in self.db.execute(sql + " ORDER BY g.start, g.id", args):
+            key = r[:11]  # the whole row: a suggestion row never changes, a reused id differs
+            sugg = made.get(key)
+            if sugg is None:
+                sugg = made[key] = _suggestion(r)
+            out.append((sugg, r[-1]))
+        if len(made) > SUGGESTION_CACHE:
+            made.clear()
         return out
+
+    def _made_suggestions(self) -> dict[tuple, Suggestion]:
+        """Suggestion objects already built from their rows (immutable, shared): switching
+        back to an article builds none of its ~500 objects again (frozen dataclasses cost
+        ~10 µs each)."""
+        made = self.__dict__.get("_suggestion_objects")
+        if made is None:
+            made = self.__dict__["_suggestion_objects"] = {}
+        return made

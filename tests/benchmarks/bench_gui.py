@@ -12,6 +12,7 @@ like).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -76,6 +77,7 @@ def _window(store: Store, tmp_path: Path):  # noqa: ANN202
     window.show()
     QTest.qWaitForWindowExposed(window)
     window.activateWindow()
+    gc.freeze()  # as annotator.gui.app.run does once the window is up
     return window
 
 
