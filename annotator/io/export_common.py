@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -451,10 +452,22 @@ def render_chunks(
             window.append((chunk, pool.submit(work, chunk)))
             if len(window) >= 2 * workers:
                 done, future = window.popleft()
-                yield from _merged(done, future.result(), report)
+                yield from _merged(done, _result(future), report)
         while window:
             done, future = window.popleft()
-            yield from _merged(done, future.result(), report)
+            yield from _merged(done, _result(future), report)
+
+
+def _result(future: Future[Rendered]) -> Rendered:
+    """A chunk's result; a worker that died (killed, out of memory) stops the export as an
+    OSError, which the export's all-or-nothing cleanup and the CLI's one line handle."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise OSError(
+            "an export worker process stopped abruptly (killed, or out of memory); "
+            "nothing was written"
+        ) from None
 
 
 def _chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
