@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from annotator.core.models import ParsedDoc, Span
@@ -31,11 +33,20 @@ def test_model_loop_trains_in_the_background_and_resuggests(make_window, tmp_pat
     w = make_window(store, "tester", worker=False)
     w.model_loop.base, w.model_loop.max_steps = "blank", 60
     w.text.setFocus()
+    ticks: list[float] = []  # the GUI thread's event loop, sampled while training runs
+    clock = QTimer(w, interval=20)
+    clock.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    clock.start()
     with qtbot.waitSignal(w.model_loop.trained, timeout=240_000) as blocker:
         QTest.keyClick(w.text, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
         assert w.model_loop.busy  # training runs in its own thread: the window goes on
         QTest.keyClick(w.text, Qt.Key.Key_N)
+    clock.stop()
+    # never frozen: the event loop ran all along (training the 60 steps takes seconds; a
+    # window waiting on it would show one gap as long as the whole training)
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) > 20 and max(gaps) < 1.0, (len(ticks), max(gaps, default=None))
     result = blocker.args[0]
     assert (result.name, result.version) == ("trained-en", "1")
     assert [m.key for m in models(store)] == ["trained-en@1"]
