@@ -92,7 +92,9 @@ def clean_suggestions(
 def _clean_one(text: str, s: Suggestion, tally: Counter[str]) -> Suggestion | None:
     if s.kind != EVENT:
         span = clean_span(text, s.span)
-        return None if span is None else replace(s, span=span)
+        if span is None:
+            return None
+        return s if span == s.span else replace(s, span=span)  # most need no trimming
     event, lost = clean_event(text, s.as_event())
     if event is None:
         return None
