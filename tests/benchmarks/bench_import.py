@@ -13,6 +13,7 @@ import time
 
 import pytest
 import sqlite_utils
+from newsgen import write_big_jsonl
 
 from annotator.core.text import content_hash
 from annotator.io import reader
@@ -125,24 +126,11 @@ print(f"{summary.imported} {time.perf_counter() - t0:.1f} {peak:.0f}")
 def test_bench_import_a_big_jsonl_with_flat_memory(tmp_path):
     """Issue 14: one JSONL file of 100,000 articles (~40 spans each) imported as gold with
     peak memory under 300 MB (records are streamed; the size limit is per record)."""
-    import json
-    import random
     import subprocess
     import sys
 
-    rng = random.Random(5)
     path = tmp_path / "big.jsonl"
-    words = "the minister met officials in Astana to discuss trade and investment".split()
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(JSONL_N):
-            tokens = [rng.choice(words) for _ in range(420)]
-            text = f"Article {i}. " + " ".join(tokens) + "."
-            spans, pos = [], len(f"Article {i}. ")
-            for k, tok in enumerate(tokens):
-                if k % 10 == 3:
-                    spans.append({"start": pos, "end": pos + len(tok), "label": "GPE"})
-                pos += len(tok) + 1
-            out.write(json.dumps({"text": text, "spans": spans, "meta": {"lang": "en"}}) + "\n")
+    write_big_jsonl(path, JSONL_N, meta={"lang": "en"})
     size_mb = path.stat().st_size / 1e6
     res = subprocess.run(
         [sys.executable, "-c", RSS_SCRIPT, str(tmp_path / "p.db"), str(path)],

@@ -10,13 +10,12 @@ does not dominate the import (under half of the import's time without it).
 
 from __future__ import annotations
 
-import json
 import os
-import random
 import subprocess
 import sys
 
 import pytest
+from newsgen import write_big_jsonl
 
 N = int(os.environ.get("ANNOTATOR_BENCH_LANG_N", "100000"))
 
@@ -35,20 +34,8 @@ print(summary.imported, f"{wall:.2f}", f"{cpu:.2f}", dict(summary.detected))
 """
 
 
-def _write(path, n: int, with_lang: bool) -> None:
-    rng = random.Random(5)
-    words = "the minister met officials in Astana to discuss trade and investment".split()
-    meta = {"lang": "en"} if with_lang else {}
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(n):
-            tokens = [rng.choice(words) for _ in range(420)]
-            text = f"Article {i}. " + " ".join(tokens) + "."
-            spans, pos = [], len(f"Article {i}. ")
-            for k, tok in enumerate(tokens):
-                if k % 10 == 3:
-                    spans.append({"start": pos, "end": pos + len(tok), "label": "GPE"})
-                pos += len(tok) + 1
-            out.write(json.dumps({"text": text, "spans": spans, "meta": meta}) + "\n")
+def _write(path, n: int, with_lang: bool) -> None:  # noqa: ANN001
+    write_big_jsonl(path, n, meta={"lang": "en"} if with_lang else {})
 
 
 def _import(tmp_path, name: str, with_lang: bool) -> tuple[int, float, float, str]:

@@ -172,3 +172,23 @@ def bulk_jsonl_line(doc: ParsedDoc) -> str:
     meta = {"id": doc.external_id, "date": doc.date, "language": doc.lang, "title": doc.title}
     spans = [{"start": s.start, "end": s.end, "label": s.label} for s in doc.spans]
     return json.dumps({"text": doc.text, "meta": meta, "spans": spans}, ensure_ascii=False)
+
+
+def write_big_jsonl(path, n: int, meta: dict | None = None, seed: int = 5) -> None:  # noqa: ANN001
+    """A JSONL of ``n`` ~420-word articles with a GPE span every tenth word (bench_import's
+    100k file, and bench_langdetect's with and without ``meta.lang``)."""
+    import json
+
+    rng = random.Random(seed)
+    words = "the minister met officials in Astana to discuss trade and investment".split()
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            tokens = [rng.choice(words) for _ in range(420)]
+            head = f"Article {i}. "
+            text = head + " ".join(tokens) + "."
+            spans, pos = [], len(head)
+            for k, tok in enumerate(tokens):
+                if k % 10 == 3:
+                    spans.append({"start": pos, "end": pos + len(tok), "label": "GPE"})
+                pos += len(tok) + 1
+            out.write(json.dumps({"text": text, "spans": spans, "meta": meta or {}}) + "\n")
