@@ -35,12 +35,18 @@ def apply_changes(
     stamp: str,
 ) -> None:
     changes = list(changes)
+    # the offsets guard of a span insert reads the article's length; a long text costs a
+    # read of all its pages per statement, so a command adding many spans reads it once
+    adds = sum(1 for c in changes if c.kind == cmd.SPAN and c.after is not None)
+    length = _length(db, article_id) if adds > 1 else None
     try:
         for change in changes:
             if change.kind == cmd.EVENT and change.before is not None:
                 _remove_event(db, article_id, annotator, change)
         for change in changes:
-            if change.kind != cmd.EVENT:
+            if change.kind == cmd.SPAN:
+                _span(db, article_id, annotator, change, stamp, length)
+            elif change.kind != cmd.EVENT:
                 _APPLY[change.kind](db, article_id, annotator, change, stamp)
         for change in changes:
             if change.kind == cmd.EVENT and change.after is not None:
@@ -55,7 +61,22 @@ def apply_changes(
 REFERENCE_ERROR = "event argument"
 
 
-def _span(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  # noqa: ANN001
+def _length(db: sqlite_utils.Database, article_id: int) -> int:
+    row = db.execute("SELECT length(text) FROM articles WHERE id=?", [article_id]).fetchone()
+    if row is None:
+        raise ConflictError(f"no article with id {article_id}")
+    return row[0]
+
+
+def _span(
+    db: sqlite_utils.Database,
+    article_id: int,
+    annotator: str,
+    change: cmd.Change,
+    stamp: str,
+    length: int | None = None,
+) -> None:
+    """``length``: the article's, when the caller read it in this transaction."""
     if change.before is not None:
         old = Span.from_dict(change.before)
         cur = db.execute(
@@ -67,11 +88,15 @@ def _span(db, article_id, annotator, change: cmd.Change, stamp: str) -> None:  #
             raise ConflictError(f"gold span {old} is not there to remove")
     if change.after is not None:
         new = Span.from_dict(change.after)
+        if length is not None and new.end > length:
+            raise ValueError(f"span {new.start}..{new.end} is past the end of the text")
         # one statement: the article must hold the offsets, the span must be new
+        fits = "length(text)>=?" if length is None else "?<=?"
         cur = db.execute(
             'INSERT OR IGNORE INTO gold_spans(article_id, annotator, start, "end", label, '
-            "created_at) SELECT id, ?, ?, ?, ?, ? FROM articles WHERE id=? AND length(text)>=?",
-            [annotator, new.start, new.end, new.label, stamp, article_id, new.end],
+            f"created_at) SELECT id, ?, ?, ?, ?, ? FROM articles WHERE id=? AND {fits}",
+            [annotator, new.start, new.end, new.label, stamp, article_id, new.end]
+            + ([] if length is None else [length]),
         )
         if cur.rowcount != 1:
             _check_offsets(db, article_id, new)
