@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
@@ -68,6 +69,17 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 GAZETTEER, CURRENCY_RULE, TITLE_NAME = "gazetteer-place", "fallback-currency", "title-name"
 NAME_EXTENDED, PERCENT_RULE, FRACTION_RULE = "name-extended", "fallback-percent", "fraction"
 LED_BY = "led-by"
+ORG_OF_PLACE, ORG_WORD, PLACE_LED_ORG = "org-of-place", "org-word-name", "place-led-org"
+REJOINED = "name-rejoined"
+# words that end or head the name of an organisation, never of a person: "Georgian Railway",
+# "Ministry of Energy of Kazakhstan"
+ORG_WORDS = frozenset(
+    "railway railways bank fund company corporation agency ministry committee holding group "
+    "council organisation organization association university institute authority service "
+    "survey commission foundation chamber airlines airways".split()
+)
+# a name the model cut after a function word: "the Eurasian Fund for" + "Stabilization ..."
+DANGLING = frozenset({"of", "for", "and"})
 PROPER_RULE = "fallback-proper-name"
 WORDED_RULE = "number-words"
 NUMBER_WORDS = frozenset(
@@ -154,6 +166,7 @@ class SpanMapper:
         self.places: set[str] = set(self.names)
         self.how: dict[tuple[int, int], str] = {}  # span offsets -> the fallback that made it
         self.gaz_at: dict[int, tuple[int, int]] = self._gazetteer_hits()
+        self.repeated = Counter(ent.text for ent in doc.ents)
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
@@ -304,14 +317,16 @@ class SpanMapper:
         if ent is None:
             return self._known_name(token) or self._fallback(token)
         start, end = ent.start, ent.end
-        if trim and ent.label_ not in UNTRIMMED:
+        if trim and ent.label_ not in UNTRIMMED and not _one_name(ent):
             lo, hi = phrase_bounds(token)
             start, end = max(start, lo), min(end, hi + 1)
         label, how = ent.label_, ""
         if label == "DATE":
             start, end = self._date_range(start, end)
+        if label in ("ORG", "PERSON"):
+            end, how = self._org_extent(start, end, how)
         if label not in ("DATE", "TIME"):
-            stripped = self._strip_place(start, end)
+            stripped = self._strip_place(start, end, label)
             if stripped > start and label == "ORG" and end - stripped > 1:
                 label, how = "PERSON", TITLE_NAME  # "President of Türkiye Recep Tayyip Erdoğan"
             start = stripped
@@ -359,6 +374,12 @@ class SpanMapper:
             label, how = "CARDINAL", FRACTION_RULE  # "grown by a quarter"
         if label == "ORG":
             start, label, how = self._glued_name(start, end, how)
+        elif label == "PERSON" and end - start > 1 and not how:
+            span = self.doc[start:end]
+            if span[0].text in self.names or span[0].ent_type_ == "GPE" and len(span) > 2:
+                label, how = "ORG", PLACE_LED_ORG  # "Kazakhstan Temir Zholy"
+            elif span[-1].lower_ in ORG_WORDS:
+                label, how = "ORG", ORG_WORD  # "Georgian Railway"
         return self._typed(start, end, label, how)
 
     def _surname_as_place(self, start: int, end: int, label: str) -> bool:
@@ -464,7 +485,7 @@ class SpanMapper:
             return "QUANTITY"
         return label
 
-    def _strip_place(self, start: int, end: int) -> int:
+    def _strip_place(self, start: int, end: int, label: str) -> int:
         """ "Kyrgyz Republic Sadyr Japarov" -> "Sadyr Japarov" when the rest is a known
         person, or the part cut off a known place."""
         for k in range(1, end - start - 1):
@@ -473,9 +494,32 @@ class SpanMapper:
                 continue  # "Kazakhstan–European Union Cooperation Council" is one name
             if not all(t.pos_ == "PROPN" or t.text == "-" for t in rest):
                 continue
-            if head.text in self.places or self.known.get(rest.text) == "PERSON":
+            if self.known.get(rest.text) == "PERSON":
                 return start + k
+            person = len(rest) > 2 or SURNAME.search(rest[-1].lower_)
+            # an organisation the model tagged so once is a name; one tagged PERSON or seen
+            # again as a whole ("Kazakhstan Temir Zholy") is a company, not a person
+            person = person or label != "PERSON" and self.repeated[self.doc[start:end].text] < 2
+            if head.text in self.places and person:
+                return start + k  # but "Kazakhstan Temir Zholy" (PERSON) is a company
         return start
+
+    def _org_extent(self, start: int, end: int, how: str) -> tuple[int, str]:
+        """ "the Ministry of Foreign Affairs of" + "Kazakhstan", "the Eurasian Fund for" +
+        "Stabilization and Development": an organisation's name the model cut in two; and
+        "the Ministry of Science and Higher Education" + "of Kazakhstan" when the name is an
+        organisation's (an ORG word in it)."""
+        doc = self.doc
+        nxt = self.ent_at[end] if end < len(doc) else None
+        if doc[end - 1].lower_ in DANGLING and nxt is not None and nxt.start == end:
+            if nxt.label_ in ("ORG", "GPE", "LOC"):
+                return nxt.end, ORG_OF_PLACE if nxt.label_ != "ORG" else REJOINED
+        if end + 1 < len(doc) and doc[end].lower_ == "of":
+            nxt = self.ent_at[end + 1]
+            org = any(t.lower_ in ORG_WORDS for t in doc[start:end])
+            if org and nxt is not None and nxt.start == end + 1 and nxt.label_ in ("GPE", "LOC"):
+                return nxt.end, ORG_OF_PLACE
+        return end, how
 
     def _known_name(self, token: Token) -> Span | None:
         if token.pos_ != "PROPN":
@@ -623,6 +667,23 @@ class SpanMapper:
         return any(w.lemma_.lower() in PERSON_TITLES | ENVOYS for w in words)
 
 
+def _one_name(ent) -> bool:  # noqa: ANN001
+    """ "Ministry of Science and Higher Education", "Eurasian Fund for Stabilization and
+    Development": an organisation's name with an "and" in it is one name, not a list."""
+    if ent.label_ != "ORG" or not any(t.lower_ == "and" for t in ent):
+        return False
+    words = [t for t in ent if t.lower_ != "the"]
+    if not all(t.is_title or t.lower_ in DANGLING for t in words):
+        return False
+    seen_org = seen_prep = False
+    for t in words:
+        if t.lower_ == "and":
+            return seen_org and seen_prep
+        seen_org = seen_org or t.lower_ in ORG_WORDS
+        seen_prep = seen_prep or seen_org and t.lower_ in ("of", "for")
+    return False
+
+
 def _dated(span) -> bool:  # noqa: ANN001
     """ "the first quarter", "the fourth quarter of 2024": a part of a year, not a fraction."""
     return any(t.lower_ in PERIOD_WORDS or t.like_num and len(t.text) == 4 for t in span)
@@ -722,3 +783,21 @@ def expand(token: Token) -> Iterator[Token]:
         elif child.dep_ == "appos" and child.pos_ == "PROPN":
             if child.lemma_.lower() not in PERSON_TITLES | GROUP_NOUNS:
                 yield from expand(child)
+
+
+def name_conjuncts(found: list[Span], token: Token, seen: list[Token]) -> list[Token]:
+    """ "the Ministry of Foreign Affairs of Kazakhstan and the Eurasian Fund": the parser
+    coordinates the second name with the last word of the first; a span that reaches past
+    the token brings the names coordinated with its words."""
+    out = []
+    doc = token.doc
+    for span in found:
+        if span.end <= token.idx + len(token.text):
+            continue
+        for tok in doc.char_span(span.start, span.end, alignment_mode="expand") or ():
+            if tok.i <= token.i:
+                continue
+            for child in tok.children:
+                if child.dep_ == "conj" and child.idx >= span.end and child not in seen:
+                    out += [t for t in expand(child) if t not in seen and t not in out]
+    return out

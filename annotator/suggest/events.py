@@ -34,7 +34,7 @@ from annotator.core.schema import EventSchema, EventType, Phrase, load_schema
 from annotator.suggest import event_rules as rules
 from annotator.suggest import event_spans as spans
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")
@@ -419,9 +419,12 @@ class _Run:
             phrase = self.mapper.phrase(token, full=free[1])
             if phrase is not None:
                 yield free[0], phrase, rule
-        for tok in spans.expand(token):
+        todo = list(spans.expand(token))
+        for tok in todo:
             listed = "+conj-list" if tok.i != token.i else ""
-            for span in self.mapper.entities(tok, preps=phrase is not None):
+            found = self.mapper.entities(tok, preps=phrase is not None)
+            todo += spans.name_conjuncts(found, tok, todo)
+            for span in found:
                 role = rules.role_for(etype, fill.slot, lemma, span.label)
                 how = self.mapper.how.get((span.start, span.end))
                 if role is None and (alt := self.mapper.alternative(span)) is not None:
