@@ -67,14 +67,17 @@ class AdjudicationSession(QObject):
         self._merged_before = merged is not None
         self.rows: list[adj.Row] = []
         self.current: int | None = None
-        self._rebuild()
-        self.current = self._first_disagreement()
+        if self._merged_before:  # else start() builds the rows once, after the merge
+            self._rebuild()
+            self.current = self._first_disagreement()
 
     def start(self) -> None:
         """Merge what everyone agrees on into the adjudicated version: the first time
         only (an agreed item the adjudicator took out stays out), one undoable command."""
         if not self._merged_before:
-            self._merged_before = self._execute(self._merge(), None) or self._merged_before
+            self._merged_before = self._execute(self._merge(), None)
+            if not self._merged_before:  # nothing agreed, or not saved
+                self._rebuild()
             self.current = self._first_disagreement()
 
     @property
