@@ -455,3 +455,23 @@ def misread_verb(token: Token) -> bool:
     if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i + 1 >= len(token.doc):
         return False
     return token.dep_ in ("ROOT", "appos", "conj") and token.doc[token.i + 1].text == "."
+
+
+def verb_above(token: Token) -> Token | None:
+    """The first verb above a phrase ("sign a protocol on the crossing by trucks [at] the
+    talks"): up through prepositions, nouns and their coordination, never past a clause."""
+    cur = token
+    for _ in range(8):
+        if cur.head is cur:
+            return None
+        if cur.dep_ not in ("prep", "pobj", "conj", "dobj", "nsubjpass", "compound", "appos"):
+            return None
+        cur = cur.head
+        if cur.pos_ == "VERB":
+            return cur
+    return None
+
+
+def reports_only(verb: Token) -> bool:
+    """ "said at the meeting": a verb of saying does not make its speaker a participant."""
+    return verb.lemma_.lower() in REPORTING

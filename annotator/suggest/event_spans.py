@@ -39,6 +39,10 @@ ENVOYS = frozenset("ambassador envoy representative consul plenipotentiary".spli
 # Nouns whose "of" object is who acts: "by decree of the Head of State"
 PROXY_NOUNS = frozenset("decree resolution order decision invitation initiative".split())
 RELATIVE = frozenset({"who", "which", "that", "whom"})
+# words of a place an indicator is measured at ("traffic on the route", "catch in the region")
+WHERE_NOUNS = frozenset("route corridor region district border country countries line".split())
+# prepositions inside an indicator's phrase: "trade between", "exports to", "traffic on"
+PHRASE_PREPS = frozenset({"of", "from", "between", "in", "to", "with", "on", "along"})
 NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT"})
 # children that end the phrase a name or title stands for
 CLAUSES = frozenset({"relcl", "acl", "advcl", "parataxis", "conj", "cc"})
@@ -771,6 +775,29 @@ def antecedent(token: Token) -> Token:
     """ "who" in "Erdoğan, who conveyed" stands for Erdoğan."""
     if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
         return token.head.head
+    return token
+
+
+def relative_indicator(relative: Token, token: Token, in_entity) -> Token:  # noqa: ANN001
+    """ "Trade between Kazakhstan and China, which grew by 5%": the parser hangs the relative
+    clause on the last noun of the phrase; when that noun is a name or a place word, what the
+    clause reports on is the noun the phrase starts with."""
+    if relative.lower_ not in RELATIVE or relative.i == token.i:
+        return token
+    cur = token
+    if not (in_entity(cur) or cur.lemma_.lower() in WHERE_NOUNS):
+        return token
+    for _ in range(4):
+        if cur.dep_ == "conj" and cur.head.pos_ in NOMINAL:
+            cur = cur.head
+        elif cur.dep_ == "compound" and cur.head.pos_ in NOMINAL and in_entity(cur):
+            cur = cur.head  # "the Kyzylorda region": region is the place's own word
+        elif (
+            cur.dep_ == "pobj" and cur.head.lower_ in PHRASE_PREPS and cur.head.head.pos_ == "NOUN"
+        ):
+            return cur.head.head
+        else:
+            break
     return token
 
 

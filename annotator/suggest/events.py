@@ -47,6 +47,10 @@ GOVERNING_SLOTS = frozenset({"in", "at", "on", "during", "any"})
 # "invest in X": what the preposition names is where the money goes, a region is a place
 IN_RULES = frozenset({"pp-in", "pp-into"})
 RECIPIENTS = frozenset({"Recipient"})
+# a meeting noun in these phrases lends its place and date to what is done there
+AT_PREPS = frozenset({"at", "during"})
+# roles of a doer that take part in the meeting it acts at
+SUBJECT_ROLES = frozenset({"Party", "Participant", "Giver"})
 # participant slots whose phrase may hide the event's place and date, and the way down
 VALUE_SLOTS = frozenset({"by", "to", "at"})
 DEEP_SLOTS = frozenset({"object", "agent", "with", "between"})
@@ -116,7 +120,34 @@ class EventSuggester:
         run = _Run(self.schema, doc)
         found = run.candidates(self._matcher, self._lexicon)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
-        return _unique(self._follow_up(out))
+        return _unique(self._follow_up(self._at_events(out)))
+
+    def _at_events(
+        self, pairs: list[tuple[_Mention, Suggestion]]
+    ) -> list[tuple[_Mention, Suggestion]]:
+        """ "X and Y did not sign a protocol at the talks held in Bishkek on April 8": what is
+        done at (or during) a meeting happens at its place and date, and who does it takes
+        part in the meeting ("at" only). The parser often hangs the "at" phrase deep inside
+        the clause, so the verb is the first one above the meeting noun."""
+        by_verb: dict[int, list[int]] = {}
+        for k, (mention, _sugg) in enumerate(pairs):
+            for tok in (mention.token, *mention.support):
+                by_verb.setdefault(tok.i, []).append(k)
+        out = list(pairs)
+        for k, (mention, _sugg) in enumerate(pairs):
+            noun = mention.token
+            verb = _meeting_verb(mention)
+            if verb is None:
+                continue
+            for j in by_verb.get(verb.i, ()):
+                other, theirs = out[j]
+                if j == k or other.etype.name == mention.etype.name:
+                    continue
+                if other.etype.role("Indicator") is None:  # figures keep their own periods
+                    out[j] = (other, _lend(theirs, out[k][1], other.etype, ("Place", "Time")))
+                if noun.head.lower_ == "at" and not rules.reports_only(verb):
+                    out[k] = (mention, _lend_subjects(out[k][1], theirs))
+        return out
 
     def _follow_up(self, pairs: list[tuple[_Mention, Suggestion]]) -> list[Suggestion]:
         """After "held a telephone conversation", "the leaders discussed ..." continues the
@@ -415,6 +446,11 @@ class _Run:
         event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
         titled = free is not None and free[1] and self.mapper.titled_phrase(token)
         named = self.mapper.in_entity(token) and not titled  # a title the model read as a name
+        if free and (named or token.lemma_.lower() in spans.WHERE_NOUNS):
+            head = spans.relative_indicator(fill.token, token, self.mapper.in_entity)
+            if head.i != token.i and not self.mapper.in_entity(head):
+                token, named, rule = head, False, rule + "+relcl-phrase-head"
+                event = etype.name in self.triggers.get(token.i, ())
         if free and not named and not event and not rules.reports(token):
             phrase = self.mapper.phrase(token, full=free[1])
             if phrase is not None:
@@ -446,6 +482,50 @@ class _Run:
             if spans.region(span, self.doc.text, self.mapper.region_words):
                 return "Place", f"{how}+region-place" if how else "region-place"
         return role, how
+
+
+def _meeting_verb(mention: _Mention) -> Token | None:
+    """The verb above a meeting (or call) noun in an "at"/"during" phrase."""
+    noun = mention.token
+    if noun.dep_ != "pobj" or noun.head.lower_ not in AT_PREPS:
+        return None
+    if mention.etype.role("Participant") is None:
+        return None
+    return rules.verb_above(noun.head)
+
+
+def _lend(to: Suggestion, source: Suggestion, etype: EventType, roles: tuple) -> Suggestion:
+    """Roles of ``source`` that ``to`` lacks and its type has, marked "at-event:"."""
+    have = {a.role for a in to.arguments}
+    spans_ = {(a.span.start, a.span.end) for a in to.arguments}
+    extra = [
+        Argument(a.role, a.span, rule=f"at-event:{a.rule}")
+        for a in source.arguments
+        if a.role in roles
+        and a.role not in have
+        and etype.role(a.role) is not None
+        and (a.span.start, a.span.end) not in spans_
+    ]
+    if not extra:
+        return to
+    args = sorted([*to.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
+    return replace(to, arguments=tuple(args))
+
+
+def _lend_subjects(meeting: Suggestion, source: Suggestion) -> Suggestion:
+    """The parties or participants of what was done at a meeting that has none take part."""
+    if any(a.role == "Participant" for a in meeting.arguments):
+        return meeting
+    spans_ = {(a.span.start, a.span.end) for a in meeting.arguments}
+    extra = [
+        Argument("Participant", a.span, rule=f"at-event-subject:{a.rule}")
+        for a in source.arguments
+        if a.role in SUBJECT_ROLES and "subj" in a.rule and (a.span.start, a.span.end) not in spans_
+    ]
+    if not extra:
+        return meeting
+    args = sorted([*meeting.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
+    return replace(meeting, arguments=tuple(args))
 
 
 def _not_indicator(text: str, span: Span) -> bool:

@@ -58,3 +58,41 @@ def test_event_recall_fourth_title_and_name_after_a_country_still_split(nlp, sug
     text = "President of Türkiye Recep Tayyip Erdoğan met Tokayev in Astana."
     args = found(nlp, suggester, text)[("Meet", "met")]
     assert ("Participant", "Recep Tayyip Erdoğan") in _roles(args)
+
+
+def test_event_recall_fourth_relative_clause_on_a_name_reports_on_the_phrase_head(nlp, suggester):
+    text = (
+        "Trade between Kazakhstan and Azerbaijan, which reached $612 million in "
+        "January–September, is expected to exceed $1 billion in 2026."
+    )
+    args = found(nlp, suggester, text)[("EconomicFigure", "reached")]
+    assert ("Indicator", "Trade", "relcl-subject+relcl-phrase-head") in args
+    assert ("Area", "Kazakhstan") in _roles(args)
+
+
+def test_event_recall_fourth_relative_on_a_country_after_an_indicator(nlp, suggester):
+    text = "Russian exports to Kazakhstan, which rose by four per cent, made up two thirds."
+    args = found(nlp, suggester, text)[("EconomicFigure", "rose")]
+    assert ("Indicator", "exports", "relcl-subject+relcl-phrase-head") in args
+    assert ("Area", "Russian") in _roles(args)
+
+
+def test_event_recall_fourth_done_at_talks_takes_their_place_and_date(nlp, suggester):
+    text = (
+        "Kazakhstan and Kyrgyzstan did not sign a protocol on the crossing of the border by "
+        "trucks at the talks held in Bishkek on April 8, the ministry said."
+    )
+    events = found(nlp, suggester, text)
+    protocol = events[("Agreement", "protocol")]
+    assert ("Place", "Bishkek", "at-event:support-verb:pp-in") in protocol
+    assert ("Time", "April 8", "at-event:support-verb:pp-on") in protocol
+    talks = events[("Meet", "talks")]
+    assert ("Participant", "Kazakhstan", "at-event-subject:support-verb:subj-active") in talks
+    assert ("Participant", "Kyrgyzstan") in _roles(talks)
+
+
+def test_event_recall_fourth_speaker_at_a_meeting_is_no_participant(nlp, suggester):
+    text = "Tokayev said at the meeting in Astana on Monday that trade had grown."
+    events = found(nlp, suggester, text)
+    assert not any(role == "Participant" for role, _s, _r in events[("Meet", "meeting")])
+    assert ("Place", "Astana") in _roles(events[("Statement", "said")])
