@@ -128,6 +128,8 @@ def _slots_of(tok: Token) -> list[tuple[Token, str]]:
     if dep in ("pobj", "pcomp") and head.dep_ in ("prep", "dative"):  # "lend to X"
         if "according" not in (head.lower_, above.lower_):
             out.append((above, head.lower_))
+    if dep == "pobj" and head.lower_ == "with" and _instrument(above):
+        out.append((above.head.head, "with"))  # "spoke by telephone with X"
     if dep == "pobj" and head.dep_ == "agent":
         out.append((above, "agent"))
     if head.lower_ == "worth" and head.dep_ in ("amod", "prep") and dep in ("npadvmod", "pobj"):
@@ -475,3 +477,45 @@ def verb_above(token: Token) -> Token | None:
 def reports_only(verb: Token) -> bool:
     """ "said at the meeting": a verb of saying does not make its speaker a participant."""
     return verb.lemma_.lower() in REPORTING
+
+
+# personal pronouns that stand for one person named earlier in the sentence
+PERSONAL = frozenset({"he", "she"})
+_CLAUSE_UP = frozenset({"advcl", "relcl", "ccomp", "conj", "xcomp", "acl", "parataxis"})
+
+
+def personal(token: Token) -> bool:
+    return token.lower_ in PERSONAL and token.tag_ == "PRP"
+
+
+def pronoun_antecedent(pron: Token) -> Token | None:
+    """ "Tokayev spoke with X, with whom he discussed ...", "Mirziyoyev reiterated the target
+    when he spoke ...": "he" as a subject is the (non-pronoun) subject of the nearest clause
+    above it in the same sentence, if that subject comes before it."""
+    cur = pron.head
+    if cur.dep_ not in _CLAUSE_UP:
+        return None
+    for _ in range(8):
+        if cur.head is cur or cur.pos_ in VERBAL and cur.dep_ not in _CLAUSE_UP | {"ROOT"}:
+            return None
+        cur = cur.head
+        if cur.pos_ not in VERBAL:
+            continue  # a relative clause on a noun: up to the verb of that noun
+        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.i < pron.i:
+            return None if subj.tag_ == "PRP" else subj
+    return None
+
+
+# means of a call: "spoke by telephone with X" hangs "with X" on the means
+INSTRUMENTS = frozenset({"telephone", "phone", "videoconference", "video", "videolink"})
+
+
+def _instrument(noun: Token) -> bool:
+    prep = noun.head
+    return (
+        noun.lower_ in INSTRUMENTS
+        and noun.dep_ == "pobj"
+        and prep.lower_ in ("by", "via", "over")
+        and prep.head.pos_ == "VERB"
+    )

@@ -778,6 +778,37 @@ def antecedent(token: Token) -> Token:
     return token
 
 
+def relative_after_comma(token: Token) -> Token | None:
+    """ "spoke with Minister X, with whom he discussed": the parser makes the relative clause
+    an adverbial clause of the main verb; "whom" stands for the name right before the comma
+    (the first of the names coordinated there)."""
+    prep = token.head
+    if token.lower_ not in ("whom", "which") or token.dep_ != "pobj" or prep.dep_ != "prep":
+        return None
+    if prep.head.dep_ not in ("advcl", "relcl", "ccomp") or prep.i < 2:
+        return None
+    before = token.doc[prep.i - 1]
+    if before.text != ",":
+        return None
+    name = token.doc[prep.i - 2]
+    if name.pos_ != "PROPN":
+        return None
+    while name.dep_ in ("compound", "flat") and name.head.i > name.i:
+        name = name.head
+    while name.dep_ == "conj" and name.head.pos_ in NOMINAL:
+        name = name.head
+    return name
+
+
+def title_above(name: Token) -> Token | None:
+    """ "President of Mongolia Ukhnaa Khurelsukh" parsed with the name inside the "of"
+    phrase: the title noun whose phrase it is."""
+    prep = name.head
+    if name.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in PERSON_TITLES:
+        return prep.head
+    return None
+
+
 def relative_indicator(relative: Token, token: Token, in_entity) -> Token:  # noqa: ANN001
     """ "Trade between Kazakhstan and China, which grew by 5%": the parser hangs the relative
     clause on the last noun of the phrase; when that noun is a name or a place word, what the

@@ -441,18 +441,13 @@ class _Run:
         """(role, span, rule) for one slot filler: a free phrase, then the entities."""
         free = rules.span_role(etype, fill.slot, lemma)
         phrase = None
-        token = spans.antecedent(fill.token)  # "trade, which grew by 5%"
-        rule = rules.SOURCE_PREFIX[fill.source] + fill.rule
-        event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
-        titled = free is not None and free[1] and self.mapper.titled_phrase(token)
-        named = self.mapper.in_entity(token) and not titled  # a title the model read as a name
-        if free and (named or token.lemma_.lower() in spans.WHERE_NOUNS):
-            head = spans.relative_indicator(fill.token, token, self.mapper.in_entity)
-            if head.i != token.i and not self.mapper.in_entity(head):
-                token, named, rule = head, False, rule + "+relcl-phrase-head"
-                event = etype.name in self.triggers.get(token.i, ())
-        if free and not named and not event and not rules.reports(token):
-            phrase = self.mapper.phrase(token, full=free[1])
+        referent = self._referent(fill)
+        if referent is None:
+            return
+        token, person, rule = referent
+        rule = rules.SOURCE_PREFIX[fill.source] + fill.rule + rule
+        if free:
+            token, phrase, rule = self._free_phrase(etype, fill, free, token, rule)
             if phrase is not None:
                 yield free[0], phrase, rule
         todo = list(spans.expand(token))
@@ -461,6 +456,8 @@ class _Run:
             found = self.mapper.entities(tok, preps=phrase is not None)
             todo += spans.name_conjuncts(found, tok, todo)
             for span in found:
+                if person and span.label != "PERSON":
+                    continue
                 role = rules.role_for(etype, fill.slot, lemma, span.label)
                 how = self.mapper.how.get((span.start, span.end))
                 if role is None and (alt := self.mapper.alternative(span)) is not None:
@@ -470,6 +467,46 @@ class _Run:
                     role, how = self._in_slot(etype, tok, span, role, how)
                 if role is not None:
                     yield role, span, rule + listed + (f"+{how}" if how else "")
+
+    def _free_phrase(
+        self,
+        etype: EventType,
+        fill: rules.SlotFill,
+        free: tuple[str, bool],
+        token: Token,
+        rule: str,
+    ) -> tuple[Token, Span | None, str]:
+        """The phrase of a free (SPAN) role, unless the filler is a name or an event."""
+        event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
+        titled = free[1] and self.mapper.titled_phrase(token)
+        named = self.mapper.in_entity(token) and not titled  # a title the model read as a name
+        if named or token.lemma_.lower() in spans.WHERE_NOUNS:
+            head = spans.relative_indicator(fill.token, token, self.mapper.in_entity)
+            if head.i != token.i and not self.mapper.in_entity(head):
+                token, named, rule = head, False, rule + "+relcl-phrase-head"
+                event = etype.name in self.triggers.get(token.i, ())
+        if named or event or rules.reports(token):
+            return token, None, rule
+        return token, self.mapper.phrase(token, full=free[1]), rule
+
+    def _referent(self, fill: rules.SlotFill) -> tuple[Token, bool, str] | None:
+        """The token a filler stands for, whether it must be a person, and the rule suffix:
+        a relative pronoun's antecedent ("trade, which grew"), "he" ("X met Y, with whom he
+        discussed"), "whom" after a comma; None for a pronoun with no named antecedent."""
+        token = spans.antecedent(fill.token)
+        if token is not fill.token:
+            return token, False, ""
+        if fill.slot == "subject" and rules.personal(token):
+            found = rules.pronoun_antecedent(token)
+            return None if found is None else (found, True, "+pronoun-subject")
+        found = spans.relative_after_comma(token)
+        if found is None:
+            return token, False, ""
+        own = self.mapper.span_of(found)
+        title = spans.title_above(found)
+        if (own is None or own.label != "PERSON") and title is not None:
+            found = title  # "President of Mongolia Ukhnaa Khurelsukh"
+        return found, False, "+pp-relative"
 
     def _in_slot(
         self, etype: EventType, tok: Token, span: Span, role: str, how: str

@@ -96,3 +96,30 @@ def test_event_recall_fourth_speaker_at_a_meeting_is_no_participant(nlp, suggest
     events = found(nlp, suggester, text)
     assert not any(role == "Participant" for role, _s, _r in events[("Meet", "meeting")])
     assert ("Place", "Astana") in _roles(events[("Statement", "said")])
+
+
+def test_event_recall_fourth_he_is_the_subject_of_the_clause_above(nlp, suggester):
+    text = (
+        "Shavkat Mirziyoyev repeated this target when he spoke by telephone with Kassym-Jomart "
+        "Tokayev in May."
+    )
+    args = found(nlp, suggester, text)[("Contact", "spoke")]
+    assert ("Participant", "Shavkat Mirziyoyev", "subj-active+pronoun-subject") in args
+    # "with X" hangs on "telephone", the means of the call
+    assert ("Participant", "Kassym-Jomart Tokayev", "pp-with") in args
+
+
+def test_event_recall_fourth_he_without_a_named_subject_above_is_nobody(nlp, suggester):
+    text = "The ministry said that he spoke by telephone with Kassym-Jomart Tokayev in May."
+    args = found(nlp, suggester, text)[("Contact", "spoke")]
+    assert not any("pronoun-subject" in rule for _role, _span, rule in args)
+
+
+def test_event_recall_fourth_with_whom_after_a_comma_is_the_name_before_it(nlp, suggester):
+    text = (
+        "Later in the day, President Kassym-Jomart Tokayev spoke by telephone with President "
+        "of Mongolia Ukhnaa Khurelsukh, with whom he discussed the exchange of electricity."
+    )
+    args = found(nlp, suggester, text)[("Contact", "discussed")]
+    assert ("Participant", "Kassym-Jomart Tokayev", "subj-active+pronoun-subject") in args
+    assert ("Participant", "Ukhnaa Khurelsukh", "pp-with+pp-relative+title-name") in args
