@@ -77,12 +77,18 @@ def compare(versions: Mapping[str, Version]) -> Comparison:
     voters = [n for n in names if not versions[n].partial] or names
     span_sets = {n: set(versions[n].spans) for n in voters}
     agreed = set.intersection(*span_sets.values()) if span_sets else set()
-    left = {n: sorted(s - agreed) for n, s in span_sets.items()}
+    left = {n: sorted(s - agreed, key=_span_order) for n, s in span_sets.items()}
     span_regions = _regions(left, lambda s: (s.start, s.end), SPAN)
     agreed_events, event_left = _events(versions, names)
     event_regions = _regions(event_left, lambda e: (e.trigger.start, e.trigger.end), EVENT)
     regions = sorted(span_regions + event_regions, key=lambda d: (d.start, d.end, d.kind))
-    return Comparison(dict(versions), tuple(sorted(agreed)), agreed_events, tuple(regions))
+    agreed_spans = tuple(sorted(agreed, key=_span_order))
+    return Comparison(dict(versions), agreed_spans, agreed_events, tuple(regions))
+
+
+def _span_order(s: Span) -> tuple[int, int, str]:
+    """Spans' own order (start, end, label), without a comparison call per pair."""
+    return (s.start, s.end, s.label)
 
 
 def _events(
@@ -126,7 +132,10 @@ def _regions(left: Mapping[str, list], extent, kind: str) -> list[Disagreement]:
 
 
 def _region(group: list[tuple], left: Mapping[str, list], kind: str) -> Disagreement:
-    items = {who: tuple(left[who][i] for _, _, w, i in group if w == who) for who in left}
+    picked: dict[str, list] = {who: [] for who in left}
+    for _, _, who, i in group:
+        picked[who].append(left[who][i])
+    items = {who: tuple(xs) for who, xs in picked.items()}
     start = min(t[0] for t in group)
     end = max(t[1] for t in group)
     return Disagreement(kind, start, end, items)

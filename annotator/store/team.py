@@ -132,8 +132,15 @@ def versions(
     spans: dict[str, list[Span]] = {}
     sql = """SELECT annotator, start, "end", label FROM gold_spans WHERE article_id = ?
         ORDER BY start, "end", label"""
-    for who, start, end, label in db.execute(sql, aid):
-        spans.setdefault(who, []).append(Span(start, end, label))
+    # one object per distinct span: versions mostly agree, and the comparison's set
+    # operations then find equal spans by identity
+    made: dict[tuple[int, int, str], Span] = {}
+    for who, *key in db.execute(sql, aid):
+        key = tuple(key)
+        span = made.get(key)
+        if span is None:
+            span = made[key] = Span(*key)
+        spans.setdefault(who, []).append(span)
     events = _events_by_annotator(store, article_id)
     if annotators is None:
         names = set(status) | set(spans) | set(events)
