@@ -215,3 +215,24 @@ def test_adjudication_keys_adjudicating_as_gold_then_the_normal_view(make_window
     key(w, Qt.Key.Key_Z, CTRL)  # the normal view's undo takes back the same take
     assert gold(project) == {TOKAYEV, ASTANA}
     assert check(project) == []
+
+
+def test_adjudication_keys_nothing_agreed_still_shows_every_row(make_window, db_path):
+    """Two versions with no item in common: nothing is merged, and the table still has a
+    row per item with the first disagreement current."""
+    s = Store(db_path)
+    s.add_docs([ParsedDoc(text=TEXT, title=TEXT.split("\n")[0], lang="en", source="t.txt")])
+    _gold(s, "alice", [TOKAYEV, MIRZ])
+    _gold(s, "bob", [MIRZ_ORG, SHAVKAT])
+    w = make_window(s, "tester", worker=False)
+    w.controller.open_article(1)
+    key(w, Qt.Key.Key_A, CTRL | SHIFT)
+    assert w.adjudication is not None
+    assert {r.span for r in w.adjudication.rows} == {TOKAYEV, MIRZ, MIRZ_ORG, SHAVKAT}
+    assert current(w) == TOKAYEV
+    assert gold(s) == set()
+    actions = [d.action for d in s.decisions(1, ADJUDICATOR)]
+    assert MERGE not in actions
+    key(w, Qt.Key.Key_1)  # take alice's version of the first disagreement
+    assert TOKAYEV in gold(s)
+    s.close()
