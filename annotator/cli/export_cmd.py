@@ -39,6 +39,7 @@ from annotator.io.export_common import (
 from annotator.io.export_jsonl import write_jsonl
 from annotator.io.export_labelstudio import write_labelstudio
 from annotator.io.split import assign, parse_ratios
+from annotator.io.token_cache import TokenCache, sidecar_path
 from annotator.store import Store
 from annotator.store.team import default_export_annotator
 
@@ -52,6 +53,7 @@ WRITERS = {
     "doccano": write_doccano,
     "doccano-conll": write_doccano_conll,
 }
+CACHED = {"jsonl"}  # writers that take the project's TokenCache
 # without --split, --out names a file
 FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
@@ -152,7 +154,7 @@ def run_export(
     report = ExportReport()
     report.schema = load_schema(schema)  # to count arguments whose label misfits the role
     with staged(out) as target:  # all or nothing: the old output stays until this is whole
-        paths = _write(fmt, items, target, report, schema)
+        paths = _write(fmt, items, target, report, schema, token_cache(store))
         if not report.docs and (left_out := report.loss_lines()):
             # there was gold, but none of it could be written in this format
             raise ValueError(f"nothing exported: {'; '.join(left_out)}")
@@ -166,13 +168,25 @@ def run_export(
     return report, paths
 
 
+def token_cache(store: Store) -> TokenCache:
+    """The project's token cache (a sidecar file; nothing kept for an in-memory project)."""
+    return TokenCache(sidecar_path(store.path))
+
+
 def _write(
-    fmt: str, items: Iterable[Item], target: Path, report: ExportReport, schema: Path | None
+    fmt: str,
+    items: Iterable[Item],
+    target: Path,
+    report: ExportReport,
+    schema: Path | None,
+    cache: TokenCache,
 ) -> dict[str, Path]:
     if fmt == "brat":  # annotation.conf declares the event schema's types, roles, attributes
         conf = BratSchema()
         conf.add_event_schema(load_schema(schema))
         return write_brat(items, target, report, conf)
+    if fmt in CACHED:  # they read the tokens from the project's token cache
+        return WRITERS[fmt](items, target, report, cache=cache)
     return WRITERS[fmt](items, target, report)
 
 

@@ -449,13 +449,53 @@ def render_chunks(
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
         window: deque[tuple[list[Item], Future[Rendered]]] = deque()
         for chunk in chain(first, chunks):
-            window.append((chunk, pool.submit(work, chunk)))
+            packed = _packed(chunk)
+            future = (
+                pool.submit(work, chunk) if packed is None else pool.submit(_unpacked, work, packed)
+            )
+            window.append((chunk, future))
             if len(window) >= 2 * workers:
                 done, future = window.popleft()
                 yield from _merged(done, _result(future), report)
         while window:
             done, future = window.popleft()
             yield from _merged(done, _result(future), report)
+
+
+def warmed(items: Iterable[Item]) -> Iterator[Item]:
+    """The items, each article's tokenizer loaded here on its way to the workers: those
+    forked after the first chunks start with it (loading one costs ~0.5 s per process)."""
+    from annotator.io.token_cache import tokenizer_version  # it imports this module
+
+    for item in items:
+        tokenizer_version(item[1].article.lang)
+        yield item
+
+
+def _packed(chunk: list[Item]) -> list[tuple[Any, ...]] | None:
+    """A chunk as plain tuples for the trip to a worker: pickling the documents' frozen
+    dataclasses (an object per span) cost the parent about as much as rendering them.
+    None when the items are not (split, document) pairs (they go as they are)."""
+    out = []
+    for item in chunk:
+        if not (isinstance(item, tuple) and len(item) == 2 and hasattr(item[1], "article")):
+            return None
+        split, doc = item
+        a = doc.article
+        art = (a.id, a.content_hash, a.text, a.title, a.lang, a.date, a.time, a.source,
+               a.external_id, a.meta)  # fmt: skip
+        spans = [(s.start, s.end, s.label) for s in doc.spans]
+        out.append((split, art, doc.annotator, spans, list(doc.events), list(doc.pending)))
+    return out
+
+
+def _unpacked(work: Callable[[list[Item]], Rendered], packed: list[tuple[Any, ...]]) -> Rendered:
+    """``work`` on the documents :func:`_packed` sent (in the worker)."""
+    chunk: list[Item] = [
+        (split, ExportDoc(Article(*art), who, [Span(*s) for s in spans], events, pending))
+        for split, art, who, spans, events, pending in packed
+    ]
+    return work(chunk)
 
 
 def _result(future: Future[Rendered]) -> Rendered:
