@@ -216,7 +216,21 @@ class _Mapper:
 
 
 def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[Span]:
+    # the common case checked inline (the same checks as _Mapper.span, whose messages
+    # anything else gets): a text with nothing removed maps every offset to itself
+    plain = not m.norm._removed
     for i, item in enumerate(_list(obj, "spans", m.line_no)):
+        if plain and type(item) is dict:
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+            if (
+                type(start) is int
+                and type(end) is int
+                and type(label) is str
+                and 0 <= start < end <= m.raw_len
+                and label.strip()
+            ):
+                yield Span(start, end, label)
+                continue
         yield m.field(item, f"spans[{i}]", "start", "end")
     for i, item in enumerate(_list(obj, "entities", m.line_no)):
         keys = (
