@@ -128,6 +128,8 @@ def _slots_of(tok: Token) -> list[tuple[Token, str]]:
     if dep in ("pobj", "pcomp") and head.dep_ in ("prep", "dative"):  # "lend to X"
         if "according" not in (head.lower_, above.lower_):
             out.append((above, head.lower_))
+        if dep == "pobj" and _stacked(above, head) and above.head is not above:
+            out.append((above.head, head.lower_))  # "In Dushanbe on Friday was held"
     if dep == "pobj" and head.lower_ == "with" and _instrument(above):
         out.append((above.head.head, "with"))  # "spoke by telephone with X"
     if dep == "pobj" and head.dep_ == "agent":
@@ -519,3 +521,16 @@ def _instrument(noun: Token) -> bool:
         and prep.lower_ in ("by", "via", "over")
         and prep.head.pos_ == "VERB"
     )
+
+
+# adverbs a date phrase hangs on instead of the verb: "Earlier on Monday, X met"
+TIME_ADVERBS = frozenset({"earlier", "later"})
+
+
+def _stacked(above: Token, prep: Token) -> bool:
+    """A phrase hung on a fronted preposition ("In Dushanbe [on Friday] was held") or on a
+    time adverb ("Earlier [on Monday]", but not the vague "later in the day") belongs to the
+    verb above them."""
+    if above.dep_ == "prep" and above.pos_ == "ADP" and above.head.pos_ in VERBAL:
+        return above.i < above.head.i and above.i == above.sent.start
+    return above.dep_ == "advmod" and above.lower_ in TIME_ADVERBS and prep.lower_ == "on"

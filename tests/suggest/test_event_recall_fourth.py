@@ -123,3 +123,60 @@ def test_event_recall_fourth_with_whom_after_a_comma_is_the_name_before_it(nlp, 
     args = found(nlp, suggester, text)[("Contact", "discussed")]
     assert ("Participant", "Kassym-Jomart Tokayev", "subj-active+pronoun-subject") in args
     assert ("Participant", "Ukhnaa Khurelsukh", "pp-with+pp-relative+title-name") in args
+
+
+def test_event_recall_fourth_title_tagged_as_organisation_gives_the_person(nlp, suggester):
+    text = (
+        "The signing was preceded by a meeting of Minister of Finance of Kazakhstan Madi "
+        "Takiyev with Minister of Economy and Finance of Korea Koo Yun-cheol."
+    )
+    args = found(nlp, suggester, text)[("Meet", "meeting")]
+    assert ("Participant", "Madi Takiyev", "pp-of+title-as-org") in args
+    assert not any(span == "Minister of Finance" for _role, span, _rule in args)
+
+
+def _parsed(nlp, words, heads, deps, pos):
+    """A Doc with the parse a long article gave (the model parses the short sentence
+    differently), to test the slot rules on it."""
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+
+def test_event_recall_fourth_date_on_a_fronted_preposition_is_the_verbs(nlp):
+    from annotator.suggest.event_rules import slot_index
+
+    # "In Dushanbe on Friday was held a meeting": "on Friday" hung on "In"
+    words = ["In", "Dushanbe", "on", "Friday", "was", "held", "a", "meeting", "."]
+    heads = [5, 0, 0, 2, 5, 5, 7, 5, 5]
+    deps = ["prep", "pobj", "prep", "pobj", "auxpass", "ROOT", "det", "dobj", "punct"]
+    pos = ["ADP", "PROPN", "ADP", "PROPN", "AUX", "VERB", "DET", "NOUN", "PUNCT"]
+    doc = _parsed(nlp, words, heads, deps, pos)
+    slots = {(slot, tok.text) for slot, tok in slot_index(doc)[5]}
+    assert ("on", "Friday") in slots and ("in", "Dushanbe") in slots
+
+
+def test_event_recall_fourth_date_on_a_time_adverb_is_the_verbs(nlp):
+    from annotator.suggest.event_rules import slot_index
+
+    # "Earlier on Monday, Kosherbayev met ...": "on Monday" hung on "Earlier"
+    words = ["Earlier", "on", "Monday", ",", "Kosherbayev", "met", "Meredov", "."]
+    heads = [5, 0, 1, 5, 5, 5, 5, 5]
+    deps = ["advmod", "prep", "pobj", "punct", "nsubj", "ROOT", "dobj", "punct"]
+    pos = ["ADV", "ADP", "PROPN", "PUNCT", "PROPN", "VERB", "PROPN", "PUNCT"]
+    doc = _parsed(nlp, words, heads, deps, pos)
+    assert ("on", "Monday") in {(slot, tok.text) for slot, tok in slot_index(doc)[5]}
+    # "Later in the day" is too vague a date to move
+    words[:3] = ["Later", "in", "day"]
+    doc = _parsed(nlp, words, heads, deps, pos)
+    assert not any(slot == "in" for slot, _tok in slot_index(doc)[5])
+
+
+def test_event_recall_fourth_earlier_this_year_is_this_year(nlp, suggester):
+    text = (
+        "Earlier this year, the foreign ministers Murat Nurtleu and Jeyhun Bayramov met in "
+        "Astana and agreed to prepare a roadmap."
+    )
+    args = found(nlp, suggester, text)[("Meet", "met")]
+    assert ("Time", "this year") in _roles(args)
+    assert ("Time", "Earlier this year") not in _roles(args)
