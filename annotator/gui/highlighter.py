@@ -3,14 +3,17 @@ spans (:class:`annotator.core.segments.LiveSegments`), kept current per decision
 
 A decision recomputes the segments only around the spans it changed and re-formats only
 the blocks it touched, repainting just those blocks (Qt's own ``rehighlightBlock`` makes
-the plain text view repaint everything). Offsets here are Qt's UTF-16 units.
+the plain text view repaint everything). A new text is formatted at once only where it
+may show (its first screens, the current item's); the other blocks after the first
+paint, a few at a time when idle, or as soon as they are scrolled into view. Offsets here
+are Qt's UTF-16 units.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, QTimer
 from PySide6.QtGui import (
     QSyntaxHighlighter,
     QTextBlock,
@@ -25,6 +28,7 @@ from annotator.gui.overlay import LabelTags
 from annotator.gui.styles import Key, SpanStyles
 
 ViewSpan = tuple[int, int, str, str]  # start, end, label, state (gold | pending)
+IDLE_AFTER_PAINT_MS = 15  # a new text's far blocks are formatted from then on
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -40,6 +44,53 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._spans: list[ViewSpan] = []  # UTF-16 offsets, in the caller's order
         self.live = LiveSegments()
         self.slot_spans: list[ViewSpan | None] = []  # by slot of ``live``
+        # a new text is formatted where it may show at once, the rest when idle
+        self.pending: set[int] = set()  # numbers of blocks not formatted yet
+        self._now: list[tuple[int, int]] | None = None  # during a new text's first pass
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self._format_some)
+
+    # -- a new text: what may show first, the rest when idle ----------------------------
+
+    def show_text(self, doc: QTextDocument, now: Sequence[tuple[int, int]]) -> None:
+        """Format a new text: the blocks touching the ranges ``now`` (UTF-16; what may
+        show first) at once, in Qt's one pass; the others after the next paint, a few
+        at a time when the event loop is idle (an article of thousands of words has a
+        hundred blocks and shows five). ``format_blocks`` formats a waiting block before
+        it is scrolled into view."""
+        self.pending = set()
+        self._now = list(now)
+        try:
+            self.setDocument(doc)
+            self.rehighlight()  # now, not on Qt's delayed timer: before the first paint
+        finally:
+            self._now = None
+
+    def painted(self) -> None:
+        """The view painted: go on formatting what waits, when idle."""
+        if self.pending and not self._idle.isActive():
+            self._idle.start(IDLE_AFTER_PAINT_MS)  # not in the frame the user waits for
+
+    def format_blocks(self, blocks: Sequence[QTextBlock]) -> None:
+        """Format the given blocks now if they still wait."""
+        doc = self.document()
+        for block in blocks:
+            if doc is not None and block.blockNumber() in self.pending:
+                self._reformat(doc, block)
+
+    def _format_some(self, step: int = 8) -> None:
+        doc = self.document()
+        if doc is None:
+            self.pending.clear()
+            return
+        for number in sorted(self.pending)[:step]:
+            block = doc.findBlockByNumber(number)
+            if block.isValid():
+                self._reformat(doc, block)  # repaints the block only if it shows
+            self.pending.discard(number)
+        if self.pending:
+            self._idle.start(0)  # a key pressed meanwhile waits for one step at most
 
     def set_spans(self, spans16: Sequence[ViewSpan], *, reset: bool = False) -> None:
         """New spans (UTF-16 offsets); the caller re-highlights what changed. Only the
@@ -95,6 +146,12 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         block = self.currentBlock()
+        if self._now is not None:  # a new text's first pass: far blocks wait
+            start, end = block.position(), block.position() + block.length()
+            if not any(a < end and start <= b for a, b in self._now):
+                self.pending.add(block.blockNumber())
+                return
+        self.pending.discard(block.blockNumber())
         for start, length, fmt in self._block_formats(block):
             self.setFormat(start, length, fmt)
 
@@ -150,6 +207,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         while the formats change, the block is laid out again here, and the layout is
         told to repaint the block, or everything when its height changed (a new label
         tag can re-wrap the lines)."""
+        self.pending.discard(block.blockNumber())
         ranges = self._format_ranges(block)
         layout = doc.documentLayout()
         height = layout.blockBoundingRect(block).height()

@@ -88,6 +88,7 @@ class ArticleTextView(QPlainTextEdit):
         self.setViewportMargins(0, 0, GUTTER, 0)
         self._notes_held = False  # while a new text is formatted: notes once, at the end
         self.updateRequest.connect(lambda *_: self._notes_held or self._update_notes())
+        self.verticalScrollBar().valueChanged.connect(self._format_shown)
         self.label_tags = LabelTags(self.font())
         self.label_tags_action = QAction("Label tags in the text", self)
         self.label_tags_action.setCheckable(True)
@@ -150,11 +151,36 @@ class ArticleTextView(QPlainTextEdit):
         if title and text.startswith(title):
             self._format_title(self._map.to_utf16(len(title)))
         self.highlighter.set_spans(self._to16(spans), reset=True)
-        self.highlighter.setDocument(self.document())
-        self.highlighter.rehighlight()  # now, not on Qt's delayed timer: before the first paint
+        self.highlighter.show_text(self.document(), self._may_show(current))
         self._notes_held = False
         self.set_current(current)
         self._update_notes()
+
+    def _may_show(self, current: tuple[int, int, str] | None) -> list[tuple[int, int]]:
+        """What a new text may show first (UTF-16): its first screens, and as much
+        around the current item (a generous guess from the font and the viewport); a
+        block outside waits (``_format_shown``)."""
+        metrics, port = self.fontMetrics(), self.viewport().rect()
+        lines = port.height() // max(metrics.lineSpacing(), 1) + 2
+        screen = 2 * lines * max(port.width() // max(metrics.averageCharWidth(), 1), 40)
+        out = [(0, screen)]
+        if current is not None:
+            at = self._map.to_utf16(current[0])
+            out.append((at - screen, at + screen))
+        return out
+
+    def _format_shown(self, *_: object) -> None:
+        """Format the blocks in view that still wait (after a scroll, a resize)."""
+        if not self.highlighter.pending:
+            return
+        block, offset = self.firstVisibleBlock(), self.contentOffset()
+        bottom, shown = self.viewport().rect().bottom(), []
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            shown.append(block)
+            block = block.next()
+        self.highlighter.format_blocks(shown)
 
     def _format_title(self, end16: int) -> None:
         fmt = QTextCharFormat()
@@ -242,6 +268,7 @@ class ArticleTextView(QPlainTextEdit):
         return rects
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        self.highlighter.painted()
         shown = self.highlighter.visible(*self._range16_in(event.rect()))
         layered = [seg for seg in shown if len(seg.members) > 1]
         if layered:  # under the text: nested and overlapping spans' fills in levels
@@ -395,6 +422,7 @@ class ArticleTextView(QPlainTextEdit):
         super().resizeEvent(event)
         port = self.viewport().geometry()
         self.margin.setGeometry(QRect(port.right() + 1, port.top(), GUTTER, port.height()))
+        self._format_shown()
 
     def outline_colour(self) -> QColor:
         return self.styles.ink(self._current[2]) if self._current else QColor("#000000")
