@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 
 import pytest
-from paint_clock import PaintClock
+from paint_clock import PaintClock, wait_painted
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from annotator.core.models import ParsedDoc, Span, Suggestion
 from annotator.gui.app import application, create_window
@@ -82,11 +81,7 @@ def _window(store: Store, tmp_path: Path):  # noqa: ANN202
 
 
 def _wait_paint(clock: PaintClock, since: float, timeout: float = 2.0) -> float:
-    app = QApplication.instance()
-    end = time.perf_counter() + timeout
-    while clock.painted_at <= since and time.perf_counter() < end:
-        app.processEvents()
-    return clock.painted_at - since
+    return wait_painted(clock, since, timeout)
 
 
 def _hog() -> subprocess.Popen:

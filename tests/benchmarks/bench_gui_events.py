@@ -13,10 +13,9 @@ import statistics
 import time
 
 import pytest
-from paint_clock import PaintClock
+from paint_clock import PaintClock, wait_painted
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from annotator.core.models import EVENT, Argument, ParsedDoc, Span, Suggestion
 from annotator.gui.app import application, create_window
@@ -48,12 +47,8 @@ def _article(rng: random.Random) -> tuple[ParsedDoc, list[Suggestion]]:
     return doc, entities + events
 
 
-def _wait_paint(clock: PaintClock, since: float) -> float:
-    app = QApplication.instance()
-    end = time.perf_counter() + 2.0
-    while clock.painted_at <= since and time.perf_counter() < end:
-        app.processEvents()
-    return clock.painted_at - since
+def _wait_paint(clock: PaintClock, since: float, timeout: float = 2.0) -> float:
+    return wait_painted(clock, since, timeout)
 
 
 @pytest.mark.benchmark
