@@ -343,12 +343,62 @@ def _m005_models(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m006_suggestion_counts(db: sqlite_utils.Database) -> None:
+    """Suggestions by kind and label, kept in a small table so ``annotator stats`` does not
+    count tens of millions of rows each time. Not gold: nothing is logged.
+
+    ``suggestion_counts`` holds the counts of the suggestions with ``id <= upto``
+    (``suggestion_counts_upto``); :func:`annotator.store.stats.suggestion_counts` counts
+    the newer ones (an id range) and moves ``upto`` on. Inserts above ``upto`` (every
+    insert: ids grow) cost nothing, so bulk imports keep their speed; the triggers keep the
+    counts exact for every other change by any writer: a row at or below ``upto`` deleted,
+    changed, or inserted with an explicit id. A delete also lowers ``upto`` to the largest id
+    left, so an id SQLite hands out again is above it. Starts at 0: the first ``stats``
+    counts everything once.
+    """
+    db.execute(
+        "CREATE TABLE suggestion_counts (kind TEXT NOT NULL, label TEXT NOT NULL, "
+        "n INTEGER NOT NULL, PRIMARY KEY (kind, label)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE suggestion_counts_upto "
+        "(one INTEGER PRIMARY KEY CHECK (one = 1), upto INTEGER NOT NULL)"
+    )
+    db.execute("INSERT INTO suggestion_counts_upto VALUES (1, 0)")
+    upto = "(SELECT upto FROM suggestion_counts_upto)"
+    add = (
+        f"INSERT INTO suggestion_counts SELECT NEW.kind, NEW.label, 1 WHERE NEW.id <= {upto} "
+        "ON CONFLICT (kind, label) DO UPDATE SET n = n + 1;"
+    )
+    remove = (
+        f"UPDATE suggestion_counts SET n = n - 1 WHERE OLD.id <= {upto} "
+        "AND kind = OLD.kind AND label = OLD.label;"
+    )
+    lower = (
+        "UPDATE suggestion_counts_upto SET upto = "
+        "min(upto, (SELECT coalesce(max(id), 0) FROM suggestions));"
+    )
+    db.execute(
+        f"CREATE TRIGGER suggestion_counts_insert AFTER INSERT ON suggestions "
+        f"WHEN NEW.id <= {upto} BEGIN {add} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER suggestion_counts_delete AFTER DELETE ON suggestions "
+        f"WHEN OLD.id <= {upto} BEGIN {remove} {lower} END"
+    )
+    db.execute(
+        "CREATE TRIGGER suggestion_counts_update AFTER UPDATE OF id, kind, label "
+        f"ON suggestions BEGIN {remove} {add} {lower} END"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_integrity,
     _m003_arguments_on_entities,
     _m004_assignments,
     _m005_models,
+    _m006_suggestion_counts,
 ]
 VERSION = len(MIGRATIONS)
 

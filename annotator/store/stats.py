@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from annotator.core.models import Argument, Event, Span
 from annotator.core.schema import EventSchema, load_schema, misfit_arguments
 from annotator.core.spans import problem
+from annotator.store.errors import StoreError
 from annotator.store.store import Store
 
 
@@ -26,9 +30,7 @@ def project_stats(store: Store, schema: EventSchema | None = None) -> dict[str, 
         "articles": total,
         "languages": by_lang,
         "status": status,
-        "suggestions": _nested(
-            q("SELECT kind, label, count(*) FROM suggestions GROUP BY 1, 2 ORDER BY 1, 2")
-        ),
+        "suggestions": _nested(suggestion_counts(store)),
         "models": [
             {"model": m, "version": v, "articles": n}
             for m, v, n in q(
@@ -44,6 +46,67 @@ def project_stats(store: Store, schema: EventSchema | None = None) -> dict[str, 
             for who, n in q("SELECT annotator, count(*) FROM decisions GROUP BY 1 ORDER BY 1")
         },
     }
+
+
+def suggestion_counts(store: Store) -> list[tuple[str, str, int]]:
+    """(kind, label, count) of the stored suggestions, by kind and label.
+
+    Read from the counts the store keeps (schema migration 6) plus a count of the
+    suggestions added since (an id range); those are then added to the kept counts, when
+    the project can be written at once (read-only or busy: counted, not kept).
+    """
+    with contextlib.suppress(sqlite3.Error, StoreError):
+        waited = store.lock_timeout
+        store.lock_timeout = 0.2  # stats never waits for an import to finish
+        try:
+            with store.write():
+                _keep_counts(store)
+        finally:
+            store.lock_timeout = waited
+    with _snapshot(store):
+        upto, kept = _kept_counts(store)
+        totals = dict(kept)
+        for kind, label, n in store.db.execute(_NEWER, [upto]):
+            totals[kind, label] = totals.get((kind, label), 0) + n
+    return [(kind, label, n) for (kind, label), n in sorted(totals.items()) if n > 0]
+
+
+_NEWER = "SELECT kind, label, count(*) FROM suggestions WHERE id > ? GROUP BY 1, 2"
+
+
+def _kept_counts(store: Store) -> tuple[int, dict[tuple[str, str], int]]:
+    upto = store.db.execute("SELECT upto FROM suggestion_counts_upto").fetchone()[0]
+    rows = store.db.execute("SELECT kind, label, n FROM suggestion_counts")
+    return upto, {(kind, label): n for kind, label, n in rows}
+
+
+def _keep_counts(store: Store) -> None:
+    """Add the suggestions past ``upto`` to the kept counts (in the caller's write)."""
+    upto, _ = _kept_counts(store)
+    top = store.db.execute("SELECT coalesce(max(id), 0) FROM suggestions").fetchone()[0]
+    if top <= upto:
+        return
+    fresh = store.db.execute(_NEWER, [upto]).fetchall()
+    store.db.conn.executemany(
+        "INSERT INTO suggestion_counts VALUES (?, ?, ?) "
+        "ON CONFLICT (kind, label) DO UPDATE SET n = n + excluded.n",
+        fresh,
+    )
+    store.db.execute("UPDATE suggestion_counts_upto SET upto = ?", [top])
+
+
+@contextlib.contextmanager
+def _snapshot(store: Store) -> Iterator[None]:
+    """Read in one transaction: the kept counts and the rows past them agree."""
+    conn = store.db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 def _nested(rows: Any) -> dict[str, dict[str, int]]:

@@ -52,7 +52,7 @@ def test_store_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tm
     assert len(before["decisions"]) == 7 and len(before["events"]) == 33
     with Store(path) as store:
         assert store.backup_path == tmp_path / "old.db.v1.bak"
-        assert schema.user_version(store.db) == schema.VERSION == 5
+        assert schema.user_version(store.db) == schema.VERSION == 6
         assert check(store) == []
         assert store.gold_spans(4, "bob") == [Span(0, 7, "PERSON")]
         assert len(store.gold_events(1, "alice")) == 14
@@ -270,7 +270,7 @@ def test_store_schema_v4_project_gains_the_models_table_and_keeps_its_gold(tmp_p
     shutil.copy(Path(__file__).parent / "fixtures" / "project_v4.db", path)
     assert _raw(path, "PRAGMA user_version") == [(4,)]
     with Store(path) as store:
-        assert schema.user_version(store.db) == 5
+        assert schema.user_version(store.db) == schema.VERSION
         assert store.gold_spans(1, "ann") == [Span(0, 7, "PERSON")]
         assert check(store) == []
         from annotator.store.models import models, register
