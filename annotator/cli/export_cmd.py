@@ -53,7 +53,7 @@ WRITERS = {
     "doccano": write_doccano,
     "doccano-conll": write_doccano_conll,
 }
-CACHED = {"jsonl"}  # writers that take the project's TokenCache
+CACHED = {"jsonl", "conll"}  # writers that take the project's TokenCache
 # without --split, --out names a file
 FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"

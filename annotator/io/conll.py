@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from spacy.attrs import IS_PUNCT, IS_SPACE
@@ -59,16 +60,18 @@ from annotator.io.export_common import (
     render_chunks,
     sorted_spans,
     span_example,
+    warmed,
     write_texts,
 )
 from annotator.io.plaintext import norm_lang, preview_title, stem
+from annotator.io.token_cache import PUNCT, SPACE, TokenCache, Tokens
 from annotator.io.tokens import (
     FALLBACK_LANG,
     align,
     blank,
     gold_doc,
-    pipe_docs,
     sentencizer,
+    spacy_lang,
     splits_at_whitespace,
 )
 
@@ -198,22 +201,29 @@ def _block(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportReport)
 
 
 def write_conll(
-    items: Iterable[Item], out: Path, report: ExportReport | None = None
+    items: Iterable[Item],
+    out: Path,
+    report: ExportReport | None = None,
+    cache: TokenCache | None = None,
 ) -> dict[str, Path]:
     """Write one CoNLL file (no split: ``out``) or one per split (``out/<split>.conll``).
 
-    Tokenizing and rendering run on every core for a large export (``render_chunks``)."""
+    Tokens come from ``cache`` (the project's token cache; None: tokenize here), and
+    rendering runs on every core for a large export (``render_chunks``)."""
     report = report or ExportReport()
-    rendered = render_chunks(_labels_checked(items), _blocks, report)
+    work = partial(_blocks, cache or TokenCache(None))
+    rendered = render_chunks(warmed(_labels_checked(items)), work, report)
     return write_texts(rendered, out, SUFFIX, report)
 
 
-def _blocks(chunk: list[Item]) -> Rendered:
+def _blocks(cache: TokenCache, chunk: list[Item]) -> Rendered:
     """One chunk's CoNLL blocks (None for an article left out), with the report of what
     they could not hold (in a worker)."""
     report = ExportReport()
     written: dict[int, str] = {}
-    for (_, doc), (tokens, tagged) in _writable(pipe_docs(chunk, _text, _lang), report, plain=True):
+    arts = [d.article for _, d in chunk]
+    known = cache.tokens([(a.content_hash, a.lang, a.text) for a in arts])
+    for (_, doc), (tokens, tagged) in _writable(zip(chunk, known), report, plain=True):
         if isinstance(tokens, _Plain):
             written[id(doc)] = _plain_block(tokens, doc, tagged, report)
         else:
@@ -233,14 +243,14 @@ def check_labels(doc: AnnotatedDoc) -> None:
 
 
 def _labels_checked(items: Iterable[Item]) -> Iterator[Item]:
-    """Items after :func:`check_labels`: pipe_docs takes a whole batch before any is written."""
+    """Items after :func:`check_labels`: a worker takes a whole chunk before any is written."""
     for split, doc in items:
         check_labels(doc)
         yield split, doc
 
 
 def _writable(
-    piped: Iterable[tuple[Item, Doc]],
+    piped: Iterable[tuple[Item, Doc | Tokens]],
     report: ExportReport,
     docstart: bool = True,
     plain: bool = False,
@@ -251,7 +261,8 @@ def _writable(
 
     With ``plain``, an article whose tokens need no cut (nearly all) is read as numbers
     (:class:`_Plain`), never as spaCy ``Token`` objects; the few that need one take
-    :func:`conll_tokens`' way. Both write the same lines."""
+    :func:`conll_tokens`' way. Both write the same lines. Tokens may come as numbers (the
+    token cache's :class:`Tokens`): an article they do not serve plainly is tokenized."""
     report.pending_how = PENDING
     for (split, doc), tokens in piped:
         if n := pending_entities(doc):
@@ -263,6 +274,16 @@ def _writable(
         tagged = tagged_spans(doc)
         text = doc.article.text
         prepared: Doc | _Plain
+        if isinstance(tokens, Tokens):
+            cached = _Plain.of(tokens, text, doc.article.lang, tagged[0]) if plain else None
+            if cached is not None:
+                words = cached.words() if docstart and DOCSTART_WORD in text else ()
+                if any(w == DOCSTART_WORD for w in words):
+                    report.lose(DOCSTART_LOSS, doc_ref(doc))
+                else:
+                    yield (split, doc), (cached, tagged)
+                continue
+            tokens = blank(doc.article.lang).tokenizer(text)
         if plain and gold_doc(tokens, [*tagged[0], *_spaced_pieces(tokens)], text) is tokens:
             prepared = _Plain(tokens, text)
             words = prepared.words() if docstart and DOCSTART_WORD in text else ()
@@ -291,6 +312,25 @@ class _Plain(TokenTable):
     def words(self) -> list[str]:
         text = self.text
         return [text[a:b] for a, b in zip(self.starts, self.ends)]
+
+    @classmethod
+    def of(cls, tokens: Tokens, text: str, lang: str, kept: list[Span]) -> _Plain | None:
+        """The same from the token cache's numbers, when they serve: the spans ``kept``
+        for the tags on whole tokens, and no token holding a space (as for :func:`gold_doc`
+        returning the tokens themselves); else None."""
+        if not splits_at_whitespace(spacy_lang(lang)):
+            return None  # a token may hold a space (_spaced_pieces): the Doc's way
+        starts, ends = set(tokens.starts), set(tokens.ends)
+        if not all(s.start in starts and s.end in ends for s in kept):
+            return None
+        plain = cls.__new__(cls)
+        plain.starts, plain.ends, plain.text = tokens.starts, tokens.ends, text
+        plain.spaces = tokens.spaces()
+        plain._by_start = plain._by_end = None
+        flags = tokens.flags
+        plain.is_space = [f & SPACE for f in flags]
+        plain.sent_starts = _sentence_starts(plain.words(), [f & PUNCT for f in flags])
+        return plain
 
 
 def _sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
@@ -337,7 +377,7 @@ def _plain_block(tokens: _Plain, doc: AnnotatedDoc, tagged: Tagged, report: Expo
         if aligned is None:
             raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
         first, end = aligned
-        tags[first : end] = _entity_tags(span.label, end - first)
+        tags[first:end] = _entity_tags(span.label, end - first)
     text = tokens.text
     sentences: list[list[str]] = []
     current: list[str] = []
@@ -357,14 +397,6 @@ def _plain_block(tokens: _Plain, doc: AnnotatedDoc, tagged: Tagged, report: Expo
         sentences.append(current)
     blocks = ["\n".join(lines) for lines in sentences]
     return "\n\n".join([DOCSTART, *blocks]) + "\n\n"
-
-
-def _text(item: Item) -> str:
-    return item[1].article.text
-
-
-def _lang(item: Item) -> str:
-    return item[1].article.lang
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -101,3 +101,18 @@ def test_recut_offsets_is_gold_docs_cut():
             cut = TokenTable(gold_doc(doc, spans, text))
             got = recut_offsets(tokens.starts, tokens.ends, tokens.spaces(), text, pairs)
             assert got == (cut.starts, cut.ends, cut.spaces), (text, spans)
+
+
+def test_conll_from_the_cache_is_the_same_as_tokenized(tmp_path):
+    docs = [*edge_docs(), *ltd_docs()]
+
+    def conll(store, name):
+        run_export(store, "conll", tmp_path / name, annotator=ANNOTATOR)
+        return (tmp_path / name).read_bytes()
+
+    expected = conll(gold_store(docs), "memory.conll")
+    store = _file_store(tmp_path, docs)
+    assert conll(store, "cold.conll") == expected
+    assert conll(store, "warm.conll") == expected
+    _poison(sidecar_path(store.path), tokenizer_version("en"))
+    assert conll(store, "poisoned.conll") != expected  # the warm export read the cache
