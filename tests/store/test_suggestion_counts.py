@@ -112,12 +112,7 @@ def test_suggestion_counts_hold_for_plain_sql_of_another_program(tmp_path):
         suggestion_counts(store) == _recount(store) == [("entity", "GPE", 2), ("entity", "LOC", 1)]
     )
     _exact(store)
-    # an explicit id at or below what is counted: the insert trigger counts it
     with store.write():
-        store.db.execute(
-            'INSERT INTO suggestions (id, article_id, kind, start, "end", label, source) '
-            "VALUES (5, 1, 'event', 0, 6, 'Meet', 'model')"
-        )
         store.db.execute("DELETE FROM suggestions WHERE id = 1")
     _exact(store)
     store.close()
