@@ -89,13 +89,12 @@ class Review:
         self.suggestion_spans = {s.id: s.span for s, _ in entity}
         self._accepted = {s.span: _source(s) for s, st in entity if st == ACCEPTED}
         self._accepted_ids = [(s.id, s.span) for s, st in entity if st == ACCEPTED]
-        items = [Item(g, GOLD, self._accepted.get(g, MANUAL)) for g in self.gold]
-        items += [Item(s.span, st, _source(s), s.id) for s, st in entity if st != ACCEPTED]
+        items = [_item(g, GOLD, self._accepted.get(g, MANUAL), None) for g in self.gold]
+        items += [_item(s.span, st, _source(s), s.id) for s, st in entity if st != ACCEPTED]
         self.items: list[Item] = sorted(items, key=Item.key)
         self.current: int | None = 0 if self.items else None
-        self.models = sorted(
-            {f"{s.model} {s.model_version}".strip() for s, _ in entity if s.source == "model"}
-        )
+        runs = {(s.model, s.model_version) for s, _ in entity if s.source == "model"}
+        self.models = sorted(f"{m} {v}".strip() for m, v in runs)
 
     # -- navigation ---------------------------------------------------------------------
 
@@ -293,6 +292,22 @@ class Review:
         if not changes:
             return None
         return Step(cmd.Command(action, tuple(changes)), Focus(new), note)
+
+
+# Items are immutable: a review rebuilt after each key (or on switching back) takes the
+# ones it had instead of making ~500 frozen dataclasses again
+_ITEMS: dict[tuple, Item] = {}
+_ITEMS_KEPT = 100_000
+
+
+def _item(span: Span, state: str, source: str, suggestion_id: int | None) -> Item:
+    key = (span, state, source) if suggestion_id is None else (suggestion_id, state, source)
+    found = _ITEMS.get(key)
+    if found is None or (found.span is not span and found.span != span):  # a reused id
+        if len(_ITEMS) >= _ITEMS_KEPT:
+            _ITEMS.clear()
+        found = _ITEMS[key] = Item(span, state, source, suggestion_id)
+    return found
 
 
 def _source(s: Suggestion) -> str:
