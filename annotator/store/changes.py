@@ -43,11 +43,7 @@ def apply_changes(
         for change in changes:
             if change.kind == cmd.EVENT and change.before is not None:
                 _remove_event(db, article_id, annotator, change)
-        for change in changes:
-            if change.kind == cmd.SPAN:
-                _span(db, article_id, annotator, change, stamp, length)
-            elif change.kind != cmd.EVENT:
-                _APPLY[change.kind](db, article_id, annotator, change, stamp)
+        _apply_in_order(db, article_id, annotator, changes, stamp, length)
         for change in changes:
             if change.kind == cmd.EVENT and change.after is not None:
                 _insert_event(db, article_id, annotator, change, stamp)
@@ -55,6 +51,30 @@ def apply_changes(
         if REFERENCE_ERROR in str(exc):  # from the triggers: what the user should read
             raise ConflictError(str(exc)) from None
         raise
+
+
+def _apply_in_order(
+    db: sqlite_utils.Database,
+    article_id: int,
+    annotator: str,
+    changes: list[cmd.Change],
+    stamp: str,
+    length: int | None,
+) -> None:
+    """Spans, suggestion states and statuses in command order (events are done around)."""
+    i = 0
+    while i < len(changes):
+        change = changes[i]
+        run = _adds_from(changes, i) if length is not None else 0
+        if run > 1:  # span additions in a row: one prepared statement
+            _span_adds(db, article_id, annotator, changes[i : i + run], stamp, length)  # type: ignore[arg-type]
+            i += run
+            continue
+        if change.kind == cmd.SPAN:
+            _span(db, article_id, annotator, change, stamp, length)
+        elif change.kind != cmd.EVENT:
+            _APPLY[change.kind](db, article_id, annotator, change, stamp)
+        i += 1
 
 
 # the message of the reference triggers (schema migration 3)
@@ -101,6 +121,52 @@ def _span(
         if cur.rowcount != 1:
             _check_offsets(db, article_id, new)
             raise ConflictError(f"gold span {new} already exists")
+
+
+def _adds_from(changes: list[cmd.Change], i: int) -> int:
+    """How many span additions follow one another from ``changes[i]`` on."""
+    n = 0
+    for change in changes[i:]:
+        if change.kind != cmd.SPAN or change.before is not None or change.after is None:
+            break
+        n += 1
+    return n
+
+
+_INSERT_SPAN = (
+    'INSERT OR IGNORE INTO gold_spans(article_id, annotator, start, "end", label, created_at) '
+    "SELECT id, ?, ?, ?, ?, ? FROM articles WHERE id=? AND ?<=?"
+)
+
+
+def _span_adds(
+    db: sqlite_utils.Database,
+    article_id: int,
+    annotator: str,
+    run: list[cmd.Change],
+    stamp: str,
+    length: int,
+) -> None:
+    """Span additions in a row as one prepared statement over all of them (an imported
+    article's gold adds ~40): the same guarded insert as :func:`_span`'s, row by row in
+    SQLite (its triggers fire per row). When any row is refused (the span exists, the
+    article is gone, the text is too short) the rows are taken back and :func:`_span`
+    applies them one by one, raising the same error at the same span as before."""
+    news = [Span.from_dict(c.after) for c in run]  # type: ignore[arg-type]
+    rows = [(annotator, n.start, n.end, n.label, stamp, article_id, n.end, length) for n in news]
+    if all(n.end <= length for n in news):
+        db.execute("SAVEPOINT span_adds")
+        try:
+            inserted = db.conn.executemany(_INSERT_SPAN, rows).rowcount
+        except sqlite3.IntegrityError:  # a trigger refused one: _span says which
+            inserted = -1
+        if inserted == len(rows):
+            db.execute("RELEASE span_adds")
+            return
+        db.execute("ROLLBACK TO span_adds")
+        db.execute("RELEASE span_adds")
+    for change in run:
+        _span(db, article_id, annotator, change, stamp, length)
 
 
 def _check_offsets(db: sqlite_utils.Database, article_id: int, span: Span) -> None:
