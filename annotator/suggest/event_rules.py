@@ -33,7 +33,11 @@ ACT_NOUNS = frozenset({"signing", "ratification", "signature"})
 # prepositions of a topic phrase after an event noun ("talks on the tariff for electricity")
 TOPIC_PREPS = frozenset({"on", "for", "of", "about", "over"})
 # verbs that say an event took place
-HAPPENING = frozenset("hold begin start conduct organise organize continue end".split())
+HAPPENING = frozenset(
+    "hold begin start conduct organise organize continue end launch resume".split()
+)
+# prepositions between an event noun and the noun its relative clause hangs on
+STRAY_PREPS = TOPIC_PREPS | {"to"}
 # verbs of meeting in person: never the continuation of a phone call
 FACE_TO_FACE = frozenset({"meet", "receive", "host", "welcome"})
 # an indicator these words head is no economic indicator (the cost of one project)
@@ -327,8 +331,10 @@ def modality(base: list[Token], attr: Attribute) -> str:
 # -- verbs around a noun trigger -------------------------------------------------------------
 
 
-def support_verbs(noun: Token) -> list[Token]:
-    """Verbs whose object the noun is: "held talks", "talks were held", "talks held in"."""
+def support_verbs(noun: Token, topic_of_event: bool = False) -> list[Token]:
+    """Verbs whose object the noun is: "held talks", "talks were held", "talks held in".
+    ``topic_of_event``: the noun is the topic of an event noun ("talks on a protocol"), whose
+    stray relative clauses are the event's."""
     first = noun
     while first.dep_ == "conj" and first.head.pos_ in NOMINAL:
         first = first.head  # "sign a roadmap and an agreement"
@@ -339,7 +345,8 @@ def support_verbs(noun: Token) -> list[Token]:
         while verb.dep_ in ("aux", "auxpass") and verb.head.pos_ in VERBAL and verb.head != verb:
             verb = verb.head  # "the forum was co-chaired by": parsed as the subject of "was"
         out += with_complements(verb)
-    out += _taking_part(noun) + _stray_relatives(noun)
+    stray = [] if topic_of_event else _stray_relatives(noun)
+    out = stray + out + _taking_part(noun)  # the noun's own clause first
     for child in noun.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in VERBAL:
             if _takes_part(child) and any(
@@ -362,7 +369,7 @@ def _stray_relatives(noun: Token) -> list[Token]:
     while stack:
         tok, depth = stack.pop()
         for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ in TOPIC_PREPS and depth < 3:
+            if child.dep_ == "prep" and child.lower_ in STRAY_PREPS and depth < 4:
                 stack += [(o, depth + 1) for o in child.children if o.dep_ == "pobj"]
             elif depth > 0 and child.dep_ == "relcl" and child.lemma_.lower() in HAPPENING:
                 subj = [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -534,3 +541,29 @@ def _stacked(above: Token, prep: Token) -> bool:
     if above.dep_ == "prep" and above.pos_ == "ADP" and above.head.pos_ in VERBAL:
         return above.i < above.head.i and above.i == above.sent.start
     return above.dep_ == "advmod" and above.lower_ in TIME_ADVERBS and prep.lower_ == "on"
+
+
+def when_date(verb: Token) -> Token | None:
+    """The date a "when" clause hangs on: "in February, when the sides are expected to
+    [sign]" -> February (through infinitives and passives up to the clause verb)."""
+    cur = verb
+    for _ in range(4):
+        if any(c.dep_ == "advmod" and c.lower_ == "when" for c in cur.children):
+            if cur.dep_ != "relcl":
+                return None
+            date = cur.head
+            while date.ent_type_ and date.head.ent_type_ == date.ent_type_ and date.head != date:
+                date = date.head  # "the first half of 2026": to "half"
+            return date
+        if cur.dep_ not in ("xcomp", "conj") or cur.head is cur:
+            return None
+        cur = cur.head
+    return None
+
+
+def topic_head(noun: Token) -> Token | None:
+    """ "Talks on [a protocol]": the noun whose topic phrase the noun is in."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ in TOPIC_PREPS and prep.head.pos_ in NOMINAL:
+        return prep.head
+    return None

@@ -165,6 +165,7 @@ class SpanMapper:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text
         self.ent_at: list = [None] * len(doc)
         self.known: dict[str, str] = {}
         self.names, self.region_words = gazetteer()
@@ -598,7 +599,7 @@ class SpanMapper:
         if token.lemma_.lower() not in PERSON_TITLES or token.tag_ not in ("NN", "NNP"):
             return False
         if own.label == "PERSON":  # "Akim" alone tagged PERSON
-            words = self.doc.text[own.start : own.end].lower().split()
+            words = self.text[own.start : own.end].lower().split()
             return all(w in PERSON_TITLES | TITLE_WORDS for w in words)
         if own.label != "ORG":
             return False

@@ -186,6 +186,7 @@ class _Run:
         self.schema = schema
         self.doc = doc
         self.mapper = spans.SpanMapper(doc)
+        self.text = self.mapper.text  # Doc.text joins every token: once per document
         self.slots = rules.slot_index(doc)
         self.triggers: dict[int, set[str]] = {}
 
@@ -257,7 +258,8 @@ class _Run:
         """Find the verbs around a noun trigger; return the verb events it absorbs."""
         absorbed = set()
         name, noun = mention.etype.name, mention.token
-        for verb in rules.support_verbs(noun):
+        outer = rules.topic_head(noun)
+        for verb in rules.support_verbs(noun, outer is not None and outer.i in self.triggers):
             if verb.lemma_.lower() in self.schema.light_verbs:
                 absorbed |= {k for k in found if k[0] == verb.i}
                 mention.support.append(verb)
@@ -286,7 +288,7 @@ class _Run:
         if not self._object_fits(mention, etype):
             return None
         arguments = self._arguments(mention, etype)
-        if any(a.role == "Indicator" and _not_indicator(self.doc.text, a.span) for a in arguments):
+        if any(a.role == "Indicator" and _not_indicator(self.text, a.span) for a in arguments):
             return None  # "the cost of the project, estimated at": no economic figure
         required = etype.required(lemma)
         if required and not any(a.role in required for a in arguments):
@@ -363,6 +365,26 @@ class _Run:
                 yield from self._implicit_subject(tok, kind)
         if mention.of_object is not None:
             yield from self._object_places(mention.of_object, TRIGGER, "of-obj")
+        for tok, kind in mention.sources:
+            if kind in (TRIGGER, SUPPORT):
+                yield from self._when_clause(tok, kind)
+
+    def _when_clause(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
+        """ "... will meet in Astana in May, when a new programme will be signed": a clause
+        opened by "when" on a date happens on that date, at the place of the verb the date
+        belongs to."""
+        date = rules.when_date(tok)
+        if date is None:
+            return
+        span = self.mapper.span_of(date)
+        if span is None or span.label not in ("DATE", "TIME"):
+            return
+        yield rules.SlotFill("in", date, AROUND, "when-clause")
+        prep = date.head
+        if date.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.pos_ == "VERB":
+            for slot, arg in self.slots.get(prep.head.i, ()):
+                if slot in OBJECT_PLACE_PREPS and arg.i != date.i:
+                    yield rules.SlotFill(slot, arg, AROUND, "when-clause")
 
     def _hung_on(self, slot: str, logical: str, arg: Token, kind: int) -> Iterable[rules.SlotFill]:
         """Places and dates the parser hung on an argument instead of the trigger."""
@@ -516,7 +538,7 @@ class _Run:
         if spans.modifier_of(span, tok):
             return None, how
         if role in RECIPIENTS and etype.role("Place") is not None:
-            if spans.region(span, self.doc.text, self.mapper.region_words):
+            if spans.region(span, self.text, self.mapper.region_words):
                 return "Place", f"{how}+region-place" if how else "region-place"
         return role, how
 

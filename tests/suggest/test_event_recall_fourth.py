@@ -180,3 +180,28 @@ def test_event_recall_fourth_earlier_this_year_is_this_year(nlp, suggester):
     args = found(nlp, suggester, text)[("Meet", "met")]
     assert ("Time", "this year") in _roles(args)
     assert ("Time", "Earlier this year") not in _roles(args)
+
+
+def test_event_recall_fourth_relative_clause_deep_in_the_topic_is_the_events(nlp, suggester):
+    text = (
+        "Talks on tariffs for the transit of Chinese containers to Europe, which began in "
+        "Urumqi in June, will continue in Almaty in October, when the contract is to be signed."
+    )
+    events = found(nlp, suggester, text)
+    talks = events[("Meet", "Talks")]
+    # the clause on the event noun comes before the main verb's later round
+    assert ("Place", "Urumqi", "support-verb:pp-in") in talks
+    assert ("Time", "June", "support-verb:pp-in") in talks
+    contract = events[("Agreement", "contract")]
+    assert ("Place", "Almaty", "around-verb:when-clause") in contract
+    assert ("Time", "October", "around-verb:when-clause") in contract
+
+
+def test_event_recall_fourth_when_clause_on_a_long_date(nlp, suggester):
+    text = (
+        "The commission will meet in Astana in the first half of 2026, when a new programme "
+        "of cooperation is to be signed."
+    )
+    args = found(nlp, suggester, text)[("Agreement", "signed")]
+    assert ("Time", "the first half of 2026", "around-verb:when-clause") in args
+    assert ("Place", "Astana", "around-verb:when-clause") in args
