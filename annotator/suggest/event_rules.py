@@ -567,3 +567,35 @@ def topic_head(noun: Token) -> Token | None:
     if noun.dep_ == "pobj" and prep.lower_ in TOPIC_PREPS and prep.head.pos_ in NOMINAL:
         return prep.head
     return None
+
+
+# acts of speech a speaker adds after a reported clause: "X said that ..., and invited Y"
+SPEECH_ACTS = REPORTING | frozenset(
+    "invite ask urge call propose suggest thank express stress underline reiterate".split()
+)
+
+
+def report_conj_subject(verb: Token) -> Token | None:
+    """ "X said that investment had grown by 35%, and invited companies to ...": the parser
+    coordinates the second act of speech with the verb of the reported clause; its subject
+    is the speaker's."""
+    head = verb.head
+    if verb.dep_ != "conj" or verb.lemma_.lower() not in SPEECH_ACTS or head.dep_ != "ccomp":
+        return None
+    report = head.head
+    if report.lemma_.lower() not in REPORTING:
+        return None
+    return next((c for c in report.children if c.dep_ == "nsubj"), None)
+
+
+def side_agent(verb: Token) -> Token | None:
+    """ "From the Kazakh side was proposed ...", "By the Kazakh side was informed ...":
+    translated passives name who acts by "from"/"by" a side."""
+    if not any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.lemma_.lower() in GROUP_NOUNS:
+                    return obj
+    return None

@@ -447,7 +447,11 @@ class _Run:
 
     def _implicit_subject(self, tok: Token, kind: int) -> Iterable[rules.SlotFill]:
         if tok.pos_ in rules.VERBAL and not rules.has_subject(tok):
-            subj, rule = rules.inherited_subject(tok), "subj-inherited"
+            subj, rule = rules.report_conj_subject(tok), "subj-report-conj"
+            if subj is None:
+                subj, rule = rules.side_agent(tok), "side-passive"
+            if subj is None:
+                subj, rule = rules.inherited_subject(tok), "subj-inherited"
             if subj is None and kind == TRIGGER and not rules.inverted_report(tok):
                 subj, rule = rules.reporter(tok, self.mapper.in_entity)
             if subj is not None:

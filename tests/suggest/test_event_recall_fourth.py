@@ -205,3 +205,23 @@ def test_event_recall_fourth_when_clause_on_a_long_date(nlp, suggester):
     args = found(nlp, suggester, text)[("Agreement", "signed")]
     assert ("Time", "the first half of 2026", "around-verb:when-clause") in args
     assert ("Place", "Astana", "around-verb:when-clause") in args
+
+
+def test_event_recall_fourth_second_act_of_speech_after_a_reported_clause(nlp, suggester):
+    text = (
+        "Speaking at the plenary session, Olzhas Bektenov said that Azerbaijani investment in "
+        "Kazakhstan had grown by 35% since 2022, to $480 million, and invited Azerbaijani "
+        "companies to take part in the construction."
+    )
+    args = found(nlp, suggester, text)[("Statement", "invited")]
+    assert ("Speaker", "Olzhas Bektenov", "subj-report-conj") in args
+    assert ("Speaker", "Azerbaijani") not in _roles(args)
+
+
+def test_event_recall_fourth_translated_passive_from_a_side(nlp, suggester):
+    events = found(nlp, suggester, "From the Kazakh side was proposed to create a fund.")
+    assert ("Speaker", "Kazakh", "side-passive") in events[("Statement", "proposed")]
+    text = "By the Kazakh side was informed that the railway would be finished."
+    assert ("Speaker", "Kazakh", "side-passive") in found(nlp, suggester, text)[
+        ("Statement", "informed")
+    ]
