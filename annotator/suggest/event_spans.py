@@ -87,6 +87,9 @@ ORG_WORDS = frozenset(
 # a name the model cut after a function word: "the Eurasian Fund for" + "Stabilization ..."
 DANGLING = frozenset({"of", "for", "and"})
 PROPER_RULE = "fallback-proper-name"
+SEASON_RULE = "fallback-season"
+SEASONS = frozenset({"spring", "summer", "autumn", "winter"})
+SEASON_DETS = frozenset({"the", "this", "next", "last"})
 WORDED_RULE = "number-words"
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -219,7 +222,23 @@ class SpanMapper:
             for child in token.children:
                 if child.dep_ in ("nummod", "compound", "quantmod") and self.in_entity(child):
                     return self.span_of(child)
-        return self._worded_value(token) or self._percent(token) or self._proper(token)
+        return (
+            self._worded_value(token)
+            or self._percent(token)
+            or self._season(token)
+            or self._proper(token)
+        )
+
+    def _season(self, token: Token) -> Span | None:
+        """ "in the autumn", "next spring": a season the model left outside every entity."""
+        if token.lower_ not in SEASONS or token.pos_ not in NOMINAL:
+            return None
+        start = token.i
+        dets = [c for c in token.lefts if c.lower_ in SEASON_DETS]
+        if dets:
+            start = min(c.i for c in dets)
+        span = self.doc[start : token.i + 1]
+        return self._made(Span(span.start_char, span.end_char, "DATE"), SEASON_RULE)
 
     def _number_end(self, end: int) -> int:
         """End of a run of number words that continues a value the model cut short."""

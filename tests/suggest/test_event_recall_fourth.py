@@ -225,3 +225,10 @@ def test_event_recall_fourth_translated_passive_from_a_side(nlp, suggester):
     assert ("Speaker", "Kazakh", "side-passive") in found(nlp, suggester, text)[
         ("Statement", "informed")
     ]
+
+
+def test_event_recall_fourth_a_season_is_a_date(nlp, suggester):
+    text = "The ministers agreed to meet again in Tashkent in the autumn."
+    args = found(nlp, suggester, text)[("Meet", "meet")]
+    assert ("Time", "the autumn", "pp-in+fallback-season") in args
+    assert ("Place", "Tashkent") in _roles(args)
