@@ -17,7 +17,7 @@ from typing import Any
 
 from annotator.core import commands as cmd
 from annotator.core.commands import Change, Command
-from annotator.core.links import carry_over
+from annotator.core.links import carry_over, link_event
 from annotator.core.models import Event, Span, new_uid
 
 SPAN, EVENT = "span", "event"
@@ -258,7 +258,10 @@ def take_command(
     drop = [r.gold for r in group if r.gold is not None and r.item not in want]
     have = {r.item for r in group if r.gold is not None}
     add = [x for x in want if x not in have]
-    changes = _span_changes(drop, add, gold_events) + _event_changes(drop, add, gold_spans)
+    # the entities the adjudicated version holds once the group's spans have changed
+    spans_after = set(gold_spans) - {x for x in drop if isinstance(x, Span)}
+    spans_after |= {x for x in add if isinstance(x, Span)}
+    changes = _span_changes(drop, add, gold_events) + _event_changes(drop, add, spans_after)
     action = TAKE if who is not None else TAKE_NONE
     return Command(action, tuple(changes)) if changes else None
 
@@ -274,16 +277,21 @@ def _span_changes(drop: list, add: list, gold_events: Sequence[Event]) -> list[C
     return changes + carry_over(gold_events, renamed)
 
 
-def _event_changes(drop: list, add: list, gold_spans: Sequence[Span]) -> list[Change]:
-    have = set(gold_spans)
+def _event_changes(drop: list, add: list, spans_after: set[Span]) -> list[Change]:
     changes = [cmd.remove_event(e) for e in drop if isinstance(e, Event)]
     for e in (x for x in add if isinstance(x, Event)):
-        for a in e.arguments:  # an argument refers to a gold entity: bring it too
-            if a.span not in have:
-                have.add(a.span)
-                changes.append(cmd.add_span(a.span))
-        changes.append(cmd.add_event(replace(e, uid=new_uid())))
+        changes += _event_in(e, spans_after)
     return changes
+
+
+def _event_in(event: Event, have: set[Span]) -> list[Change]:
+    """An annotator's event added to the adjudicated version as accepting it adds one
+    (:func:`annotator.core.links.link_event`): each argument on the adjudicated entity at
+    its offsets (whose label wins) or on a new one; a SPAN phrase (a topic, an indicator)
+    stays a phrase and never becomes an entity. ``have`` takes the new entities."""
+    linked, changes = link_event(replace(event, uid=new_uid()), have)
+    have.update(Span.from_dict(c.after) for c in changes if c.kind == cmd.SPAN and c.after)
+    return [*changes, cmd.add_event(linked)]
 
 
 def merge_command(
@@ -299,9 +307,5 @@ def merge_command(
         if e in gold:
             gold.remove(e)  # one copy per agreed copy
             continue
-        for a in e.arguments:
-            if a.span not in have:
-                have.add(a.span)
-                changes.append(cmd.add_span(a.span))
-        changes.append(cmd.add_event(replace(e, uid=new_uid())))
+        changes += _event_in(e, have)
     return Command(MERGE, tuple(changes)) if changes else None

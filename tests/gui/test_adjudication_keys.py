@@ -236,3 +236,39 @@ def test_adjudication_keys_nothing_agreed_still_shows_every_row(make_window, db_
     key(w, Qt.Key.Key_1)  # take alice's version of the first disagreement
     assert TOKAYEV in gold(s)
     s.close()
+
+
+def test_adjudication_keys_span_phrases_and_taken_events_stay_on_gold_entities(
+    make_window, db_path
+):
+    """An agreed event's Topic phrase is no entity after the merge; taking bob's event
+    whose Place is LOC after taking alice's GPE leaves one label on "Astana" (gold's)."""
+    s = Store(db_path)
+    s.add_docs([ParsedDoc(text=TEXT, title=TEXT.split("\n")[0], lang="en", source="t.txt")])
+    topic = Span(12, 22, "SPAN")  # a phrase, not an entity
+    agreed = Event(TALKS, (Argument("Participant", TOKAYEV), Argument("Topic", topic)))
+    astana_loc = Span(37, 43, "LOC")
+    talks_at = Event(Span(77, 80, "Meet"), (Argument("Place", ASTANA),))
+    talks_at_loc = Event(Span(77, 80, "Meet"), (Argument("Place", astana_loc),))
+    _gold(s, "alice", [TOKAYEV, ASTANA], (agreed, talks_at))
+    _gold(s, "bob", [TOKAYEV, astana_loc], (agreed, talks_at_loc))
+    w = make_window(s, "tester", worker=False)
+    w.controller.open_article(1)
+    key(w, Qt.Key.Key_A, CTRL | SHIFT)
+    assert gold(s) == {TOKAYEV}  # the Topic phrase is not made an entity
+    (merged,) = s.gold_events(1, ADJUDICATOR)
+    assert Argument("Topic", topic) in merged.arguments
+    while current(w) != ASTANA:
+        key(w, Qt.Key.Key_D)
+    key(w, Qt.Key.Key_1)  # alice's GPE
+    assert gold(s) == {TOKAYEV, ASTANA}
+    rows = w.adjudication.rows
+    w.adjudication.set_current(next(i for i, r in enumerate(rows) if r.item == talks_at_loc))
+    key(w, Qt.Key.Key_2)  # bob's event: its Place links to gold's GPE
+    assert gold(s) == {TOKAYEV, ASTANA}
+    places = [
+        a.span for e in s.gold_events(1, ADJUDICATOR) for a in e.arguments if a.role == "Place"
+    ]
+    assert places == [ASTANA]
+    assert check(s) == []
+    s.close()
