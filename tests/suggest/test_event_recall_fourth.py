@@ -232,3 +232,18 @@ def test_event_recall_fourth_a_season_is_a_date(nlp, suggester):
     args = found(nlp, suggester, text)[("Meet", "meet")]
     assert ("Time", "the autumn", "pp-in+fallback-season") in args
     assert ("Place", "Tashkent") in _roles(args)
+
+
+def test_event_recall_fourth_indicator_of_a_noun_of_change(nlp, suggester):
+    # schema: the modifier and the "of" object of a noun of change name the indicator
+    text = "Kazakhstan's GDP growth slowed to 4.8% in the first quarter."
+    assert ("Indicator", "GDP", "modifier") in found(nlp, suggester, text)[
+        ("EconomicFigure", "growth")
+    ]
+    text = "A reduction of water losses in the canals by 30% is also expected."
+    args = found(nlp, suggester, text)[("EconomicFigure", "reduction")]
+    assert ("Indicator", "water losses", "pp-of") in args
+    assert ("Change", "30%") in _roles(args)
+    # a figure after "of" stays a figure, an adjective is no indicator
+    args = found(nlp, suggester, "Annual growth of 5% is expected.")[("EconomicFigure", "growth")]
+    assert _roles(args) == {("Change", "5%")}
