@@ -202,6 +202,20 @@ def _nothing_message(
     return f"nothing to export: {what}"
 
 
+def _own_gold_hint(store: Store, status: str | None, adjudicator: str | None) -> str:
+    """Whose own gold there is, when the adjudicated version has none to export yet."""
+    sql = "SELECT annotator, count(*) FROM article_status WHERE annotator != ?"
+    args: list[str | None] = [adjudicator]
+    if status and status != "any":
+        sql += " AND status = ?"
+        args.append(status)
+    found = store.db.execute(sql + " GROUP BY 1 ORDER BY 1", args).fetchall()
+    if not found:
+        return "no annotator has any either"
+    own = ", ".join(f"{who} ({n})" for who, n in found)
+    return f"pass --annotator NAME to export an annotator's own gold: {own}"
+
+
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @click.option(
@@ -281,26 +295,29 @@ def export_cmd(
     check_output(out, fmt, bool(split) or fmt == "spacy", force)
     store = open_store(db, create=False)
     with store:
-        if not suggestions and annotator is None:
-            # the adjudicated version when there is one (annotator merge/agree/adjudication)
-            annotator = default_export_annotator(store)
-            if annotator is not None:
-                click.echo(f"note: exporting the adjudicated gold of {annotator!r}", err=True)
-        report, paths = run_export(
-            store,
-            fmt,
-            out,
-            status=None if status == "any" else status,
-            annotator=annotator,
-            lang=lang,
-            split=split,
-            seed=seed,
-            suggestions=suggestions,
-            model=model,
-            base_model=base_model,
-            progress=sys.stderr.isatty(),
-            schema=schema,
-        )
+        adjudicated = None if suggestions or annotator else default_export_annotator(store)
+        if adjudicated is not None:
+            click.echo(f"note: exporting the adjudicated gold of {adjudicated!r}", err=True)
+        try:
+            report, paths = run_export(
+                store,
+                fmt,
+                out,
+                status=None if status == "any" else status,
+                annotator=annotator or adjudicated,
+                lang=lang,
+                split=split,
+                seed=seed,
+                suggestions=suggestions,
+                model=model,
+                base_model=base_model,
+                progress=sys.stderr.isatty(),
+                schema=schema,
+            )
+        except ValueError as exc:
+            if adjudicated is None or not str(exc).startswith("nothing to export"):
+                raise
+            raise ValueError(f"{exc}; {_own_gold_hint(store, status, adjudicated)}") from None
     for line in report.loss_lines():
         click.echo(f"note: {line}", err=True)
     if fmt == "spacy" and len(report.langs) > 1:
