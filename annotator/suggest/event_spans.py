@@ -77,6 +77,7 @@ NAME_EXTENDED, PERCENT_RULE, FRACTION_RULE = "name-extended", "fallback-percent"
 LED_BY = "led-by"
 ORG_OF_PLACE, ORG_WORD, PLACE_LED_ORG = "org-of-place", "org-word-name", "place-led-org"
 REJOINED, TITLE_AS_ORG = "name-rejoined", "title-as-org"
+POSSESSOR_CUT, DESCRIPTION_CUT = "possessor-cut", "description-cut"
 # words that end or head the name of an organisation, never of a person: "Georgian Railway",
 # "Ministry of Energy of Kazakhstan"
 ORG_WORDS = frozenset(
@@ -351,6 +352,7 @@ class SpanMapper:
             start, end = self._date_range(start, end)
         if label in ("ORG", "PERSON"):
             end, how = self._org_extent(start, end, how)
+            start, how = self._possessor_cut(start, end, how)
         if label not in ("DATE", "TIME"):
             stripped = self._strip_place(start, end, label)
             if stripped > start and label == "ORG" and end - stripped > 1:
@@ -361,9 +363,17 @@ class SpanMapper:
         if label in VALUE_LABELS or label == "DATE" and self._before_currency(end):
             start, end, how = self._value_extent(start, end, label, how)
         span = self.doc[start:end]
-        if not any(c.isalnum() for c in span.text):
+        if not any(c.isalnum() for c in span.text) or self._described(start, end, label):
             return None
         return self._named(start, end, label, how)
+
+    def _described(self, start: int, end: int, label: str) -> bool:
+        """ "the Kazakh company Allur": a description read as a name before the name itself
+        (the name is the argument)."""
+        last = self.doc[end - 1]
+        if label != "ORG" or not last.is_lower or last.lemma_.lower() not in GROUP_NOUNS:
+            return False
+        return end < len(self.doc) and self.doc[end].pos_ == "PROPN"
 
     def _value_extent(self, start: int, end: int, label: str, how: str) -> tuple[int, int, str]:
         """A value with the number words the model cut off ("twenty-eight" of "twenty-eight
@@ -401,7 +411,8 @@ class SpanMapper:
             start, label, how = self._given_name(start, end, label, how)
         if label == "DATE" and span[-1].lower_ in FRACTIONS and not _dated(span):
             label, how = "CARDINAL", FRACTION_RULE  # "grown by a quarter"
-        if label == "ORG":
+        if label == "ORG" or label == "PERSON" and span[0].lower_ in ORG_WORDS:
+            # "Railway Lasha Abashidze" tagged PERSON: the person at the end
             start, label, how = self._glued_name(start, end, how)
         elif label == "PERSON" and end - start > 1 and not how:
             span = self.doc[start:end]
@@ -525,6 +536,8 @@ class SpanMapper:
                 continue
             if self.known.get(rest.text) == "PERSON":
                 return start + k
+            if any(t.lower_ in ORG_WORDS for t in rest):
+                continue  # "China Railway Container Transport" is one company
             person = len(rest) > 2 or SURNAME.search(rest[-1].lower_)
             # an organisation the model tagged so once is a name; one tagged PERSON or seen
             # again as a whole ("Kazakhstan Temir Zholy") is a company, not a person
@@ -532,6 +545,20 @@ class SpanMapper:
             if head.text in self.places and person:
                 return start + k  # but "Kazakhstan Temir Zholy" (PERSON) is a company
         return start
+
+    def _possessor_cut(self, start: int, end: int, how: str) -> tuple[int, str]:
+        """ "Uzbekistan’s Uzavtosanoat" as one name: the company, not its country."""
+        for i in range(start + 1, end - 1):
+            tok = self.doc[i]
+            if tok.tag_ == "POS" and self.doc[start:i].text in self.places:
+                return i + 1, POSSESSOR_CUT
+            if (
+                tok.is_lower
+                and tok.lemma_.lower() in GROUP_NOUNS
+                and self.doc[i + 1].pos_ == "PROPN"
+            ):
+                return i + 1, DESCRIPTION_CUT  # "the Kazakh company Ghalam"
+        return start, how
 
     def _org_extent(self, start: int, end: int, how: str) -> tuple[int, str]:
         """ "the Ministry of Foreign Affairs of" + "Kazakhstan", "the Eurasian Fund for" +

@@ -247,3 +247,23 @@ def test_event_recall_fourth_indicator_of_a_noun_of_change(nlp, suggester):
     # a figure after "of" stays a figure, an adjective is no indicator
     args = found(nlp, suggester, "Annual growth of 5% is expected.")[("EconomicFigure", "growth")]
     assert _roles(args) == {("Change", "5%")}
+
+
+def test_event_recall_fourth_company_names_keep_their_country_and_lose_descriptions(nlp, suggester):
+    text = (
+        "Uzbekistan’s Uzavtosanoat and the Kazakh company Allur may sign an agreement on car "
+        "assembly this autumn."
+    )
+    args = found(nlp, suggester, text)[("Agreement", "agreement")]
+    assert ("Party", "Uzavtosanoat", "support-verb:subj-active+possessor-cut") in args
+    assert ("Party", "Allur") in _roles(args)
+    assert not any(span in ("Kazakh company", "Uzbekistan’s Uzavtosanoat") for _r, span, _ in args)
+    text = "The containers will be paid for by China Railway Container Transport."
+    args = found(nlp, suggester, text)[("TransferMoney", "paid")]
+    assert ("Giver", "China Railway Container Transport", "by-agent-passive") in args
+
+
+def test_event_recall_fourth_person_glued_to_a_company_word(nlp, suggester):
+    text = "Chairman of Georgian Railway Lasha Abashidze proposed instead a lease of the terminal."
+    args = found(nlp, suggester, text)[("Statement", "proposed")]
+    assert ("Speaker", "Lasha Abashidze", "subj-active+title-name") in args
