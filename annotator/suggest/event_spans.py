@@ -34,8 +34,6 @@ PERSON_TITLES = frozenset(
     "director akim ambassador premier chief secretary governor mayor king emir envoy "
     "minister deputy".split()
 )
-# words that qualify a title: "Vice Minister", "First Deputy Prime Minister"
-TITLE_WORDS = frozenset("vice first deputy prime acting executive general".split())
 # titles of people sent to a country: "Ambassador of Kazakhstan to Turkmenistan"
 ENVOYS = frozenset("ambassador envoy representative consul plenipotentiary".split())
 # Nouns whose "of" object is who acts: "by decree of the Head of State"
@@ -76,7 +74,7 @@ GAZETTEER, CURRENCY_RULE, TITLE_NAME = "gazetteer-place", "fallback-currency", "
 NAME_EXTENDED, PERCENT_RULE, FRACTION_RULE = "name-extended", "fallback-percent", "fraction"
 LED_BY = "led-by"
 ORG_OF_PLACE, ORG_WORD, PLACE_LED_ORG = "org-of-place", "org-word-name", "place-led-org"
-REJOINED, TITLE_AS_ORG = "name-rejoined", "title-as-org"
+REJOINED = "name-rejoined"
 POSSESSOR_CUT, DESCRIPTION_CUT = "possessor-cut", "description-cut"
 # words that end or head the name of an organisation, never of a person: "Georgian Railway",
 # "Ministry of Energy of Kazakhstan"
@@ -611,9 +609,6 @@ class SpanMapper:
         """
         token = antecedent(token)
         own = self.span_of(token)
-        people = self._title_people(token, own)
-        if people:  # "Minister of Finance" tagged ORG, then the minister's name
-            return people
         if own is not None:
             return [own, *self._chairs(token)] if depth == 0 else [own]
         if token.pos_ not in NOMINAL:
@@ -633,26 +628,6 @@ class SpanMapper:
             elif depth == 0:
                 out += self._around(child, preps, group or lemma in PROXY_NOUNS)
         return list(dict.fromkeys(out))
-
-    def _title_people(self, token: Token, own: Span | None) -> list[Span]:
-        if own is None or not self._title_start(token, own):
-            return []
-        people = [p for p in self._titled(token) if p.label == "PERSON"]
-        return [self._made(p, TITLE_AS_ORG) for p in people]
-
-    def _title_start(self, token: Token, own: Span) -> bool:
-        """The token is a title word that starts the span: "Minister of Finance" (ORG)."""
-        if token.lemma_.lower() not in PERSON_TITLES or token.tag_ not in ("NN", "NNP"):
-            return False
-        if own.label == "PERSON":  # "Akim" alone tagged PERSON
-            words = self.text[own.start : own.end].lower().split()
-            return all(w in PERSON_TITLES | TITLE_WORDS for w in words)
-        if own.label != "ORG":
-            return False
-        first = token.left_edge
-        while first.i < token.i and (first.dep_ == "det" or first.lemma_.lower() in PERSON_TITLES):
-            first = first.doc[first.i + 1]
-        return first.idx >= own.start and token.idx < own.end
 
     def _chairs(self, token: Token) -> list[Span]:
         """ "the Council, co-chaired by X and Y, will meet": who chairs a body takes part."""
