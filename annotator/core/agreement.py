@@ -466,14 +466,23 @@ def pair_report(corpus: Corpus, a: str, b: str) -> dict[str, Any]:
         "articles": int(len(_common(corpus, (a, b), entities=False))),
         "articles_with_entities": int(docs.size),
         "tokens": int(x.size) + zeros,
-        "span_exact": exact.to_dict(),
-        "span_overlap": overlap.to_dict(),
+        "span_exact": _score_dict(exact),
+        "span_overlap": _score_dict(overlap),
         "cohen_kappa": _nan_none(cohen_kappa(table)),
         "alpha_nominal": _nan_none(_pair_alpha(x, y, zeros)) if x.size + zeros else None,
         "alpha_unitizing": _nan_none(alpha_u.alpha),
         "events": {key: events[key].to_dict() for key, _ in EVENT_METRICS},
         "labels": labels,
     }
+
+
+def _score_dict(score: Score) -> dict[str, Any]:
+    """A span score; with no span on either side (no article both annotated with full
+    entity gold, e.g. gold made for events only) its figures are undefined, not 0."""
+    out = score.to_dict()
+    if not score.predicted + score.gold:
+        out.update(precision=None, recall=None, f1=None)
+    return out
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
