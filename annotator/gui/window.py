@@ -50,6 +50,7 @@ from annotator.gui.window_state import (
     TEXT_MIN,
     PaneSplitter,
     load_session,
+    project_key,
     reopen,
     save_session,
     session_of,
@@ -628,7 +629,9 @@ class MainWindow(AdjudicationMixin, QMainWindow):
     def start(self) -> None:
         """Reopen the article that was open last, on the same item and list; else the
         first unfinished article."""
-        if not reopen(self.controller, load_session(self.settings)):
+        path = self.controller.store.path
+        saved = load_session(self.settings, project_key(path)) if path is not None else None
+        if not reopen(self.controller, saved):
             self.controller.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

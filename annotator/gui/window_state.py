@@ -12,6 +12,7 @@ event, mode), so that a restart goes back to where the annotator was.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -157,36 +158,52 @@ def reopen(c: Controller, session: Session | None) -> bool:
     return True
 
 
+def _group(project: str) -> str:
+    """Each project's session under its own key: reopening one project goes to where the
+    annotator was in it, whichever other project was opened since."""
+    return "sessions/" + hashlib.sha1(project.encode("utf-8")).hexdigest()[:16]
+
+
 def save_session(settings: QSettings, session: Session) -> None:
-    settings.setValue("session/project", session.project)
-    settings.setValue("session/article", session.article_id)
-    settings.setValue("session/mode", session.mode)
-    settings.setValue("session/span", _span_text(session.span))
+    g = _group(session.project)
+    settings.setValue(f"{g}/project", session.project)
+    settings.setValue(f"{g}/article", session.article_id)
+    settings.setValue(f"{g}/mode", session.mode)
+    settings.setValue(f"{g}/span", _span_text(session.span))
     event = session.event
-    settings.setValue("session/trigger", _span_text(event.trigger))
-    settings.setValue("session/event_uid", event.uid or "")
-    settings.setValue("session/argument", -1 if event.argument is None else event.argument)
+    settings.setValue(f"{g}/trigger", _span_text(event.trigger))
+    settings.setValue(f"{g}/event_uid", event.uid or "")
+    settings.setValue(f"{g}/argument", -1 if event.argument is None else event.argument)
 
 
-def load_session(settings: QSettings) -> Session | None:
-    """The saved session, or None when there is none (or it cannot be read)."""
+def load_session(settings: QSettings, project: str) -> Session | None:
+    """The session saved for ``project`` (a :func:`project_key`), or None when there is
+    none or it cannot be read. The single session older versions kept (``session/``)
+    counts when it is this project's."""
+    found = _read(settings, _group(project))
+    if found is None:
+        found = _read(settings, "session")
+    return found if found is not None and found.project == project else None
+
+
+def _read(settings: QSettings, g: str) -> Session | None:
     try:
-        article = int(settings.value("session/article", -1))
-        argument = int(settings.value("session/argument", -1))
+        article = int(settings.value(f"{g}/article", -1))
+        argument = int(settings.value(f"{g}/argument", -1))
     except (TypeError, ValueError):
         return None
     if article < 0:
         return None
     event = EventFocus(
-        _span(settings.value("session/trigger", "")),
-        str(settings.value("session/event_uid", "")) or None,
+        _span(settings.value(f"{g}/trigger", "")),
+        str(settings.value(f"{g}/event_uid", "")) or None,
         None if argument < 0 else argument,
     )
     return Session(
-        str(settings.value("session/project", "")),
+        str(settings.value(f"{g}/project", "")),
         article,
-        str(settings.value("session/mode", "entities")),
-        _span(settings.value("session/span", "")),
+        str(settings.value(f"{g}/mode", "entities")),
+        _span(settings.value(f"{g}/span", "")),
         event,
     )
 

@@ -190,6 +190,32 @@ def test_keyboard_reopening_restores_the_events_list_and_argument_row(make_windo
     assert c.events.current_row in (Row(0, 1), Row(0, None))
 
 
+def test_keyboard_reopening_each_project_where_it_was_left(make_window, project, tmp_path):
+    """Two projects opened in turn (one settings file): each reopens on its own article,
+    not on the last one of whichever project was opened last."""
+    w = make_window(project, WHO, worker=False, start=False)
+    w.start()
+    key(w, Qt.Key.Key_N)
+    key(w, Qt.Key.Key_N)
+    assert w.controller.article.id == 3
+    w.close()
+    other = Store(tmp_path / "other.db")
+    other.add_docs([_doc(TEXT_2), _doc(TEXT_1)])
+    w2 = make_window(other, WHO, worker=False, start=False)
+    w2.start()
+    key(w2, Qt.Key.Key_N)
+    assert w2.controller.article.id == 2
+    w2.close()
+    w3 = make_window(project, WHO, worker=False, start=False)
+    w3.start()
+    assert w3.controller.article.id == 3  # the first project's own last article
+    w3.close()
+    w4 = make_window(other, WHO, worker=False, start=False)
+    w4.start()
+    assert w4.controller.article.id == 2
+    other.close()
+
+
 def test_keyboard_reopening_a_missing_article_falls_back_to_the_first_unfinished(
     make_window, project, tmp_path
 ):
