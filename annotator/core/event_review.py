@@ -459,7 +459,7 @@ class EventReview:
             cmd.add_event(new),
         )
         focus = EventFocus(new.trigger, new.uid, argument, next_pending=next_pending)
-        return EventStep(cmd.Command(action, changes), focus)
+        return EventStep(cmd.Command(action, changes), focus, _left_out(event, new, self.text))
 
     # -- the schema, for the keys -------------------------------------------------------
 
@@ -518,3 +518,17 @@ def attribute_text(event: Event, schema: EventSchema) -> str:
         else:
             out.append(str(value))
     return " · ".join(out)
+
+
+def _left_out(event: Event, linked: Event, text: str) -> str:
+    """The status line for arguments accepting left out (their entity was rejected)."""
+    kept = {(a.span.start, a.span.end) for a in linked.arguments}
+    gone = [a for a in event.arguments if (a.span.start, a.span.end) not in kept]
+    if not gone:
+        return ""
+    names = ", ".join(f"{a.role} “{a.span.text(text)}”" for a in gone)
+    many = len(gone) != 1
+    return (
+        f"{len(gone)} argument{'s' if many else ''} left out ({names}): "
+        f"{'their entities were' if many else 'its entity was'} rejected"
+    )

@@ -174,3 +174,9 @@ def test_links_an_argument_on_an_entity_the_annotator_rejected_is_left_out(schem
     r = EventReview(1, TEXT, suggestions, [], schema, [TOK_ORG, AKIM])
     (added,) = [c for c in r.accept().command.changes if c.kind == cmd.EVENT]
     assert [a.span for a in Event.from_dict(added.after).arguments] == [TOK_ORG, AKIM]
+    assert r.accept().note == "1 argument left out (Place “Astana”): its entity was rejected"
+
+
+def test_links_accepting_with_every_argument_says_nothing_more(schema):
+    r = EventReview(1, TEXT, [(_event_sugg(), "pending")], [], schema, [])
+    assert r.accept().note == ""
