@@ -225,7 +225,7 @@ def event_overlay(
         marks,
         _range(current.span) if current and row else None,
         _range(candidate),
-        f"＋ {candidate.label}" if candidate else "",
+        f"+ {candidate.label}" if candidate else "",
     )
 
 
