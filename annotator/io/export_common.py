@@ -9,6 +9,7 @@ the one file (or folder) named by ``out``; otherwise one file (or folder) per sp
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -19,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from multiprocessing import get_context
 from operator import attrgetter
 from pathlib import Path
@@ -30,6 +31,7 @@ from spacy.tokens import Doc
 
 from annotator.core.models import ENTITY, Article, Event, Span, Suggestion
 from annotator.core.schema import EventSchema, misfit_arguments
+from annotator.io.token_cache import tokenizer_version
 
 NO_SPLIT = ""
 MAX_EXAMPLES = 3
@@ -92,6 +94,7 @@ def sorted_spans(spans: Iterable[Span]) -> list[Span]:
 
 
 _SPAN_ORDER = attrgetter("start", "end", "label")  # Span's field order (order=True)
+_LABEL = attrgetter("label")
 
 
 def event_key(event: Event) -> tuple[Any, ...]:
@@ -198,7 +201,7 @@ class ExportReport:
         self.articles[split].add(doc.article.id)
         self.docs[split] += 1
         self.langs[doc.article.lang] += 1
-        self.spans.update((split, s.label) for s in doc.spans)
+        self.spans.update(zip(repeat(split), map(_LABEL, doc.spans)))  # C loops
         self.events.update((split, e.type) for e in doc.events)
         if self.schema is not None:
             for event, arg in misfit_arguments(self.schema, doc.events):
@@ -440,10 +443,37 @@ def render_chunks(
     chunks = _chunked(items, CHUNK)
     first = list(islice(chunks, PARALLEL_FROM))
     workers = workers or min(os.cpu_count() or 1, 4)
-    if len(first) < PARALLEL_FROM or workers < 2:
-        for chunk in chain(first, chunks):
-            yield from _merged(chunk, work(chunk), report)
-        return
+    with _frozen_heap():
+        if len(first) < PARALLEL_FROM or workers < 2:
+            for chunk in chain(first, chunks):
+                yield from _merged(chunk, work(chunk), report)
+            return
+        yield from _in_workers(first, chunks, work, report, workers)
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Everything loaded so far (spaCy, its vocab and tokenizers: millions of objects) out
+    of the garbage collector's sight for the export: its full collections walked them all,
+    again and again, as the export made and dropped its documents (a 10k-article JSONL
+    export spent ~2 s of its parent's time there). Forked workers inherit the frozen heap.
+    A heap frozen before (the window freezes its own) stays frozen."""
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
+def _in_workers(
+    first: list[list[Item]],
+    chunks: Iterator[list[Item]],
+    work: Callable[[list[Item]], Rendered],
+    report: ExportReport,
+    workers: int,
+) -> Iterator[tuple[Item, Any]]:
     # fork: the workers start with spaCy and the tokenizers already loaded; they never use
     # the parent's SQLite connection
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
@@ -465,8 +495,6 @@ def render_chunks(
 def warmed(items: Iterable[Item]) -> Iterator[Item]:
     """The items, each article's tokenizer loaded here on its way to the workers: those
     forked after the first chunks start with it (loading one costs ~0.5 s per process)."""
-    from annotator.io.token_cache import tokenizer_version  # it imports this module
-
     for item in items:
         tokenizer_version(item[1].article.lang)
         yield item
@@ -484,7 +512,7 @@ def _packed(chunk: list[Item]) -> list[tuple[Any, ...]] | None:
         a = doc.article
         art = (a.id, a.content_hash, a.text, a.title, a.lang, a.date, a.time, a.source,
                a.external_id, a.meta)  # fmt: skip
-        spans = [(s.start, s.end, s.label) for s in doc.spans]
+        spans = list(map(_SPAN_ORDER, doc.spans))  # (start, end, label) tuples
         out.append((split, art, doc.annotator, spans, list(doc.events), list(doc.pending)))
     return out
 
