@@ -49,6 +49,11 @@ IN_RULES = frozenset({"pp-in", "pp-into"})
 RECIPIENTS = frozenset({"Recipient"})
 # a meeting noun in these phrases lends its place and date to what is done there
 AT_PREPS = frozenset({"at", "during"})
+# types whose participants "the sides" stand for, and the roles that take them
+MEETINGS = frozenset({"Meet", "Contact"})
+# plural descriptions of the parties of a meeting: "the two sides", "the leaders"
+SIDES = frozenset({"side", "party", "leader", "president", "minister", "delegation"})
+PARTY_ROLES = ("Party", "Participant")
 # roles of a doer that take part in the meeting it acts at
 SUBJECT_ROLES = frozenset({"Party", "Participant", "Giver"})
 # participant slots whose phrase may hide the event's place and date, and the way down
@@ -120,7 +125,31 @@ class EventSuggester:
         run = _Run(self.schema, doc)
         found = run.candidates(self._matcher, self._lexicon)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
-        return _unique(self._follow_up(self._at_events(out)))
+        return _unique(self._follow_up(self._partners(self._at_events(out))))
+
+    def _partners(
+        self, pairs: list[tuple[_Mention, Suggestion]]
+    ) -> list[tuple[_Mention, Suggestion]]:
+        """ "X held talks with Y on Monday, and the ministry said that the two sides agreed
+        ...": a plural description of the parties ("the sides", "the leaders") as the subject
+        stands for the participants of the latest meeting or call of two or three in the same
+        sentence (sides-of-meeting:...)."""
+        out = []
+        last: Suggestion | None = None  # the latest meeting of the sentence
+        sent = None
+        for mention, sugg in sorted(pairs, key=lambda p: p[0].token.i):
+            verb = mention.token
+            if verb.sent.start != sent:
+                last, sent = None, verb.sent.start
+            role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
+            if role is not None and last is not None and _sides_subject(mention):
+                sugg = _lend_partners(sugg, last, role)
+            if mention.etype.name in MEETINGS:
+                count = sum(a.role == "Participant" for a in sugg.arguments)
+                # "the sides" of a meeting of two or three; a larger one names no sides
+                last = sugg if 2 <= count <= 3 else last
+            out.append((mention, sugg))
+        return out
 
     def _at_events(
         self, pairs: list[tuple[_Mention, Suggestion]]
@@ -568,6 +597,29 @@ def _lend(to: Suggestion, source: Suggestion, etype: EventType, roles: tuple) ->
         and a.role not in have
         and etype.role(a.role) is not None
         and (a.span.start, a.span.end) not in spans_
+    ]
+    if not extra:
+        return to
+    args = sorted([*to.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
+    return replace(to, arguments=tuple(args))
+
+
+def _sides_subject(mention: _Mention) -> bool:
+    """ "the two sides agreed", "the parties signed": a subject that names the parties of a
+    meeting only by description."""
+    for tok in (mention.token, *mention.support):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in SIDES:
+                return child.tag_ == "NNS" or any(c.lower_ == "both" for c in child.children)
+    return False
+
+
+def _lend_partners(to: Suggestion, meeting: Suggestion, role: str) -> Suggestion:
+    spans_ = {(a.span.start, a.span.end) for a in to.arguments}
+    extra = [
+        Argument(role, a.span, rule=f"sides-of-meeting:{a.rule}")
+        for a in meeting.arguments
+        if a.role == "Participant" and (a.span.start, a.span.end) not in spans_
     ]
     if not extra:
         return to

@@ -257,3 +257,22 @@ def test_event_recall_fourth_person_glued_to_a_company_word(nlp, suggester):
     text = "Chairman of Georgian Railway Lasha Abashidze proposed instead a lease of the terminal."
     args = found(nlp, suggester, text)[("Statement", "proposed")]
     assert ("Speaker", "Lasha Abashidze", "subj-active+title-name") in args
+
+
+def test_event_recall_fourth_the_two_sides_are_the_parties_of_the_talks(nlp, suggester):
+    text = (
+        "Karabayev held talks with Liu Wei in Beijing on Monday, and the Kazakh ministry said "
+        "that the two sides agreed to build a third railway crossing."
+    )
+    args = found(nlp, suggester, text)[("Agreement", "agreed")]
+    assert ("Party", "Karabayev", "sides-of-meeting:support-verb:subj-active") in args
+    assert ("Party", "Liu Wei", "sides-of-meeting:pp-with") in args
+
+
+def test_event_recall_fourth_no_sides_from_a_large_meeting(nlp, suggester):
+    text = (
+        "The forum was attended by Tokayev, Mirziyoyev, Japarov and Rahmon, and the leaders "
+        "agreed to meet again next year."
+    )
+    args = found(nlp, suggester, text).get(("Agreement", "agreed"), [])
+    assert not any(rule.startswith("sides-of-meeting") for _r, _s, rule in args)
