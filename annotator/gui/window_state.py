@@ -31,6 +31,7 @@ TEXT_MIN = 400  # px (logical): ~45 characters of the text beside the margin not
 TEXT_SHARE = 0.45  # of the splitter's width
 LIST_MIN = 180
 LIST, TEXT, REVIEW = 0, 1, 2
+STRETCH = (22, 50, 28)  # how a wider (or narrower) window shares its change of width
 
 
 def fit_sizes(sizes: Sequence[int], mins: Sequence[int], share: float = TEXT_SHARE) -> list[int]:
@@ -76,7 +77,10 @@ class PaneSplitter(QSplitter):
         for pane in panes:
             self.addWidget(pane)
         self.setChildrenCollapsible(False)  # the list hides with its key, not by a drag
-        for index, stretch in enumerate((0, 1, 0)):
+        # a wider window widens every pane in reading proportions (the list's titles and
+        # the review's columns were cut at 1920 px while text lines ran to 150 characters);
+        # fit() keeps the text the widest with at least its share
+        for index, stretch in enumerate(STRETCH):
             self.setStretchFactor(index, stretch)
         self.splitterMoved.connect(lambda *_: self.fit())
 

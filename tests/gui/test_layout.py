@@ -61,6 +61,17 @@ def test_layout_shrinking_the_window_squeezes_the_side_panes_first(make_window, 
     _assert_text_has_the_most_room(w)
 
 
+def test_layout_a_wider_window_widens_the_side_panes_too(make_window, project, qtbot):
+    w = make_window(project, WHO, worker=False)
+    w.set_list_visible(True)
+    _resize(w, qtbot, 1024, 700)
+    before = w.splitter.sizes()
+    _resize(w, qtbot, 1920, 1080)
+    after = w.splitter.sizes()
+    assert after[0] >= before[0] + 80 and after[2] >= before[2] + 80  # titles, columns
+    _assert_text_has_the_most_room(w)
+
+
 def test_layout_squashing_saved_splitter_state_is_not_restored_as_is(
     make_window, project, qtbot, tmp_path
 ):
