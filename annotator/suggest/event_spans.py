@@ -86,7 +86,7 @@ ORG_WORDS = frozenset(
 # a name the model cut after a function word: "the Eurasian Fund for" + "Stabilization ..."
 DANGLING = frozenset({"of", "for", "and"})
 PROPER_RULE = "fallback-proper-name"
-SEASON_RULE = "fallback-season"
+SEASON_RULE, SURNAME_RULE = "fallback-season", "surname-known"
 SEASONS = frozenset({"spring", "summer", "autumn", "winter"})
 SEASON_DETS = frozenset({"the", "this", "next", "last"})
 WORDED_RULE = "number-words"
@@ -183,9 +183,13 @@ class SpanMapper:
                 self.known.setdefault(ent.text, ent.label_)
             if ent.label_ in ("GPE", "LOC"):
                 self.places.add(ent.text)
+        self.surnames: set[str] = set()  # last words of two-word names that look like surnames
         for ent in doc.ents:  # a surname alone: "Japarov" after "Sadyr Japarov"
             if ent.label_ == "PERSON" and len(ent) > 1:
                 self.known.setdefault(ent[-1].text, "PERSON")
+            if ent.label_ in ("PERSON", "ORG") and len(ent) > 1 and ent[-2].is_title:
+                if SURNAME.search(ent[-1].lower_):
+                    self.surnames.add(ent[-1].text)
 
     def in_entity(self, token: Token) -> bool:
         return self.ent_at[token.i] is not None
@@ -590,6 +594,10 @@ class SpanMapper:
             if self._is_name(token.i - 1, token.i + 1):  # "Yersayin Nagaspayev" missed
                 span = self.doc[token.i - 1 : token.i + 1]
                 return self._made(Span(span.start_char, span.end_char, "PERSON"), PERSON_NAME)
+        if lo == token.i and token.text in self.surnames and token.text not in self.names:
+            # "Tokayev receives ..." in a headline, with "Kassym-Jomart Tokayev" (of any
+            # label) further down
+            return self._made(Span(token.idx, token.idx + len(token.text), "PERSON"), SURNAME_RULE)
         return None
 
     def alternative(self, span: Span) -> tuple[str, str] | None:

@@ -276,3 +276,13 @@ def test_event_recall_fourth_no_sides_from_a_large_meeting(nlp, suggester):
     )
     args = found(nlp, suggester, text).get(("Agreement", "agreed"), [])
     assert not any(rule.startswith("sides-of-meeting") for _r, _s, rule in args)
+
+
+def test_event_recall_fourth_surname_alone_in_a_headline(nlp, suggester):
+    text = (
+        "Tokayev receives newly appointed ambassadors, speaks by telephone with Japarov\n\n"
+        "President Kassym-Jomart Tokayev spoke by telephone with President of Kyrgyzstan "
+        "Sadyr Japarov on Monday."
+    )
+    args = found(nlp, suggester, text)[("Contact", "speaks")]
+    assert ("Participant", "Tokayev", "subj-inherited+surname-known") in args
