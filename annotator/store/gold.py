@@ -31,6 +31,9 @@ from annotator.store.rows import (
     now,
 )
 
+# logged commands nobody decided in the window (not counted as "today's decisions")
+NOT_DECISIONS = ("migrate", "import", "import:replace", "adjudicate:agreed")
+
 
 class GoldMixin:
     db: sqlite_utils.Database
@@ -283,9 +286,11 @@ class GoldMixin:
 
     def decisions_since(self, since: str, annotator: str | None = None) -> int:
         """Decisions made since ``since`` (an ISO stamp): an undo or redo is no new decision,
-        nor is what a schema migration logged."""
+        nor is what a schema migration, a gold import or adjudication's merge of what the
+        annotators agree on logged (nobody decided those in the window)."""
         sql = (
             "SELECT count(*) FROM decisions WHERE at >= ? AND undo_of IS NULL "
-            "AND redo_of IS NULL AND action != 'migrate'"
+            "AND redo_of IS NULL AND action NOT IN (?, ?, ?, ?)"
         ) + (" AND annotator = ?" if annotator else "")
-        return self.db.execute(sql, [since] + ([annotator] if annotator else [])).fetchone()[0]
+        args = [since, *NOT_DECISIONS] + ([annotator] if annotator else [])
+        return self.db.execute(sql, args).fetchone()[0]
