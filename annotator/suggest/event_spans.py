@@ -87,6 +87,15 @@ ORG_WORDS = frozenset(
 DANGLING = frozenset({"of", "for", "and"})
 PROPER_RULE = "fallback-proper-name"
 SEASON_RULE, SURNAME_RULE = "fallback-season", "surname-known"
+DEMONYM_RULE = "demonym-norp"
+# nationality words the small model often tags ORG, PERSON or GPE ("Kazakh", "Kyrgyz")
+DEMONYMS = frozenset(
+    "Kazakh Kazakhstani Kyrgyz Uzbek Tajik Turkmen Afghan Azerbaijani Armenian Georgian "
+    "Russian Chinese Mongolian Iranian Pakistani Indian Japanese Korean American British "
+    "German French Italian Spanish Belarusian Ukrainian Turkish Qatari Emirati Saudi Kuwaiti "
+    "Egyptian Israeli Hungarian Polish Austrian Swiss Dutch Belgian Czech European Asian "
+    "Arab Omani Malaysian Indonesian Vietnamese Thai Singaporean Canadian Brazilian".split()
+)
 SEASONS = frozenset({"spring", "summer", "autumn", "winter"})
 SEASON_DETS = frozenset({"the", "this", "next", "last"})
 WORDED_RULE = "number-words"
@@ -607,6 +616,8 @@ class SpanMapper:
             last = self.doc.char_span(span.start, span.end, alignment_mode="expand")
             if last is not None and last[-1].lemma_.lower() in FACILITY_WORDS:
                 return "FAC", FACILITY
+        if span.label in ("ORG", "PERSON", "GPE") and self.text[span.start : span.end] in DEMONYMS:
+            return "NORP", DEMONYM_RULE  # "Kazakh exports" with "Kazakh" tagged ORG
         return None
 
     def entities(self, token: Token, preps: bool = False, depth: int = 0) -> list[Span]:

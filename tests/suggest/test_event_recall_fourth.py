@@ -286,3 +286,10 @@ def test_event_recall_fourth_surname_alone_in_a_headline(nlp, suggester):
     )
     args = found(nlp, suggester, text)[("Contact", "speaks")]
     assert ("Participant", "Tokayev", "subj-inherited+surname-known") in args
+
+
+def test_event_recall_fourth_nationality_tagged_as_organisation_is_an_area(nlp, suggester):
+    text = "Kazakh exports to China amounted to $15.1 billion in 2024."
+    args = found(nlp, suggester, text)[("EconomicFigure", "amounted")]
+    assert ("Area", "Kazakh", "subj-active+demonym-norp") in args
+    assert ("Area", "China") in _roles(args)
