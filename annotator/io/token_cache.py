@@ -41,6 +41,7 @@ SUFFIX = ".tokens"
 FORMAT = 2  # layout of the stored arrays
 SPACE, PUNCT, TRAILING = 1, 2, 4  # flag bits: whitespace, punctuation, a space after it
 LOOKUP = 500  # hashes per SELECT
+_OPEN: dict[tuple[int, Path], sqlite3.Connection] = {}  # (process, sidecar) -> connection
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class TokenCache:
             return None
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
+        # a worker gets a copy of this cache with every chunk: one connection per process
+        opened = _OPEN.get((os.getpid(), self.path))
+        if opened is not None:
+            self._conn, self._pid = opened, os.getpid()
+            return opened
         try:
             conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -151,6 +157,7 @@ class TokenCache:
             self.path = None  # cannot keep a cache here: tokenize every time
             return None
         self._conn, self._pid = conn, os.getpid()
+        _OPEN[(self._pid, self.path)] = conn
         return conn
 
     def _read(self, texts: Sequence[tuple[str, str, str]]) -> list[Tokens | None]:
@@ -193,5 +200,6 @@ class TokenCache:
 
     def close(self) -> None:
         if self._conn is not None and self._pid == os.getpid():
+            _OPEN.pop((self._pid, self.path), None)
             self._conn.close()
         self._conn = None
