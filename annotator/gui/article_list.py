@@ -1,8 +1,10 @@
 """The article list: a lazy table model over the store, with filters and full-text search.
 
-The model holds only the ids of the rows it shows (one indexed query); titles, dates and
-counts are fetched a page at a time when a row is first painted, and a bounded number of
-pages is kept. With uniform row heights a 100,000-article project paints at once.
+The model holds only the ids of the rows it shows (one indexed query; for the whole project
+in file order usually a ``range``, nothing read per article); titles, dates and counts are
+fetched a page at a time when a row is first painted, and a bounded number of pages is kept.
+A row is found by its id by bisection while the list is in id order (a dict only for the
+other orders). With uniform row heights a 1,000,000-article project paints at once.
 
 Searching asks (``search_requested``) rather than queries: the window runs the search, and
 the first time builds the full-text index (seconds for 100k articles), off the GUI thread,
@@ -17,7 +19,9 @@ first (the unfinished articles a trained model and the base model disagree on mo
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -81,8 +85,8 @@ class ArticleListModel(QAbstractTableModel):
         self._rank: dict[int, int] = {}  # USEFUL: article id -> place (0: most useful)
         self._assigned: set[int] = set()  # QUEUE: the annotator's articles
         self.useful: ranking.UsefulOrder | None = None  # what USEFUL was ranked by
-        self._ids: list[int] = []
-        self._row_of: dict[int, int] = {}
+        self._ids: Sequence[int] = []
+        self._row_of: dict[int, int] | None = None  # None: _ids is in id order (bisect)
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self.reload()
 
@@ -90,16 +94,19 @@ class ArticleListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        ids = browse.article_ids(self.store, self.annotator, statuses=self.statuses, lang=self.lang)
-        if self.search_ids is not None:
-            keep = set(ids)
-            ids = [i for i in self.search_ids if i in keep]
+        filters = {"statuses": self.statuses, "lang": self.lang}
+        ids: Sequence[int]
+        if self.search_ids is not None:  # the hits, in their order (best first)
+            ids = browse.among(self.store, self.annotator, self.search_ids, **filters)
+        else:
+            ids = browse.shown_ids(self.store, self.annotator, **filters)
         if self.order == USEFUL:  # ranked first; the rest keep their order (stable sort)
-            ids.sort(key=lambda aid: self._rank.get(aid, len(self._rank)))
+            ids = sorted(ids, key=lambda aid: self._rank.get(aid, len(self._rank)))
         elif self.order == QUEUE:
             ids = [aid for aid in ids if aid in self._assigned]
         self._ids = ids
-        self._row_of = {aid: row for row, aid in enumerate(ids)}
+        in_id_order = self.search_ids is None and self.order != USEFUL
+        self._row_of = None if in_id_order else {aid: row for row, aid in enumerate(ids)}
         self._pages.clear()
         self.endResetModel()
 
@@ -150,11 +157,11 @@ class ArticleListModel(QAbstractTableModel):
         """The first unfinished article after ``article_id`` in the list's order (from
         the top when it is not in the list; wrapping round), or None when the list holds
         none: "done → next" follows the list."""
-        row = self._row_of.get(article_id) if article_id is not None else None
+        row = self.row_of(article_id) if article_id is not None else None
         start = 0 if row is None else row + 1
-        order = self._ids[start:] + self._ids[:start]
-        for at in range(0, len(order), STEP):
-            chunk = order[at : at + STEP]
+        ids, total = self._ids, len(self._ids)
+        for at in range(0, total, STEP):  # from start, wrapping round; no copy of the ids
+            chunk = [ids[(start + k) % total] for k in range(at, min(at + STEP, total))]
             open_ = browse.unfinished_among(self.store, self.annotator, chunk)
             found = next((aid for aid in chunk if aid in open_), None)
             if found is not None:
@@ -165,11 +172,17 @@ class ArticleListModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, article_id: int) -> int | None:
-        return self._row_of.get(article_id)
+        if self._row_of is not None:
+            return self._row_of.get(article_id)
+        ids = self._ids
+        if isinstance(ids, range):
+            return ids.index(article_id) if article_id in ids else None
+        row = bisect.bisect_left(ids, article_id)
+        return row if row < len(ids) and ids[row] == article_id else None
 
     def refresh_article(self, article_id: int) -> None:
         """Re-read one article's row (its status or counts changed)."""
-        row = self._row_of.get(article_id)
+        row = self.row_of(article_id)
         if row is None:
             return
         page = self._pages.get(row // PAGE)
@@ -322,7 +335,7 @@ class ArticleListPane(QWidget):
         self.lang_box.blockSignals(True)
         self.lang_box.clear()
         self.lang_box.addItem("All languages", None)
-        for lang in self.model.store.languages():
+        for lang in browse.languages(self.model.store):
             self.lang_box.addItem(lang.upper(), lang)
         self.lang_box.blockSignals(False)
 
