@@ -227,8 +227,10 @@ class Clock(QObject):
 app = application()
 tmp = Path(sys.argv[2])
 store = Store(sys.argv[1])
+settings = QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat)
+settings.setValue("window/list_hidden", False)  # offscreen is narrow: the list would start hidden
 window = create_window(store, "bench",
-    settings=QSettings(str(tmp / "w.ini"), QSettings.Format.IniFormat),
+    settings=settings,
     prefs=Preferences(path=tmp / "p.json"))
 clock = Clock()
 window.list_pane.table.viewport().installEventFilter(clock)
