@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,7 +23,9 @@ from annotator.store import Store
 from annotator.store.models import models
 from annotator.store.ranking import most_useful_first
 from annotator.workflows.suggesting import plan_suggest, suggest_pending
-from annotator.workflows.training import TrainResult, train
+
+if TYPE_CHECKING:
+    from annotator.workflows.training import TrainResult
 
 BASE_MODEL = "en_core_web_sm"
 
@@ -35,6 +37,9 @@ def train_job(
     ``annotator`` has not finished."""
 
     def work(store: Store, progress: Progress, cancelled: Callable[[], bool]) -> Any:
+        # spaCy's training (and spaCy) load here, in the job: not when the window opens
+        from annotator.workflows.training import train
+
         result = train(
             store,
             out,
