@@ -277,6 +277,7 @@ class ArticleListPane(QWidget):
         self.busy_note.hide()
         self._hits: tuple[str, list[int]] | None = None  # the last answered query
         self._open_first = False
+        self._shown: int | None = None  # the open article: its row stays selected
         self.search.setMinimumWidth(60)  # the pane may be narrow: the text keeps the room
         self.status_box = QComboBox()
         self.status_box.setObjectName("statusFilter")
@@ -297,6 +298,8 @@ class ArticleListPane(QWidget):
             )
             box.setMinimumContentsLength(4)
         self.table = _table(model)
+        # after the view's own reset (which clears the selection): select the open article again
+        model.modelReset.connect(self._reselect)
         self._build_layout()
         self.fill_languages()
         self.search.returnPressed.connect(self._on_search_return_pressed)
@@ -456,8 +459,14 @@ class ArticleListPane(QWidget):
         if aid is not None:
             self.article_activated.emit(aid)
 
+    def _reselect(self) -> None:
+        if self._shown is not None:
+            self.show_article(self._shown)
+
     def show_article(self, article_id: int) -> None:
-        """Select and scroll to an article's row, if the current filter shows it."""
+        """Select and scroll to an article's row, if the current filter shows it (again
+        after a filter, an order or a search changes the list)."""
+        self._shown = article_id
         row = self.model.row_of(article_id)
         if row is None:
             self.table.clearSelection()

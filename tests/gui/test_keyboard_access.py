@@ -86,6 +86,26 @@ def test_keyboard_status_filter_cycles_with_ctrl_shift_s(window, project):
     assert box.currentText() == "All articles" and ids(window) == [1, 2, 3]
 
 
+def test_keyboard_the_open_articles_row_stays_selected_through_filters(window):
+    """A filter, a language filter or a cleared search rebuilds the list: the open
+    article's row is selected again wherever the list shows it."""
+    key(window, Qt.Key.Key_N)  # article 2
+
+    def selected() -> list[int]:
+        rows = window.list_pane.table.selectionModel().selectedRows()
+        return [window.list_model.article_id(i.row()) for i in rows]
+
+    assert selected() == [2]
+    key(window, Qt.Key.Key_S, CTRL | SHIFT)  # Unfinished: 2 is still in the list
+    assert selected() == [2]
+    key(window, Qt.Key.Key_L, CTRL | SHIFT)  # en
+    assert selected() == [2]
+    key(window, Qt.Key.Key_L, CTRL | SHIFT)  # kk: 2 is not shown
+    assert selected() == []
+    key(window, Qt.Key.Key_L, CTRL | SHIFT)  # every language again
+    assert selected() == [2]
+
+
 def test_keyboard_language_filter_cycles_and_n_p_follow_it(window):
     box = window.list_pane.lang_box
     key(window, Qt.Key.Key_L, CTRL | SHIFT)
