@@ -442,7 +442,10 @@ def _check_bytes(data: bytes, sample_only: bool = False) -> _Bad | None:
     sample = data[:SAMPLE]
     controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     nul = data.find(b"\x00")
-    if nul >= 0 and max(sample[::2].count(0), sample[1::2].count(0)) > len(sample) // 4:
+    even, odd = sample[::2].count(0), sample[1::2].count(0)
+    # UTF-16 text has its zeros on one side only (the high bytes of Latin text); a binary
+    # file (an executable) has them on both
+    if nul >= 0 and max(even, odd) > len(sample) // 4 and min(even, odd) * 10 < max(even, odd):
         return _Bad("looks like UTF-16 text; pass --encoding utf-16")
     if controls > len(sample) * BINARY_RATIO:
         return _Bad(BINARY)

@@ -167,6 +167,11 @@ BAD = {
     "date.txt": (b" date 2025-02-30 EN\nT\n\nBody\n", "impossible date 2025-02-30 in the header"),
     "utf16.txt": ("Title\n\nBody".encode("utf-16"), "looks like UTF-16"),
     "utf16nobom.txt": ("Title\n\nBody text".encode("utf-16-le"), "looks like UTF-16"),
+    # an executable's head: zeros on both byte parities, so binary, not UTF-16
+    "program.txt": (
+        b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"\x02\x00>\x00\x01\x00\x00\x00" * 40,
+        "looks like binary data, not text",
+    ),
     "cp1251.txt": (
         " date 2025-04-22 RU\n Заголовок\n\n Текст.\n".encode("cp1251"),
         "not valid UTF-8 (byte 0xc7 at offset 21); if it is another encoding, "
