@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from adjudication_shots import settle  # docs/, beside this script
 from PySide6.QtCore import QSettings
-from PySide6.QtTest import QTest
 
 from annotator.core import commands as cmd
 from annotator.core.models import Span
@@ -90,12 +90,6 @@ def shoot(db: Path, aid: int, out: Path, tmp: Path) -> None:
             w.grab().save(str(out / "screenshot-events.png"))
         w.close()
     store.close()
-
-
-def settle(app: object, rounds: int = 30) -> None:
-    for _ in range(rounds):
-        app.processEvents()
-        QTest.qWait(20)
 
 
 if __name__ == "__main__":
