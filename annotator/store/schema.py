@@ -389,6 +389,16 @@ def _m006_suggestion_counts(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_runs_by_model(db: sqlite_utils.Database) -> None:
+    """An index of ``suggestion_runs`` by model and version. ``annotator stats`` counts the
+    articles each model has run on: without it SQLite sorts every run (0.6 s at 1,000,000
+    articles); with it the count walks the index in order. Not gold: nothing is logged."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_suggestion_runs_model "
+        "ON suggestion_runs (model, model_version)"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_integrity,
@@ -396,6 +406,7 @@ MIGRATIONS: list[Migration] = [
     _m004_assignments,
     _m005_models,
     _m006_suggestion_counts,
+    _m007_runs_by_model,
 ]
 VERSION = len(MIGRATIONS)
 

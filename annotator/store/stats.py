@@ -33,9 +33,7 @@ def project_stats(store: Store, schema: EventSchema | None = None) -> dict[str, 
         "suggestions": _nested(suggestion_counts(store)),
         "models": [
             {"model": m, "version": v, "articles": n}
-            for m, v, n in q(
-                "SELECT model, model_version, count(*) FROM suggestion_runs GROUP BY 1, 2"
-            )
+            for m, v, n in q(RUNS_BY_MODEL)
         ],
         "gold_spans": dict(q("SELECT label, count(*) FROM gold_spans GROUP BY 1 ORDER BY 1")),
         "gold_events": dict(q("SELECT type, count(*) FROM gold_events GROUP BY 1 ORDER BY 1")),
@@ -46,6 +44,10 @@ def project_stats(store: Store, schema: EventSchema | None = None) -> dict[str, 
             for who, n in q("SELECT annotator, count(*) FROM decisions GROUP BY 1 ORDER BY 1")
         },
     }
+
+
+# walks idx_suggestion_runs_model (schema v7) in order: no sort of every run
+RUNS_BY_MODEL = "SELECT model, model_version, count(*) FROM suggestion_runs GROUP BY 1, 2"
 
 
 def suggestion_counts(store: Store) -> list[tuple[str, str, int]]:
