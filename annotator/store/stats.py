@@ -118,32 +118,46 @@ def _nested(rows: Any) -> dict[str, dict[str, int]]:
     return out
 
 
-# a quick SQL filter for spans that may break the span rule; core.spans decides
-_WS = "' ' || char(9) || char(10) || char(11) || char(12) || char(13) || char(160) || char(8203)"
-_SUSPECT = f"""(trim(substr(a.text, x.s + 1, 1), {_WS}) = ''
-    OR trim(substr(a.text, x.e, 1), {_WS}) = ''
-    OR instr(substr(a.text, x.s + 1, x.e - x.s), char(10)) > 0)"""
-_GOLD_SPANS = """SELECT article_id AS aid, annotator AS who, start AS s, "end" AS e, label
-    FROM gold_spans
+_GOLD_SPANS = """SELECT article_id, annotator, start, "end", label FROM gold_spans
   UNION ALL SELECT article_id, annotator, trigger_start, trigger_end, type FROM gold_events
   UNION ALL SELECT ev.article_id, ev.annotator, g.start, g."end", g.label
     FROM gold_arguments g JOIN gold_events ev ON ev.uid = g.event_uid"""
+_TEXTS = 500  # article texts read per query
 
 
 def unclean_gold(store: Store, limit: int = 5) -> tuple[int, list[str]]:
     """How many gold spans (entities, triggers, arguments) break the span rule, and the
-    first few as lines (article, annotator, why)."""
-    sql = f"""SELECT x.aid, x.who, x.s, x.e, x.label, a.text FROM ({_GOLD_SPANS}) x
-        JOIN articles a ON a.id = x.aid WHERE {_SUSPECT} ORDER BY x.aid, x.who, x.s"""
-    count, examples = 0, []
-    for aid, who, start, end, label, text in store.db.execute(sql):
-        why = problem(text, Span(start, end, label))
-        if why is None:
+    first few as lines (article, annotator, why).
+
+    Each article's text is read once, not once per span (a join re-reads the text for
+    every span: 0.5 s at 1,000,000 articles); a quick test in Python (out of range, space
+    at an edge, a line break inside) picks the spans :func:`core.spans.problem` judges.
+    """
+    rows = store.db.execute(_GOLD_SPANS).fetchall()
+    ids = sorted({row[0] for row in rows})
+    texts: dict[int, str] = {}
+    for i in range(0, len(ids), _TEXTS):
+        chunk = ids[i : i + _TEXTS]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT id, text FROM articles WHERE id IN ({marks})"
+        texts.update(store.db.execute(sql, chunk))
+    found = []
+    for aid, who, start, end, label in rows:
+        text = texts.get(aid)
+        if text is None:  # no such article: ``annotator check`` reports it
             continue
-        count += 1
-        if len(examples) < limit:
-            examples.append(f"article {aid}, {who}: {why}")
-    return count, examples
+        if (
+            0 <= start < end <= len(text)
+            and not text[start].isspace()
+            and not text[end - 1].isspace()
+            and "\n" not in text[start:end]
+        ):
+            continue
+        why = problem(text, Span(start, end, label))
+        if why is not None:
+            found.append((aid, who, start, why))
+    found.sort()
+    return len(found), [f"article {aid}, {who}: {why}" for aid, who, _, why in found[:limit]]
 
 
 def misfits(store: Store, schema: EventSchema, limit: int = 5) -> dict[str, Any]:

@@ -133,3 +133,29 @@ def test_store_spans_stats_reports_gold_that_breaks_the_rule(db_path):
     assert count == 1 and examples == [f"article {aid}, old: {problem(TEXT, edge)}"]
     res = _run("stats", "--db", str(db_path))
     assert "Gold spans with whitespace at an edge or across a paragraph break: 1" in res.output
+
+
+def test_store_spans_stats_finds_every_kind_of_whitespace_edge_and_orders_examples(db_path):
+    # an ideographic space and U+0085 are whitespace to the span rule (str.strip); the SQL
+    # pre-filter stats had before knew only ASCII spaces, NBSP and ZWSP, and missed them
+    text = "Astana\u3000hosts the talks.\n\nBishkek\x85replies today."
+    with Store(db_path) as store:
+        first, second = (store.add_docs([ParsedDoc(text, source=f"{n}.txt")])[0].article_id
+                         for n in (1, 2))  # fmt: skip
+        ideo = Span(0, 7, "GPE")  # 'Astana\u3000'
+        nel = Span(text.index("Bishkek"), text.index("Bishkek") + 8, "GPE")  # 'Bishkek\x85'
+        across = Span(text.index("talks"), text.index("Bishkek") + 7, "EVENT")
+        store.db.conn.executemany(  # another program's plain SQL, no checks of ours
+            'INSERT INTO gold_spans (article_id, annotator, start, "end", label) '
+            "VALUES (?, ?, ?, ?, ?)",
+            [(second, "zed", nel.start, nel.end, nel.label),
+             (first, "amy", across.start, across.end, across.label),
+             (first, "amy", ideo.start, ideo.end, ideo.label),
+             (first, "amy", 7, 12, "ORG")],  # fmt: skip
+        )
+        store.db.conn.commit()
+        count, examples = unclean_gold(store)
+    assert count == 3
+    assert examples == [f"article {first}, amy: {problem(text, ideo)}",
+                        f"article {first}, amy: {problem(text, across)}",
+                        f"article {second}, zed: {problem(text, nel)}"]  # fmt: skip
