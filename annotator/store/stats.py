@@ -31,10 +31,7 @@ def project_stats(store: Store, schema: EventSchema | None = None) -> dict[str, 
         "languages": by_lang,
         "status": status,
         "suggestions": _nested(suggestion_counts(store)),
-        "models": [
-            {"model": m, "version": v, "articles": n}
-            for m, v, n in q(RUNS_BY_MODEL)
-        ],
+        "models": [{"model": m, "version": v, "articles": n} for m, v, n in q(RUNS_BY_MODEL)],
         "gold_spans": dict(q("SELECT label, count(*) FROM gold_spans GROUP BY 1 ORDER BY 1")),
         "gold_events": dict(q("SELECT type, count(*) FROM gold_events GROUP BY 1 ORDER BY 1")),
         "unclean_gold": {"count": unclean, "examples": examples},

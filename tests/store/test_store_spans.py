@@ -148,10 +148,12 @@ def test_store_spans_stats_finds_every_kind_of_whitespace_edge_and_orders_exampl
         store.db.conn.executemany(  # another program's plain SQL, no checks of ours
             'INSERT INTO gold_spans (article_id, annotator, start, "end", label) '
             "VALUES (?, ?, ?, ?, ?)",
-            [(second, "zed", nel.start, nel.end, nel.label),
-             (first, "amy", across.start, across.end, across.label),
-             (first, "amy", ideo.start, ideo.end, ideo.label),
-             (first, "amy", 7, 12, "ORG")],  # fmt: skip
+            [
+                (second, "zed", nel.start, nel.end, nel.label),
+                (first, "amy", across.start, across.end, across.label),
+                (first, "amy", ideo.start, ideo.end, ideo.label),
+                (first, "amy", 7, 12, "ORG"),
+            ],  # fmt: skip
         )
         store.db.conn.commit()
         count, examples = unclean_gold(store)
