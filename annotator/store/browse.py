@@ -6,8 +6,9 @@ so a 100,000-article project opens and moves at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import bisect
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 from annotator.store.store import Store
 
@@ -38,6 +39,77 @@ def article_ids(
     return list(shown_ids(store, annotator, statuses=statuses, lang=lang))
 
 
+class RangeWithout(Sequence[int]):
+    """The ids of a ``range`` (step 1) less a few of them, as a sequence in id order,
+    without a list of a million ids: a million-article project's unfinished articles are
+    all of them less the few thousand one annotator finished or skipped."""
+
+    def __init__(self, ids: range, less: Sequence[int]) -> None:
+        assert ids.step == 1
+        self._ids = ids
+        self._less = sorted({x for x in less if x in ids})
+        # _kept[j]: how many kept ids come before the j-th removed one (non-decreasing)
+        self._kept = [x - ids.start - j for j, x in enumerate(self._less)]
+
+    def __len__(self) -> int:
+        return len(self._ids) - len(self._less)
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("RangeWithout index out of range")
+        # the removed ids before the i-th kept one are those with at most i kept before them
+        return self._ids.start + i + bisect.bisect_right(self._kept, i)
+
+    def __contains__(self, x: object) -> bool:
+        if not isinstance(x, int) or x not in self._ids:
+            return False
+        at = bisect.bisect_left(self._less, x)
+        return not (at < len(self._less) and self._less[at] == x)
+
+    def __iter__(self) -> Iterator[int]:
+        less = iter(self._less)
+        skip = next(less, None)
+        for x in self._ids:
+            if x == skip:
+                skip = next(less, None)
+            else:
+                yield x
+
+    def index(self, x: Any, start: int = 0, stop: int | None = None) -> int:
+        if x not in self:
+            raise ValueError(f"{x!r} is not in the list")
+        row = x - self._ids.start - bisect.bisect_left(self._less, x)
+        if row < start or (stop is not None and row >= stop):
+            raise ValueError(f"{x!r} is not in the list")
+        return row
+
+
+def _all_ids(store: Store) -> Sequence[int]:
+    """Every article id in order: a ``range`` when the ids have no gap (the usual project:
+    articles are only ever added), known from the first and last id and the count without
+    reading a million ids (or the table's pages, which hold the texts)."""
+    # three queries: min and max read one end of the table each, count(*) the smallest
+    # index; asked together, SQLite reads every row (0.3 s for a million articles)
+    q = store.db.execute
+    first = q("SELECT min(id) FROM articles").fetchone()[0]
+    last = q("SELECT max(id) FROM articles").fetchone()[0]
+    count = store.count_articles()
+    if not count:
+        return range(0)
+    if last - first + 1 == count:
+        return range(first, last + 1)
+    return [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+
+
 def shown_ids(
     store: Store,
     annotator: str,
@@ -45,29 +117,56 @@ def shown_ids(
     statuses: Sequence[str] | None = None,
     lang: str | None = None,
 ) -> Sequence[int]:
-    """:func:`article_ids` as the article list holds them: unfiltered, and the ids without
-    a gap (the usual project: articles are only ever added), a ``range``, known from the
-    first and last id and the count without reading a million ids (or the table's pages,
-    which hold the texts)."""
-    if not statuses and not lang:
-        # three queries: min and max read one end of the table each, count(*) the smallest
-        # index; asked together, SQLite reads every row (0.3 s for a million articles)
-        q = store.db.execute
-        first, last = (
-            q("SELECT min(id) FROM articles").fetchone()[0],
-            q("SELECT max(id) FROM articles").fetchone()[0],
+    """:func:`article_ids` as the article list holds them, read from the small side.
+
+    Articles without a status row are new, so the status rows of one annotator (a few
+    thousand, by the ``(annotator, status)`` index) decide every status filter: a filter
+    without "new" is those rows; one with "new" (Unfinished) is every article less the
+    rows of the other statuses, a :class:`RangeWithout` when the ids have no gap. No
+    filter on a million articles reads each article (1.4 s at 1,000,000 articles before).
+    """
+    if lang:
+        ids: Sequence[int] = [
+            r[0]
+            for r in store.db.execute(
+                "SELECT id FROM articles WHERE lang = ? ORDER BY id", [lang.lower()]
+            )
+        ]
+    else:
+        ids = _all_ids(store)
+    if not statuses:
+        return ids
+    wanted = set(statuses)
+    if "new" not in wanted:
+        marks = ",".join("?" * len(wanted))
+        rows = store.db.execute(
+            f"SELECT article_id FROM article_status WHERE annotator = ? AND status IN ({marks})"
+            " ORDER BY article_id",
+            [annotator, *sorted(wanted)],
         )
-        count = store.count_articles()
-        if not count:
-            return range(0)
-        if last - first + 1 == count:
-            return range(first, last + 1)
-        return [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
-    where, args = _filters(annotator, statuses, lang)
-    sql = f"""SELECT a.id FROM articles a
-        LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?
-        WHERE {where} ORDER BY a.id"""
-    return [r[0] for r in store.db.execute(sql, args)]
+        found = [r[0] for r in rows]
+        if not lang:
+            return found
+        shown = set(ids)
+        return [aid for aid in found if aid in shown]
+    others = sorted({"new", "in_progress", "done", "skipped"} - wanted)
+    less: list[int] = []
+    if others:
+        marks = ",".join("?" * len(others))
+        less = [
+            r[0]
+            for r in store.db.execute(
+                "SELECT article_id FROM article_status WHERE annotator = ? "
+                f"AND status IN ({marks})",
+                [annotator, *others],
+            )
+        ]
+    if not less:
+        return ids
+    if isinstance(ids, range):
+        return RangeWithout(ids, less)
+    gone = set(less)
+    return [aid for aid in ids if aid not in gone]
 
 
 def among(
