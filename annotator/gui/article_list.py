@@ -24,7 +24,14 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,6 +74,7 @@ FILE, USEFUL, QUEUE = "file", "useful", "queue"
 ORDERS = ((FILE, "File order"), (USEFUL, "Most useful first"), (QUEUE, "My queue"))
 ORDER_KEY = "O"  # in the list pane (not while typing in the search box): the next order
 STEP = 200  # rows whose statuses next_after reads in one query
+LIVE_MS = 250  # typing in the search box filters the list once the keys pause this long
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -304,6 +312,12 @@ class ArticleListPane(QWidget):
         self.fill_languages()
         self.search.returnPressed.connect(self._on_search_return_pressed)
         self.search.textChanged.connect(self._on_search_text_changed)
+        # the list filters as you type (a pause of LIVE_MS), in the search thread; Enter
+        # also opens the best hit
+        self._live = QTimer(self)
+        self._live.setSingleShot(True)
+        self._live.setInterval(LIVE_MS)
+        self._live.timeout.connect(self.apply_filters)
         self.status_box.currentIndexChanged.connect(self.apply_filters)
         self.lang_box.currentIndexChanged.connect(self.apply_filters)
         self._asked = FILE  # the order last asked for: O goes on from it
@@ -444,6 +458,7 @@ class ArticleListPane(QWidget):
 
     def _on_search_return_pressed(self) -> None:
         """Enter searches and opens the best hit; N / P then walk the hits."""
+        self._live.stop()
         self._open_first = True
         self._hits = None  # search again: articles may have been added
         self.apply_filters()
@@ -451,7 +466,11 @@ class ArticleListPane(QWidget):
             self._open_first = False
 
     def _on_search_text_changed(self, text: str) -> None:
-        if not text.strip() and self.model.search_ids is not None:
+        if text.strip():
+            self._live.start()  # (again): searched when the typing pauses
+            return
+        self._live.stop()
+        if self.model.search_ids is not None:
             self.apply_filters()
 
     def _on_table_activated(self, index: QModelIndex) -> None:

@@ -261,6 +261,22 @@ def test_window_ctrl_f_searches_and_opens_the_best_hit(window, qtbot):
     assert window.text.hasFocus()
 
 
+def test_window_search_filters_the_list_as_you_type_without_opening(window, qtbot):
+    key(window, Qt.Key.Key_F, CTRL)
+    search, model = window.list_pane.search, window.list_model
+    qtbot.keyClicks(search, "tokay")  # a prefix, no Enter: the list follows the typing
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10_000)
+    assert [model.article_id(r) for r in range(model.rowCount())] == [1, 2]
+    assert search.hasFocus() and window.controller.article.id == 1  # nothing opened
+    qtbot.keyClicks(search, "ev forum")  # "tokayev forum": only article 2 has both
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+    assert model.article_id(0) == 2 and window.controller.article.id == 1
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # Enter opens the best hit
+    qtbot.waitUntil(lambda: window.controller.article.id == 2, timeout=10_000)
+    search.clear()  # an empty box shows every article again, at once
+    assert model.rowCount() == 3
+
+
 def test_window_filters_by_status_and_language(window):
     key(window, Qt.Key.Key_A, SHIFT)
     key(window, Qt.Key.Key_Return, CTRL)  # article 1 done
