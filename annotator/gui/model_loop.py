@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.gui.jobs import JobHost, Progress
 from annotator.store import Store
 from annotator.store.models import models
-from annotator.store.ranking import most_useful_first
+from annotator.store.ranking import base_model, most_useful_first
 from annotator.workflows.suggesting import plan_suggest, suggest_pending
 
 if TYPE_CHECKING:
@@ -127,13 +127,14 @@ class ModelLoop(QObject):
         trained = [m for m in models(store) if m.lang == lang]
         if not trained:
             self.message.emit(
-                f"Train a model first (Model → Train): the ranking compares it with {BASE_MODEL}.",
+                "Train a model first (Model → Train, Ctrl+Shift+T): the ranking compares "
+                "it with the model that suggested before (the base model).",
                 8000,
             )
             return None
-        base_name = _base_model_name(store, lang, trained[0].name)
+        base_name = base_model(store, lang, trained[0].name)
         ranked = most_useful_first(store, annotator, base_name, trained[0].name, lang=lang)
-        if not ranked or ranked[0][1] < 0:
+        if not ranked:
             self.message.emit("No unfinished article has suggestions from both models yet.", 8000)
             return None
         aid, score = ranked[0]
@@ -142,13 +143,3 @@ class ModelLoop(QObject):
 
     def stop(self) -> None:
         self.jobs.stop()
-
-
-def _base_model_name(store: Store, lang: str, trained: str) -> str:
-    """The other model that suggested for this language: the most used one."""
-    row = store.db.execute(
-        """SELECT r.model, count(*) FROM suggestion_runs r JOIN articles a ON a.id = r.article_id
-        WHERE a.lang = ? AND r.model != ? GROUP BY r.model ORDER BY 2 DESC LIMIT 1""",
-        [lang, trained],
-    ).fetchone()
-    return row[0] if row else ""

@@ -12,7 +12,6 @@ differently) is the other order a lead may want: see annotator.store.team.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from annotator.store.models import models
@@ -27,42 +26,42 @@ def disagreement(a: set[tuple[int, int, str]], b: set[tuple[int, int, str]]) -> 
     return 1.0 - 2 * both / (len(a) + len(b))
 
 
+_CHUNK = 500  # articles whose suggestions are read per query
+
+
 def most_useful_first(
     store: Store, annotator: str, model_a: str, model_b: str, *, lang: str | None = None
 ) -> list[tuple[int, float]]:
-    """(article id, disagreement) of the articles ``annotator`` has not finished, the
-    models' disagreement highest first; articles one model has not run on come last."""
-    sql = """SELECT g.article_id, g.model, g.start, g."end", g.label FROM suggestions g
-        JOIN articles a ON a.id = g.article_id
-        LEFT JOIN article_status s ON s.article_id = g.article_id AND s.annotator = ?
-        WHERE g.kind = 'entity' AND g.model IN (?, ?)
-          AND coalesce(s.status, 'new') NOT IN ('done', 'skipped')"""
-    args: list = [annotator, model_a, model_b]
+    """(article id, disagreement) of the articles both models ran on that ``annotator``
+    has not finished (done or skipped), the models' disagreement highest first."""
+    # the runs of model_b (by the model index), each paired with model_a's by its key
+    sql = """SELECT b.article_id FROM suggestion_runs b
+        JOIN articles a ON a.id = b.article_id
+        LEFT JOIN article_status s ON s.article_id = b.article_id AND s.annotator = ?
+        WHERE b.model = ? AND coalesce(s.status, 'new') NOT IN ('done', 'skipped')
+          AND EXISTS (SELECT 1 FROM suggestion_runs x
+                      WHERE x.article_id = b.article_id AND x.model = ?)"""
+    args: list = [annotator, model_b, model_a]
     if lang:
         sql += " AND a.lang = ?"
         args.append(lang)
-    found: dict[int, dict[str, set]] = defaultdict(lambda: {model_a: set(), model_b: set()})
-    for aid, model, start, end, label in store.db.execute(sql, args):
-        found[aid][model].add((start, end, label))
-    ran = defaultdict(set)
-    for aid, model in store.db.execute(
-        "SELECT article_id, model FROM suggestion_runs WHERE model IN (?, ?)", [model_a, model_b]
-    ):
-        ran[aid].add(model)
-    pending_sql = """SELECT a.id FROM articles a LEFT JOIN article_status s
-        ON s.article_id = a.id AND s.annotator = ?
-        WHERE coalesce(s.status, 'new') NOT IN ('done', 'skipped')""" + (
-        " AND a.lang = ?" if lang else ""
-    )
-    ids = [r[0] for r in store.db.execute(pending_sql, [annotator] + ([lang] if lang else []))]
-    scored = [
-        (aid, disagreement(found[aid][model_a], found[aid][model_b]))
-        for aid in ids
-        if ran[aid] == {model_a, model_b}
-    ]
+    ids = sorted({r[0] for r in store.db.execute(sql, args)})
+    scored = []
+    for at in range(0, len(ids), _CHUNK):
+        chunk = ids[at : at + _CHUNK]
+        found: dict[int, dict[str, set]] = {aid: {model_a: set(), model_b: set()} for aid in chunk}
+        marks = ",".join("?" * len(chunk))
+        # by the article index (+model: not the model index, which holds every article)
+        rows = store.db.execute(
+            f"""SELECT article_id, model, start, "end", label FROM suggestions
+            WHERE article_id IN ({marks}) AND kind = 'entity' AND +model IN (?, ?)""",
+            [*chunk, model_a, model_b],
+        )
+        for aid, model, start, end, label in rows:
+            found[aid][model].add((start, end, label))
+        scored += [(aid, disagreement(m[model_a], m[model_b])) for aid, m in found.items()]
     scored.sort(key=lambda x: (-x[1], x[0]))
-    rest = [(aid, -1.0) for aid in ids if ran[aid] != {model_a, model_b}]
-    return scored + rest
+    return scored
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def useful_order(store: Store, annotator: str, *, lang: str | None = None) -> Us
         base = base_model(store, code, trained)
         pairs.append((code, base, trained))
         found = most_useful_first(store, annotator, base, trained, lang=code)
-        ranked += [(aid, score) for aid, score in found if score >= 0]
+        ranked += found
     ranked.sort(key=lambda x: (-x[1], x[0]))
     return UsefulOrder(ranked, pairs)
 
