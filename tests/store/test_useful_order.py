@@ -81,3 +81,21 @@ def test_useful_order_browse_assigned_and_unfinished_among(store):
     assert browse.assigned(store, "ann") == mine  # done ones stay assigned
     assert browse.unfinished_among(store, "ann", mine) == set(mine[1:])
     assert browse.unfinished_among(store, "ann", []) == set()
+
+
+def test_useful_order_base_model_of_a_one_language_project(store):
+    from annotator.core.models import ParsedDoc, Span, Suggestion
+
+    ids = [r.article_id for r in store.add_docs(
+        [ParsedDoc(f"Article {i} about Astana.", lang="en") for i in range(4)])]  # fmt: skip
+    astana = [Suggestion(Span(17, 23, "GPE"))]
+    store.add_suggestions([(aid, astana) for aid in ids[:2]], "other", "1")
+    store.add_suggestions([(aid, astana) for aid in ids[:3]], "base", "1")
+    store.add_suggestions([(aid, astana) for aid in ids[:3]], "base", "2")  # counted together
+    store.add_suggestions([(aid, astana) for aid in ids], "trained", "1")
+    assert base_model(store, "en", "trained") == "base"
+    assert base_model(store, "en", "base") == "trained"
+    store.add_suggestions([(aid, astana) for aid in ids], "other", "2")
+    assert base_model(store, "en", "trained") == "base"  # 6 runs each: by name
+    store.add_suggestions([(ids[0], astana)], "other", "3")
+    assert base_model(store, "en", "trained") == "other"  # 7 runs to 6
