@@ -6,13 +6,19 @@ Offsets are Python code points into the stored article text, end exclusive
 
 from __future__ import annotations
 
-import unicodedata
+import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY = "entity"
 EVENT = "event"
+
+# Unicode's control characters (category Cc): exactly U+0000-U+001F and U+007F-U+009F
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# an entity span as plain data: (start, end, label)
+SpanRow = tuple[int, int, str]
 
 
 @dataclass(frozen=True, order=True)
@@ -126,14 +132,64 @@ class ParsedDoc:
     # that do not say; then having spans or events counts as annotated.
     annotated: bool | None = None
 
+    # -- spans as rows ------------------------------------------------------------------
+    # A bulk import reads ~40 entity spans per article and mostly only stores them: a
+    # frozen Span object costs ~1 us to make and as much to pickle. A reader may hand its
+    # spans over as rows instead (:meth:`with_span_rows`), and pickling always does: the
+    # ``spans`` list is then made from the rows the first time anyone reads it, and code
+    # that only needs the numbers (validation, the store's bulk inserts) reads
+    # :meth:`span_rows` and never makes one.
+
+    @classmethod
+    def with_span_rows(cls, rows: Iterable[SpanRow], **fields: Any) -> ParsedDoc:
+        """A document whose entity spans are ``(start, end, label)`` rows (in order); the
+        same rule as :class:`Span`'s holds (``0 <= start < end``)."""
+        rows = list(rows)
+        for start, end, _ in rows:
+            if start < 0 or end <= start:
+                raise ValueError(f"invalid span offsets {start}..{end}")
+        doc = cls(**fields)
+        del doc.__dict__["spans"]
+        doc.__dict__["_span_rows"] = rows
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when ``spans`` is not made yet (see with_span_rows)
+        state = self.__dict__
+        if name == "spans" and "_span_rows" in state:
+            spans = state["spans"] = [Span(*row) for row in state.pop("_span_rows")]
+            return spans
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def span_rows(self) -> list[SpanRow]:
+        """The entity spans as ``(start, end, label)`` rows, in order (do not change it)."""
+        state = self.__dict__
+        if "spans" in state:
+            return [(s.start, s.end, s.label) for s in state["spans"]]
+        return state["_span_rows"]
+
+    def span_count(self) -> int:
+        state = self.__dict__
+        return len(state["spans"] if "spans" in state else state["_span_rows"])
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For pickling (a worker process hands documents to the import): spans as rows."""
+        state = dict(self.__dict__)
+        if "spans" in state:
+            state["_span_rows"] = [(s.start, s.end, s.label) for s in state.pop("spans")]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def has_annotations(self) -> bool:
         if self.annotated is not None:
             return self.annotated
-        return bool(self.spans or self.events)
+        return bool(self.span_count() or self.events)
 
     def _names(self) -> list[tuple[str, str]]:
         """Every label, type, role and attribute the document names (what exports write)."""
-        names = [("label", s.label) for s in self.spans]
+        names = [("label", label) for _, _, label in self.span_rows()]
         for e in self.events:
             names.append(("event type", e.type))
             names += [("role", a.role) for a in e.arguments]
@@ -145,25 +201,35 @@ class ParsedDoc:
         return names
 
     def problems(self) -> list[str]:
-        """Why this document cannot be stored as is (empty list when it can)."""
+        """Why this document cannot be stored as is (empty list when it can).
+
+        Checked once per distinct name and once per document for the offsets (a bulk
+        import checks ~40 spans per article): a document with a problem is then gone
+        through item by item for the messages, in the order of its items."""
         out = [] if self.text.strip() else ["no text"]
         if "\x00" in self.text:  # SQLite's text functions stop at a NUL: offsets would lie
             out.append(f"the text contains a NUL character (at {self.text.index(chr(0))})")
         if "\x00" in self.title and "\x00" not in self.text:  # a title from the text: said
             out.append("the title contains a NUL character")
-        out += [
-            f"{what} {name!r} holds a control character"
-            for what, name in self._names()
-            if any(unicodedata.category(c) == "Cc" for c in name)
-        ]
+        names = self._names()
+        if CONTROL.search("".join({name for _, name in names})):
+            out += [
+                f"{what} {name!r} holds a control character"
+                for what, name in names
+                if CONTROL.search(name)
+            ]
         n = len(self.text)
-        spans = list(self.spans) + [e.trigger for e in self.events]
-        spans += [a.span for e in self.events for a in e.arguments]
-        out += [
-            f"span {s.start}..{s.end} ({s.label}) is past the end of the text ({n})"
-            for s in spans
-            if s.end > n
-        ]
+        rows = self.span_rows()
+        ends = [e.trigger.end for e in self.events]
+        ends += [a.span.end for e in self.events for a in e.arguments]
+        if max((end for _, end, _ in rows), default=0) > n or max(ends, default=0) > n:
+            spans = [Span(*row) for row in rows] + [e.trigger for e in self.events]
+            spans += [a.span for e in self.events for a in e.arguments]
+            out += [
+                f"span {s.start}..{s.end} ({s.label}) is past the end of the text ({n})"
+                for s in spans
+                if s.end > n
+            ]
         return out
 
 

@@ -36,7 +36,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from annotator.core.models import Argument, Event, ParsedDoc, ReadError, Skipped, Span
+from annotator.core.models import (
+    Argument,
+    Event,
+    ParsedDoc,
+    ReadError,
+    Skipped,
+    Span,
+    SpanRow,
+)
 from annotator.core.text import Normalized, normalize
 from annotator.io import extras
 from annotator.io.errors import ParseError
@@ -153,7 +161,7 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
     norm = normalize(raw)
     mapper = _Mapper(norm, len(raw), line_no)
     file_lang = _file_lang(obj, meta, line_no)
-    doc = ParsedDoc(
+    fields: dict[str, Any] = dict(  # in this order: the first bad field is the one named
         text=norm.text,
         title=_str(meta, "title", line_no) or preview_title(norm.text),
         lang=norm_lang(lang, file_lang, line_no),
@@ -162,11 +170,12 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
         source=source,
         external_id=_external_id(obj, meta, source, line_no),
         meta={**meta, "format": "jsonl", "source_line": line_no},
-        spans=list(dict.fromkeys(_spans(obj, mapper))),
-        events=[
-            _event(e, f"events[{i}]", mapper) for i, e in enumerate(_list(obj, "events", line_no))
-        ],
     )
+    rows = dict.fromkeys(_spans(obj, mapper))  # once each, in order; no Span objects
+    fields["events"] = [
+        _event(e, f"events[{i}]", mapper) for i, e in enumerate(_list(obj, "events", line_no))
+    ]
+    doc = ParsedDoc.with_span_rows(rows, **fields)
     problems = doc.problems()
     if problems:
         raise ParseError("; ".join(problems), line_no)
@@ -215,7 +224,8 @@ class _Mapper:
         return self.span(item.get(start), item.get(end), item.get("label", label), where)
 
 
-def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[Span]:
+def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[SpanRow]:
+    """The entity spans as ``(start, end, label)`` rows (no Span object for each)."""
     # the common case checked inline (the same checks as _Mapper.span, whose messages
     # anything else gets): a text with nothing removed maps every offset to itself
     plain = not m.norm._removed
@@ -229,16 +239,16 @@ def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[Span]:
                 and 0 <= start < end <= m.raw_len
                 and label.strip()
             ):
-                yield Span(start, end, label)
+                yield start, end, label
                 continue
-        yield m.field(item, f"spans[{i}]", "start", "end")
+        yield _row(m.field(item, f"spans[{i}]", "start", "end"))
     for i, item in enumerate(_list(obj, "entities", m.line_no)):
         keys = (
             ("start_offset", "end_offset")
             if isinstance(item, dict) and "start_offset" in item
             else ("start", "end")
         )
-        yield m.field(item, f"entities[{i}]", *keys)
+        yield _row(m.field(item, f"entities[{i}]", *keys))
     labels = obj.get("label")
     if not isinstance(labels, list):  # a Prodigy/doccano text-classification label: not ours
         return
@@ -247,7 +257,11 @@ def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[Span]:
             continue
         if not isinstance(item, list) or len(item) != 3:
             raise m.error(f'label[{i}] must be [start, end, "LABEL"], found {_kind(item)}')
-        yield m.span(*item, f"label[{i}]")
+        yield _row(m.span(*item, f"label[{i}]"))
+
+
+def _row(span: Span) -> SpanRow:
+    return span.start, span.end, span.label
 
 
 def _event(item: Any, where: str, m: _Mapper) -> Event:

@@ -26,8 +26,9 @@ from annotator.core.models import (
     ParsedDoc,
     Suggestion,
 )
-from annotator.core.spans import clean_suggestions
+from annotator.core.spans import clean_rows, clean_suggestions
 from annotator.core.text import content_hash
+from annotator.store import bulk_import as bulk
 from annotator.store import gold_import as gi
 from annotator.store import schema
 from annotator.store.changes import ConflictError
@@ -44,7 +45,7 @@ from annotator.store.rows import (
     e_sugg,
     now,
 )
-from annotator.store.suggestions import SuggestionsMixin
+from annotator.store.suggestions import SuggestionsMixin, insert_entity_rows_sql
 from annotator.store.writing import WriteMixin
 
 
@@ -58,6 +59,9 @@ class _How:
     tally: Counter[str] | None
 
 
+# INSERT OR IGNORE: the unique hash index skips a text already stored
+INSERT_ARTICLE = """INSERT OR IGNORE INTO articles (content_hash, source, external_id, lang, date,
+    time, title, text, meta, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 RANKED_MATCHES = 20_000  # more matches than this are listed newest first, unranked
 
 
@@ -126,20 +130,58 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             top = self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
             # the unique hash index skips texts already stored (or twice in this batch)
             gold = [as_gold and (empty_is_gold or d.has_annotations()) for d in docs]
-            self.db["articles"].insert_all(
-                (self._article_row(h, d, stamp, g) for h, d, g in zip(hashes, docs, gold)),
-                batch_size=1000,
-                ignore=True,
+            self.db.conn.executemany(
+                INSERT_ARTICLE,
+                [self._article_row(h, d, stamp, g) for h, d, g in zip(hashes, docs, gold)],
             )
             ids = self._ids_by_hash(hashes)
             seen: set[str] = set()
-            results = []
+            results: list[AddResult | None] = []
+            how = _How(as_gold, annotator, replace, tally)
+            pending = bulk.Pending()  # new articles' rows, written together
             for h, d, g in zip(hashes, docs, gold):
                 new = ids[h] > top and h not in seen
                 seen.add(h)
-                how = _How(as_gold, annotator, replace, tally)
+                writes = g or (new and bool(d.span_count() or d.events))
+                if writes and new and bulk.bulk_ready(d):
+                    if g:
+                        pending.gold.append((len(results), ids[h], d))
+                    else:
+                        pending.add_suggestions(len(results), ids[h], d)
+                    results.append(None)
+                    continue
+                if writes:  # what waits is written first: rows stay in the documents' order
+                    self._write_bulk(pending, docs, ids, hashes, results, how, stamp)
                 results.append(self._add_one(ids[h], d, new, g, how))
-        return results
+            self._write_bulk(pending, docs, ids, hashes, results, how, stamp)
+        return results  # type: ignore[return-value]
+
+    def _write_bulk(
+        self,
+        pending: bulk.Pending,
+        docs: Sequence[ParsedDoc],
+        ids: dict[str, int],
+        hashes: list[str],
+        results: list[AddResult | None],
+        how: _How,
+        stamp: str,
+    ) -> None:
+        """Write what waits for the bulk path; if SQLite refuses any of it, each of those
+        documents goes the per-document way instead (which names the one that failed)."""
+        if not pending:
+            return
+        gold = {i for i, _, _ in pending.gold}
+        if bulk.write(self.db.conn, pending, how.annotator, stamp):
+            if how.tally is not None:
+                how.tally.update(pending.cleaned)
+            plain = gi.NOT_ANNOTATED if how.as_gold else ""
+            for i in pending.indexes():
+                outcome = gi.ADDED if i in gold else plain
+                results[i] = AddResult(docs[i].source, ids[hashes[i]], True, outcome)
+        else:
+            for i in sorted(pending.indexes()):
+                results[i] = self._add_one(ids[hashes[i]], docs[i], True, i in gold, how)
+        pending.clear()
 
     def _add_one(
         self, article_id: int, d: ParsedDoc, new: bool, gold: bool, how: _How
@@ -147,7 +189,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         """One document's annotations, in a savepoint: a document the store refuses (e.g.
         an event uid clash) leaves no trace, and the rest of the batch goes on."""
         plain = gi.NOT_ANNOTATED if how.as_gold else ""
-        if not gold and not (new and (d.spans or d.events)):
+        if not gold and not (new and (d.span_count() or d.events)):
             return AddResult(d.source, article_id, new, plain)  # nothing to write: no savepoint
         try:
             with self.db.atomic():
@@ -173,25 +215,30 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         return found
 
     @staticmethod
-    def _article_row(h: str, d: ParsedDoc, stamp: str, gold: bool) -> dict[str, Any]:
+    def _article_row(h: str, d: ParsedDoc, stamp: str, gold: bool) -> tuple[Any, ...]:
         # "partial entity gold" describes an annotator's gold, kept with their status
         meta = {k: v for k, v in d.meta.items() if k != "entities"} if gold else d.meta
-        return {
-            "content_hash": h,
-            "source": d.source,
-            "external_id": d.external_id,
-            "lang": canonical_lang(d.lang),
-            "date": d.date,
-            "time": d.time,
-            "title": d.title,
-            "text": d.text,
-            "meta": _dumps(meta),
-            "imported_at": stamp,
-        }
+        return (
+            h,
+            d.source,
+            d.external_id,
+            canonical_lang(d.lang),
+            d.date,
+            d.time,
+            d.title,
+            d.text,
+            _dumps(meta),
+            stamp,
+        )
 
     def _import_suggestions(
         self, article_id: int, d: ParsedDoc, stamp: str, tally: Counter[str] | None
     ) -> None:
+        if not d.events:  # entity spans only (most documents): as rows, no objects
+            rows = clean_rows(d.text, d.span_rows(), tally)
+            sql = insert_entity_rows_sql(bulk.IMPORT, bulk.IMPORT, "", stamp)
+            self.db.conn.executemany(sql, [(article_id, *row) for row in rows])
+            return
         sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
         sugg += [e_sugg(e) for e in d.events]
         self._insert_suggestions(article_id, clean_suggestions(d.text, sugg, tally), stamp)

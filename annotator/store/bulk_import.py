@@ -1,0 +1,139 @@
+"""The bulk path of :meth:`Store.add_docs`: new articles' imported spans, many at once.
+
+Almost every document of a bulk import is a new article whose entity spans become either
+import suggestions or an annotator's gold. For those, the rows of a whole batch go in with
+one ``executemany`` per table, the values every row shares written into the statement
+(binding twelve values per row was most of the insert's time), and the spans never
+become ``Span`` objects (:meth:`ParsedDoc.span_rows`).
+
+What lands is what the per-document path (``Store._add_one``) writes, row for row: the
+same suggestions (cleaned by :func:`annotator.core.spans.clean_rows`, the same rule as
+``clean_suggestions``), the same gold spans, the same status row and the same logged
+decision, byte for byte (``tests/store/test_bulk_add_same.py`` compares them). Anything
+else — documents with events, articles already stored, spans the store would refuse —
+takes the per-document path. A batch is one savepoint: if SQLite refuses any of its rows
+(a gold span or status already there), none of them stays and each document of it goes
+the per-document way, which says which one failed and why.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotator.core.models import PARTIAL, ParsedDoc, SpanRow, partial_entities
+from annotator.core.spans import clean_rows
+from annotator.store.suggestions import insert_entity_rows_sql, sql_text
+
+IMPORT = "import"  # the source and model of imported suggestions, the gold decision's action
+
+
+def bulk_ready(doc: ParsedDoc) -> bool:
+    """Whether a new article's document can take the bulk path (no events; every span
+    inside the text, which the per-document path would refuse)."""
+    if doc.events:
+        return False
+    n = len(doc.text)
+    return all(end <= n for _, end, _ in doc.span_rows())
+
+
+@dataclass
+class Pending:
+    """New articles waiting for their rows: ``(index in the batch, article id, doc)``."""
+
+    suggestions: list[tuple[int, int, list[SpanRow]]] = field(default_factory=list)
+    cleaned: Counter[str] = field(default_factory=Counter)
+    gold: list[tuple[int, int, ParsedDoc]] = field(default_factory=list)
+
+    def add_suggestions(self, index: int, article_id: int, doc: ParsedDoc) -> None:
+        rows = clean_rows(doc.text, doc.span_rows(), self.cleaned)
+        self.suggestions.append((index, article_id, rows))
+
+    def __bool__(self) -> bool:
+        return bool(self.suggestions or self.gold)
+
+    def indexes(self) -> list[int]:
+        return [i for i, _, _ in self.suggestions] + [i for i, _, _ in self.gold]
+
+    def clear(self) -> None:
+        self.suggestions.clear()
+        self.gold.clear()
+        self.cleaned.clear()
+
+
+def write(conn: sqlite3.Connection, pending: Pending, annotator: str, stamp: str) -> bool:
+    """Insert the pending rows in one savepoint; False (nothing written) if SQLite refused
+    any of them."""
+    conn.execute("SAVEPOINT bulk_import")
+    try:
+        if pending.suggestions:
+            sql = insert_entity_rows_sql(IMPORT, IMPORT, "", stamp)
+            conn.executemany(
+                sql, [(aid, *row) for _, aid, rows in pending.suggestions for row in rows]
+            )
+        if pending.gold:
+            _gold(conn, pending.gold, annotator, stamp)
+    except (sqlite3.IntegrityError, ValueError):
+        conn.execute("ROLLBACK TO bulk_import")
+        conn.execute("RELEASE bulk_import")
+        return False
+    conn.execute("RELEASE bulk_import")
+    return True
+
+
+def _gold(
+    conn: sqlite3.Connection, docs: list[tuple[int, int, ParsedDoc]], annotator: str, stamp: str
+) -> None:
+    """Each new article's gold as the decision ``gold_command`` makes of it (its spans
+    added, the status new -> done), applied and logged."""
+    who, at = sql_text(annotator), sql_text(stamp)
+    spans, statuses, logs = [], [], []
+    labels: dict[str, str] = {}
+    for _, aid, doc in docs:
+        rows = list(dict.fromkeys(doc.span_rows()))
+        spans += [(aid, start, end, label) for start, end, label in rows]
+        flag = PARTIAL if partial_entities(doc.meta) else None
+        statuses.append((aid, aid, flag))
+        logs.append((aid, _before(len(rows)), _after(rows, flag, labels)))
+    # plain INSERTs: a span or status already there (it cannot be, for a new article) is
+    # an IntegrityError, and the per-document path sorts it out
+    conn.executemany(
+        'INSERT INTO gold_spans (article_id, annotator, start, "end", label, created_at) '
+        f"VALUES (?, {who}, ?, ?, ?, {at})",
+        spans,
+    )
+    # the suggestions there when the status was set (see changes._set_status)
+    conn.executemany(
+        "INSERT INTO article_status (article_id, annotator, status, updated_at, "
+        f"suggestions_upto, entities) VALUES (?, {who}, 'done', {at}, "
+        "(SELECT coalesce(max(id), 0) FROM suggestions WHERE article_id = ?), ?)",
+        statuses,
+    )
+    conn.executemany(
+        "INSERT INTO decisions (article_id, annotator, at, action, before, after, undo_of, "
+        f"redo_of) VALUES (?, {who}, {at}, '{IMPORT}', ?, ?, NULL, NULL)",
+        logs,
+    )
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _before(n: int) -> str:
+    """The logged ``before`` of n span additions and the status change (rows._dumps)."""
+    status = '{"kind":"status","status":"new","entities":null}'
+    return "[" + "null," * n + status + "]"
+
+
+def _after(rows: list[SpanRow], flag: str | None, labels: dict[str, str]) -> str:
+    parts = []
+    for start, end, label in rows:
+        text = labels.get(label)
+        if text is None:
+            text = labels[label] = _json(label)
+        parts.append(f'{{"kind":"span","start":{start},"end":{end},"label":{text}}}')
+    parts.append(f'{{"kind":"status","status":"done","entities":{_json(flag)}}}')
+    return "[" + ",".join(parts) + "]"
