@@ -10,9 +10,13 @@ lacks it), cut at the gold spans' edges so that no span is lost to tokenisation.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 from tqdm import tqdm
@@ -21,11 +25,13 @@ from annotator.cli.common import db_option, open_store, schema_option, user_erro
 from annotator.core.commands import STATUSES
 from annotator.core.models import ENTITY, EVENT
 from annotator.core.schema import load_schema
+from annotator.core.text import content_hash
 from annotator.io.brat import write_brat
 from annotator.io.brat_conf import BratSchema
 from annotator.io.conll import write_conll
 from annotator.io.docbin import write_config, write_docbins
 from annotator.io.doccano import write_doccano, write_doccano_conll
+from annotator.io.export_chunks import Key, chunk_outputs, write_chunk_bytes
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportDoc,
@@ -36,11 +42,12 @@ from annotator.io.export_common import (
     sorted_spans,
     staged,
 )
-from annotator.io.export_jsonl import write_jsonl
+from annotator.io.export_jsonl import gold_lines, write_jsonl
 from annotator.io.export_labelstudio import write_labelstudio
-from annotator.io.split import assign, parse_ratios
-from annotator.io.token_cache import TokenCache, sidecar_path
+from annotator.io.split import assign, parse_ratios, split_of
+from annotator.io.token_cache import TokenCache, sidecar_path, tokenizer_version
 from annotator.store import Store
+from annotator.store.gold import GoldRows, gold_pairs, gold_rows
 from annotator.store.team import default_export_annotator
 
 FORMATS = ("jsonl", "spacy", "conll", "brat", "labelstudio", "doccano", "doccano-conll")
@@ -54,6 +61,9 @@ WRITERS = {
     "doccano-conll": write_doccano_conll,
 }
 CACHED = {"jsonl", "conll"}  # writers that take the project's TokenCache
+# formats whose gold export reads the gold in the workers, chunk by chunk
+CHUNKED = {"jsonl": gold_lines}
+SUFFIXES = {"jsonl": ".jsonl"}
 # without --split, --out names a file
 FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
@@ -144,17 +154,21 @@ def run_export(
     if fmt == "spacy" and not split:
         split = SPACY_DEFAULT_SPLIT
     ratios = parse_ratios(split) if split else None
-    if suggestions:
-        docs: Iterable[AnnotatedDoc] = suggestion_docs(store, lang=lang, model=model)
-    else:
-        docs = gold_docs(store, annotator=annotator, status=status, lang=lang)
-    items: Iterable[Item] = assign(docs, ratios, seed)
-    if progress:
-        items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
     report = ExportReport()
     report.schema = load_schema(schema)  # to count arguments whose label misfits the role
     with staged(out) as target:  # all or nothing: the old output stays until this is whole
-        paths = _write(fmt, items, target, report, schema, token_cache(store))
+        if not suggestions and fmt in CHUNKED:  # the workers read the gold themselves
+            keys = gold_keys(store, annotator, status, lang, ratios, seed)
+            paths = _write_chunked(store, fmt, keys, target, report, progress)
+        else:
+            if suggestions:
+                docs: Iterable[AnnotatedDoc] = suggestion_docs(store, lang=lang, model=model)
+            else:
+                docs = gold_docs(store, annotator=annotator, status=status, lang=lang)
+            items: Iterable[Item] = assign(docs, ratios, seed)
+            if progress:
+                items = tqdm(items, unit="doc", desc=f"export {fmt}", leave=False)
+            paths = _write(fmt, items, target, report, schema, token_cache(store))
         if not report.docs and (left_out := report.loss_lines()):
             # there was gold, but none of it could be written in this format
             raise ValueError(f"nothing exported: {'; '.join(left_out)}")
@@ -166,6 +180,87 @@ def run_export(
             paths["config"] = write_config(target, config_lang, final, base_model, out)
         paths = moved(paths, target, out)
     return report, paths
+
+
+def gold_keys(
+    store: Store,
+    annotator: str | None,
+    status: str | None,
+    lang: str | None,
+    ratios: list[tuple[str, float]] | None,
+    seed: int,
+) -> list[Key]:
+    """(split, article id, annotator) of every gold :func:`gold_docs` reads, in its order,
+    each in the split :func:`~annotator.io.split.assign` gives it."""
+    pairs = gold_pairs(store.db, annotator, status, lang)
+    if ratios is None:
+        return [("", aid, who) for aid, who, _ in pairs]
+    keys = []
+    for aid, who, text_hash in pairs:
+        if not text_hash:  # as assign: the text's hash
+            text_hash = content_hash(store.get_article(aid).text)
+        keys.append((split_of(text_hash, ratios, seed), aid, who))
+    return keys
+
+
+class ProjectGold:
+    """Reads chunks of a project's gold (:func:`~annotator.store.gold.gold_rows`): in this
+    process through the store's connection, in an export worker through a connection of
+    its own to the project file (a connection never crosses a fork)."""
+
+    def __init__(self, store: Store) -> None:
+        self.path = store.path
+        self._db: Any = store.db
+        self._pid = os.getpid()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.path, self._db, self._pid = state["path"], None, 0
+
+    def __call__(self, keys: list[Key]) -> list[GoldRows]:
+        db = self._db if self._pid == os.getpid() else _connection(self.path)
+        return gold_rows(db, [(aid, who) for _, aid, who in keys])
+
+
+_CONNECTIONS: dict[tuple[int, Path], sqlite3.Connection] = {}
+
+
+def _connection(path: Path | None) -> sqlite3.Connection:
+    """This process's read-only connection to the project at ``path``."""
+    if path is None:
+        raise ValueError("a project in memory cannot be read by an export worker")
+    key = (os.getpid(), path)
+    if key not in _CONNECTIONS:
+        conn = sqlite3.connect(path, timeout=30)
+        conn.execute("PRAGMA query_only = ON")
+        _CONNECTIONS[key] = conn
+    return _CONNECTIONS[key]
+
+
+def _write_chunked(
+    store: Store,
+    fmt: str,
+    keys: list[Key],
+    target: Path,
+    report: ExportReport,
+    progress: bool,
+) -> dict[str, Path]:
+    """Export the gold of ``keys`` with workers that read their chunks from the project
+    themselves (:mod:`annotator.io.export_chunks`)."""
+    bar = tqdm(total=len(keys), unit="doc", desc=f"export {fmt}", leave=False) if progress else None
+    work = partial(CHUNKED[fmt], token_cache(store), ProjectGold(store), report.schema)
+    for (lang,) in store.db.execute("SELECT DISTINCT lang FROM articles"):
+        tokenizer_version(lang)  # loaded once here, not once per forked worker
+    outputs = chunk_outputs(
+        keys, work, parallel=store.path is not None, progress=bar.update if bar else None
+    )
+    try:
+        return write_chunk_bytes(outputs, target, SUFFIXES[fmt], report)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def token_cache(store: Store) -> TokenCache:

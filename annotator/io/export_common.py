@@ -196,12 +196,26 @@ class ExportReport:
         self.pending_examples.extend(other.pending_examples[:room])
         if other.pending_suggestions:
             self.pending_how = other.pending_how
+        # what a worker counted (:mod:`annotator.io.export_chunks`: workers count the
+        # documents they write)
+        for split, ids in other.articles.items():
+            self.articles[split] |= ids
+        self.docs.update(other.docs)
+        self.spans.update(other.spans)
+        self.events.update(other.events)
+        self.langs.update(other.langs)
+        self.misfits += other.misfits
+        room = MAX_EXAMPLES - len(self.misfit_examples)
+        self.misfit_examples.extend(other.misfit_examples[:room])
 
-    def count(self, split: str, doc: AnnotatedDoc) -> None:
+    def count(self, split: str, doc: AnnotatedDoc, labels: Iterable[str] | None = None) -> None:
+        """Count ``doc`` as written into ``split`` (``labels``: its spans' labels, for a
+        document whose spans are plain tuples)."""
         self.articles[split].add(doc.article.id)
         self.docs[split] += 1
         self.langs[doc.article.lang] += 1
-        self.spans.update(zip(repeat(split), map(_LABEL, doc.spans)))  # C loops
+        labels = map(_LABEL, doc.spans) if labels is None else labels
+        self.spans.update(zip(repeat(split), labels))  # C loops
         self.events.update((split, e.type) for e in doc.events)
         if self.schema is not None:
             for event, arg in misfit_arguments(self.schema, doc.events):

@@ -42,15 +42,19 @@ treat unannotated tokens as missing, not as "O"; the report counts such articles
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from json.encoder import encode_basestring as _string  # what dumps uses for str
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc
 
-from annotator.core.models import PARTIAL, Span, partial_entities
+from annotator.core.models import ENTITY, PARTIAL, Span, partial_entities
+from annotator.core.schema import EventSchema
+from annotator.io.export_chunks import Key, Pieces, joined
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -80,6 +84,11 @@ PENDING = (
 ACCEPT = "accept"
 DERIVED = frozenset({"_task_hash", "_view_id"})
 NER_MANUAL, SPANS_MANUAL = "ner_manual", "spans_manual"
+# the token cache's fragment of a text's "tokens" list (_tokens_json's bytes); the number
+# changes with _tokens_json's output, so that no older rendering is ever read
+FRAGMENT = "jsonl-tokens:1"
+SpanRow = tuple[int, int, str]
+_SPAN_ORDER = attrgetter("start", "end", "label")
 
 
 def event_dict(event: Any) -> dict[str, Any]:
@@ -228,38 +237,64 @@ _IDS: list[str] = []
 def fast_line(doc: AnnotatedDoc, tokens: Tokens, report: ExportReport | None = None) -> str:
     """:func:`line` from the tokenizer's tokens as numbers (the token cache's), byte for
     byte: no ``Doc``, no ``Token`` objects, the tokens' JSON joined at C speed."""
+    ordered = list(map(_SPAN_ORDER, sorted_spans(doc.spans)))
+    head, toks, tail = _line_parts(doc, ordered, tokens, report)
+    if toks is None:  # the tokenizer's own tokens
+        toks = _tokens_json(doc.article.text, tokens.starts, tokens.ends, tokens.flags)
+    return f"{head}{toks}{tail}"
+
+
+def _at(offsets: Sequence[int], x: int) -> int | None:
+    """The index of ``x`` in the increasing ``offsets``, or None."""
+    i = bisect_left(offsets, x)
+    return i if i < len(offsets) and offsets[i] == x else None
+
+
+def _line_parts(
+    doc: AnnotatedDoc, ordered: list[SpanRow], tokens: Tokens, report: ExportReport | None
+) -> tuple[str, str | None, str]:
+    """A line's text before its tokens' JSON, that JSON, and the text after it. The tokens'
+    JSON is None when the tokens are the tokenizer's own (no cut): the caller has it kept
+    (the token cache's fragment) or renders it. ``ordered``: the entity spans as
+    ``(start, end, label)``, sorted and unique."""
     text = doc.article.text
     starts, ends = tokens.starts, tokens.ends
-    spaces: bytes | list[int] = tokens.flags
-    by_start = dict(zip(starts, range(len(starts))))
-    by_end = dict(zip(ends, range(len(ends))))
-    pairs = {(s.start, s.end) for s in gold_boundaries(doc)}
-    if all(a in by_start and b in by_end for a, b in pairs):  # char_span(strict) finds all
-        cut_start, cut_end = by_start, by_end
+    pairs = {(a, b) for a, b, _ in ordered}
+    for event in doc.events:
+        pairs.add((event.trigger.start, event.trigger.end))
+        pairs.update((a.span.start, a.span.end) for a in event.arguments)
+    pairs.update((s.span.start, s.span.end) for s in doc.pending if s.kind == ENTITY)
+    toks: str | None = None
+    start_set, end_set = set(starts), set(ends)
+    if all(a in start_set and b in end_set for a, b in pairs):
+        cut_starts, cut_ends = starts, ends  # char_span(strict) finds all: no cut
     else:
-        starts, ends, spaces = recut_offsets(starts, ends, tokens.spaces(), text, pairs)
-        spaces = [s * TRAILING for s in spaces]
-        cut_start = dict(zip(starts, range(len(starts))))
-        cut_end = dict(zip(ends, range(len(ends))))
-    ordered = sorted_spans(doc.spans)
+        cut_starts, cut_ends, spaces = recut_offsets(starts, ends, tokens.spaces(), text, pairs)
+        toks = _tokens_json(text, cut_starts, cut_ends, [s * TRAILING for s in spaces])
     rendered = []
-    for span in ordered:
-        first, last = cut_start.get(span.start), cut_end.get(span.end)
-        label = _string(span.label)
+    whole = True
+    labels: dict[str, str] = {}
+    for start, end, label in ordered:
+        if toks is None:  # every span on the tokens: the index of its first and last
+            first, last = bisect_left(starts, start), bisect_left(ends, end)
+        else:
+            first, last = _at(cut_starts, start), _at(cut_ends, end)
+            if whole:
+                whole = start in start_set and end in end_set
+        quoted = labels.get(label) or labels.setdefault(label, _string(label))
         if first is None or last is None:
             if report is not None:
-                report.lose(MISALIGNED, span_example(doc, span))
-            rendered.append(f'{{"start": {span.start}, "end": {span.end}, "label": {label}}}')
+                report.lose(MISALIGNED, span_example(doc, Span(start, end, label)))
+            rendered.append(f'{{"start": {start}, "end": {end}, "label": {quoted}}}')
         else:
             rendered.append(
-                f'{{"start": {span.start}, "end": {span.end}, "label": {label}, '
+                f'{{"start": {start}, "end": {end}, "label": {quoted}, '
                 f'"token_start": {first}, "token_end": {last}}}'
             )
     if report is not None and (n := pending_entities(doc)):
         report.pending_how = PENDING
         report.pending(doc, n)
-    overlap = any(a.end > b.start for a, b in zip(ordered, ordered[1:]))
-    whole = all(s.start in by_start and s.end in by_end for s in ordered)
+    overlap = any(a[1] > b[0] for a, b in zip(ordered, ordered[1:]))
     tail = {
         "events": [event_dict(e) for e in sorted_events(doc.events)],
         **imported_fields(doc),
@@ -267,8 +302,43 @@ def fast_line(doc: AnnotatedDoc, tokens: Tokens, report: ExportReport | None = N
     }
     first_part = json.dumps({"text": text, "meta": meta_dict(doc)}, ensure_ascii=False)[:-1]
     rest = json.dumps(tail, ensure_ascii=False)[1:]
-    toks = _tokens_json(text, starts, ends, spaces)
-    return f'{first_part}, "tokens": [{toks}], "spans": [{", ".join(rendered)}], {rest}\n'
+    head = f'{first_part}, "tokens": ['
+    return head, toks, f'], "spans": [{", ".join(rendered)}], {rest}\n'
+
+
+def gold_lines(
+    cache: TokenCache,
+    read: Callable[[list[Key]], list[Any]],
+    schema: EventSchema | None,
+    keys: list[Key],
+) -> Pieces:
+    """One chunk of a project's gold as JSONL bytes per split, read here (in a worker:
+    :mod:`annotator.io.export_chunks`) by ``read``, counted in the chunk's report.
+
+    The tokens' JSON of an article whose tokens need no cut comes from the token cache
+    (its ``jsonl-tokens`` fragment: the same bytes, kept by the first export)."""
+    report = ExportReport()
+    report.schema = schema  # to count arguments whose label misfits the role
+    docs = read(keys)
+    known = cache.tokens_and_fragments(
+        [(d.article.content_hash, d.article.lang, d.article.text) for d in docs], FRAGMENT
+    )
+    out: dict[str, list[bytes]] = {}
+    made = []
+    for (split, _, _), doc, (tokens, fragment) in zip(keys, docs, known):
+        head, toks, tail = _line_parts(doc, doc.spans, tokens, report)
+        if toks is not None:
+            body = toks.encode()
+        elif fragment is not None:
+            body = fragment
+        else:
+            art = doc.article
+            body = _tokens_json(art.text, tokens.starts, tokens.ends, tokens.flags).encode()
+            made.append((art.content_hash, art.lang, tokens, body))
+        out.setdefault(split, []).extend((head.encode(), body, tail.encode()))
+        report.count(split, doc, [label for _, _, label in doc.spans])
+    cache.keep_fragments(FRAGMENT, made)
+    return joined(out), report
 
 
 def _tokens_json(text: str, starts: list[int], ends: list[int], flags: bytes | list[int]) -> str:

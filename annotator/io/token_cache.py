@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -119,8 +120,15 @@ class TokenCache:
 
     def tokens(self, texts: Sequence[tuple[str, str, str]]) -> list[Tokens]:
         """The tokens of each ``(content_hash, lang, text)``, in order."""
-        found = self._read(texts)
-        missing = [i for i, t in enumerate(found) if t is None]
+        return [t for t, _ in self.tokens_and_fragments(texts, None)]
+
+    def tokens_and_fragments(
+        self, texts: Sequence[tuple[str, str, str]], kind: str | None
+    ) -> list[tuple[Tokens, bytes | None]]:
+        """:meth:`tokens`, each with its stored fragment of ``kind`` (None: none kept, not
+        made from these very tokens, or ``kind`` None)."""
+        found = self._read_with(texts, kind)
+        missing = [i for i, (t, _) in enumerate(found) if t is None]
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
         if missing:
@@ -130,9 +138,30 @@ class TokenCache:
             for lang, index in by_lang.items():
                 docs = blank(lang).tokenizer.pipe((texts[i][2] for i in index), batch_size=1000)
                 for i, doc in zip(index, docs):
-                    found[i] = Tokens.of(doc)
-            self._write([(texts[i], found[i]) for i in missing])  # type: ignore[misc]
+                    found[i] = (Tokens.of(doc), None)
+            self._write([(texts[i], found[i][0]) for i in missing])  # type: ignore[misc]
         return found  # type: ignore[return-value]
+
+    def keep_fragments(self, kind: str, made: list[tuple[str, str, Tokens, bytes]]) -> None:
+        """Keep fragments rendered from tokens: ``(content_hash, lang, tokens, fragment)``.
+
+        A fragment is derived data like the tokens: keyed by the text's hash, the
+        tokenizer's version and ``kind`` (which names the rendering and its version), and
+        stored with a CRC of itself and of the tokens it was made from, so that it is only
+        ever read with those tokens, whole."""
+        conn = self._connect()
+        if conn is None or not made:
+            return
+        rows = [
+            (h, tokenizer_version(lang), kind, body, zlib.crc32(body), _tokens_crc(t.to_row()))
+            for h, lang, t, body in made
+        ]
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT OR REPLACE INTO fragments VALUES (?,?,?,?,?,?)", rows)
+        except sqlite3.Error:
+            pass  # not kept this time: the next export renders these again
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.path is None:
@@ -153,6 +182,14 @@ class TokenCache:
                 "starts BLOB, ends BLOB, flags BLOB, PRIMARY KEY (content_hash, tokenizer)) "
                 "WITHOUT ROWID"
             )
+            # renderings of the tokens (e.g. the JSONL export's "tokens" list): large rows,
+            # so a rowid table (WITHOUT ROWID suits small rows only)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS fragments (content_hash TEXT NOT NULL, "
+                "tokenizer TEXT NOT NULL, kind TEXT NOT NULL, body BLOB NOT NULL, "
+                "crc INTEGER NOT NULL, tokens_crc INTEGER NOT NULL, "
+                "PRIMARY KEY (content_hash, tokenizer, kind))"
+            )
         except sqlite3.Error:
             self.path = None  # cannot keep a cache here: tokenize every time
             return None
@@ -161,7 +198,14 @@ class TokenCache:
         return conn
 
     def _read(self, texts: Sequence[tuple[str, str, str]]) -> list[Tokens | None]:
-        found: list[Tokens | None] = [None] * len(texts)
+        return [t for t, _ in self._read_with(texts, None)]
+
+    def _read_with(
+        self, texts: Sequence[tuple[str, str, str]], kind: str | None
+    ) -> list[tuple[Tokens | None, bytes | None]]:
+        """The stored tokens of each text that fit it, and (``kind``) the fragment of that
+        kind made from exactly those tokens."""
+        found: list[tuple[Tokens | None, bytes | None]] = [(None, None)] * len(texts)
         conn = self._connect()
         if conn is None:
             return found
@@ -172,18 +216,19 @@ class TokenCache:
             for version, where in wanted.items():
                 hashes = list(where)
                 for k in range(0, len(hashes), LOOKUP):
-                    part = hashes[k : k + LOOKUP]
-                    sql = (
-                        "SELECT content_hash, starts, ends, flags FROM tokens WHERE tokenizer = ? "
-                        f"AND content_hash IN ({','.join('?' * len(part))})"
-                    )
-                    for h, *row in conn.execute(sql, [version, *part]):
-                        tokens = Tokens.from_row(*row)
+                    sql, args = _select(kind, version, hashes[k : k + LOOKUP])
+                    for h, starts, ends, flags, body, crc, tokens_crc in conn.execute(sql, args):
+                        tokens = Tokens.from_row(starts, ends, flags)
+                        if body is not None and (
+                            zlib.crc32(body) != crc
+                            or _tokens_crc((starts, ends, flags)) != tokens_crc
+                        ):
+                            body = None  # damaged, or made from other tokens: render again
                         for i in where[h]:
                             if tokens.fits(texts[i][2]):
-                                found[i] = tokens
+                                found[i] = (tokens, body)
         except sqlite3.Error:
-            return [None] * len(texts)
+            return [(None, None)] * len(texts)
         return found
 
     def _write(self, new: list[tuple[tuple[str, str, str], Tokens]]) -> None:
@@ -203,3 +248,27 @@ class TokenCache:
             _OPEN.pop((self._pid, self.path), None)
             self._conn.close()
         self._conn = None
+
+
+def _tokens_crc(row: tuple[bytes, bytes, bytes]) -> int:
+    """A CRC of a tokens row (starts, ends, flags): what ties a fragment to its tokens."""
+    starts, ends, flags = row
+    return zlib.crc32(flags, zlib.crc32(ends, zlib.crc32(starts)))
+
+
+def _select(kind: str | None, version: str, hashes: list[str]) -> tuple[str, list[str]]:
+    """The query for these hashes' tokens (and their fragments of ``kind``)."""
+    marks = ",".join("?" * len(hashes))
+    if kind is None:
+        sql = (
+            "SELECT content_hash, starts, ends, flags, NULL, NULL, NULL FROM tokens "
+            f"WHERE tokenizer = ? AND content_hash IN ({marks})"
+        )
+        return sql, [version, *hashes]
+    sql = (
+        "SELECT t.content_hash, t.starts, t.ends, t.flags, f.body, f.crc, f.tokens_crc "
+        "FROM tokens t LEFT JOIN fragments f ON f.content_hash = t.content_hash "
+        "AND f.tokenizer = t.tokenizer AND f.kind = ? "
+        f"WHERE t.tokenizer = ? AND t.content_hash IN ({marks})"
+    )
+    return sql, [kind, version, *hashes]
