@@ -31,8 +31,10 @@ from spacy.tokens import Doc, Token
 
 from annotator.core.models import EVENT, Argument, Span, Suggestion
 from annotator.core.schema import EventSchema, EventType, Phrase, load_schema
+from annotator.suggest import arg_model
 from annotator.suggest import event_rules as rules
 from annotator.suggest import event_spans as spans
+from annotator.suggest.arg_model import ArgModel, load_default
 
 RULES_VERSION = "4"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
@@ -103,8 +105,13 @@ class _Mention:
 class EventSuggester:
     """Suggests events in parsed documents; callable as a pipeline extractor."""
 
-    def __init__(self, schema: EventSchema | None = None) -> None:
+    def __init__(
+        self, schema: EventSchema | None = None, arg_model: ArgModel | None | str = "default"
+    ) -> None:
+        """``arg_model``: the learned argument model that adds the entities the rules left
+        unattached ("default": the bundled one; None: rules only)."""
         self.schema = schema or load_schema()
+        self.arg_model = load_default() if arg_model == "default" else arg_model
         self._vocab = None
         self._matcher: Matcher | None = None
         self._lexicon: dict[str, list[tuple[str, bool]]] = {}
@@ -112,7 +119,8 @@ class EventSuggester:
     @property
     def fingerprint(self) -> str:
         """Short hash of rules and schema, to key stored suggestions (re-run on change)."""
-        return f"{RULES_VERSION}-{self.schema.digest}"
+        model = f"-m{self.arg_model.digest}" if self.arg_model is not None else ""
+        return f"{RULES_VERSION}-{self.schema.digest}{model}"
 
     def __call__(self, doc: Doc) -> list[Suggestion]:
         return self.suggest(doc)
@@ -121,11 +129,18 @@ class EventSuggester:
         """Event suggestions for one parsed document (offsets into ``doc.text``)."""
         if not doc.has_annotation("DEP"):
             raise ValueError("event suggestions need a dependency parse (a pipeline with a parser)")
+        run, pairs = self.rule_pairs(doc)
+        if self.arg_model is not None:
+            pairs = arg_model.apply(run, pairs, self.arg_model)
+        return _unique([s for _, s in pairs])
+
+    def rule_pairs(self, doc: Doc) -> tuple[_Run, list[tuple[_Mention, Suggestion]]]:
+        """The rules' (mention, suggestion) pairs before the argument model, and the run."""
         self._prepare(doc.vocab)
         run = _Run(self.schema, doc)
         found = run.candidates(self._matcher, self._lexicon)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
-        return _unique(self._follow_up(self._partners(self._at_events(out))))
+        return run, self._follow_up(self._partners(self._at_events(out)))
 
     def _partners(
         self, pairs: list[tuple[_Mention, Suggestion]]
@@ -178,7 +193,9 @@ class EventSuggester:
                     out[k] = (mention, _lend_subjects(out[k][1], theirs))
         return out
 
-    def _follow_up(self, pairs: list[tuple[_Mention, Suggestion]]) -> list[Suggestion]:
+    def _follow_up(
+        self, pairs: list[tuple[_Mention, Suggestion]]
+    ) -> list[tuple[_Mention, Suggestion]]:
         """After "held a telephone conversation", "the leaders discussed ..." continues the
         call: a verb without a place of the overridden type (Meet) takes the overriding
         type (Contact) while the last actual mention of either was of that type."""
@@ -194,7 +211,7 @@ class EventSuggester:
                     sugg = replace(sugg, span=Span(sugg.span.start, sugg.span.end, over))
                 elif sugg.label == base and actual:
                     ongoing[base] = False
-            out.append(sugg)
+            out.append((mention, sugg))
         return out
 
     def _prepare(self, vocab) -> None:  # noqa: ANN001
