@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,6 +20,7 @@ from annotator.io import extras, langdetect, reader
 from annotator.io.labelstudio import NOT_GOLD, SHADOWED
 from annotator.store import Store
 from annotator.store import gold_import as gi
+from annotator.workflows import import_reader
 
 DEFAULT_MAX_BYTES = 5_000_000
 BATCH = 500
@@ -166,12 +167,26 @@ def import_paths(
 
     stop = should_stop or (lambda: False)
     check = partial(_checked, as_gold=as_gold, trim=trim_spans, tally=summary.cleaned)
-    for path, items in zip(files, _map(read, files, stream, streamed)):
+    # a large record file is read and checked by a worker process (import_reader)
+    checked = partial(
+        import_reader.read_checked,
+        check=partial(_check_counted, as_gold=as_gold, trim=trim_spans),
+        tally=summary.cleaned,
+        fmt=fmt,
+        lang=lang,
+        encoding=encoding,
+        max_bytes=max_bytes,
+    )
+    for path, items in zip(files, _map(read, files, stream, streamed, checked)):
         if stop():
             summary.stopped = True
             break
         summary.files += 1
-        summary.stopped = _import_items(items, path, batch, check, stop)
+        try:
+            summary.stopped = _import_items(items, path, batch, check, stop)
+        finally:
+            if isinstance(items, Generator):  # a worker reading it ends now, not at exit
+                items.close()
         if on_file:
             on_file(path)
         if summary.stopped:
@@ -181,16 +196,17 @@ def import_paths(
 
 
 def _import_items(
-    items: Iterable[ParsedDoc | ReadError | Skipped],
+    items: Iterable[tuple[ParsedDoc | ReadError | Skipped, bool]],
     path: Path,
     batch: _Batch,
     check: Callable[[ParsedDoc, Path], ParsedDoc | ReadError],
     stop: Callable[[], bool],
 ) -> bool:
-    """Add one file's documents to the batch (storing full batches); True when asked to
-    stop in the middle of a record file (the batches stored so far stay)."""
-    for item in items:
-        if isinstance(item, ParsedDoc):
+    """Add one file's documents (``(item, checked already)``) to the batch, storing full
+    batches; True when asked to stop in the middle of a record file (the batches stored
+    so far stay)."""
+    for item, checked in items:
+        if not checked and isinstance(item, ParsedDoc):
             item = check(item, path)
         if isinstance(item, ParsedDoc):
             batch.add(item)
@@ -223,6 +239,13 @@ def _checked(
     return doc
 
 
+def _check_counted(
+    doc: ParsedDoc, path: Path, tally: Counter[str], *, as_gold: bool, trim: bool
+) -> ParsedDoc | ReadError:
+    """:func:`_checked` as a worker process runs it (import_reader.Check)."""
+    return _checked(doc, path, as_gold=as_gold, trim=trim, tally=tally)
+
+
 def _reporter(
     summary: ImportSummary,
     on_error: Callable[[ReadError], None] | None,
@@ -246,20 +269,31 @@ def _map(
     files: list[Path],
     stream: Callable[[Path], Iterator[ParsedDoc | ReadError | Skipped]],
     streamed: Callable[[Path], bool],
-) -> Iterator[Iterable[ParsedDoc | ReadError | Skipped]]:
-    """Read files in order; large jobs are parsed by a process per core.
+    checked: Callable[[Path], Iterator[tuple[ParsedDoc | ReadError | Skipped, bool]]],
+) -> Iterator[Iterable[tuple[ParsedDoc | ReadError | Skipped, bool]]]:
+    """Each file's items, in file order, as ``(item, checked already)``; large jobs are
+    parsed by a process per core.
 
     Parsing dominates a bulk import (the store inserts ~3x faster than files parse), so
     spreading it over the cores nearly divides the import time by their number. Results
     come back in file order, so the output does not depend on the number of workers.
-    Record files are read here, a record at a time (``stream``), never in a worker: a
-    worker would hand back the whole file at once.
+    Record files are read a record at a time (``stream``), never by the pool: a pool
+    worker would hand back the whole file at once. A large record file is read and
+    checked by a worker process of its own (``checked``, :mod:`import_reader`) while this
+    process stores it.
     """
+
+    def unchecked(items: Iterable[ParsedDoc | ReadError | Skipped]) -> Iterator[tuple[Any, bool]]:
+        return ((item, False) for item in items)
+
+    def record_file(f: Path) -> Iterable[tuple[ParsedDoc | ReadError | Skipped, bool]]:
+        return checked(f) if import_reader.worth_it(f) else unchecked(stream(f))
+
     whole = [f for f in files if not streamed(f)]
     workers = min(os.cpu_count() or 1, 8)
     if len(whole) < PARALLEL_FROM or workers < 2:
         results: Iterator[list[ParsedDoc | ReadError]] = map(read, whole)
-        yield from (stream(f) if streamed(f) else next(results) for f in files)
+        yield from (record_file(f) if streamed(f) else unchecked(next(results)) for f in files)
         return
     pool = ProcessPoolExecutor(
         workers,
@@ -269,7 +303,7 @@ def _map(
     )
     try:
         results = pool.map(read, whole, chunksize=100)
-        yield from (stream(f) if streamed(f) else next(results) for f in files)
+        yield from (record_file(f) if streamed(f) else unchecked(next(results)) for f in files)
     finally:  # a stopped import must not wait for the files it will not store
         pool.shutdown(wait=True, cancel_futures=True)
 
