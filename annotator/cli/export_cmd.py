@@ -10,10 +10,11 @@ lacks it), cut at the gold spans' edges so that no span is lost to tokenisation.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,7 @@ from annotator.core.commands import STATUSES
 from annotator.core.models import ENTITY, EVENT
 from annotator.core.schema import load_schema
 from annotator.core.text import content_hash
-from annotator.io.brat import write_brat
-from annotator.io.brat_conf import BratSchema
-from annotator.io.conll import write_conll
-from annotator.io.docbin import write_config, write_docbins
-from annotator.io.doccano import write_doccano, write_doccano_conll
+from annotator.io import export_common
 from annotator.io.export_chunks import Key, chunk_outputs, write_chunk_bytes
 from annotator.io.export_common import (
     AnnotatedDoc,
@@ -42,8 +39,7 @@ from annotator.io.export_common import (
     sorted_spans,
     staged,
 )
-from annotator.io.export_jsonl import gold_lines, write_jsonl
-from annotator.io.export_labelstudio import write_labelstudio
+from annotator.io.export_jsonl import gold_lines
 from annotator.io.split import assign, parse_ratios, split_of
 from annotator.io.token_cache import TokenCache, sidecar_path, tokenizer_version
 from annotator.store import Store
@@ -51,19 +47,28 @@ from annotator.store.gold import GoldRows, gold_pairs, gold_rows
 from annotator.store.team import default_export_annotator
 
 FORMATS = ("jsonl", "spacy", "conll", "brat", "labelstudio", "doccano", "doccano-conll")
+# each format's writer, imported when used (most import spaCy: an export of cached tokens
+# needs none of it)
 WRITERS = {
-    "jsonl": write_jsonl,
-    "spacy": write_docbins,
-    "conll": write_conll,
-    "brat": write_brat,
-    "labelstudio": write_labelstudio,
-    "doccano": write_doccano,
-    "doccano-conll": write_doccano_conll,
+    "jsonl": ("annotator.io.export_jsonl", "write_jsonl"),
+    "spacy": ("annotator.io.docbin", "write_docbins"),
+    "conll": ("annotator.io.conll", "write_conll"),
+    "brat": ("annotator.io.brat", "write_brat"),
+    "labelstudio": ("annotator.io.export_labelstudio", "write_labelstudio"),
+    "doccano": ("annotator.io.doccano", "write_doccano"),
+    "doccano-conll": ("annotator.io.doccano", "write_doccano_conll"),
 }
+
+
+def writer(fmt: str) -> Callable[..., dict[str, Path]]:
+    module, name = WRITERS[fmt]
+    return getattr(importlib.import_module(module), name)
+
 CACHED = {"jsonl", "conll"}  # writers that take the project's TokenCache
 # formats whose gold export reads the gold in the workers, chunk by chunk
 CHUNKED = {"jsonl": gold_lines}
 SUFFIXES = {"jsonl": ".jsonl"}
+NEEDS_SPACY: set[str] = set()  # chunked formats whose workers use spaCy on every article
 # without --split, --out names a file
 FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
@@ -177,6 +182,8 @@ def run_export(
         if fmt == "spacy":
             config_lang = lang or report.langs.most_common(1)[0][0]
             final = moved(paths, target, out)  # config.cfg names where the files will be
+            from annotator.io.docbin import write_config
+
             paths["config"] = write_config(target, config_lang, final, base_model, out)
         paths = moved(paths, target, out)
     return report, paths
@@ -250,9 +257,9 @@ def _write_chunked(
     """Export the gold of ``keys`` with workers that read their chunks from the project
     themselves (:mod:`annotator.io.export_chunks`)."""
     bar = tqdm(total=len(keys), unit="doc", desc=f"export {fmt}", leave=False) if progress else None
-    work = partial(CHUNKED[fmt], token_cache(store), ProjectGold(store), report.schema)
-    for (lang,) in store.db.execute("SELECT DISTINCT lang FROM articles"):
-        tokenizer_version(lang)  # loaded once here, not once per forked worker
+    cache = token_cache(store)
+    _prepare(store, cache, keys, fmt)
+    work = partial(CHUNKED[fmt], cache, ProjectGold(store), report.schema)
     outputs = chunk_outputs(
         keys, work, parallel=store.path is not None, progress=bar.update if bar else None
     )
@@ -261,6 +268,24 @@ def _write_chunked(
     finally:
         if bar is not None:
             bar.close()
+
+
+def _prepare(store: Store, cache: TokenCache, keys: list[Key], fmt: str) -> None:
+    """Before the workers fork: each language's tokenizer version (remembered in the token
+    cache: no spaCy), and spaCy with the tokenizers only when the workers will tokenize
+    (the first chunk's tokens are not all cached; a format that needs spaCy anyway). The
+    workers start with what is loaded here, instead of loading it once each."""
+    langs = [lang for (lang,) in store.db.execute("SELECT DISTINCT lang FROM articles")]
+    for lang in langs:
+        cache.version(lang)
+    ids = sorted({aid for _, aid, _ in keys[: export_common.CHUNK]})
+    marks = ",".join("?" * len(ids))
+    first = store.db.execute(
+        f"SELECT content_hash, lang, text FROM articles WHERE id IN ({marks})", ids
+    ).fetchall()
+    if fmt in NEEDS_SPACY or not cache.all_cached(first):
+        for lang in langs:
+            tokenizer_version(lang)  # imports spaCy and loads the tokenizer
 
 
 def token_cache(store: Store) -> TokenCache:
@@ -277,12 +302,14 @@ def _write(
     cache: TokenCache,
 ) -> dict[str, Path]:
     if fmt == "brat":  # annotation.conf declares the event schema's types, roles, attributes
+        from annotator.io.brat_conf import BratSchema
+
         conf = BratSchema()
         conf.add_event_schema(load_schema(schema))
-        return write_brat(items, target, report, conf)
+        return writer(fmt)(items, target, report, conf)
     if fmt in CACHED:  # they read the tokens from the project's token cache
-        return WRITERS[fmt](items, target, report, cache=cache)
-    return WRITERS[fmt](items, target, report)
+        return writer(fmt)(items, target, report, cache=cache)
+    return writer(fmt)(items, target, report)
 
 
 def _nothing_message(

@@ -24,14 +24,14 @@ from itertools import chain, islice, repeat
 from multiprocessing import get_context
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Protocol, TextIO
-
-from spacy.attrs import IDX, LENGTH, SPACY
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from annotator.core.models import ENTITY, Article, Event, Span, Suggestion
 from annotator.core.schema import EventSchema, misfit_arguments
 from annotator.io.token_cache import tokenizer_version
+
+if TYPE_CHECKING:  # spaCy is imported where tokens are made: a cached export needs none
+    from spacy.tokens import Doc
 
 NO_SPLIT = ""
 MAX_EXAMPLES = 3
@@ -411,6 +411,8 @@ class TokenTable:
     __slots__ = ("starts", "ends", "spaces", "_by_start", "_by_end")
 
     def __init__(self, tokens: Doc) -> None:
+        from spacy.attrs import IDX, LENGTH, SPACY
+
         rows = tokens.to_array([IDX, LENGTH, SPACY]).tolist() if len(tokens) else []
         self.starts = [r[0] for r in rows]
         self.ends = [r[0] + r[1] for r in rows]

@@ -44,13 +44,12 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cache, partial
+from itertools import islice, repeat
 from json.encoder import encode_basestring as _string  # what dumps uses for str
-from operator import attrgetter
+from operator import attrgetter, gt, itemgetter
 from pathlib import Path
-from typing import Any
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.models import ENTITY, PARTIAL, Span, partial_entities
 from annotator.core.schema import EventSchema
@@ -73,6 +72,9 @@ from annotator.io.export_common import (
 from annotator.io.token_cache import TRAILING, TokenCache, Tokens
 from annotator.io.tokens import blank, gold_doc, recut_offsets
 
+if TYPE_CHECKING:  # spaCy is imported where tokens are made: a cached export needs none
+    from spacy.tokens import Doc
+
 SUFFIX = ".jsonl"
 MISALIGNED = (
     "spans beyond the end of the article text: kept with exact offsets, without token_start/end"
@@ -89,6 +91,7 @@ NER_MANUAL, SPANS_MANUAL = "ner_manual", "spans_manual"
 FRAGMENT = "jsonl-tokens:1"
 SpanRow = tuple[int, int, str]
 _SPAN_ORDER = attrgetter("start", "end", "label")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def event_dict(event: Any) -> dict[str, Any]:
@@ -259,42 +262,50 @@ def _line_parts(
     ``(start, end, label)``, sorted and unique."""
     text = doc.article.text
     starts, ends = tokens.starts, tokens.ends
-    pairs = {(a, b) for a, b, _ in ordered}
+    k = len(ordered)
+    span_starts = list(map(_FIRST, ordered))
+    span_ends = list(map(_SECOND, ordered))
+    # the tokens that start and end where each span does (bisect in C, no dict per text)
+    firsts = list(map(bisect_left, repeat(starts, k), span_starts))
+    lasts = list(map(bisect_left, repeat(ends, k), span_ends))
+    whole = _found(starts, firsts, span_starts) and _found(ends, lasts, span_ends)
+    others = [(e.trigger.start, e.trigger.end) for e in doc.events]
     for event in doc.events:
-        pairs.add((event.trigger.start, event.trigger.end))
-        pairs.update((a.span.start, a.span.end) for a in event.arguments)
-    pairs.update((s.span.start, s.span.end) for s in doc.pending if s.kind == ENTITY)
+        others += [(a.span.start, a.span.end) for a in event.arguments]
+    others += [(s.span.start, s.span.end) for s in doc.pending if s.kind == ENTITY]
     toks: str | None = None
-    start_set, end_set = set(starts), set(ends)
-    if all(a in start_set and b in end_set for a, b in pairs):
-        cut_starts, cut_ends = starts, ends  # char_span(strict) finds all: no cut
+    if whole and all(_at(starts, a) is not None and _at(ends, b) is not None for a, b in others):
+        # the tokenizer's tokens serve (char_span(strict) finds every span): one format
+        # operation for all spans
+        values: list[Any] = [None] * (5 * k)
+        values[0::5] = span_starts
+        values[1::5] = span_ends
+        values[2::5] = map(_string, map(_THIRD, ordered))
+        values[3::5] = firsts
+        values[4::5] = lasts
+        spans_json = _span_format(k) % tuple(values)
     else:
+        pairs = {*zip(span_starts, span_ends), *others}
         cut_starts, cut_ends, spaces = recut_offsets(starts, ends, tokens.spaces(), text, pairs)
         toks = _tokens_json(text, cut_starts, cut_ends, [s * TRAILING for s in spaces])
-    rendered = []
-    whole = True
-    labels: dict[str, str] = {}
-    for start, end, label in ordered:
-        if toks is None:  # every span on the tokens: the index of its first and last
-            first, last = bisect_left(starts, start), bisect_left(ends, end)
-        else:
+        rendered = []
+        for start, end, label in ordered:
             first, last = _at(cut_starts, start), _at(cut_ends, end)
-            if whole:
-                whole = start in start_set and end in end_set
-        quoted = labels.get(label) or labels.setdefault(label, _string(label))
-        if first is None or last is None:
-            if report is not None:
-                report.lose(MISALIGNED, span_example(doc, Span(start, end, label)))
-            rendered.append(f'{{"start": {start}, "end": {end}, "label": {quoted}}}')
-        else:
-            rendered.append(
-                f'{{"start": {start}, "end": {end}, "label": {quoted}, '
-                f'"token_start": {first}, "token_end": {last}}}'
-            )
+            quoted = _string(label)
+            if first is None or last is None:
+                if report is not None:
+                    report.lose(MISALIGNED, span_example(doc, Span(start, end, label)))
+                rendered.append(f'{{"start": {start}, "end": {end}, "label": {quoted}}}')
+            else:
+                rendered.append(
+                    f'{{"start": {start}, "end": {end}, "label": {quoted}, '
+                    f'"token_start": {first}, "token_end": {last}}}'
+                )
+        spans_json = ", ".join(rendered)
     if report is not None and (n := pending_entities(doc)):
         report.pending_how = PENDING
         report.pending(doc, n)
-    overlap = any(a[1] > b[0] for a, b in zip(ordered, ordered[1:]))
+    overlap = any(map(gt, span_ends, islice(span_starts, 1, None)))
     tail = {
         "events": [event_dict(e) for e in sorted_events(doc.events)],
         **imported_fields(doc),
@@ -303,7 +314,23 @@ def _line_parts(
     first_part = json.dumps({"text": text, "meta": meta_dict(doc)}, ensure_ascii=False)[:-1]
     rest = json.dumps(tail, ensure_ascii=False)[1:]
     head = f'{first_part}, "tokens": ['
-    return head, toks, f'], "spans": [{", ".join(rendered)}], {rest}\n'
+    return head, toks, f'], "spans": [{spans_json}], {rest}\n'
+
+
+def _found(offsets: Sequence[int], at: list[int], wanted: list[int]) -> bool:
+    """True when ``offsets[at[i]] == wanted[i]`` for every i (``at``: bisect's indexes)."""
+    if not at:
+        return True
+    if max(at) >= len(offsets):
+        return False
+    return list(map(offsets.__getitem__, at)) == wanted
+
+
+@cache
+def _span_format(k: int) -> str:
+    """The %-format of ``k`` spans on whole tokens, as :func:`line` writes them."""
+    one = '{"start": %d, "end": %d, "label": %s, "token_start": %d, "token_end": %d}'
+    return ", ".join([one] * k)
 
 
 def gold_lines(

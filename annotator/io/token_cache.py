@@ -24,19 +24,22 @@ full, locked too long) only costs speed: the export tokenizes as before.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import sqlite3
+import sys
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SPACY
+from annotator.io.tokens import FALLBACK_LANG, blank
 
-from annotator.io.tokens import blank
+if TYPE_CHECKING:  # spaCy is imported to tokenize: reading cached tokens needs none
+    import spacy
 
 SUFFIX = ".tokens"
 FORMAT = 2  # layout of the stored arrays
@@ -55,6 +58,8 @@ class Tokens:
 
     @classmethod
     def of(cls, doc: spacy.tokens.Doc) -> Tokens:
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SPACY
+
         if not len(doc):
             return cls([], [], b"")
         rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT, SPACY]).tolist()
@@ -89,9 +94,51 @@ class Tokens:
 @cache
 def tokenizer_version(lang: str) -> str:
     """The cache key's tokenizer part for ``lang``: what makes the same text cut the same."""
+    import spacy
+
     nlp = blank(lang)
     settings = hashlib.sha256(nlp.tokenizer.to_bytes(exclude=["vocab"])).hexdigest()[:16]
     return f"{FORMAT}:{spacy.__version__}:{nlp.lang}:{settings}"
+
+
+MEMO = 1  # how versions are remembered (part of every memo key)
+_VERSIONS: dict[tuple[str, str], str] = {}  # (lang, installation) -> tokenizer_version
+
+
+@cache
+def installation(lang: str) -> str | None:
+    """A fingerprint of what :func:`tokenizer_version` depends on, taken without importing
+    spaCy (which costs more than a whole export of cached tokens): the path, size and
+    modification time of spaCy's top-level files (its compiled tokenizer, vocab, util ...),
+    its shared language data, ``lang``'s and the fallback's language folders, and its
+    install record; the names of every installed distribution (a language plugin, or a
+    package a tokenizer needs, changes the answer); Python's version; this module's
+    version format. None when spaCy cannot be found.
+
+    Python trusts size and modification time the same way for its bytecode caches: an
+    install, upgrade or edit of any of these files changes the fingerprint, and a changed
+    fingerprint only means computing the version once more."""
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.origin:
+        return None
+    root = Path(spec.origin).parent
+    files = [*root.glob("*"), *(root / "lang").glob("*")]
+    for name in {lang, FALLBACK_LANG}:
+        if name and name.isidentifier():
+            files += (root / "lang" / name).rglob("*")
+    files += root.parent.glob("spacy-*.dist-info/RECORD")
+    digest = hashlib.sha256(f"{MEMO}:{FORMAT}:{sys.version}:{root}:{lang}".encode())
+    try:
+        for path in sorted(f for f in files if f.is_file()):
+            st = path.stat()
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        for folder in sys.path:
+            if os.path.isdir(folder):
+                names = sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+                digest.update(f"{folder}\0{'|'.join(names)}\n".encode())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def sidecar_path(project: Path | None) -> Path | None:
@@ -117,6 +164,42 @@ class TokenCache:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(state["path"])  # type: ignore[misc, arg-type]
+
+    def version(self, lang: str) -> str:
+        """:func:`tokenizer_version` of ``lang``, remembered in the sidecar per
+        :func:`installation`: while nothing it depends on changed, an export of cached
+        tokens neither imports spaCy nor loads a tokenizer."""
+        installed = installation(lang)
+        if installed is None:
+            return tokenizer_version(lang)
+        key = (lang, installed)
+        if key in _VERSIONS:
+            return _VERSIONS[key]
+        conn = self._connect()
+        row = None
+        if conn is not None:
+            sql = "SELECT version FROM versions WHERE lang = ? AND installation = ?"
+            try:
+                row = conn.execute(sql, key).fetchone()
+            except sqlite3.Error:
+                row = None
+        if row is None:
+            row = (tokenizer_version(lang),)
+            if conn is not None:
+                try:
+                    with conn:
+                        conn.execute("BEGIN IMMEDIATE")
+                        conn.execute(
+                            "INSERT OR REPLACE INTO versions VALUES (?, ?, ?)", (*key, *row)
+                        )
+                except sqlite3.Error:
+                    pass  # not remembered: computed again next time
+        _VERSIONS[key] = row[0]
+        return row[0]
+
+    def all_cached(self, texts: Sequence[tuple[str, str, str]]) -> bool:
+        """True when every one of ``texts`` has its tokens in the cache."""
+        return all(t is not None for t in self._read(texts))
 
     def tokens(self, texts: Sequence[tuple[str, str, str]]) -> list[Tokens]:
         """The tokens of each ``(content_hash, lang, text)``, in order."""
@@ -153,7 +236,7 @@ class TokenCache:
         if conn is None or not made:
             return
         rows = [
-            (h, tokenizer_version(lang), kind, body, zlib.crc32(body), _tokens_crc(t.to_row()))
+            (h, self.version(lang), kind, body, zlib.crc32(body), _tokens_crc(t.to_row()))
             for h, lang, t, body in made
         ]
         try:
@@ -185,6 +268,10 @@ class TokenCache:
             # renderings of the tokens (e.g. the JSONL export's "tokens" list): large rows,
             # so a rowid table (WITHOUT ROWID suits small rows only)
             conn.execute(
+                "CREATE TABLE IF NOT EXISTS versions (lang TEXT NOT NULL, installation TEXT "
+                "NOT NULL, version TEXT NOT NULL, PRIMARY KEY (lang, installation))"
+            )
+            conn.execute(
                 "CREATE TABLE IF NOT EXISTS fragments (content_hash TEXT NOT NULL, "
                 "tokenizer TEXT NOT NULL, kind TEXT NOT NULL, body BLOB NOT NULL, "
                 "crc INTEGER NOT NULL, tokens_crc INTEGER NOT NULL, "
@@ -211,7 +298,7 @@ class TokenCache:
             return found
         wanted: dict[str, dict[str, list[int]]] = {}  # tokenizer -> hash -> indexes
         for i, (h, lang, _) in enumerate(texts):
-            wanted.setdefault(tokenizer_version(lang), {}).setdefault(h, []).append(i)
+            wanted.setdefault(self.version(lang), {}).setdefault(h, []).append(i)
         try:
             for version, where in wanted.items():
                 hashes = list(where)
@@ -235,7 +322,7 @@ class TokenCache:
         conn = self._connect()
         if conn is None:
             return
-        rows = [(h, tokenizer_version(lang), *t.to_row()) for (h, lang, _), t in new]
+        rows = [(h, self.version(lang), *t.to_row()) for (h, lang, _), t in new]
         try:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")

@@ -31,16 +31,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from itertools import islice
-from typing import TypeVar
-
-import spacy
-from spacy.attrs import IDX, LENGTH, NORM, SENT_START, SPACY
-from spacy.language import Language
-from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
+from typing import TYPE_CHECKING, TypeVar
 
 from annotator.core.models import Span
+
+if TYPE_CHECKING:  # spaCy is imported on first use: an export from cached tokens needs none
+    from spacy.language import Language
+    from spacy.pipeline import Sentencizer
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 FALLBACK_LANG = "xx"
 # SENT_START (1 yes, -1 no, 0 unknown) as Doc(sent_starts=...) takes it, for a token and for
@@ -55,6 +54,8 @@ T = TypeVar("T")
 @cache
 def blank(lang: str) -> Language:
     """The blank pipeline for ``lang`` (cached: building one costs ~50 ms)."""
+    import spacy
+
     try:
         return spacy.blank(lang or FALLBACK_LANG)
     except ImportError:  # unknown code, or a tokenizer that needs an extra package
@@ -69,6 +70,8 @@ def spacy_lang(lang: str) -> str:
 @lru_cache(maxsize=1)
 def sentencizer() -> Sentencizer:
     """spaCy's rule-based sentencizer (punctuation), used for CoNLL sentence breaks."""
+    from spacy.pipeline import Sentencizer
+
     return Sentencizer()
 
 
@@ -133,6 +136,9 @@ def _between_whitespace(text: str, start: int, end: int) -> bool:
 
 
 def _recut(tokens: Doc, text: str, starts: set[int], ends: set[int]) -> Doc:
+    from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
+    from spacy.tokens import Doc
+
     # one pass over the token structs (a Token object per token costs ~10x more)
     rows = tokens.to_array([IDX, LENGTH, SPACY, SENT_START]).astype("int64").tolist()
     cuts = sorted(starts | ends)
@@ -196,6 +202,8 @@ def recut_offsets(
 
 def _copy_norms(tokens: Doc, doc: Doc, kept: dict[int, int]) -> None:
     """Norms the tokenizer's exceptions set (``n't`` -> ``not``) on the tokens left whole."""
+    from spacy.attrs import NORM
+
     old = tokens.to_array(NORM)
     new = doc.to_array(NORM)
     for i, j in kept.items():
