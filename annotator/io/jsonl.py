@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from sys import intern
 from typing import Any
 
 from annotator.core.models import (
@@ -224,40 +225,51 @@ class _Mapper:
         return self.span(item.get(start), item.get(end), item.get("label", label), where)
 
 
-def _spans(obj: dict[str, Any], m: _Mapper) -> Iterator[SpanRow]:
+def _spans(obj: dict[str, Any], m: _Mapper) -> list[SpanRow]:
     """The entity spans as ``(start, end, label)`` rows (no Span object for each)."""
-    # the common case checked inline (the same checks as _Mapper.span, whose messages
-    # anything else gets): a text with nothing removed maps every offset to itself
-    plain = not m.norm._removed
-    for i, item in enumerate(_list(obj, "spans", m.line_no)):
-        if plain and type(item) is dict:
-            start, end, label = item.get("start"), item.get("end"), item.get("label")
-            if (
-                type(start) is int
-                and type(end) is int
-                and type(label) is str
-                and 0 <= start < end <= m.raw_len
-                and label.strip()
-            ):
-                yield start, end, label
-                continue
-        yield _row(m.field(item, f"spans[{i}]", "start", "end"))
+    items = _list(obj, "spans", m.line_no)
+    rows = _plain_rows(items, m) if items and not m.norm._removed else None
+    if rows is None:  # each checked, the first bad one named
+        rows = [_row(m.field(item, f"spans[{i}]", "start", "end")) for i, item in enumerate(items)]
     for i, item in enumerate(_list(obj, "entities", m.line_no)):
         keys = (
             ("start_offset", "end_offset")
             if isinstance(item, dict) and "start_offset" in item
             else ("start", "end")
         )
-        yield _row(m.field(item, f"entities[{i}]", *keys))
+        rows.append(_row(m.field(item, f"entities[{i}]", *keys)))
     labels = obj.get("label")
     if not isinstance(labels, list):  # a Prodigy/doccano text-classification label: not ours
-        return
+        return rows
     for i, item in enumerate(labels):
         if isinstance(item, str):  # doccano text classification: ["POSITIVE", ...]
             continue
         if not isinstance(item, list) or len(item) != 3:
             raise m.error(f'label[{i}] must be [start, end, "LABEL"], found {_kind(item)}')
-        yield _row(m.span(*item, f"label[{i}]"))
+        rows.append(_row(m.span(*item, f"label[{i}]")))
+    return rows
+
+
+def _plain_rows(items: list[Any], m: _Mapper) -> list[SpanRow] | None:
+    """Prodigy's spans all at once when every one is the common case (the checks of
+    :meth:`_Mapper.span`, in a text with nothing removed, where every offset maps to
+    itself); None when any is not. Labels are interned: a batch of documents pickled for
+    the import holds each label once (see import_reader)."""
+    n = m.raw_len
+    try:
+        rows = [
+            (start, end, intern(label))
+            for item in items
+            for start, end, label in ((item["start"], item["end"], item["label"]),)
+            if type(start) is int
+            and type(end) is int
+            and type(label) is str
+            and 0 <= start < end <= n
+            and label.strip()
+        ]
+    except (KeyError, TypeError):  # a field missing, or an item that is no object
+        return None
+    return rows if len(rows) == len(items) else None
 
 
 def _row(span: Span) -> SpanRow:
