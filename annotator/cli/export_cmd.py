@@ -39,7 +39,6 @@ from annotator.io.export_common import (
     sorted_spans,
     staged,
 )
-from annotator.io.export_jsonl import gold_lines
 from annotator.io.split import assign, parse_ratios, split_of
 from annotator.io.token_cache import TokenCache, sidecar_path, tokenizer_version
 from annotator.store import Store
@@ -64,11 +63,16 @@ def writer(fmt: str) -> Callable[..., dict[str, Path]]:
     module, name = WRITERS[fmt]
     return getattr(importlib.import_module(module), name)
 
+
 CACHED = {"jsonl", "conll"}  # writers that take the project's TokenCache
 # formats whose gold export reads the gold in the workers, chunk by chunk
-CHUNKED = {"jsonl": gold_lines}
-SUFFIXES = {"jsonl": ".jsonl"}
-NEEDS_SPACY: set[str] = set()  # chunked formats whose workers use spaCy on every article
+CHUNKED = {
+    "jsonl": ("annotator.io.export_jsonl", "gold_lines"),
+    "conll": ("annotator.io.conll", "gold_blocks"),
+    "spacy": ("annotator.io.docbin", "gold_parts"),
+}
+SUFFIXES = {"jsonl": ".jsonl", "conll": ".conll"}
+NEEDS_SPACY = {"conll", "spacy"}  # chunked formats whose workers use spaCy on every article
 # without --split, --out names a file
 FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
@@ -259,11 +263,18 @@ def _write_chunked(
     bar = tqdm(total=len(keys), unit="doc", desc=f"export {fmt}", leave=False) if progress else None
     cache = token_cache(store)
     _prepare(store, cache, keys, fmt)
-    work = partial(CHUNKED[fmt], cache, ProjectGold(store), report.schema)
+    module, name = CHUNKED[fmt]
+    work = partial(
+        getattr(importlib.import_module(module), name), cache, ProjectGold(store), report.schema
+    )
     outputs = chunk_outputs(
         keys, work, parallel=store.path is not None, progress=bar.update if bar else None
     )
     try:
+        if fmt == "spacy":
+            from annotator.io.docbin import write_docbin_chunks
+
+            return write_docbin_chunks(outputs, target, report)
         return write_chunk_bytes(outputs, target, SUFFIXES[fmt], report)
     finally:
         if bar is not None:

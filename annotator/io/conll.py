@@ -38,16 +38,22 @@ Three things it cannot say are not written at all:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from functools import partial
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache, partial
+from itertools import compress, repeat
+from operator import not_
 from pathlib import Path
+from typing import Any
 
 from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 from spacy.training import biluo_tags_to_spans, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
 
 from annotator.core.models import ParsedDoc, ReadError, Span, partial_entities
+from annotator.core.schema import EventSchema
 from annotator.io.errors import ParseError
+from annotator.io.export_chunks import Key, Pieces, chunk_items, joined
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -64,7 +70,7 @@ from annotator.io.export_common import (
     write_texts,
 )
 from annotator.io.plaintext import norm_lang, preview_title, stem
-from annotator.io.token_cache import PUNCT, SPACE, TokenCache, Tokens
+from annotator.io.token_cache import PUNCT, SPACE, TRAILING, TokenCache, Tokens
 from annotator.io.tokens import (
     FALLBACK_LANG,
     align,
@@ -231,6 +237,27 @@ def _blocks(cache: TokenCache, chunk: list[Item]) -> Rendered:
     return [written.get(id(doc)) for _, doc in chunk], report
 
 
+def gold_blocks(
+    cache: TokenCache,
+    read: Callable[[list[Key]], list[Any]],
+    schema: EventSchema | None,
+    keys: list[Key],
+) -> Pieces:
+    """One chunk of a project's gold as CoNLL bytes per split, read here (in a worker:
+    :mod:`annotator.io.export_chunks`) by ``read``, counted in the chunk's report."""
+    chunk = chunk_items(read, keys)
+    for _, doc in chunk:
+        check_labels(doc)
+    texts, report = _blocks(cache, chunk)
+    report.schema = schema  # to count arguments whose label misfits the role
+    out: dict[str, list[bytes]] = {}
+    for (split, doc), text in zip(chunk, texts):
+        if text is not None:
+            report.count(split, doc)
+            out.setdefault(split, []).append(text.encode())
+    return joined(out), report
+
+
 def check_labels(doc: AnnotatedDoc) -> None:
     """Raise ValueError (one line) when a span label cannot be one column of a CoNLL line."""
     for span in doc.spans:
@@ -300,18 +327,20 @@ class _Plain(TokenTable):
     """The tokenizer's tokens as numbers, with the sentencizer's sentence starts and the
     lexeme flags CoNLL needs (whitespace, punctuation)."""
 
-    __slots__ = ("text", "is_space", "sent_starts")
+    __slots__ = ("text", "is_space", "sent_starts", "_words")
 
     def __init__(self, tokens: Doc, text: str) -> None:
         super().__init__(tokens)
         self.text = text
+        self._words: list[str] | None = None
         flags = tokens.to_array([IS_SPACE, IS_PUNCT]).tolist() if len(tokens) else []
         self.is_space = [f[0] for f in flags]
         self.sent_starts = _sentence_starts(self.words(), [f[1] for f in flags])
 
     def words(self) -> list[str]:
-        text = self.text
-        return [text[a:b] for a, b in zip(self.starts, self.ends)]
+        if self._words is None:
+            self._words = list(map(self.text.__getitem__, map(slice, self.starts, self.ends)))
+        return self._words
 
     @classmethod
     def of(cls, tokens: Tokens, text: str, lang: str, kept: list[Span]) -> _Plain | None:
@@ -320,36 +349,62 @@ class _Plain(TokenTable):
         returning the tokens themselves); else None."""
         if not splits_at_whitespace(spacy_lang(lang)):
             return None  # a token may hold a space (_spaced_pieces): the Doc's way
-        starts, ends = set(tokens.starts), set(tokens.ends)
-        if not all(s.start in starts and s.end in ends for s in kept):
+        on_starts = _on(tokens.starts, [s.start for s in kept])
+        if not (on_starts and _on(tokens.ends, [s.end for s in kept])):
             return None
         plain = cls.__new__(cls)
         plain.starts, plain.ends, plain.text = tokens.starts, tokens.ends, text
-        plain.spaces = tokens.spaces()
-        plain._by_start = plain._by_end = None
         flags = tokens.flags
-        plain.is_space = [f & SPACE for f in flags]
-        plain.sent_starts = _sentence_starts(plain.words(), [f & PUNCT for f in flags])
+        plain.spaces = flags.translate(_TRAILING_BIT)  # type: ignore[assignment]  # 0/1 bytes
+        plain._by_start = plain._by_end = None
+        plain._words = None
+        plain.is_space = flags.translate(_SPACE_BIT)
+        plain.sent_starts = _sentence_starts(plain.words(), flags.translate(_PUNCT_BIT))
         return plain
 
 
+# flag bytes -> 0/1 bytes of one flag (bytes.translate: a C loop, not a Python one)
+_SPACE_BIT = bytes(int(bool(f & SPACE)) for f in range(256))
+_PUNCT_BIT = bytes(int(bool(f & PUNCT)) for f in range(256))
+_TRAILING_BIT = bytes(int(bool(f & TRAILING)) for f in range(256))
+
+
+def _on(offsets: list[int], wanted: list[int]) -> bool:
+    """True when every one of ``wanted`` is in the increasing ``offsets`` (bisect in C)."""
+    if not wanted:
+        return True
+    at = list(map(bisect_left, repeat(offsets, len(wanted)), wanted))
+    return max(at) < len(offsets) and list(map(offsets.__getitem__, at)) == wanted
+
+
 def _sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
-    """spaCy's ``Sentencizer.predict`` for one document, on plain lists."""
-    punct_chars = sentencizer().punct_chars
-    starts = [False] * len(words)
+    """spaCy's ``Sentencizer.predict`` for one document, on plain lists: a sentence starts
+    at the first token after a sentence-ending character that is neither punctuation nor
+    such a character (visited per such character, not per token)."""
+    punct_chars = _punct_chars()
+    n = len(words)
+    starts = [False] * n
     if not words:
         return starts
-    start, seen_period = 0, False
     starts[0] = True
-    for i, word in enumerate(words):
-        in_punct_chars = word in punct_chars
-        if seen_period and not is_punct[i] and not in_punct_chars:
-            starts[start] = True
-            start, seen_period = i, False
-        elif in_punct_chars:
-            seen_period = True
-    starts[start] = True
+    ending = list(map(punct_chars.__contains__, words))
+    after = 0  # tokens before this one belong to a sentence already cut
+    for at in compress(range(n), ending):
+        if at < after:
+            continue
+        j = at + 1
+        while j < n and (is_punct[j] or ending[j]):
+            j += 1
+        if j >= n:
+            break
+        starts[j] = True
+        after = j
     return starts
+
+
+@cache
+def _punct_chars() -> frozenset[str]:
+    return frozenset(sentencizer().punct_chars)
 
 
 def _entity_tags(label: str, n: int) -> list[str]:
@@ -372,31 +427,46 @@ def _plain_block(tokens: _Plain, doc: AnnotatedDoc, tagged: Tagged, report: Expo
     for what, span in lost:
         report.lose(what, span_example(doc, span))
     tags = ["O"] * len(tokens)
+    starts, ends = tokens.starts, tokens.ends
     for span in kept:
-        aligned = tokens.align(span)
-        if aligned is None:
+        first, last = bisect_left(starts, span.start), bisect_left(ends, span.end)
+        if first == len(starts) or last == len(ends):
+            first = -1
+        if first < 0 or starts[first] != span.start or ends[last] != span.end:
             raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
-        first, end = aligned
-        tags[first:end] = _entity_tags(span.label, end - first)
+        tags[first : last + 1] = _entity_tags(span.label, last + 1 - first)
+    return _lines(tokens, tags)
+
+
+def _lines(tokens: _Plain, tags: list[str]) -> str:
+    """The CoNLL block of tagged plain tokens: a line per token that is not whitespace, a
+    blank line where a sentence starts (the sentencizer's starts, line breaks in the
+    text), never inside an entity. As :func:`conll_sentences`, per sentence start and
+    whitespace token, not per token."""
     text = tokens.text
-    sentences: list[list[str]] = []
-    current: list[str] = []
-    pending_break = False
-    rows = zip(tokens.starts, tokens.ends, tokens.is_space, tokens.sent_starts, tags)
-    for a, b, space, sent_start, tag in rows:
-        pending_break = pending_break or sent_start
-        if space:
-            pending_break = pending_break or "\n" in text[a:b]
-            continue
-        if pending_break and current and not tag.startswith("I-"):
-            sentences.append(current)
-            current = []
-        pending_break = False
-        current.append(f"{text[a:b]} {tag}")
-    if current:
-        sentences.append(current)
-    blocks = ["\n".join(lines) for lines in sentences]
-    return "\n\n".join([DOCSTART, *blocks]) + "\n\n"
+    n = len(tags)
+    written = list(compress(range(n), map(not_, tokens.is_space)))
+    if not written:
+        return f"{DOCSTART}\n\n"
+    # where a break is pending: sentence starts and whitespace tokens holding a line break;
+    # it falls before the next written token (if any was written before it, and it does
+    # not continue an entity)
+    pending = list(compress(range(n), tokens.sent_starts))
+    for i in compress(range(n), tokens.is_space):
+        if "\n" in text[tokens.starts[i] : tokens.ends[i]]:
+            pending.append(i)
+    ends = ["\n"] * len(written)
+    for i in pending:
+        at = bisect_left(written, i)
+        if 0 < at < len(written) and not tags[written[at]].startswith("I-"):
+            ends[at - 1] = "\n\n"
+    ends[-1] = "\n\n"
+    parts: list[str] = [""] * (4 * len(written))
+    parts[0::4] = map(tokens.words().__getitem__, written)
+    parts[1::4] = [" "] * len(written)
+    parts[2::4] = map(tags.__getitem__, written)
+    parts[3::4] = ends
+    return f"{DOCSTART}\n\n" + "".join(parts)
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ efficiency, offline) with ``paths.train`` / ``paths.dev`` pointing at the files 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,9 @@ from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as SpacySpan
 
 from annotator.core.models import ENTITY, Event, ParsedDoc, ReadError, Span, partial_entities
+from annotator.core.schema import EventSchema
 from annotator.io.docbin_stream import DocBinWriter, doc_parts
+from annotator.io.export_chunks import Key, Pieces, chunk_items
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
@@ -205,6 +207,48 @@ def _parts(chunk: list[Item]) -> Rendered:
             for (_, doc), tokens in pipe_docs(chunk, _text, _lang)
         ]
     return parts, report
+
+
+def gold_parts(
+    cache: Any,
+    read: Callable[[list[Key]], list[Any]],
+    schema: EventSchema | None,
+    keys: list[Key],
+) -> Pieces:
+    """One chunk of a project's gold as ``DocBin.add``'s values per split, read here (in a
+    worker: :mod:`annotator.io.export_chunks`) by ``read``, counted in the chunk's report.
+    (``cache``: unused, the DocBin tokenizes.)"""
+    chunk = chunk_items(read, keys)
+    parts, report = _parts(chunk)
+    report.schema = schema  # to count arguments whose label misfits the role
+    out: dict[str, list[Any]] = {}
+    for (split, doc), part in zip(chunk, parts):
+        report.count(split, doc)
+        out.setdefault(split, []).append(part)
+    return out, report
+
+
+def write_docbin_chunks(
+    outputs: Iterable[Pieces], out_dir: Path, report: ExportReport
+) -> dict[str, Path]:
+    """:func:`write_docbins`' files from chunks of :func:`gold_parts`."""
+    writers: dict[str, DocBinWriter] = {}
+    with fast_msgpack():
+        for pieces, part in outputs:
+            report.merge(part)
+            for split, parts in pieces.items():
+                if not split:
+                    raise ValueError("a spaCy export needs a split (train and dev)")
+                if split not in writers:
+                    writers[split] = DocBinWriter(ATTRS, store_user_data=True)
+                for one in parts:
+                    writers[split].add(one)
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        paths = {}
+        for split, writer in writers.items():
+            paths[split] = Path(out_dir) / f"{split}{SUFFIX}"
+            writer.write(paths[split])
+    return paths
 
 
 def spacy_config(lang: str, train: Path, dev: Path, base_model: str | None = None) -> str:

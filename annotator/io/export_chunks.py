@@ -23,13 +23,13 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from annotator.core.models import Span
 from annotator.io import export_common
-from annotator.io.export_common import ExportReport, output_path
+from annotator.io.export_common import ExportDoc, ExportReport, Item, output_path
 
 Key = tuple[str, int, str]  # (split, article id, annotator)
 # a chunk's output: per split, what to write (in the chunk's order), and its report
@@ -121,8 +121,10 @@ def joined(pieces: dict[str, list[bytes]]) -> dict[str, bytes]:
     return {split: b"".join(parts) for split, parts in pieces.items()}
 
 
-def take(items: Iterable[Any], n: int) -> list[Any]:
-    return list(islice(items, n))
-
-
-__all__ = ["Key", "Pieces", "chunk_outputs", "write_chunk_bytes", "joined", "chain"]
+def chunk_items(read: Callable[[list[Key]], list[Any]], keys: list[Key]) -> list[Item]:
+    """A chunk's gold, read by ``read``, as the (split, document) items the writers of the
+    first way take (spans as ``Span`` objects: their tagging code works on those)."""
+    return [
+        (split, ExportDoc(r.article, r.annotator, [Span(*s) for s in r.spans], r.events, r.pending))
+        for (split, _, _), r in zip(keys, read(keys))
+    ]

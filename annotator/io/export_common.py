@@ -126,6 +126,9 @@ def non_overlapping(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
     This is the documented policy for ``doc.ents`` and CoNLL tags, which cannot hold
     overlaps. Returns (kept in text order, left out).
     """
+    ordered = sorted(spans, key=_SPAN_ORDER)
+    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:])):
+        return ordered, []  # none overlaps: all kept (the common case, without the search)
     kept: list[Span] = []
     dropped: list[Span] = []
     # the kept spans never overlap, so sorted by start their ends are sorted too: the one
@@ -140,7 +143,7 @@ def non_overlapping(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
             kept.append(span)
             starts.insert(at, span.start)
             ends.insert(at, span.end)
-    return sorted(kept), dropped
+    return sorted(kept, key=_SPAN_ORDER), dropped
 
 
 @dataclass
