@@ -125,6 +125,8 @@ def shown_ids(
     rows of the other statuses, a :class:`RangeWithout` when the ids have no gap. No
     filter on a million articles reads each article (1.4 s at 1,000,000 articles before).
     """
+    if lang and languages(store) == [lang.lower()]:
+        lang = None  # every article is in it: no list of a million ids (0.4 s)
     if lang:
         ids: Sequence[int] = [
             r[0]

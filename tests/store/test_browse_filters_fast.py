@@ -79,6 +79,10 @@ def test_browse_filters_fast_unfinished_of_a_gap_free_project_is_a_range_less_th
     got = browse.shown_ids(store, "me", statuses=("new", "in_progress"))
     assert isinstance(got, RangeWithout) and list(got) == [1, 2, 4, 5, 6, 7, 8, 10]
     assert browse.shown_ids(store, "me", statuses=("done",)) == [3]
+    # a one-language project: its language filter is no filter (no list of every id)
+    assert browse.shown_ids(store, "me", lang="EN") == range(1, 11)
+    got = browse.shown_ids(store, "me", statuses=("new", "in_progress"), lang="en")
+    assert isinstance(got, RangeWithout) and len(got) == 8
 
 
 @settings(max_examples=200, deadline=None)
