@@ -70,7 +70,7 @@ def test_browse_filters_fast_match_the_join_over_every_article(tmp_path_factory,
 
 
 def test_browse_filters_fast_unfinished_of_a_gap_free_project_is_a_range_less_the_rest(store):
-    store.add_docs([ParsedDoc(f"Article {i}.", source=f"{i}.txt") for i in range(10)])
+    store.add_docs([ParsedDoc(f"Article {i}.", lang="en", source=f"{i}.txt") for i in range(10)])
     with store.write():
         store.db.execute(
             "INSERT INTO article_status (article_id, annotator, status) VALUES "
