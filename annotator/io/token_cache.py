@@ -230,19 +230,20 @@ class TokenCache:
 
         A fragment is derived data like the tokens: keyed by the text's hash, the
         tokenizer's version and ``kind`` (which names the rendering and its version), and
-        stored with a CRC of itself and of the tokens it was made from, so that it is only
-        ever read with those tokens, whole."""
+        stored with one CRC over the tokens it was made from and itself, so that it is only
+        ever read whole and with those very tokens (a damaged fragment, or one of another
+        text put under this key, fails the check and is rendered again)."""
         conn = self._connect()
         if conn is None or not made:
             return
         rows = [
-            (h, self.version(lang), kind, body, zlib.crc32(body), _tokens_crc(t.to_row()))
+            (h, self.version(lang), kind, body, zlib.crc32(body, _tokens_crc(t.to_row())))
             for h, lang, t, body in made
         ]
         try:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO fragments VALUES (?,?,?,?,?,?)", rows)
+                conn.executemany("INSERT OR REPLACE INTO token_fragments VALUES (?,?,?,?,?)", rows)
         except sqlite3.Error:
             pass  # not kept this time: the next export renders these again
 
@@ -272,10 +273,9 @@ class TokenCache:
                 "NOT NULL, version TEXT NOT NULL, PRIMARY KEY (lang, installation))"
             )
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS fragments (content_hash TEXT NOT NULL, "
+                "CREATE TABLE IF NOT EXISTS token_fragments (content_hash TEXT NOT NULL, "
                 "tokenizer TEXT NOT NULL, kind TEXT NOT NULL, body BLOB NOT NULL, "
-                "crc INTEGER NOT NULL, tokens_crc INTEGER NOT NULL, "
-                "PRIMARY KEY (content_hash, tokenizer, kind))"
+                "crc INTEGER NOT NULL, PRIMARY KEY (content_hash, tokenizer, kind))"
             )
         except sqlite3.Error:
             self.path = None  # cannot keep a cache here: tokenize every time
@@ -304,13 +304,9 @@ class TokenCache:
                 hashes = list(where)
                 for k in range(0, len(hashes), LOOKUP):
                     sql, args = _select(kind, version, hashes[k : k + LOOKUP])
-                    for h, starts, ends, flags, body, crc, tokens_crc in conn.execute(sql, args):
+                    for h, starts, ends, flags, body, crc in conn.execute(sql, args):
                         tokens = Tokens.from_row(starts, ends, flags)
-                        if body is not None and (
-                            zlib.crc32(body) != crc
-                            or _tokens_crc((starts, ends, flags)) != tokens_crc
-                        ):
-                            body = None  # damaged, or made from other tokens: render again
+                        body = _checked(body, crc, (starts, ends, flags))
                         for i in where[h]:
                             if tokens.fits(texts[i][2]):
                                 found[i] = (tokens, body)
@@ -337,6 +333,14 @@ class TokenCache:
         self._conn = None
 
 
+def _checked(body: bytes | None, crc: int | None, row: tuple[bytes, bytes, bytes]) -> bytes | None:
+    """``body`` when its CRC (over the tokens ``row`` and itself) fits, else None: damaged,
+    or not made from these tokens (rendered again)."""
+    if body is None or zlib.crc32(body, _tokens_crc(row)) != crc:
+        return None
+    return body
+
+
 def _tokens_crc(row: tuple[bytes, bytes, bytes]) -> int:
     """A CRC of a tokens row (starts, ends, flags): what ties a fragment to its tokens."""
     starts, ends, flags = row
@@ -348,13 +352,13 @@ def _select(kind: str | None, version: str, hashes: list[str]) -> tuple[str, lis
     marks = ",".join("?" * len(hashes))
     if kind is None:
         sql = (
-            "SELECT content_hash, starts, ends, flags, NULL, NULL, NULL FROM tokens "
+            "SELECT content_hash, starts, ends, flags, NULL, NULL FROM tokens "
             f"WHERE tokenizer = ? AND content_hash IN ({marks})"
         )
         return sql, [version, *hashes]
     sql = (
-        "SELECT t.content_hash, t.starts, t.ends, t.flags, f.body, f.crc, f.tokens_crc "
-        "FROM tokens t LEFT JOIN fragments f ON f.content_hash = t.content_hash "
+        "SELECT t.content_hash, t.starts, t.ends, t.flags, f.body, f.crc "
+        "FROM tokens t LEFT JOIN token_fragments f ON f.content_hash = t.content_hash "
         "AND f.tokenizer = t.tokenizer AND f.kind = ? "
         f"WHERE t.tokenizer = ? AND t.content_hash IN ({marks})"
     )

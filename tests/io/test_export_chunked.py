@@ -1,0 +1,163 @@
+"""Exports whose workers read the gold themselves (``annotator.io.export_chunks``) stay
+byte-identical to the golden hashes: a project file, small chunks so that every export runs
+in worker processes, the token cache cold and then warm (the JSONL tokens' fragments kept
+by the first export, read by the second), and with damaged or mismatched fragments."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_export_golden import GOLDEN, RUNS, _digests, _project
+
+from annotator.cli.export_cmd import run_export
+from annotator.io import export_common, token_cache
+from annotator.io.token_cache import TokenCache, sidecar_path
+from annotator.store import Store
+
+ANNOTATOR = "ann"
+GOLD_RUNS = {name: run for name, run in RUNS.items() if "suggestions" not in run[1]}
+
+
+def _file_project(tmp_path: Path) -> Path:
+    """The golden project, copied into a file (the workers open it by its path)."""
+    store = _project()
+    path = tmp_path / "project.db"
+    target = sqlite3.connect(path)
+    store.db.conn.backup(target)
+    target.close()
+    store.close()
+    return path
+
+
+def _export_all(path: Path, out: Path) -> dict[str, dict[str, str]]:
+    found = {}
+    with Store(path) as store:
+        for name, (fmt, options) in GOLD_RUNS.items():
+            options = {"annotator": ANNOTATOR, **options}
+            report, _ = run_export(store, fmt, out / name, **options)
+            found[name] = _digests(out / name)
+            found[name]["report"] = "\n".join(report.loss_lines() + report.summary_lines())
+    return found
+
+
+def test_export_chunked_in_workers_byte_identical_cold_then_warm(tmp_path, monkeypatch):
+    monkeypatch.setattr(export_common, "CHUNK", 16)  # many chunks: worker processes
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    expected = {name: expected[name] for name in GOLD_RUNS}
+    assert _export_all(path, tmp_path / "cold") == expected
+    sidecar = sqlite3.connect(sidecar_path(path))
+    kept = sidecar.execute("SELECT count(*) FROM token_fragments").fetchone()[0]
+    assert kept > 100  # the first JSONL export kept the tokens' JSON of its articles
+    assert _export_all(path, tmp_path / "warm") == expected
+
+
+def test_export_chunked_damaged_or_foreign_fragments_are_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(export_common, "CHUNK", 16)
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "first.jsonl", annotator=ANNOTATOR)
+    sidecar = sqlite3.connect(sidecar_path(path), isolation_level=None)
+    rows = sidecar.execute("SELECT rowid FROM token_fragments ORDER BY rowid").fetchall()
+    damaged, foreign, other = rows[0][0], rows[1][0], rows[2][0]
+    # a changed byte, and a whole, well-formed fragment of another text put under this
+    # one's key with its CRC (which covers the other text's tokens, not these)
+    sidecar.execute(
+        "UPDATE token_fragments SET body = CAST(replace(CAST(body AS TEXT), '\"id\": 1,', "
+        "'\"id\": 7,') AS BLOB) WHERE rowid = ?",
+        [damaged],
+    )
+    sidecar.execute(
+        "UPDATE token_fragments SET (body, crc) = "
+        "(SELECT body, crc FROM token_fragments WHERE rowid = ?) WHERE rowid = ?",
+        [other, foreign],
+    )
+    sidecar.close()
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "again.jsonl", annotator=ANNOTATOR)
+    assert _digests(tmp_path / "again.jsonl") == {"again.jsonl": expected["jsonl"]["jsonl"]}
+
+
+def test_tokenizer_version_remembered_per_installation(tmp_path, monkeypatch):
+    """The version is computed once per installation fingerprint and read back from the
+    sidecar; another fingerprint (an upgrade, a new plugin) computes it again."""
+    monkeypatch.setattr(token_cache, "_VERSIONS", {})  # nothing remembered in this process
+    cache = TokenCache(tmp_path / "p.db.tokens")
+    real = token_cache.tokenizer_version("en")
+    assert cache.version("en") == real
+    conn = sqlite3.connect(tmp_path / "p.db.tokens")
+    (installed,) = conn.execute("SELECT installation FROM versions WHERE lang = 'en'").fetchone()
+    assert installed == token_cache.installation("en")
+    # a remembered answer is what is read back (here a planted one, to see it is read)
+    conn.execute("UPDATE versions SET version = 'planted' WHERE lang = 'en'")
+    conn.commit()
+    monkeypatch.setattr(token_cache, "_VERSIONS", {})
+    assert TokenCache(tmp_path / "p.db.tokens").version("en") == "planted"
+    # another installation: the planted answer is not read, the version is computed
+    monkeypatch.setattr(token_cache, "installation", lambda lang: "another installation")
+    monkeypatch.setattr(token_cache, "_VERSIONS", {})
+    assert TokenCache(tmp_path / "p.db.tokens").version("en") == real
+
+
+def test_installation_fingerprint_changes_with_spacy_files(tmp_path, monkeypatch):
+    """A file of spaCy's language data that changes (size or time) changes the
+    fingerprint, as a new installed distribution does."""
+    import importlib.util
+
+    before = token_cache.installation.__wrapped__("en")
+    root = Path(importlib.util.find_spec("spacy").origin).parent
+    lang_file = root / "lang" / "en" / "__init__.py"
+    real_stat = Path.stat
+
+    class Touched:  # the file as it is after an edit: one second newer
+        def __init__(self, st):
+            self.st_mode, self.st_size = st.st_mode, st.st_size
+            self.st_mtime_ns = st.st_mtime_ns + 10**9
+
+    def changed(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        return Touched(st) if self == lang_file else st
+
+    monkeypatch.setattr(Path, "stat", changed)
+    assert token_cache.installation.__wrapped__("en") != before
+    monkeypatch.undo()
+    plugin = tmp_path / "site"
+    (plugin / "spacy_lang_plugin-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(plugin)])
+    assert token_cache.installation.__wrapped__("en") != before
+
+
+@pytest.mark.parametrize("fmt", ["jsonl"])
+def test_export_of_cached_tokens_imports_no_spacy(tmp_path, fmt):
+    """A second JSONL export (tokens and their JSON cached, the tokenizer version
+    remembered) does not import spaCy (the first one does: it tokenizes)."""
+    path = _file_project(tmp_path)
+    script = f"""
+import sys
+from pathlib import Path
+from annotator.io import export_common
+export_common.CHUNK = 16
+from annotator.cli.export_cmd import run_export
+from annotator.store import Store
+with Store({str(path)!r}) as store:
+    run_export(store, {fmt!r}, Path(sys.argv[1]), annotator={ANNOTATOR!r})
+print("spacy" in sys.modules)
+"""
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / f"out{i}")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
+        for i in range(2)
+    ]
+    assert runs == ["True", "False"]  # the first tokenizes; the second reads the cache
+    first = (tmp_path / "out0").read_bytes()
+    assert first == (tmp_path / "out1").read_bytes()
