@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from annotator.core.models import EVENT, Argument, ParsedDoc, Span, Suggestion
+from annotator.core.schema import ANY_SPAN
 from annotator.core.text import normalize
 from annotator.io import extras
 from annotator.io.errors import ParseError
@@ -50,6 +51,10 @@ MODEL_PREFIX = "labelstudio:"
 CANCELLED = "Label Studio annotations cancelled (skipped) by their annotator: not imported"
 RELATIONS = "Label Studio relations that are not event arguments: not imported"
 OTHER_TYPES = "Label Studio results of types other than labels and relation: not imported"
+LONE_PHRASES = (
+    f"Label Studio regions labelled {ANY_SPAN} (a phrase an event argument may be, not an "
+    "entity) that no event uses: not imported"
+)
 SHADOWED = (
     "older Label Studio annotations of a task not imported: --annotator names one person, "
     "who gets the task's latest annotation"
@@ -203,7 +208,10 @@ def _annotated(
     if not isinstance(results, list):
         raise m.error(f"{where}[{rank}].result must be a list, found {_kind(results)}")
     entities, events, notes = read_results(results, m, f"{where}[{rank}].result")
-    doc.spans, doc.events, doc.annotated = entities, events, True
+    # an empty result is a submitted "nothing to label"; results that are all of other
+    # kinds (a text classification's choices, ...) answered another question: not gold
+    other_only = bool(results) and notes.get(OTHER_TYPES, 0) == len(results)
+    doc.spans, doc.events, doc.annotated = entities, events, not other_only
     for what, n in notes.items():
         extras.note(doc, what, n)
     who = _annotator(annotation)
@@ -242,6 +250,7 @@ def read_results(
     spans: list[Span] = []
     triggers: dict[str, Span] = {}
     relations: list[tuple[str, str, str]] = []
+    phrases: set[str] = set()  # regions labelled SPAN: arguments, never entities
     notes: dict[str, int] = {}
     for i, item in enumerate(results):
         here = f"{where}[{i}]"
@@ -262,17 +271,36 @@ def read_results(
         for span in _region_spans(item, m, here):
             if control == TRIGGER:
                 triggers.setdefault(str(item.get("id", here)), span)
+            elif span.label == ANY_SPAN:  # a phrase only an event's argument may be
+                phrases.add(str(item.get("id", here)))
             else:
                 spans.append(span)
             regions.setdefault(str(item.get("id", here)), (control, span))
+    args = _arguments(relations, set(triggers), regions, phrases, notes)
+    events = [Event(t, tuple(args.get(rid, ()))) for rid, t in triggers.items()]
+    return list(dict.fromkeys(spans)), events, notes
+
+
+def _arguments(
+    relations: list[tuple[str, str, str]],
+    triggers: set[str],
+    regions: dict[str, tuple[str, Span]],
+    phrases: set[str],
+    notes: dict[str, int],
+) -> dict[str, list[Argument]]:
+    """Each trigger region's arguments (relations from it to a region); what is left out
+    is counted in ``notes``."""
     args: dict[str, list[Argument]] = {}
+    used: set[str] = set()
     for source_id, target_id, role in relations:
         if source_id in triggers and target_id in regions:
             args.setdefault(source_id, []).append(Argument(role, regions[target_id][1]))
+            used.add(target_id)
         else:
             notes[RELATIONS] = notes.get(RELATIONS, 0) + 1
-    events = [Event(t, tuple(args.get(rid, ()))) for rid, t in triggers.items()]
-    return list(dict.fromkeys(spans)), events, notes
+    if phrases - used:
+        notes[LONE_PHRASES] = len(phrases - used)
+    return args
 
 
 def _relation(item: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -281,3 +281,60 @@ def test_labelstudio_json_list_may_hold_plain_records_too(tmp_path):
     doc, error = read_file(write(tmp_path / "records.json", records))
     assert doc.spans == [Span(0, 7, "PERSON")]
     assert "record 2: label[0]: offsets 0..99 outside the text" in str(error)
+
+
+FIGURE_TEXT = "Trade turnover reached 5 billion dollars."
+INDICATOR, VALUE = Span(0, 14, "SPAN"), Span(23, 40, "MONEY")
+FIGURE = Event(Span(15, 22, "EconomicFigure"), (Argument("Indicator", INDICATOR),
+                                               Argument("Value", VALUE)))  # fmt: skip
+
+
+def test_labelstudio_round_trip_keeps_a_phrase_argument_out_of_the_entities(tmp_path):
+    # a new user's round trip made the Indicator phrase ("SPAN") a gold entity
+    with Store(tmp_path / "p.db") as store:
+        doc = ParsedDoc(FIGURE_TEXT, title="T", lang="en", spans=[VALUE], events=[FIGURE])
+        store.add_docs([doc], as_gold=True, annotator="alice")
+        run_export(store, "labelstudio", tmp_path / "ls.json")
+    again = Store()
+    summary = import_paths(again, [tmp_path / "ls.json"], as_gold=True, file_annotators=True)
+    assert summary.imported == 1 and not summary.errors and not summary.notes
+    (gold,) = list(again.iter_gold())
+    assert gold.spans == [VALUE]  # the phrase is no entity
+    (event,) = gold.events
+    assert (event.trigger, event.arguments) == (FIGURE.trigger, FIGURE.arguments)
+
+
+def test_labelstudio_a_phrase_region_no_event_uses_is_noted_not_an_entity(tmp_path):
+    task = {"id": 5, "data": {"text": FIGURE_TEXT}, "annotations": [{"id": 1, "result": [
+        {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 14, "labels": ["SPAN"]}},
+        {"id": "r2", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 23, "end": 40, "labels": ["MONEY"]}}]}]}  # fmt: skip
+    store = Store()
+    summary = import_paths(store, [write(tmp_path / "t.json", [task])], as_gold=True,
+                           annotator="ann")  # fmt: skip
+    assert summary.imported == 1 and not summary.errors
+    assert [n for what, n in summary.notes.items() if "labelled SPAN" in what] == [1]
+    (gold,) = list(store.iter_gold())
+    assert gold.spans == [VALUE] and gold.events == []
+
+
+def test_labelstudio_an_annotation_of_choices_only_is_not_entity_gold(tmp_path):
+    # a text classification's answer says nothing about entities: not "no entity" gold
+    choices = {"id": "c1", "from_name": "topic", "to_name": "text", "type": "choices",
+               "value": {"choices": ["Economy"]}}  # fmt: skip
+    tasks = [
+        {"id": 1, "data": {"text": FIGURE_TEXT},
+         "annotations": [{"id": 1, "completed_by": 1, "result": [choices]}]},
+        {"id": 2, "data": {"text": "Nothing to label here."},
+         "annotations": [{"id": 2, "completed_by": 1, "result": []}]},
+    ]  # fmt: skip
+    store = Store()
+    summary = import_paths(store, [write(tmp_path / "t.json", tasks)], as_gold=True,
+                           file_annotators=True)  # fmt: skip
+    assert summary.imported == 2 and not summary.errors
+    done = store.db.execute(
+        "SELECT a.text FROM article_status s JOIN articles a ON a.id = s.article_id "
+        "WHERE s.status = 'done'"
+    ).fetchall()
+    assert done == [("Nothing to label here.",)]  # a submitted empty result is "no entity"
