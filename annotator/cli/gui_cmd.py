@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, default_annotator, default_db, fail, open_store
+from annotator.store.team import ADJUDICATOR, RESERVED_NAME
 
 
 @click.command("gui")
@@ -29,6 +30,8 @@ def gui_cmd(db: Path | None, annotator: str | None, samples: bool | None) -> Non
     On first start the default project is filled with the bundled sample articles.
     Press F1 in the window for the keyboard shortcuts.
     """
+    if annotator is not None and annotator.strip() == ADJUDICATOR:
+        fail(RESERVED_NAME)
     path = db or default_db()
     try:
         from annotator.gui.app import run  # Qt loads only for this command

@@ -32,6 +32,7 @@ from annotator.gui.prefs import (
     read_labels,
     read_schema,
 )
+from annotator.store.team import ADJUDICATOR, RESERVED_NAME
 
 DONE_TEXT = {
     DONE_ASK: "Ask",
@@ -104,7 +105,9 @@ class PreferencesDialog(QDialog):
             edit.setText(path)
 
     def problem(self) -> str | None:
-        """Why the chosen files cannot be used (one line), or None."""
+        """Why the name or the chosen files cannot be used (one line), or None."""
+        if self.annotator == ADJUDICATOR:
+            return RESERVED_NAME
         _, labels = read_labels(self.labels_file)
         if labels:
             return f"Label set: {labels}"

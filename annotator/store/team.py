@@ -19,6 +19,10 @@ from annotator.store.rows import now
 from annotator.store.store import Store
 
 ADJUDICATOR = "gold"
+RESERVED_NAME = (
+    f"'{ADJUDICATOR}' is the name of the adjudicated version (Team → Adjudicate, "
+    "Ctrl+Shift+A): choose another annotator name"
+)
 # past this many annotator combinations, rotate windows of consecutive annotators instead
 _MAX_COMBINATIONS = 5000
 

@@ -86,6 +86,13 @@ def test_app_gui_command_reports_a_broken_project_in_one_line(tmp_path):
     assert result.output.count("\n") == 1 and "broken.db" in result.output
 
 
+def test_app_gui_command_refuses_the_adjudicators_name(tmp_path):
+    result = CliRunner().invoke(gui_module.gui_cmd, ["--db", str(tmp_path / "p.db"),
+                                                     "--annotator", "gold"])  # fmt: skip
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "adjudicated version" in result.output and not (tmp_path / "p.db").exists()
+
+
 def _open_error(window):
     from PySide6.QtWidgets import QMessageBox
 

@@ -318,6 +318,15 @@ def test_keyboard_preferences_refuse_a_bad_schema_with_one_line(window, tmp_path
     dialog.reject()
 
 
+def test_keyboard_preferences_refuse_the_adjudicators_name(window, project):
+    dialog = _open_preferences(window)
+    dialog.name.setText(" gold ")  # the adjudicated version's own name (a new user chose it)
+    dialog.accept()
+    assert dialog.isVisible() and "adjudicated version" in dialog.error.text()
+    assert window.controller.annotator == WHO  # nothing changed
+    dialog.reject()
+
+
 def test_keyboard_preferences_label_set_and_schema_apply_on_the_next_start(
     window, project, tmp_path, qtbot
 ):
