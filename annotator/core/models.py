@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 ENTITY = "entity"
 EVENT = "event"
@@ -19,6 +19,8 @@ EVENT = "event"
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # an entity span as plain data: (start, end, label)
 SpanRow = tuple[int, int, str]
+DERIVED = "_derived"  # ParsedDoc.derived's values
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -157,9 +159,27 @@ class ParsedDoc:
         # only called when ``spans`` is not made yet (see with_span_rows)
         state = self.__dict__
         if name == "spans" and "_span_rows" in state:
+            state.pop(DERIVED, None)  # a list anyone may change: nothing derived stays
             spans = state["spans"] = [Span(*row) for row in state.pop("_span_rows")]
             return spans
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("text", "spans"):
+            self.__dict__.pop(DERIVED, None)
+        object.__setattr__(self, name, value)
+
+    def derived(self, key: str, make: Callable[[ParsedDoc], T]) -> T:
+        """``make(self)``, a value computed from the text and the span rows, kept under
+        ``key`` until either changes; it travels with the document when pickled, so a
+        worker process can compute it for the process that stores the document
+        (:mod:`annotator.workflows.import_reader`)."""
+        cache = self.__dict__.get(DERIVED)
+        if cache is None:
+            cache = self.__dict__[DERIVED] = {}
+        if key not in cache:
+            cache[key] = make(self)
+        return cache[key]
 
     def span_rows(self) -> list[SpanRow]:
         """The entity spans as ``(start, end, label)`` rows, in order (do not change it)."""

@@ -11,7 +11,6 @@ that breaks it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -103,42 +102,44 @@ def _clean_one(text: str, s: Suggestion, tally: Counter[str]) -> Suggestion | No
     return replace(s, span=event.trigger, arguments=event.arguments)
 
 
-def _newlines(text: str) -> list[int]:
-    return [m.start() for m in _NEWLINE.finditer(text)]
-
-
-_NEWLINE = re.compile("\n")
-
-
-def _plainly_clean(text: str, newlines: list[int], start: int, end: int) -> bool:
-    """True when the span is clean for sure: no whitespace at its edges and no line break
-    inside (a paragraph break needs two); False: :func:`clean_offsets` must decide."""
-    if end > len(text) or text[start].isspace() or text[end - 1].isspace():
-        return False
-    i = bisect_left(newlines, start)
-    return i == len(newlines) or newlines[i] >= end
+def _unclear(text: str, rows: list[SpanRow]) -> bool:
+    """Whether any row may break the rule (else every one is clean for sure): whitespace
+    at an edge, or a line break inside (a paragraph break needs one), or past the end.
+    One pass over all rows (~40 per article)."""
+    n = len(text)
+    return any(
+        [
+            r
+            for r in rows
+            if r[1] > n
+            or text[r[0]].isspace()
+            or text[r[1] - 1].isspace()
+            or text.find("\n", r[0], r[1]) >= 0
+        ]
+    )
 
 
 def clean_rows(
-    text: str, rows: Iterable[SpanRow], tally: Counter[str] | None = None
+    text: str, rows: list[SpanRow], tally: Counter[str] | None = None
 ) -> list[SpanRow]:
     """:func:`clean_suggestions` for entity suggestions given as ``(start, end, label)``
     rows (an import's ~40 per article): the same rows come out, trimmed, dropped, counted
-    and made unique the same way, without a Span or Suggestion object for each."""
+    and made unique the same way, without a Span or Suggestion object for each (``rows``
+    itself when nothing changes: do not change the result)."""
+    if not _unclear(text, rows):  # ``rows`` itself when nothing changes
+        return rows if len(set(rows)) == len(rows) else list(dict.fromkeys(rows))
     tally = Counter() if tally is None else tally
-    newlines = _newlines(text)
     out: dict[SpanRow, None] = {}
     trimmed = dropped = 0
     for row in rows:
         start, end, label = row
-        if not _plainly_clean(text, newlines, start, end):
-            found = clean_offsets(text, start, end)
-            if found is None:
-                dropped += 1
-                continue
-            if found != (start, end):
-                trimmed += 1
-                row = (found[0], found[1], label)
+        found = clean_offsets(text, start, end)
+        if found is None:
+            dropped += 1
+            continue
+        if found != (start, end):
+            trimmed += 1
+            row = (found[0], found[1], label)
         out[row] = None
     if trimmed:
         tally[TRIMMED] += trimmed
@@ -149,11 +150,8 @@ def clean_rows(
 
 def doc_problems(doc: ParsedDoc) -> list[str]:
     """Every span of a document (entities, triggers, arguments) that breaks the rule."""
-    if not doc.events:  # the common case at once: most documents have none
-        newlines = _newlines(doc.text)
-        rows = doc.span_rows()
-        if all(_plainly_clean(doc.text, newlines, start, end) for start, end, _ in rows):
-            return []
+    if not doc.events and not _unclear(doc.text, doc.span_rows()):  # the common case
+        return []
     spans = list(doc.spans) + [e.trigger for e in doc.events]
     spans += [a.span for e in doc.events for a in e.arguments]
     found = (problem(doc.text, s) for s in dict.fromkeys(spans))

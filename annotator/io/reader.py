@@ -239,16 +239,18 @@ def read_file(
     lang: str | None = None,
     encoding: str = "utf-8",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    keep: Callable[[int], bool] | None = None,
 ) -> Iterator[Item]:
     """Yield the documents in one file, or ReadErrors; never raises for bad input.
 
     A record format (:func:`stream_format`) is read a record at a time, ``max_bytes`` per
-    record; any other file is read whole, ``max_bytes`` for the file."""
+    record; any other file is read whole, ``max_bytes`` for the file. ``keep`` (JSON Lines
+    only, see :func:`lines_shared`): which lines to read, by number."""
     path = Path(path)
     source = display_name(path)
     streamed = stream_format(path, fmt, encoding)
     if streamed is not None:
-        yield from _read_stream(path, streamed, lang, encoding, max_bytes)
+        yield from _read_stream(path, streamed, lang, encoding, max_bytes, keep)
         return
     loaded = load_text(path, encoding=encoding, max_bytes=max_bytes)
     if isinstance(loaded, ReadError):
@@ -287,8 +289,20 @@ def stream_format(path: Path, fmt: str = AUTO, encoding: str = "utf-8") -> Forma
     return found if found is not None and found.stream is not None and not found.sniff else None
 
 
+def lines_shared(path: Path, fmt: str = AUTO, encoding: str = "utf-8") -> bool:
+    """Whether processes can share this file's reading by lines (``read_file(keep=...)``):
+    a JSON Lines file, whose records are lines."""
+    found = stream_format(path, fmt, encoding)
+    return found is not None and found.stream is stream_jsonl
+
+
 def _read_stream(
-    path: Path, fmt: Format, lang: str | None, encoding: str, max_bytes: int
+    path: Path,
+    fmt: Format,
+    lang: str | None,
+    encoding: str,
+    max_bytes: int,
+    keep: Callable[[int], bool] | None = None,
 ) -> Iterator[Item]:
     source = display_name(path)
     handle = _open(path)
@@ -305,7 +319,12 @@ def _read_stream(
             return
         assert fmt.stream is not None
         try:
-            for item in fmt.stream(handle, real, lang, encoding, max_bytes):
+            items = (
+                fmt.stream(handle, real, lang, encoding, max_bytes)
+                if keep is None
+                else stream_jsonl(handle, real, lang, encoding, max_bytes, keep)
+            )
+            for item in items:
                 yield item if real == source else _displayable(item)
         except Exception as exc:  # a parser bug must not abort a batch import of many files
             reason = f"could not parse ({type(exc).__name__}: {exc})"

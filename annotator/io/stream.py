@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, BinaryIO
@@ -222,12 +222,23 @@ def _incomplete(err: json.JSONDecodeError, buf: str) -> bool:
 
 
 def stream_jsonl(
-    handle: BinaryIO, source: str, lang: str | None, encoding: str, max_bytes: int
+    handle: BinaryIO,
+    source: str,
+    lang: str | None,
+    encoding: str,
+    max_bytes: int,
+    keep: Callable[[int], bool] | None = None,
 ) -> Iterator[ParsedDoc | ReadError | Skipped]:
-    """JSON Lines (ours, Prodigy, doccano, Label Studio tasks), a line at a time."""
+    """JSON Lines (ours, Prodigy, doccano, Label Studio tasks), a line at a time.
+
+    ``keep(line number)``, called for each line before its items come, says whether to
+    read it: processes that share a file's lines read the same file and each keeps its
+    own (:mod:`annotator.workflows.import_reader`)."""
     from annotator.io.jsonl import parse_line_items
 
     for line_no, line in iter_lines(handle, encoding, max_bytes):
+        if keep is not None and not keep(line_no):
+            continue
         if isinstance(line, BadRecord):
             yield ReadError(source, line.reason, line_no)
         else:

@@ -24,10 +24,52 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from annotator.core.models import PARTIAL, ParsedDoc, SpanRow, partial_entities
-from annotator.core.spans import clean_rows
+from annotator.core.spans import DROPPED, TRIMMED, clean_rows
+from annotator.core.text import content_hash
 from annotator.store.suggestions import insert_entity_rows_sql, sql_text
 
 IMPORT = "import"  # the source and model of imported suggestions, the gold decision's action
+
+# what the bulk path derives from a document's text and spans (ParsedDoc.derived): an
+# import's worker process computes them (prepare) while this process stores the chunk before
+HASH, CLEANED, GOLD = "content_hash", "clean_rows", "gold_rows"
+
+
+def text_hash(doc: ParsedDoc) -> str:
+    return content_hash(doc.text)
+
+
+def cleaned(doc: ParsedDoc) -> tuple[list[SpanRow], int, int]:
+    """The rows as import suggestions (:func:`clean_rows`), and how many were trimmed and
+    dropped."""
+    counted: Counter[str] = Counter()
+    rows = clean_rows(doc.text, doc.span_rows(), counted)
+    return rows, counted[TRIMMED], counted[DROPPED]
+
+
+def gold_rows(doc: ParsedDoc) -> tuple[list[SpanRow], str]:
+    """The rows as gold spans (each once, in order), and their part of the logged
+    decision's ``after`` (:func:`_after`)."""
+    rows = doc.span_rows()
+    if len(set(rows)) != len(rows):
+        rows = list(dict.fromkeys(rows))
+    labels: dict[str, str] = {}
+    parts = []
+    for start, end, label in rows:
+        text = labels.get(label)
+        if text is None:
+            text = labels[label] = _json(label)
+        parts.append(f'{{"kind":"span","start":{start},"end":{end},"label":{text}}}')
+    return rows, ",".join(parts)
+
+
+def prepare(doc: ParsedDoc, as_gold: bool) -> None:
+    """Compute what storing ``doc`` on the bulk path will need (in a worker process)."""
+    doc.derived(HASH, text_hash)
+    if as_gold:
+        doc.derived(GOLD, gold_rows)
+    else:
+        doc.derived(CLEANED, cleaned)
 
 
 def bulk_ready(doc: ParsedDoc) -> bool:
@@ -48,7 +90,11 @@ class Pending:
     gold: list[tuple[int, int, ParsedDoc]] = field(default_factory=list)
 
     def add_suggestions(self, index: int, article_id: int, doc: ParsedDoc) -> None:
-        rows = clean_rows(doc.text, doc.span_rows(), self.cleaned)
+        rows, trimmed, dropped = doc.derived(CLEANED, cleaned)
+        if trimmed:
+            self.cleaned[TRIMMED] += trimmed
+        if dropped:
+            self.cleaned[DROPPED] += dropped
         self.suggestions.append((index, article_id, rows))
 
     def __bool__(self) -> bool:
@@ -90,13 +136,12 @@ def _gold(
     added, the status new -> done), applied and logged."""
     who, at = sql_text(annotator), sql_text(stamp)
     spans, statuses, logs = [], [], []
-    labels: dict[str, str] = {}
     for _, aid, doc in docs:
-        rows = list(dict.fromkeys(doc.span_rows()))
+        rows, after = doc.derived(GOLD, gold_rows)
         spans += [(aid, start, end, label) for start, end, label in rows]
         flag = PARTIAL if partial_entities(doc.meta) else None
         statuses.append((aid, aid, flag))
-        logs.append((aid, _before(len(rows)), _after(rows, flag, labels)))
+        logs.append((aid, _before(len(rows)), _after(after, flag)))
     # plain INSERTs: a span or status already there (it cannot be, for a new article) is
     # an IntegrityError, and the per-document path sorts it out
     conn.executemany(
@@ -128,12 +173,7 @@ def _before(n: int) -> str:
     return "[" + "null," * n + status + "]"
 
 
-def _after(rows: list[SpanRow], flag: str | None, labels: dict[str, str]) -> str:
-    parts = []
-    for start, end, label in rows:
-        text = labels.get(label)
-        if text is None:
-            text = labels[label] = _json(label)
-        parts.append(f'{{"kind":"span","start":{start},"end":{end},"label":{text}}}')
-    parts.append(f'{{"kind":"status","status":"done","entities":{_json(flag)}}}')
-    return "[" + ",".join(parts) + "]"
+def _after(spans: str, flag: str | None) -> str:
+    """The logged ``after``: the span additions (gold_rows), then the status change."""
+    status = f'{{"kind":"status","status":"done","entities":{_json(flag)}}}'
+    return f"[{spans},{status}]" if spans else f"[{status}]"

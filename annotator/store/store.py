@@ -27,7 +27,6 @@ from annotator.core.models import (
     Suggestion,
 )
 from annotator.core.spans import clean_rows, clean_suggestions
-from annotator.core.text import content_hash
 from annotator.store import bulk_import as bulk
 from annotator.store import gold_import as gi
 from annotator.store import schema
@@ -124,7 +123,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         """
         if as_gold and not annotator:
             raise ValueError("importing as gold needs an annotator name")
-        hashes = [content_hash(d.text) for d in docs]
+        hashes = [d.derived(bulk.HASH, bulk.text_hash) for d in docs]
         stamp = now()
         with self.write():
             top = self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]

@@ -19,10 +19,11 @@ chunk's batch fails, the worker is killed, and what was stored stays stored.
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from annotator.io import langdetect, reader
 
 # below this, starting a process (~0.3 s: it imports the readers) costs more than it saves
 PARALLEL_BYTES = 4_000_000
-CHUNK = 200  # records per message: ~1 MB of a news corpus
+CHUNK = 200  # lines (records) per message: ~1 MB of a news corpus
+WORKERS = 2  # processes sharing a JSON Lines file's parsing
 POLL = 0.5  # seconds between checks that the worker still runs
 
 Item = ParsedDoc | ReadError | Skipped
@@ -51,73 +53,174 @@ def worth_it(path: Path) -> bool:
 
 
 def read_checked(
-    path: Path, check: Check, tally: Counter[str], **read: Any
+    path: Path,
+    check: Check,
+    tally: Counter[str],
+    prepare: Callable[[ParsedDoc], None] | None = None,
+    **read: Any,
 ) -> Iterator[tuple[Item, bool]]:
-    """The file's items, read and checked by a worker process: ``(item, checked)``, in the
+    """The file's items, read and checked by worker processes: ``(item, checked)``, in the
     file's order. ``read`` holds :func:`reader.read_file`'s options; what the check counts
-    (trimmed spans) is added to ``tally`` as each item comes out. ``check`` must be picklable
-    (a module-level function or a ``functools.partial`` of one)."""
+    (trimmed spans) is added to ``tally`` as each item comes out. ``prepare`` computes, in
+    the worker, what storing a document will need (ParsedDoc.derived). ``check`` and
+    ``prepare`` must be picklable (module-level functions or ``functools.partial`` s).
+
+    A JSON Lines file is shared by :data:`WORKERS` processes: each reads the whole file but
+    parses only its blocks of :data:`CHUNK` lines (block ``b`` is worker ``b % WORKERS``'s),
+    and the blocks are put back in order here. Other record files have one worker."""
+    shared = reader.lines_shared(path, read.get("fmt", reader.AUTO), read.get("encoding", "utf-8"))
+    parts = WORKERS if shared else 1
     ctx = get_context("spawn")
-    here, there = ctx.Pipe(duplex=False)
-    worker = ctx.Process(
-        target=_work, args=(there, path, check, read, os.getpid()), daemon=True
-    )
-    worker.start()
-    there.close()  # the worker's end: EOF here once the worker is gone
+    pipes, workers = [], []
+    for part in range(parts):
+        here, there = ctx.Pipe(duplex=False)
+        args = (there, path, check, prepare, read, os.getpid(), part, parts)
+        # named by the file: a worker that is gone is said as an error of the file
+        name = reader.display_name(path)
+        worker = ctx.Process(target=_work, args=args, daemon=True, name=name)
+        worker.start()
+        there.close()  # the worker's end: EOF here once the worker is gone
+        pipes.append(here)
+        workers.append(worker)
     try:
-        while True:
-            if not here.poll(POLL):
-                if worker.is_alive() or here.poll(0):
-                    continue
-                yield _lost(path, worker.exitcode), False
-                return
-            try:
-                chunk = here.recv()
-            except (EOFError, OSError):  # gone, maybe in the middle of a message
-                yield _lost(path, worker.exitcode), False
-                return
-            if chunk is None:
-                return
-            for item, counted in chunk:
-                if counted:
-                    tally.update(counted)
-                yield item, True
+        for item, counted in _in_order(pipes, workers):
+            if counted:
+                tally.update(counted)
+            yield item, True
     finally:
-        if worker.is_alive():
-            worker.kill()  # stopped early: the rest is not wanted
-        worker.join()
-        here.close()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()  # stopped early: the rest is not wanted
+            worker.join()
+        for pipe in pipes:
+            pipe.close()
 
 
-def _lost(path: Path, code: int | None) -> ReadError:
+END = -1  # (END, the last block): a worker has read the whole file
+
+
+def _in_order(
+    pipes: list[Connection], workers: list[BaseProcess]
+) -> Iterator[tuple[Item, Counter[str] | None]]:
+    """The workers' items, block by block (block ``b`` is worker ``b % len(workers)``'s);
+    a block no worker sent held no records (blank lines)."""
+    parts = len(workers)
+    waiting: list[deque[Any]] = [deque() for _ in range(parts)]
+    last: int | None = None  # known once a worker has read to the end
+    block = 0
+    while last is None or block <= last:
+        part = block % parts
+        if not waiting[part]:
+            got = _receive(pipes[part], workers[part])
+            if isinstance(got, ReadError):
+                yield got, None
+                return
+            waiting[part].append(got)
+        number, items = waiting[part][0]
+        if number == END:
+            last = items
+            if block > last:
+                return
+        elif number == block:
+            waiting[part].popleft()
+            yield from items
+        block += 1
+
+
+def _receive(pipe: Connection, worker: BaseProcess) -> Any:
+    """The worker's next message, or the ReadError that says it is gone."""
+    while not pipe.poll(POLL):
+        if not worker.is_alive() and not pipe.poll(0):
+            return _lost(worker)
+    try:
+        return pipe.recv()
+    except (EOFError, OSError):  # gone, maybe in the middle of a message
+        return _lost(worker)
+
+
+def _lost(worker: BaseProcess) -> ReadError:
+    worker.join()
     return ReadError(
-        reader.display_name(path),
-        f"the process reading this file stopped (exit code {code}); the records before "
-        "were imported, import the file again for the rest",
+        worker.name,
+        f"the process reading this file stopped (exit code {worker.exitcode}); the records "
+        "before were imported, import the file again for the rest",
     )
 
 
-def _work(conn: Connection, path: Path, check: Check, read: dict[str, Any], parent: int) -> None:
+def _work(
+    conn: Connection,
+    path: Path,
+    check: Check,
+    prepare: Callable[[ParsedDoc], None] | None,
+    read: dict[str, Any],
+    parent: int,
+    part: int,
+    parts: int,
+) -> None:
+    """Read the file; send ``(block, [(item, counted), ...])`` for each of this worker's
+    blocks that holds items, in order, then ``(END, the last block)``."""
     die_with_parent(parent)
-    chunk: list[tuple[Item, Counter[str] | None]] = []
+    out = _Blocks(conn, part, parts)
     try:
-        for item in reader.read_file(path, **read):
-            counted: Counter[str] | None = None
-            if isinstance(item, ParsedDoc):
-                counted = Counter()
-                item = check(item, path, counted)
-                if isinstance(item, ParsedDoc):
-                    langdetect.detect_doc(item)  # only where the input named no language
-            chunk.append((item, counted or None))
-            if len(chunk) >= CHUNK:
-                conn.send(chunk)
-                chunk = []
-        if chunk:
-            conn.send(chunk)
-        conn.send(None)
+        for item in reader.read_file(path, **read, keep=out.keep if parts > 1 else None):
+            if out.mine():
+                out.add(_checked(item, path, check, prepare))
     except Exception as exc:  # a reader bug must not hang the import: said, then the end
         reason = f"could not parse ({type(exc).__name__}: {exc})"
-        conn.send([(ReadError(reader.display_name(path), reader.display_name(reason)), None)])
-        conn.send(None)
-    finally:
-        conn.close()
+        out.add((ReadError(reader.display_name(path), reader.display_name(reason)), None))
+    out.end()
+
+
+def _checked(
+    item: Item, path: Path, check: Check, prepare: Callable[[ParsedDoc], None] | None
+) -> tuple[Item, Counter[str] | None]:
+    if not isinstance(item, ParsedDoc):
+        return item, None
+    counted: Counter[str] = Counter()
+    checked = check(item, path, counted)
+    if isinstance(checked, ParsedDoc):
+        langdetect.detect_doc(checked)  # only where the input named no language
+        if prepare is not None:
+            prepare(checked)
+    return checked, counted or None
+
+
+class _Blocks:
+    """A worker's items, sent a block at a time. With several workers a block is
+    :data:`CHUNK` lines of the file (``keep`` notes the line whose items come now); with
+    one, it is :data:`CHUNK` items."""
+
+    def __init__(self, conn: Connection, part: int, parts: int) -> None:
+        self.conn, self.part, self.parts = conn, part, parts
+        self.line = 0  # 0: before the first line (e.g. an unreadable file: block 0)
+        self.block = 0
+        self.chunk: list[tuple[Item, Counter[str] | None]] = []
+
+    def keep(self, number: int) -> bool:
+        self.line = number
+        return ((number - 1) // CHUNK) % self.parts == self.part
+
+    def _now(self) -> int:
+        return max(self.line - 1, 0) // CHUNK if self.parts > 1 else self.block
+
+    def mine(self) -> bool:
+        return self._now() % self.parts == self.part
+
+    def add(self, entry: tuple[Item, Counter[str] | None]) -> None:
+        now = self._now()
+        if now != self.block and self.chunk:
+            self.conn.send((self.block, self.chunk))
+            self.chunk = []
+        self.block = now
+        self.chunk.append(entry)
+        if self.parts == 1 and len(self.chunk) >= CHUNK:
+            self.conn.send((self.block, self.chunk))
+            self.chunk = []
+            self.block += 1
+
+    def end(self) -> None:
+        if self.chunk:
+            self.conn.send((self.block, self.chunk))
+        last = self._now() if self.parts > 1 else self.block
+        self.conn.send((END, last))
+        self.conn.close()

@@ -18,7 +18,7 @@ from annotator.core.procs import die_with_parent
 from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED, clean_doc, doc_problems
 from annotator.io import extras, langdetect, reader
 from annotator.io.labelstudio import NOT_GOLD, SHADOWED
-from annotator.store import Store
+from annotator.store import Store, bulk_import
 from annotator.store import gold_import as gi
 from annotator.workflows import import_reader
 
@@ -172,6 +172,7 @@ def import_paths(
         import_reader.read_checked,
         check=partial(_check_counted, as_gold=as_gold, trim=trim_spans),
         tally=summary.cleaned,
+        prepare=partial(bulk_import.prepare, as_gold=as_gold),
         fmt=fmt,
         lang=lang,
         encoding=encoding,

@@ -152,3 +152,37 @@ def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(tmp_path, m
     assert store.count_articles() == stored + again.imported
     assert not multiprocessing.active_children()
     store.close()
+
+
+def _same(tmp_path: Path, monkeypatch, source: Path) -> None:
+    results = []
+    for parallel in (False, True):
+        monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 0 if parallel else 1 << 40)
+        store = Store(tmp_path / f"{parallel}.db")
+        summary = import_paths(store, [source])
+        texts = store.db.execute("SELECT id, content_hash FROM articles ORDER BY id").fetchall()
+        sugg = store.db.execute("SELECT article_id, start, label FROM suggestions").fetchall()
+        results.append(([str(e) for e in summary.errors], summary.imported, texts, sugg))
+        store.close()
+    assert results[0] == results[1]
+    assert results[0][1] > 0
+
+
+def test_blocks_of_blank_lines_keep_the_order(tmp_path, monkeypatch):
+    """A whole block of the file (CHUNK lines) blank: no worker sends it, the blocks after
+    it still come in the file's order."""
+    source = tmp_path / "gaps.jsonl"
+    lines = [_line(i) for i in range(900)]
+    lines[150:650] = [""] * 500  # blocks 1 and 2 (lines 201-600) have no record
+    lines[700] = "{not json"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _same(tmp_path, monkeypatch, source)
+
+
+def test_a_label_studio_array_is_read_by_one_worker(tmp_path, monkeypatch):
+    source = tmp_path / "tasks.json"
+    texts = [json.loads(_line(i))["text"] for i in range(450)]
+    tasks = [{"data": {"text": text}, "annotations": []} for text in texts]
+    tasks[222] = {"data": {"text": 5}}
+    source.write_text(json.dumps(tasks), encoding="utf-8")
+    _same(tmp_path, monkeypatch, source)
