@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -291,19 +292,43 @@ def gold_rows(db: Any, pairs: list[tuple[int, str]]) -> list[GoldRows]:
 
 def _batch_spans(db: Any, ids: list[int]) -> dict[tuple[int, str], list[SpanRow]]:
     """Per (article, annotator): its gold spans ordered by (start, end, label), read along
-    the unique index (article, annotator, start, end, label): no sort, no object per span."""
+    the unique index (article, annotator, start, end, label): no sort, no object per span.
+    The spans come as the rows SQLite gives (``fetchall``, in C) cut by each pair's count:
+    no Python work per span. Both queries read one snapshot."""
     marks = ",".join("?" * len(ids))
+    where = f"WHERE article_id IN ({marks})"
+    with _snapshot(db):
+        counts = db.execute(
+            f"SELECT article_id, annotator, count(*) FROM gold_spans {where} "
+            "GROUP BY article_id, annotator ORDER BY article_id, annotator",
+            ids,
+        ).fetchall()
+        rows = db.execute(
+            f'SELECT start, "end", label FROM gold_spans {where} '
+            'ORDER BY article_id, annotator, start, "end", label',
+            ids,
+        ).fetchall()
     out: dict[tuple[int, str], list[SpanRow]] = {}
-    sql = f"""SELECT article_id, annotator, start, "end", label FROM gold_spans
-        WHERE article_id IN ({marks}) ORDER BY article_id, annotator, start, "end", label"""
-    last: tuple[int, str] | None = None
-    current: list[SpanRow] = []
-    for aid, who, start, end, label in db.execute(sql, ids):
-        if last is None or aid != last[0] or who != last[1]:
-            last = (aid, who)
-            current = out[last] = []
-        current.append((start, end, label))
+    at = 0
+    for aid, who, n in counts:
+        out[(aid, who)] = rows[at : at + n]
+        at += n
     return out
+
+
+@contextmanager
+def _snapshot(db: Any) -> Iterator[None]:
+    """Reads in one read transaction (one snapshot of the project), unless the connection
+    is in a transaction already (then that one is the snapshot)."""
+    conn = getattr(db, "conn", db)  # sqlite_utils.Database, or a sqlite3 connection
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 def _batch_events(db: Any, ids: list[int]) -> dict[tuple[int, str], list[Event]]:

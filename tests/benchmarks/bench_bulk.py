@@ -7,8 +7,10 @@ its peak RSS (``ru_maxrss``) is its own:
 
 - import the file with the spans as suggestions; import it as one annotator's gold;
 - export that gold as JSONL, CoNLL and DocBin (``run_export``, as ``annotator export``),
-  then JSONL again: the first export tokenizes every article and keeps the tokens in the
-  project's token cache (``annotator.io.token_cache``), the later ones read them.
+  then JSONL again: the first export tokenizes every article and keeps the tokens (and
+  the JSONL "tokens" lists) in the project's token cache (``annotator.io.token_cache``),
+  the later ones read them; the workers read the gold from the project themselves
+  (``annotator.io.export_chunks``).
 
 Each figure is shown with the raw library doing the same work on the same data, measured
 in the same run (the machine is shared: the ratio is the stable number):
@@ -186,6 +188,11 @@ def test_bench_bulk_10k_import_and_exports(tmp_path):
     print(f"\n{N:,} articles, {spans:,} spans; load {os.getloadavg()[0]:.1f} on {os.cpu_count()}")
     for what, got in results.items():
         print(_row(what, got, *raw[what]))
+    sidecar = tmp_path / "g.db.tokens"
+    sizes = {p.name: p.stat().st_size for p in tmp_path.glob("g.db*")}
+    print(
+        f"  project {sizes['g.db'] / 1e6:.0f} MB, token cache {sidecar.stat().st_size / 1e6:.0f} MB"
+    )
     for what, got in results.items():
         assert got["count"] == N, (what, got)
 
