@@ -67,6 +67,8 @@ class AdjudicationSession(QObject):
         self._merged_before = merged is not None
         self.rows: list[adj.Row] = []
         self.current: int | None = None
+        self._taken_none: set[int] = set()  # disagreements decided as "none" here (X)
+        self._done_asked = False  # Ctrl+Enter warned of undecided ones; again: done
         if self._merged_before:  # else start() builds the rows once, after the merge
             self._rebuild()
             self.current = self._first_disagreement()
@@ -110,6 +112,12 @@ class AdjudicationSession(QObject):
         regions = {r.region for r in self.rows if r.region is not None}
         touched = {r.region for r in self.rows if r.region is not None and r.gold is not None}
         return len(regions - touched)
+
+    def undecided(self) -> int:
+        """Disagreements with nothing in gold that were not taken as none here (X)."""
+        regions = {r.region for r in self.rows if r.region is not None}
+        touched = {r.region for r in self.rows if r.region is not None and r.gold is not None}
+        return len(regions - touched - self._taken_none)
 
     # -- moving -------------------------------------------------------------------------
 
@@ -172,11 +180,21 @@ class AdjudicationSession(QObject):
             self.rows, self.current, who, self.gold_spans(), self.gold_events()
         )
         if command is None:
+            region = self.current_row.region if self.current_row else None
+            if who is None and region is not None and region not in self._taken_none:
+                self._taken_none.add(region)  # "none" decided: nothing to write
+                self._done_asked = False
+                self.message.emit("The adjudicated version keeps none of this: decided.")
+                return False
             self.message.emit(f"The adjudicated version has {who or 'none'}'s version already.")
             return False
         group = adj.group_of(self.rows, self.current)
         taken = [r.span for r in group if who is not None and who in r.has]
-        return self._execute(command, (taken or [self.current_row.span])[0])
+        region = self.current_row.region
+        done = self._execute(command, (taken or [self.current_row.span])[0])
+        if done and who is None and region is not None:
+            self._taken_none.add(region)
+        return done
 
     def relabel(self, label: str) -> bool:
         return self._edit(lambda review: review.relabel(label))
@@ -204,6 +222,15 @@ class AdjudicationSession(QObject):
         """The adjudicated version of this article is finished."""
         if self.state.status == "done":
             self.message.emit("The adjudicated version is marked done already.")
+            return False
+        left = self.undecided()
+        if left and not self._done_asked:  # as the normal view asks about pending ones
+            self._done_asked = True
+            are = "disagreement has" if left == 1 else "disagreements have"
+            self.message.emit(
+                f"Not done: {left} {are} nothing in gold yet: take a version (1–9) or none "
+                "(X); D goes to the next. Ctrl+Enter again marks gold done as it is."
+            )
             return False
         command = Command("done", (set_status(self.state.status, "done"),))
         here = self.current_row.span if self.current_row else None
@@ -259,6 +286,7 @@ class AdjudicationSession(QObject):
         return done.decision_id, done.command
 
     def _after(self, applied: Command, focus: Span | None) -> None:
+        self._done_asked = False  # a change: Ctrl+Enter checks again
         self.state.absorb(applied)
         self._rebuild()
         if focus is not None:

@@ -129,6 +129,24 @@ def test_adjudication_keys_take_take_none_next_and_undo(window, project):
     assert check(project) == []
 
 
+def test_adjudication_keys_done_with_undecided_disagreements_asks_first(window, project):
+    # a new user marked gold done with most disagreements untaken, and was not asked
+    key(window, Qt.Key.Key_A, CTRL | SHIFT)
+    key(window, Qt.Key.Key_2)  # Mirziyoyev: bob's; Shavkat and April still undecided
+    key(window, Qt.Key.Key_Return, CTRL)
+    assert project.status(1, ADJUDICATOR) == "in_progress"
+    assert "Not done: 2 disagreements have nothing in gold" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_D)
+    key(window, Qt.Key.Key_X)  # Shavkat: none, decided (a change: Ctrl+Enter asks again)
+    key(window, Qt.Key.Key_Return, CTRL)
+    assert project.status(1, ADJUDICATOR) == "in_progress"
+    assert "1 disagreement has nothing" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Return, CTRL)  # again: done as it is
+    assert project.status(1, ADJUDICATOR) == "done"
+    assert gold(project) == {TOKAYEV, ASTANA, MIRZ_ORG}
+    assert check(project) == []
+
+
 def test_adjudication_keys_edit_the_adjudicated_entity(window, project):
     key(window, Qt.Key.Key_A, CTRL | SHIFT)
     key(window, Qt.Key.Key_1)  # Mirziyoyev as PERSON
