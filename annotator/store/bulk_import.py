@@ -22,6 +22,7 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from annotator.core.models import PARTIAL, ParsedDoc, SpanRow, partial_entities
 from annotator.core.spans import DROPPED, TRIMMED, clean_rows
@@ -77,8 +78,11 @@ def bulk_ready(doc: ParsedDoc) -> bool:
     inside the text, which the per-document path would refuse)."""
     if doc.events:
         return False
-    n = len(doc.text)
-    return all(end <= n for _, end, _ in doc.span_rows())
+    rows = doc.span_rows()
+    return not rows or max(map(_END, rows)) <= len(doc.text)
+
+
+_END = itemgetter(1)
 
 
 @dataclass
