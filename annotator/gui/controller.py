@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 
 from annotator.core.article_state import ArticleState
+from annotator.core.commands import EVENT as EVENT_CHANGE
+from annotator.core.commands import SPAN as SPAN_CHANGE
+from annotator.core.commands import SUGGESTION as SUGGESTION_CHANGE
 from annotator.core.commands import Command
 from annotator.core.event_review import EventFocus, EventReview, EventStep
 from annotator.core.history import CommandStack, rebuild
@@ -454,20 +457,42 @@ class Controller(QObject):
             self._load(*self._here())
             self.changed.emit(Update(self.article.id, EDITED, None, status_changed=True))
             return
-        self._after(applied, *self._focus_after_replay(applied))
+        self._after(applied, *self._focus_after_replay(applied, undo=undo))
 
-    def _focus_after_replay(self, command: Command) -> tuple[Focus, EventFocus]:
-        """Show what an undo or redo changed: its event, else its first span in the text."""
+    def _focus_after_replay(self, command: Command, *, undo: bool) -> tuple[Focus, EventFocus]:
+        """Show what an undo or redo changed, in the list of what the command was made
+        for: an entity's relabel that its events' arguments followed shows the entity (a
+        new user's next Shift+A, meant for entities, accepted every pending event after
+        undo had switched lists); an accepted event shows the event."""
         focus, event_focus = self._here()
         found = self.events.focus_for(command) if self.events else None
-        if found is not None:
+        spans = self.review.spans_of(command)
+        if found is not None and (self._made_for(command, undo=undo) == EVENTS or not spans):
             self.mode = EVENTS  # announced by the update that follows
             return focus, found
-        spans = self.review.spans_of(command)
         if spans:
             self.mode = ENTITIES
             focus = Focus(min(spans, key=lambda s: (s.start, s.end)))
-        return focus, event_focus
+        return focus, found or event_focus
+
+    def _made_for(self, command: Command, *, undo: bool) -> str | None:
+        """ENTITIES or EVENTS: what the command's first change decides (a span or an
+        entity suggestion; an event or an event suggestion); later changes follow it. An
+        undo replays the inverse, whose changes run backwards: its last change is that."""
+        for change in reversed(command.changes) if undo else command.changes:
+            value = change.after or change.before
+            if value is None:
+                continue
+            if change.kind == SPAN_CHANGE:
+                return ENTITIES
+            if change.kind == EVENT_CHANGE:
+                return EVENTS
+            if change.kind == SUGGESTION_CHANGE:
+                if value["id"] in self.review.suggestion_spans:
+                    return ENTITIES
+                if self.events is not None and value["id"] in self.events.suggestion_triggers:
+                    return EVENTS
+        return None
 
     # -- project and annotator ----------------------------------------------------------
 

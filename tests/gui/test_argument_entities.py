@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from annotator.core.models import EVENT, Argument, ParsedDoc, Span, Suggestion
+from annotator.gui.controller import ENTITIES
 from annotator.store import Store
 from annotator.store.audit import check
 
@@ -87,8 +88,13 @@ def test_argument_entities_relabel_carries_over_and_undoes_as_one(window, projec
     key(window, Qt.Key.Key_Z, CTRL)
     assert TOKAYEV in entities(project) and org not in entities(project)
     assert arguments(project)[0] == ("Participant", TOKAYEV)
+    # the entities list stays (a new user's next Shift+A, meant for entities, accepted
+    # every pending event after undo had switched to the events list)
+    assert window.controller.mode == ENTITIES
+    assert window.controller.review.current_item.span == TOKAYEV
     key(window, Qt.Key.Key_Z, CTRL | SHIFT)
     assert arguments(project)[0] == ("Participant", org)
+    assert window.controller.mode == ENTITIES
     assert check(project) == []
 
 
