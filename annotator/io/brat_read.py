@@ -298,6 +298,14 @@ def parse_brat_txt(text: str, source: str, lang: str | None = None) -> Iterator[
     annotations) imports as such.
     """
     ann_path = Path(source).with_suffix(".ann")
+    if Path(source).suffix.lower() != ".txt" and not ann_path.exists():
+        # --format brat on another kind of file (a .jsonl, ...): not an article text
+        yield ReadError(
+            source,
+            f"not a brat document: brat reads ID.txt with ID.ann beside it, and "
+            f"{ann_path.name} is not there (choose another --format)",
+        )
+        return
     ann = _read_raw(ann_path) if ann_path.exists() else ""
     if isinstance(ann, ReadError):
         yield ann
