@@ -17,6 +17,12 @@ def _scores_table(result: TrainResult) -> list[str]:
     base = result.base_scores.get("entities", {})
     labels = sorted(set(new.get("by_label", {})) | set(base.get("by_label", {})))
     head = f"  {'label':<14} {'new P':>6} {'R':>6} {'F1':>6}   {'base P':>6} {'R':>6} {'F1':>6}"
+    if not result.scores.get("docs", 0):  # every held-out article's entity gold is partial
+        return [
+            f"Entities: nothing to score: the {result.heldout_docs} held-out gold articles "
+            "mark entities only partly (an entity they leave out is no error); mark articles "
+            "done with every entity decided to score them"
+        ]
     lines = [f"Entities on {result.scores.get('docs', 0)} held-out gold articles:", head]
 
     def row(name: str, n: dict[str, Any], b: dict[str, Any]) -> str:

@@ -155,3 +155,24 @@ def test_training_reports_each_step_and_stops_when_asked(project, tmp_path):
     assert result.stopped and seen[-1] == (90, 400)
     assert [s for s, _ in seen] == list(range(1, 91))
     assert find(Store(project.path), "trained-en").path == str(result.path)
+
+
+def test_training_scores_table_says_when_the_held_out_gold_is_all_partial(tmp_path):
+    # a new user trained on the bundled event gold (entities partial) and read
+    # "Entities on 0 held-out gold articles: all 0.000 / base 0.000" after "11 held out"
+    from annotator.cli.train_cmd import _scores_table
+    from annotator.workflows.training import TrainResult
+
+    result = TrainResult(name="t", version="1", path=tmp_path, lang="en", base="b",
+                         annotator=None, train_docs=48, heldout_docs=11, rehearsal_docs=0,
+                         data_hash="h", scores={"docs": 0, "entities": {}},
+                         base_scores={"docs": 0, "entities": {}})  # fmt: skip
+    (line,) = _scores_table(result)
+    assert line.startswith("Entities: nothing to score: the 11 held-out gold articles")
+    scored = {"docs": 3, "entities": {"all": {"precision": 0.5, "recall": 0.25, "f1": 1 / 3}}}
+    result = TrainResult(name="t", version="1", path=tmp_path, lang="en", base="b",
+                         annotator=None, train_docs=9, heldout_docs=3, rehearsal_docs=0,
+                         data_hash="h", scores=scored)  # fmt: skip
+    lines = _scores_table(result)
+    assert lines[0] == "Entities on 3 held-out gold articles:"
+    assert lines[-1].split()[:4] == ["all", "0.500", "0.250", "0.333"]
