@@ -72,7 +72,7 @@ CHUNKED = {
     "spacy": ("annotator.io.docbin", "gold_parts"),
 }
 SUFFIXES = {"jsonl": ".jsonl", "conll": ".conll"}
-NEEDS_SPACY = {"conll", "spacy"}  # chunked formats whose workers use spaCy on every article
+NEEDS_SPACY = {"spacy"}  # chunked formats whose workers use spaCy on every article
 # without --split, --out names a file
 FILE_FORMATS = {"jsonl", "conll", "labelstudio", "doccano", "doccano-conll"}
 SPACY_DEFAULT_SPLIT = "0.8,0.2"
@@ -297,6 +297,10 @@ def _prepare(store: Store, cache: TokenCache, keys: list[Key], fmt: str) -> None
     if fmt in NEEDS_SPACY or not cache.all_cached(first):
         for lang in langs:
             tokenizer_version(lang)  # imports spaCy and loads the tokenizer
+    if fmt == "conll":
+        from annotator.io.conll import remember_facts
+
+        remember_facts(cache, langs)
 
 
 def token_cache(store: Store) -> TokenCache:

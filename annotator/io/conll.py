@@ -37,18 +37,15 @@ Three things it cannot say are not written at all:
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache, partial
+from functools import partial
 from itertools import compress, repeat
 from operator import not_
 from pathlib import Path
-from typing import Any
-
-from spacy.attrs import IS_PUNCT, IS_SPACE
-from spacy.tokens import Doc
-from spacy.training import biluo_tags_to_spans, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.models import ParsedDoc, ReadError, Span, partial_entities
 from annotator.core.schema import EventSchema
@@ -80,6 +77,9 @@ from annotator.io.tokens import (
     spacy_lang,
     splits_at_whitespace,
 )
+
+if TYPE_CHECKING:  # spaCy is imported where it is used: CoNLL from cached tokens needs none
+    from spacy.tokens import Doc
 
 DOCSTART = "-DOCSTART- -X- O O"
 DOCSTART_WORD = "-DOCSTART-"
@@ -160,6 +160,8 @@ def iob_tags(tokens: Doc, doc: AnnotatedDoc, tagged: Tagged, report: ExportRepor
     for span in kept:
         if align(tokens, span) is None:
             raise ValueError(f"{span_example(doc, span)}: not on the tokens' boundaries")
+    from spacy.training import biluo_to_iob, offsets_to_biluo_tags
+
     biluo = offsets_to_biluo_tags(tokens, [(s.start, s.end, s.label) for s in kept])
     return biluo_to_iob(biluo)
 
@@ -228,6 +230,7 @@ def _blocks(cache: TokenCache, chunk: list[Item]) -> Rendered:
     report = ExportReport()
     written: dict[int, str] = {}
     arts = [d.article for _, d in chunk]
+    remember_facts(cache, {a.lang for a in arts})
     known = cache.tokens([(a.content_hash, a.lang, a.text) for a in arts])
     for (_, doc), (tokens, tagged) in _writable(zip(chunk, known), report, plain=True):
         if isinstance(tokens, _Plain):
@@ -333,6 +336,8 @@ class _Plain(TokenTable):
         super().__init__(tokens)
         self.text = text
         self._words: list[str] | None = None
+        from spacy.attrs import IS_PUNCT, IS_SPACE
+
         flags = tokens.to_array([IS_SPACE, IS_PUNCT]).tolist() if len(tokens) else []
         self.is_space = [f[0] for f in flags]
         self.sent_starts = _sentence_starts(self.words(), [f[1] for f in flags])
@@ -347,7 +352,10 @@ class _Plain(TokenTable):
         """The same from the token cache's numbers, when they serve: the spans ``kept``
         for the tags on whole tokens, and no token holding a space (as for :func:`gold_doc`
         returning the tokens themselves); else None."""
-        if not splits_at_whitespace(spacy_lang(lang)):
+        whole_words = _WHOLE_WORDS.get(lang)
+        if whole_words is None:
+            whole_words = splits_at_whitespace(spacy_lang(lang))
+        if not whole_words:
             return None  # a token may hold a space (_spaced_pieces): the Doc's way
         on_starts = _on(tokens.starts, [s.start for s in kept])
         if not (on_starts and _on(tokens.ends, [s.end for s in kept])):
@@ -402,9 +410,34 @@ def _sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
     return starts
 
 
-@cache
 def _punct_chars() -> frozenset[str]:
-    return frozenset(sentencizer().punct_chars)
+    if "" not in _PUNCT:
+        _PUNCT[""] = frozenset(sentencizer().punct_chars)
+    return _PUNCT[""]
+
+
+# what the CoNLL export of cached tokens asks spaCy, remembered in the token cache per
+# installation (TokenCache.remember): whether a language's tokens never hold a space, and
+# the sentencizer's sentence-ending characters. Filled before the workers fork.
+_WHOLE_WORDS: dict[str, bool] = {}
+_PUNCT: dict[str, frozenset[str]] = {}
+FACTS = "conll-facts:1"
+
+
+def remember_facts(cache: TokenCache, langs: Iterable[str]) -> None:
+    """Fill :data:`_WHOLE_WORDS` and :data:`_PUNCT` from the token cache's memory (spaCy is
+    imported only when the installation changed since they were remembered)."""
+    for lang in langs:
+        if lang in _WHOLE_WORDS:
+            continue
+
+        def ask(lang: str = lang) -> str:
+            punct = sorted(sentencizer().punct_chars)
+            return json.dumps([splits_at_whitespace(spacy_lang(lang)), punct])
+
+        whole_words, punct = json.loads(cache.remember(lang, FACTS, ask))
+        _WHOLE_WORDS[lang] = bool(whole_words)
+        _PUNCT[""] = frozenset(punct)
 
 
 def _entity_tags(label: str, n: int) -> list[str]:
@@ -413,6 +446,8 @@ def _entity_tags(label: str, n: int) -> list[str]:
     holding one comes out changed: the file says what spaCy's conversion says)."""
     if "U-" not in label and "L-" not in label:
         return [f"B-{label}"] + [f"I-{label}"] * (n - 1)
+    from spacy.training import biluo_to_iob
+
     if n == 1:
         return biluo_to_iob([f"U-{label}"])
     return biluo_to_iob([f"B-{label}"] + [f"I-{label}"] * (n - 2) + [f"L-{label}"])
@@ -501,6 +536,9 @@ class _DocBuilder:
         """Tokens joined by spaces, sentences by line breaks; spans from the tags, by
         spaCy's ``iob_to_biluo`` and ``biluo_tags_to_spans``, one sentence at a time (an
         entity never crosses a sentence break)."""
+        from spacy.tokens import Doc
+        from spacy.training import biluo_tags_to_spans, iob_to_biluo
+
         parts: list[str] = []
         spans: list[Span] = []
         pos = 0

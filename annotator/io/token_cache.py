@@ -30,7 +30,7 @@ import sqlite3
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -99,7 +99,7 @@ def tokenizer_version(lang: str) -> str:
 
 
 MEMO = 1  # how versions are remembered (part of every memo key)
-_VERSIONS: dict[tuple[str, str], str] = {}  # (lang, installation) -> tokenizer_version
+_REMEMBERED: dict[tuple[str, str, str], str] = {}  # (lang, installation, name) -> value
 
 
 @cache
@@ -107,9 +107,10 @@ def installation(lang: str) -> str | None:
     """A fingerprint of what :func:`tokenizer_version` depends on, taken without importing
     spaCy (which costs more than a whole export of cached tokens): the path, size and
     modification time of spaCy's top-level files (its compiled tokenizer, vocab, util ...),
-    its shared language data, ``lang``'s and the fallback's language folders, and its
-    install record; the names of every installed distribution (a language plugin, or a
-    package a tokenizer needs, changes the answer); Python's version; this module's
+    its shared language data, ``lang``'s and the fallback's language folders, its
+    sentencizer, and its install record; the names of every installed distribution (a
+    language plugin, or a package a tokenizer needs, changes the answer); Python's
+    version; this module's
     version format. None when spaCy cannot be found.
 
     Python trusts size and modification time the same way for its bytecode caches: an
@@ -119,7 +120,7 @@ def installation(lang: str) -> str | None:
     if spec is None or not spec.origin:
         return None
     root = Path(spec.origin).parent
-    files = [*root.glob("*"), *(root / "lang").glob("*")]
+    files = [*root.glob("*"), *(root / "lang").glob("*"), *(root / "pipeline").glob("sentencizer*")]
     for name in {lang, FALLBACK_LANG}:
         if name and name.isidentifier():
             files += (root / "lang" / name).rglob("*")
@@ -163,35 +164,42 @@ class TokenCache:
         self.__init__(state["path"])  # type: ignore[misc, arg-type]
 
     def version(self, lang: str) -> str:
-        """:func:`tokenizer_version` of ``lang``, remembered in the sidecar per
-        :func:`installation`: while nothing it depends on changed, an export of cached
-        tokens neither imports spaCy nor loads a tokenizer."""
+        """:func:`tokenizer_version` of ``lang``, remembered (:meth:`remember`): while
+        nothing it depends on changed, an export of cached tokens neither imports spaCy
+        nor loads a tokenizer."""
+        return self.remember(lang, "version", lambda: tokenizer_version(lang))
+
+    def remember(self, lang: str, name: str, compute: Callable[[], str]) -> str:
+        """``compute()`` (a fact about spaCy's handling of ``lang``: the tokenizer's
+        version, ...), remembered in the sidecar per :func:`installation`: computed again
+        only when something it depends on changed. ``name`` names the fact and its
+        version."""
         installed = installation(lang)
         if installed is None:
-            return tokenizer_version(lang)
-        key = (lang, installed)
-        if key in _VERSIONS:
-            return _VERSIONS[key]
+            return compute()
+        key = (lang, installed, name)
+        if key in _REMEMBERED:
+            return _REMEMBERED[key]
         conn = self._connect()
         row = None
         if conn is not None:
-            sql = "SELECT version FROM versions WHERE lang = ? AND installation = ?"
+            sql = "SELECT value FROM remembered WHERE lang = ? AND installation = ? AND name = ?"
             try:
                 row = conn.execute(sql, key).fetchone()
             except sqlite3.Error:
                 row = None
         if row is None:
-            row = (tokenizer_version(lang),)
+            row = (compute(),)
             if conn is not None:
                 try:
                     with conn:
                         conn.execute("BEGIN IMMEDIATE")
                         conn.execute(
-                            "INSERT OR REPLACE INTO versions VALUES (?, ?, ?)", (*key, *row)
+                            "INSERT OR REPLACE INTO remembered VALUES (?, ?, ?, ?)", (*key, *row)
                         )
                 except sqlite3.Error:
                     pass  # not remembered: computed again next time
-        _VERSIONS[key] = row[0]
+        _REMEMBERED[key] = row[0]
         return row[0]
 
     def all_cached(self, texts: Sequence[tuple[str, str, str]]) -> bool:
@@ -269,8 +277,9 @@ class TokenCache:
             # renderings of the tokens (e.g. the JSONL export's "tokens" list): large rows,
             # so a rowid table (WITHOUT ROWID suits small rows only)
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS versions (lang TEXT NOT NULL, installation TEXT "
-                "NOT NULL, version TEXT NOT NULL, PRIMARY KEY (lang, installation))"
+                "CREATE TABLE IF NOT EXISTS remembered (lang TEXT NOT NULL, installation TEXT "
+                "NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, "
+                "PRIMARY KEY (lang, installation, name))"
             )
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS token_fragments (content_hash TEXT NOT NULL, "

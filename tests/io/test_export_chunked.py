@@ -87,21 +87,23 @@ def test_export_chunked_damaged_or_foreign_fragments_are_not_read(tmp_path, monk
 def test_tokenizer_version_remembered_per_installation(tmp_path, monkeypatch):
     """The version is computed once per installation fingerprint and read back from the
     sidecar; another fingerprint (an upgrade, a new plugin) computes it again."""
-    monkeypatch.setattr(token_cache, "_VERSIONS", {})  # nothing remembered in this process
+    monkeypatch.setattr(token_cache, "_REMEMBERED", {})  # nothing remembered in this process
     cache = TokenCache(tmp_path / "p.db.tokens")
     real = token_cache.tokenizer_version("en")
     assert cache.version("en") == real
     conn = sqlite3.connect(tmp_path / "p.db.tokens")
-    (installed,) = conn.execute("SELECT installation FROM versions WHERE lang = 'en'").fetchone()
+    (installed,) = conn.execute(
+        "SELECT installation FROM remembered WHERE lang = 'en' AND name = 'version'"
+    ).fetchone()
     assert installed == token_cache.installation("en")
     # a remembered answer is what is read back (here a planted one, to see it is read)
-    conn.execute("UPDATE versions SET version = 'planted' WHERE lang = 'en'")
+    conn.execute("UPDATE remembered SET value = 'planted' WHERE lang = 'en' AND name = 'version'")
     conn.commit()
-    monkeypatch.setattr(token_cache, "_VERSIONS", {})
+    monkeypatch.setattr(token_cache, "_REMEMBERED", {})
     assert TokenCache(tmp_path / "p.db.tokens").version("en") == "planted"
     # another installation: the planted answer is not read, the version is computed
     monkeypatch.setattr(token_cache, "installation", lambda lang: "another installation")
-    monkeypatch.setattr(token_cache, "_VERSIONS", {})
+    monkeypatch.setattr(token_cache, "_REMEMBERED", {})
     assert TokenCache(tmp_path / "p.db.tokens").version("en") == real
 
 
@@ -133,10 +135,11 @@ def test_installation_fingerprint_changes_with_spacy_files(tmp_path, monkeypatch
     assert token_cache.installation.__wrapped__("en") != before
 
 
-@pytest.mark.parametrize("fmt", ["jsonl"])
+@pytest.mark.parametrize("fmt", ["jsonl", "conll"])
 def test_export_of_cached_tokens_imports_no_spacy(tmp_path, fmt):
-    """A second JSONL export (tokens and their JSON cached, the tokenizer version
-    remembered) does not import spaCy (the first one does: it tokenizes)."""
+    """A second JSONL or CoNLL export (tokens and their JSON cached, the tokenizer version
+    and the sentencizer's characters remembered) does not import spaCy (the first one
+    does: it tokenizes)."""
     path = _file_project(tmp_path)
     script = f"""
 import sys
