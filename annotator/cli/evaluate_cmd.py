@@ -14,6 +14,7 @@ from annotator.cli.common import db_option, default_annotator, fail, open_store,
 from annotator.core.evaluate import Report, evaluate
 from annotator.core.models import ENTITY, EVENT, Suggestion, partial_entities
 from annotator.store import GoldDoc, Store
+from annotator.store.team import ADJUDICATOR
 
 ModelKey = tuple[str, str]  # (model, version)
 
@@ -187,7 +188,12 @@ def _latest(groups: Iterable[list[Suggestion]], kind: str) -> ModelKey | None:
 
 @click.command("evaluate")
 @db_option
-@click.option("--annotator", default=None, help="Whose gold (default: the OS user).")
+@click.option(
+    "--annotator",
+    default=None,
+    help="Whose gold (default: the OS user's if any, else the adjudicated 'gold', else the "
+    "only annotator's).",
+)
 @click.option(
     "--model",
     default=None,
@@ -208,10 +214,28 @@ def evaluate_cmd(
     """Entity and event suggestions against gold: P/R/F1 for entities by label, event
     triggers (identification, classification) and arguments (identification,
     classification), micro-averaged over the articles (ACE style)."""
-    who = annotator or default_annotator()
     with open_store(db, create=False) as store:
+        who = annotator or _whose_gold(store)
         try:
             result = evaluate_store(store, who, model=model, status=status)
         except ValueError as exc:
             fail(str(exc))
     click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.render())
+
+
+def _whose_gold(store: Store) -> str:
+    """The gold ``evaluate`` scores when no annotator is named: the OS user's, else the
+    adjudicated version, else the one annotator's; with several and none of those, a
+    one-line error naming them (a new user's project had only 'eve', and the default
+    'root' found no gold)."""
+    names = store.annotators()
+    me = default_annotator()
+    for who in (me, ADJUDICATOR):
+        if who in names:
+            return who
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        return me  # evaluate_store says there is no gold
+    fail(f"whose gold? annotators: {', '.join(names)}; pass --annotator NAME")
+    raise AssertionError  # fail exits

@@ -28,7 +28,8 @@ def render(stats: dict[str, Any]) -> str:
     for kind, counts in stats["suggestions"].items():
         lines += _table(f"Suggested {kind} labels", counts)
     for m in stats["models"]:
-        lines.append(f"Model {m['model']} {m['version']}: ran on {m['articles']:,} articles")
+        n = m["articles"]
+        lines.append(f"Model {m['model']} {m['version']}: ran on {n:,} article{'s' * (n != 1)}")
     lines += _table("Gold entity labels", stats["gold_spans"])
     lines += _table("Gold event types", stats["gold_events"])
     lines += _table("Annotators (decisions)", stats["annotators"])

@@ -246,7 +246,7 @@ def _merge_article(target: Store, art: _Article, result: MergeResult) -> None:
             ids = _map_suggestions(target, aid, art, result)
             _runs(target, aid, art.runs)
     except (sqlite3.Error, ValueError) as exc:
-        result.problems.append(f"article {h[:12]}: not merged: {exc}")
+        result.problems.append(f"{_named(None, art.row)}: not merged: {exc}")
         return
     for who in sorted(art.pairs):
         pair = art.pairs[who]
@@ -260,7 +260,7 @@ def _merge_article(target: Store, art: _Article, result: MergeResult) -> None:
                         [aid, who, pair.assigned],
                     )
         except (sqlite3.Error, ValueError, ConflictError, KeyError) as exc:
-            result.problems.append(f"article {h[:12]}, {who}: not merged: {exc}")
+            result.problems.append(f"{_named(aid, art.row)}, {who}: not merged: {exc}")
 
 
 def _article_id(target: Store, art: _Article, result: MergeResult) -> int:
@@ -448,7 +448,8 @@ def _merge_pair(
     theirs, ours = _comparable(pair.log, t), _comparable(mine.log, None)
     if ours == theirs:
         if _tables(pair, t, aid) != _tables(mine, None, aid):
-            result.clashes.append(_clash(h, who, "the same log but different gold tables"))
+            why = "the same log but different gold tables"
+            result.clashes.append(_clash(target, aid, who, why))
             return
         result.unchanged += 1
         return
@@ -464,14 +465,26 @@ def _merge_pair(
     if ours[: len(theirs)] == theirs and theirs:
         result.older += 1
         return
-    result.clashes.append(_clash(h, who, "different decisions for the same article"))
+    result.clashes.append(_clash(target, aid, who, "different decisions for the same article"))
 
 
-def _clash(h: str, who: str, why: str) -> str:
+def _clash(target: Store, aid: int, who: str, why: str) -> str:
+    row = target.db.execute("SELECT title, source, content_hash FROM articles WHERE id = ?", [aid])
+    title, source, h = row.fetchone() or (None, None, "")
     return (
-        f"article {h[:12]}: annotator {who!r} has {why} in the two files (two people with "
-        "one name? rename one with --rename FILE:OLD=NEW); not merged"
+        f"{_named(aid, {'title': title, 'source': source, 'content_hash': h})}: annotator "
+        f"{who!r} has {why} in the two files (two people with one name? rename one with "
+        "--rename FILE:OLD=NEW); not merged"
     )
+
+
+def _named(aid: int | None, row: dict[str, Any]) -> str:
+    """An article as a user finds it: its id in the merged project and its title (else
+    its source file), e.g. 'article 12 “Tokayev meets ...”'."""
+    name = str(row.get("title") or row.get("source") or "").strip()
+    name = name if len(name) <= 50 else name[:47] + "..."
+    where = f"article {aid}" if aid is not None else f"article {str(row['content_hash'])[:12]}"
+    return f"{where} “{name}”" if name else where
 
 
 def _tables(pair: _Pair, t: _Translate | None, aid: int) -> tuple:

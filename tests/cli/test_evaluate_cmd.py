@@ -212,3 +212,20 @@ def test_evaluate_cmd_scores_each_language_against_its_own_latest_model(tmp_path
     data = json.loads(run("evaluate", "--db", str(db), "--annotator", "ann", "--json").output)
     assert data["models"]["entity"] is None
     assert data["models_by_language"]["ru"]["entity"] == {"model": "rules:ru", "version": "1"}
+
+
+def test_evaluate_cmd_default_annotator_is_the_one_with_gold(tmp_path):
+    # a new user's only annotator was 'eve'; the default (the OS user, 'root') found no gold
+    db = tmp_path / "p.db"
+    store, aid = gold_project(db)
+    store.add_suggestions([(aid, suggestions(MEET, TOKAYEV))], "m", "1")
+    store.close()
+    one = run("evaluate", "--db", str(db))
+    assert one.exit_code == 0, one.output
+    assert "Gold of ann: 1 articles" in one.output
+    with Store(db) as store:
+        store.add_docs([ParsedDoc("Another text.", lang="en", spans=[Span(0, 7, "ORG")])],
+                       as_gold=True, annotator="bea")  # fmt: skip
+    two = CliRunner().invoke(cli, ["evaluate", "--db", str(db)])
+    assert two.exit_code == 1
+    assert two.stderr.strip() == "error: whose gold? annotators: ann, bea; pass --annotator NAME"

@@ -161,6 +161,11 @@ def test_merge_a_name_clash_is_reported_and_the_rest_goes_on(tmp_path, files):
         before = canonical(t.db)
         result = merge_file(t, other)
         assert len(result.clashes) == 3 and "'alice'" in result.clashes[0]
+        # named as a user finds them: the id in this project and the title
+        titles = dict(t.db.execute("SELECT id, title FROM articles"))
+        for line in result.clashes:
+            aid = int(line.split()[1])
+            assert line.startswith(f"article {aid} “{titles[aid][:47]}")
         after = canonical(t.db)
         alice_pairs = {k: v for k, v in after["pairs"].items() if k.endswith(":alice")}
         assert alice_pairs == {k: v for k, v in before["pairs"].items() if k.endswith(":alice")}
