@@ -499,7 +499,8 @@ def argument_candidates(
     def distance(s: Span) -> int:
         return max(s.start - trigger.end, trigger.start - s.end, 0)
 
-    unique = [s for s in dict.fromkeys(spans) if s != trigger]
+    at = (trigger.start, trigger.end)  # the trigger's words are no argument of it
+    unique = [s for s in dict.fromkeys(spans) if (s.start, s.end) != at]
     used = set(taken)
     return sorted(
         unique, key=lambda s: (s in used, not (lo <= s.start and s.end <= hi), distance(s), s)

@@ -86,6 +86,9 @@ class EventKeys(QObject):
             self._say("No event to add to: pick one in the Events list (Tab), or make one with E.")
             return
         first = self._offered_first()
+        trigger = item.event.trigger
+        if first is not None and (first.start, first.end) == (trigger.start, trigger.end):
+            first = None  # the selection the event was just made from: not its argument
         taken = [a.span for a in item.event.arguments]
         spans = argument_candidates(c.article.text, item.event.trigger, c.argument_spans(), taken)
         self.candidates = ([first] if first else []) + [s for s in spans if s != first]

@@ -184,6 +184,20 @@ def test_events_e_then_a_type_key_creates_an_event_from_a_keyboard_selection(win
     assert window.text.hasFocus()
 
 
+def test_events_r_after_e_does_not_offer_the_trigger_itself(window, project):
+    # a new user made an event with E on a word that is also an entity ("Akorda"), then
+    # pressed R: the first candidate offered was that entity, the event's own trigger
+    window.text.select(37, 43)  # "Astana", an entity suggestion
+    key(window, Qt.Key.Key_E)
+    popup_key(window, Qt.Key.Key_1)  # Meet
+    assert window.controller.events.current_item.event.trigger == Span(37, 43, "Meet")
+    key(window, Qt.Key.Key_R)
+    keys = window.event_keys
+    assert keys.candidates and all((c.start, c.end) != (37, 43) for c in keys.candidates)
+    assert keys.candidate == MIRZ  # the nearest other entity of the paragraph
+    popup_key(window, Qt.Key.Key_Escape)
+
+
 def test_events_e_on_an_event_changes_its_type_and_escape_cancels(window, project):
     key(window, Qt.Key.Key_A)  # "talks" gold; current: "met" (pending)
     key(window, Qt.Key.Key_E)
