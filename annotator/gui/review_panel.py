@@ -7,7 +7,9 @@ lists the article's events and their arguments (:mod:`annotator.gui.event_list`)
 keys of the current event's roles under it. The tab shown is the controller's mode: the
 list the review keys act on. The label, role, source and state columns are as wide as
 the longest text they can show (every label of the set, every type and role of the
-schema); the text column takes the rest, and a row's tooltip says all it holds.
+schema); the text column takes the rest, and a row's tooltip says all it holds. When the
+pane is too narrow for that, the other columns give way (:data:`GIVE_WAY`, each down to a
+few characters, elided) so that the text column keeps :data:`TEXT_CHARS` characters.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QRect,
     QSize,
     Qt,
@@ -52,6 +56,12 @@ STATE_TEXT = {GOLD: "gold", PENDING: "pending", REJECTED: "rejected"}
 SOURCE_TEXT = ("import", "manual", "model")
 Samples = dict[int, Sequence[tuple[str, bool]]]  # column -> (text, bold) it may show
 MUTED = QColor("#9aa0a6")
+TEXT_CHARS = 16  # the text column keeps room for this many characters when the pane narrows
+# (column, characters it keeps at least) in the order the columns give way: in the entities
+# list the label (its colour swatch stays), then source, then state; in the events list the
+# details, then event/role, then state
+GIVE_WAY = ((0, 6), (2, 6), (3, 5))
+EVENTS_GIVE_WAY = ((2, 6), (0, 8), (3, 5))
 
 
 class ReviewModel(RowsModel[Item]):
@@ -160,6 +170,10 @@ class ReviewPanel(QWidget):
         self.roles.setWordWrap(True)
         self.table = _table(self.model)
         self.event_table = _table(self.event_model, "eventList")
+        self.shares = {
+            self.table: ColumnShare(self.table, GIVE_WAY),
+            self.event_table: ColumnShare(self.event_table, EVENTS_GIVE_WAY),
+        }
         self.fit_columns(labels, schema)
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -190,8 +204,9 @@ class ReviewPanel(QWidget):
             2: [(text, False) for text in SOURCE_TEXT],
             3: [(text, False) for text in STATE_TEXT.values()],
         }
-        fit_columns(self.table, entity)
-        fit_columns(self.event_table, column_samples(schema, names))
+        self.shares[self.table].set_fitted(fit_columns(self.table, entity))
+        fitted = fit_columns(self.event_table, column_samples(schema, names))
+        self.shares[self.event_table].set_fitted(fitted)
 
     def current_event_rects(self) -> list[QRect]:
         """Global rectangles of the current event's rows (the event and its arguments) in
@@ -353,13 +368,64 @@ def _table(model: QAbstractTableModel, name: str = "reviewList") -> QTableView:
     return table
 
 
-def fit_columns(table: QTableView, samples: Samples) -> None:
+def fit_columns(table: QTableView, samples: Samples) -> dict[int, int]:
     """Make each sampled column as wide as its widest text (with the colour swatch of
-    column 0 and the style's margins), and at least as wide as its header."""
+    column 0 and the style's margins), and at least as wide as its header; return the
+    widths."""
     header = table.horizontalHeader()
+    out = {}
     for col, texts in samples.items():
         widest = max((cell_width(table, text, bold, col == 0) for text, bold in texts), default=0)
-        header.resizeSection(col, max(widest, header.sectionSizeFromContents(col).width()))
+        out[col] = max(widest, header.sectionSizeFromContents(col).width())
+        header.resizeSection(col, out[col])
+    return out
+
+
+class ColumnShare(QObject):
+    """Keeps a table's stretching text column (1) readable in a narrow pane: the fitted
+    columns give way in ``order`` (:data:`GIVE_WAY`), each down to a few characters (elided;
+    the tooltip has all), until the text column has :data:`TEXT_CHARS` characters; a wider
+    pane gives them back. Applied when the table's viewport is resized."""
+
+    def __init__(self, table: QTableView, order: Sequence[tuple[int, int]] = GIVE_WAY) -> None:
+        super().__init__(table)
+        self.table = table
+        self.order = order
+        self.fitted: dict[int, int] = {}
+        table.viewport().installEventFilter(self)
+
+    def set_fitted(self, widths: dict[int, int]) -> None:
+        self.fitted = dict(widths)
+        self.apply()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            self.apply()
+        return False
+
+    def widths(self, available: int) -> dict[int, int]:
+        """The fixed columns' widths for a viewport ``available`` pixels wide."""
+        char = self.table.fontMetrics().averageCharWidth()
+        widths = dict(self.fitted)
+        deficit = sum(widths.values()) + char * TEXT_CHARS - available
+        for col, chars in self.order:
+            if deficit <= 0:
+                break
+            if col not in widths:
+                continue
+            floor = min(widths[col], char * chars + 2 * char)  # and the cell's margins
+            give = min(deficit, widths[col] - floor)
+            widths[col] -= give
+            deficit -= give
+        return widths
+
+    def apply(self) -> None:
+        if not self.fitted:
+            return
+        header = self.table.horizontalHeader()
+        for col, width in self.widths(self.table.viewport().width()).items():
+            if header.sectionSize(col) != width:
+                header.resizeSection(col, width)
 
 
 def cell_width(table: QTableView, text: str, bold: bool, decorated: bool) -> int:

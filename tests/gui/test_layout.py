@@ -168,3 +168,25 @@ def test_layout_default_sizes_are_in_reading_proportions():
     assert sum(sizes) == 1366
     assert sizes[1] == max(sizes) and sizes[1] >= 0.45 * 1366
     assert sizes[0] >= MINS[0] and sizes[2] >= MINS[2]
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768), (1920, 1080)])
+def test_layout_review_lists_keep_their_text_column_readable(make_window, project, qtbot, size):
+    # at 1366×768 a new user saw the events list's text column cut to 2–3 characters
+    from annotator.gui.review_panel import TEXT_CHARS
+
+    w = make_window(project, WHO, worker=False)
+    w.set_list_visible(True)
+    _resize(w, qtbot, *size)
+    panel = w.review_panel
+    for table in (panel.table, panel.event_table):
+        w.controller.set_mode("events" if table is panel.event_table else "entities")
+        qtbot.waitUntil(table.isVisible)
+        QTest.qWait(20)
+        char = table.fontMetrics().averageCharWidth()
+        assert table.columnWidth(1) >= char * TEXT_CHARS - 2, (size, table.objectName())
+        share = panel.shares[table]
+        for col, chars in share.order:  # no column below its few characters
+            assert table.columnWidth(col) >= min(share.fitted[col], char * chars)
+        if size[0] >= 1920:  # room enough: every column as fitted
+            assert all(table.columnWidth(c) == wd for c, wd in share.fitted.items())
