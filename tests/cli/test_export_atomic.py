@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import annotator.cli.export_cmd as export_cmd
 from annotator.cli.main import cli
 from annotator.core.models import Argument, Event, ParsedDoc, Span
+from annotator.io import export_common
 from annotator.io.export_common import PARTIAL, recover_killed
 from annotator.io.tokens import BATCH
 from annotator.store import Store
@@ -91,21 +92,36 @@ def _leftovers(parent: Path, out: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{out.name}"))
 
 
+def _fail_later(monkeypatch, error: OSError) -> None:
+    """Make the export fail with ``error`` after it has written a first part: the
+    one-process writers (brat, suggestions) after ``FAIL_AT`` documents, the chunked ones
+    (JSONL, CoNLL, spaCy: workers read their own chunks) after two chunks of 40."""
+    real_assign, real_chunks = export_cmd.assign, export_cmd.chunk_outputs
+
+    def assign_then_fail(docs, ratios, seed):
+        for n, item in enumerate(real_assign(docs, ratios, seed)):
+            if n == FAIL_AT:  # after the writer has written a first batch
+                raise error
+            yield item
+
+    def chunks_then_fail(*args, **kwargs):
+        for n, pieces in enumerate(real_chunks(*args, **kwargs)):
+            if n == 2:  # two chunks are written (or in the writer's hands)
+                raise error
+            yield pieces
+
+    monkeypatch.setattr(export_common, "CHUNK", 40)
+    monkeypatch.setattr(export_cmd, "assign", assign_then_fail)
+    monkeypatch.setattr(export_cmd, "chunk_outputs", chunks_then_fail)
+
+
 @pytest.mark.parametrize(("fmt", "split"), CASES)
 def test_export_atomic_failure_on_a_later_doc_keeps_the_old_output(
     tmp_path, monkeypatch, fmt, split
 ):
     (tmp_path / "old").mkdir()
     out, before = _old_export(tmp_path, fmt, split)
-    real_assign = export_cmd.assign
-
-    def assign_then_disk_full(docs, ratios, seed):  # the real items, then ENOSPC
-        for n, item in enumerate(real_assign(docs, ratios, seed)):
-            if n == FAIL_AT:  # after the writer has written a first batch
-                raise OSError(28, "No space left on device")
-            yield item
-
-    monkeypatch.setattr(export_cmd, "assign", assign_then_disk_full)
+    _fail_later(monkeypatch, OSError(28, "No space left on device"))
     db = _db(tmp_path, _docs(FAIL_AT + 20))
     res = CliRunner().invoke(cli, [*_args(fmt, split, out, db), "--force"])
     assert res.exit_code == 1 and "No space left on device" in res.stderr
@@ -117,15 +133,7 @@ def test_export_atomic_failure_on_a_later_doc_keeps_the_old_output(
 def test_export_atomic_failure_without_an_old_output_leaves_nothing(
     tmp_path, monkeypatch, fmt, split
 ):
-    real_assign = export_cmd.assign
-
-    def assign_then_fail(docs, ratios, seed):
-        for n, item in enumerate(real_assign(docs, ratios, seed)):
-            if n == FAIL_AT:
-                raise OSError(5, "Input/output error")
-            yield item
-
-    monkeypatch.setattr(export_cmd, "assign", assign_then_fail)
+    _fail_later(monkeypatch, OSError(5, "Input/output error"))
     out = tmp_path / "new" / "out"
     res = CliRunner().invoke(cli, _args(fmt, split, out, _db(tmp_path, _docs(FAIL_AT + 20))))
     assert res.exit_code == 1 and "Input/output error" in res.stderr
