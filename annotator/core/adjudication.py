@@ -20,6 +20,10 @@ from annotator.core.commands import Change, Command
 from annotator.core.links import carry_over, link_event
 from annotator.core.models import Event, Span, new_uid
 
+# the adjudicated version's annotator name: built from the annotators' versions, never from
+# suggestions (none is pending for it), and no annotator may take the name
+ADJUDICATOR = "gold"
+
 SPAN, EVENT = "span", "event"
 
 

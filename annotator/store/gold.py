@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from annotator.core import commands as cmd
+from annotator.core.adjudication import ADJUDICATOR
 from annotator.core.langs import canonical_lang
 from annotator.core.models import (
     PARTIAL,
@@ -374,7 +375,12 @@ def _undecided(
 ) -> dict[tuple[int, str], list[Suggestion]]:
     """Per (article, annotator): the suggestions with no accept/reject of theirs that
     were there when they marked the article done (any, when it is not done): later
-    suggestions are a model's predictions on finished gold, not holes in it."""
+    suggestions are a model's predictions on finished gold, not holes in it. The
+    adjudicated version (:data:`~annotator.core.adjudication.ADJUDICATOR`) has none: it is
+    made of the annotators' versions, who decided the suggestions."""
+    annotators = set(annotators) - {ADJUDICATOR}
+    if not annotators:
+        return {}
     marks = ",".join("?" * len(ids))
     sql = f"""SELECT g.id, g.kind, g.start, g."end", g.label, g.arguments, g.attributes,
           g.score, g.source, g.model, g.model_version, g.created_at, g.article_id,

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from annotator.core.adjudication import Comparison, Version, compare
+from annotator.core.adjudication import ADJUDICATOR, Comparison, Version, compare
 from annotator.core.models import PARTIAL, Argument, Event, Span
 from annotator.store.rows import now
 from annotator.store.store import Store
 
-ADJUDICATOR = "gold"
 RESERVED_NAME = (
     f"'{ADJUDICATOR}' is the name of the adjudicated version (Team → Adjudicate, "
     "Ctrl+Shift+A): choose another annotator name"
