@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, TypeVar
 
 ENTITY = "entity"
@@ -231,18 +232,18 @@ class ParsedDoc:
             out.append(f"the text contains a NUL character (at {self.text.index(chr(0))})")
         if "\x00" in self.title and "\x00" not in self.text:  # a title from the text: said
             out.append("the title contains a NUL character")
-        names = self._names()
-        if CONTROL.search("".join({name for _, name in names})):
+        rows = self.span_rows()
+        names = {name for _, name in self._names()} if self.events else set(map(_LABEL, rows))
+        if CONTROL.search("".join(names)):
             out += [
                 f"{what} {name!r} holds a control character"
-                for what, name in names
+                for what, name in self._names()
                 if CONTROL.search(name)
             ]
         n = len(self.text)
-        rows = self.span_rows()
         ends = [e.trigger.end for e in self.events]
         ends += [a.span.end for e in self.events for a in e.arguments]
-        if max((end for _, end, _ in rows), default=0) > n or max(ends, default=0) > n:
+        if (rows and max(map(_END, rows)) > n) or max(ends, default=0) > n:
             spans = [Span(*row) for row in rows] + [e.trigger for e in self.events]
             spans += [a.span for e in self.events for a in e.arguments]
             out += [
@@ -252,6 +253,8 @@ class ParsedDoc:
             ]
         return out
 
+
+_END, _LABEL = itemgetter(1), itemgetter(2)
 
 PARTIAL = "partial"
 
