@@ -160,7 +160,7 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
     if not isinstance(meta, dict):
         raise ParseError(f"field 'meta' must be an object, found {_kind(meta)}", line_no)
     norm = normalize(raw)
-    mapper = _Mapper(norm, len(raw), line_no)
+    mapper = _Mapper(norm, raw, line_no)
     file_lang = _file_lang(obj, meta, line_no)
     fields: dict[str, Any] = dict(  # in this order: the first bad field is the one named
         text=norm.text,
@@ -196,8 +196,26 @@ def _file_lang(obj: dict[str, Any], meta: dict[str, Any], line_no: int | None) -
 class _Mapper:
     """Validates original offsets and maps them into the normalised text."""
 
-    def __init__(self, norm: Normalized, raw_len: int, line_no: int | None) -> None:
-        self.norm, self.raw_len, self.line_no = norm, raw_len, line_no
+    def __init__(self, norm: Normalized, raw: str, line_no: int | None) -> None:
+        self.norm, self.raw, self.raw_len, self.line_no = norm, raw, len(raw), line_no
+
+    def check_text(self, item: Any, where: str) -> None:
+        """A span's own ``text`` (Prodigy writes it) must be what its offsets cover: when
+        it is not, the offsets were counted another way (bytes, UTF-16) or belong to
+        another text, and the span would be gold on the wrong words."""
+        said = item.get("text") if isinstance(item, dict) else None
+        if not isinstance(said, str):
+            return
+        start, end = (
+            item.get("start", item.get("start_offset")),
+            item.get("end", item.get("end_offset")),
+        )
+        covered = self.raw[start:end]
+        if covered != said:
+            raise self.error(
+                f"{where}: its text is {_short(said)} but offsets {start}..{end} cover "
+                f"{_short(covered)} (offsets counted in bytes or UTF-16, or of another text?)"
+            )
 
     def error(self, message: str) -> ParseError:
         return ParseError(message, self.line_no)
@@ -231,6 +249,13 @@ def _spans(obj: dict[str, Any], m: _Mapper) -> list[SpanRow]:
     rows = _plain_rows(items, m) if items and not m.norm._removed else None
     if rows is None:  # each checked, the first bad one named
         rows = [_row(m.field(item, f"spans[{i}]", "start", "end")) for i, item in enumerate(items)]
+    raw = m.raw
+    if any(  # the spans' own texts: one pass, then the first bad one named
+        type(t := item.get("text")) is str and raw[item["start"] : item["end"]] != t
+        for item in items
+    ):
+        for i, item in enumerate(items):
+            m.check_text(item, f"spans[{i}]")
     for i, item in enumerate(_list(obj, "entities", m.line_no)):
         keys = (
             ("start_offset", "end_offset")
@@ -270,6 +295,10 @@ def _plain_rows(items: list[Any], m: _Mapper) -> list[SpanRow] | None:
     except (KeyError, TypeError):  # a field missing, or an item that is no object
         return None
     return rows if len(rows) == len(items) else None
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _row(span: Span) -> SpanRow:
