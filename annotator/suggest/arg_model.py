@@ -15,13 +15,18 @@ Inference is plain Python (a dict of feature weights): scikit-learn is needed on
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS
 from spacy.tokens import Token
 
 from annotator.core.models import Argument, Span, Suggestion
@@ -34,6 +39,9 @@ RULE = "model"
 PATH_LIMIT = 4  # longer dependency paths are only "long"
 _DISTANCES = (1, 2, 3, 5, 8, 12, 20)
 _WORD_POS = frozenset({"PROPN", "NOUN", "NUM", "ADJ", "X"})
+# features of single words and exact distances: too sparse for the few wrong rule arguments
+# to learn from (the model that drops arguments leaves them out)
+LEXICAL = ("lemma=", "prev=", "ehead=", "pp=", "plex=", "top=", "dist=", "path=")
 
 
 def default_path() -> Path:
@@ -61,6 +69,31 @@ class Linear:
         z = self.bias + sum(w.get(f, 0.0) for f in features)
         return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
+    def crossed_prob(
+        self, base: Sequence[str], prefixes: Sequence[str], plain: Sequence[str]
+    ) -> float:
+        """:meth:`prob` of ``plain`` + ``base`` + each base feature crossed with each prefix
+        ("Role|feature"), without making the crossed names: the weights of each prefix are
+        looked up by the base feature's own name (:attr:`by_prefix`)."""
+        get = self.weights.get
+        z = self.bias + sum(map(get, plain, repeat(0.0))) + sum(map(get, base, repeat(0.0)))
+        for prefix in prefixes:
+            part = self.by_prefix.get(prefix)
+            if part:
+                z += sum(map(part.get, base, repeat(0.0)))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+    @cached_property
+    def by_prefix(self) -> dict[str, dict[str, float]]:
+        """The weights of crossed features ("Meet.Participant|dir=after": a prefix without
+        "=" before the first "|"), by prefix, then by the base feature's name."""
+        out: dict[str, dict[str, float]] = {}
+        for name, weight in self.weights.items():
+            prefix, bar, rest = name.partition("|")
+            if bar and "=" not in prefix:
+                out.setdefault(prefix, {})[rest] = weight
+        return out
+
 
 @dataclass(frozen=True)
 class ArgModel:
@@ -71,6 +104,9 @@ class ArgModel:
     keep: Linear | None
     roles: frozenset[str]  # "Type.Role" pairs seen in training: only these are candidates
     meta: dict
+    # the "Type.Role" pairs whose rule arguments ``keep`` scores (None: all of them); the
+    # others' rules were right often enough to be kept as they are
+    keep_roles: frozenset[str] | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ArgModel:
@@ -86,6 +122,7 @@ class ArgModel:
             keep=Linear.from_dict(keep) if keep else None,
             roles=frozenset(data["roles"]),
             meta=dict(data.get("meta", {})),
+            keep_roles=frozenset(data["keep_roles"]) if data.get("keep_roles") else None,
         )
 
     def to_dict(self) -> dict:
@@ -95,12 +132,14 @@ class ArgModel:
             "roles": sorted(self.roles),
             "add": self.add.to_dict(),
             "keep": self.keep.to_dict() if self.keep is not None else None,
+            "keep_roles": sorted(self.keep_roles) if self.keep_roles is not None else None,
         }
 
     @property
     def digest(self) -> str:
-        """Short hash of the weights and thresholds, for the suggester's fingerprint."""
-        blob = json.dumps([self.add.to_dict(), self.keep and self.keep.to_dict()], sort_keys=True)
+        """Short hash of the weights, thresholds and roles, for the suggester's fingerprint."""
+        data = self.to_dict()
+        blob = json.dumps([data[k] for k in ("add", "keep", "roles", "keep_roles")], sort_keys=True)
         return hashlib.sha1(blob.encode()).hexdigest()[:8]
 
 
@@ -109,8 +148,19 @@ class Candidate:
     event: int  # index into the (mention, suggestion) pairs
     role: str
     span: Span
-    features: tuple[str, ...]
+    base: tuple[str, ...]  # its features before crossing with the role (see crossed)
     limit: int | None = None  # the role's cardinality
+    etype: str = ""  # the event's type
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return crossed(self.etype, self.role, self.base)
+
+    def prob(self, model: Linear) -> float:
+        """``model.prob(self.features)``, without making the crossed names."""
+        role = self.role
+        prefixes = (role, f"{self.etype}.{role}")
+        return model.crossed_prob(self.base, prefixes, (f"role={self.etype}.{role}", f"rl={role}"))
 
 
 def load_default() -> ArgModel | None:
@@ -133,6 +183,15 @@ class _Context:
         self.trigger_at: dict[int, str] = {}  # token index -> event type
         self.arg_of: dict[tuple[int, int], list[tuple[int, str, str]]] = {}
         self.mentions = [mention.token for mention, _ in pairs]
+        # token index -> its sentence's (start, end): Token.sent walks the parse each time
+        self.parse = Parse(self.doc)
+        self.idx: list[int] = self.parse.idx  # token -> its first character
+        self.bounds: list[tuple[int, int]] = [(0, 0)] * len(self.doc)
+        for sent in self.doc.sents:
+            self.bounds[sent.start : sent.end] = [(sent.start, sent.end)] * (sent.end - sent.start)
+        self._triggers_in: dict[tuple[int, int], list[int]] = {}
+        # (event, span start, end, label, how) -> its features that do not depend on the role
+        self.common: dict[tuple[int, int, int, str, str], list[str]] = {}
         for k, (mention, sugg) in enumerate(pairs):
             self.trigger_at[mention.token.i] = sugg.label
             for a in sugg.arguments:
@@ -140,34 +199,55 @@ class _Context:
                     (k, sugg.label, a.role)
                 )
 
-    def sentence_spans(self, sent) -> list[tuple[Span, Token, str]]:  # noqa: ANN001
-        """(span, head token, how it was made) of every entity of the sentence."""
-        found = self._spans.get(sent.start)
+    def triggers_in(self, i: int) -> list[int]:
+        """Token indexes of the triggers in the sentence of token ``i``."""
+        lo, hi = self.bounds[i]
+        found = self._triggers_in.get((lo, hi))
+        if found is None:
+            found = self._triggers_in[(lo, hi)] = [j for j in self.trigger_at if lo <= j < hi]
+        return found
+
+    def token_at(self, char: int) -> int:
+        """Index of the token that starts at (or covers) a character offset."""
+        return max(bisect.bisect_right(self.idx, char) - 1, 0)
+
+    def sentence_spans(self, i: int) -> list[tuple[Span, Token, str]]:
+        """(span, head token, how it was made) of every entity of token ``i``'s sentence."""
+        lo, hi = self.bounds[i]
+        found = self._spans.get(lo)
         if found is not None:
             return found
-        mapper = self.mapper
+        mapper, doc, pos = self.mapper, self.doc, self.parse.pos
         seen: dict[tuple[int, int, str], tuple[Span, Token, str]] = {}
-        for tok in sent:
-            if not mapper.in_entity(tok) and tok.pos_ not in _WORD_POS:
+        for j in range(lo, hi):
+            if mapper.ent_at[j] is None and pos[j] not in _WORD_POS:
                 continue
+            tok = doc[j]
             span = mapper.span_of(tok)
             if span is None:
                 continue
             key = (span.start, span.end, span.label)
             if key not in seen:
                 how = mapper.how.get((span.start, span.end), "")
-                seen[key] = (span, _head(self.doc, span, tok), how)
+                seen[key] = (span, _head(self, span, tok), how)
         found = list(seen.values())
-        self._spans[sent.start] = found
+        self._spans[lo] = found
         return found
 
 
-def _head(doc, span: Span, tok: Token) -> Token:  # noqa: ANN001
-    """The token of the span whose head lies outside it (the token that found it if none)."""
-    inside = [t for t in doc[tok.sent.start : tok.sent.end] if span.start <= t.idx < span.end]
-    for t in inside:
-        if not (span.start <= t.head.idx < span.end) or t.head.i == t.i:
-            return t
+def _head(ctx: _Context, span: Span, tok: Token) -> Token:
+    """The token of the span whose head lies outside it (the token that found it if none);
+    only the span's tokens in ``tok``'s sentence count."""
+    idx, head = ctx.idx, ctx.parse.head
+    lo, hi = ctx.bounds[tok.i]
+    start, end = span.start, span.end
+    i = max(ctx.token_at(start), lo)
+    while i < hi and idx[i] < end:
+        if idx[i] >= start:
+            h = head[i]
+            if not (start <= idx[h] < end) or h == i:
+                return ctx.doc[i]
+        i += 1
     return tok
 
 
@@ -183,26 +263,51 @@ def examine(
 
 @dataclass(frozen=True)
 class Kept:
+    """One of the rules' arguments, as the model that drops weak ones sees it."""
+
     event: int  # index into the pairs
     argument: Argument
-    features: tuple[str, ...]
+    base: tuple[str, ...]  # its general features before crossing (see crossed)
+    etype: str = ""
+    rule: tuple[str, ...] = ()  # its rule's features (rule_features)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return crossed(self.etype, self.argument.role, self.base) + self.rule
+
+    def prob(self, model: Linear) -> float:
+        """``model.prob(self.features)``, without making the crossed names."""
+        role, etype = self.argument.role, self.etype
+        plain = (f"role={etype}.{role}", f"rl={role}", *self.rule)
+        return model.crossed_prob(self.base, (role, f"{etype}.{role}"), plain)
 
 
-def rule_arguments(ctx: _Context, pairs: Sequence[tuple]) -> list[Kept]:
-    """Every argument the rules gave, with the features of a candidate and its rule's name."""
+def rule_arguments(
+    ctx: _Context, pairs: Sequence[tuple], roles: frozenset[str] | None = None
+) -> list[Kept]:
+    """Every argument the rules gave (of the "Type.Role" pairs ``roles``; None: all), with
+    the features of a candidate and its rule's name."""
     out = []
     for k, (mention, sugg) in enumerate(pairs):
         for arg in sugg.arguments:
-            head = _span_head(ctx.doc, arg.span, mention.token)
+            if roles is not None and f"{sugg.label}.{arg.role}" not in roles:
+                continue
+            head = _span_head(ctx, arg.span, mention.token)
             if head is None:
                 continue
             rest = replace(sugg, arguments=tuple(a for a in sugg.arguments if a is not arg))
             how = ctx.mapper.how.get((arg.span.start, arg.span.end), "")
-            feats = features(
+            base = base_features(
                 ctx, k, mention, rest, sugg.label, arg.role, arg.span, arg.span.label, head, how
             )
-            out.append(Kept(k, arg, feats + rule_features(arg.role, arg.rule)))
+            # a crossed feature is dropped with its base one (the same last "|" part)
+            general = tuple([f for f in base if _general(f)])
+            out.append(Kept(k, arg, general, sugg.label, rule_features(arg.role, arg.rule)))
     return out
+
+
+def _general(feature: str) -> bool:
+    return not feature.rpartition("|")[2].startswith(LEXICAL)
 
 
 def rule_features(role: str, rule: str) -> tuple[str, ...]:
@@ -212,13 +317,18 @@ def rule_features(role: str, rule: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _span_head(doc, span: Span, near: Token) -> Token | None:  # noqa: ANN001
-    sent = near.sent
-    inside = sent.start_char <= span.start < sent.end_char
-    lo, hi = (sent.start, sent.end) if inside else (0, len(doc))
-    for t in doc[lo:hi]:
-        if span.start <= t.idx < span.end:
-            return _head(doc, span, t)
+def _span_head(ctx: _Context, span: Span, near: Token) -> Token | None:
+    """The head token of ``span``, looked for in ``near``'s sentence when it starts there."""
+    lo, hi = ctx.bounds[near.i]
+    idx = ctx.idx
+    inside = idx[lo] <= span.start < idx[hi - 1] + len(ctx.parse.text[hi - 1])
+    if not inside:
+        lo, hi = 0, len(idx)
+    i = max(ctx.token_at(span.start), lo)
+    while i < hi and idx[i] < span.end:
+        if idx[i] >= span.start:
+            return _head(ctx, span, ctx.doc[i])
+        i += 1
     return None
 
 
@@ -230,12 +340,14 @@ def candidates(
     out: list[Candidate] = []
     for k, (mention, sugg) in enumerate(pairs):
         etype: EventType = ctx.run.schema.types.get(sugg.label) or mention.etype
+        if roles is not None and not any(f"{etype.name}.{r.name}" in roles for r in etype.roles):
+            continue  # a type the model adds nothing to (Statement): no candidate
         trigger = mention.token
         taken = {(a.span.start, a.span.end) for a in sugg.arguments}
         filled: dict[str, int] = {}
         for a in sugg.arguments:
             filled[a.role] = filled.get(a.role, 0) + 1
-        for span, head, how in ctx.sentence_spans(trigger.sent):
+        for span, head, how in ctx.sentence_spans(trigger.i):
             if (span.start, span.end) in taken or span.start <= trigger.idx < span.end:
                 continue
             labels = [(span.label, how)]
@@ -243,8 +355,12 @@ def candidates(
             if alt is not None:
                 labels.append((alt[0], how or alt[1]))
             for role, label, made, limit in _open_roles(etype, labels, roles, filled):
-                feats = features(ctx, k, mention, sugg, etype.name, role, span, label, head, made)
-                out.append(Candidate(k, role, Span(span.start, span.end, label), feats, limit))
+                feats = base_features(
+                    ctx, k, mention, sugg, etype.name, role, span, label, head, made
+                )
+                out.append(
+                    Candidate(k, role, Span(span.start, span.end, label), feats, limit, etype.name)
+                )
     return out
 
 
@@ -276,46 +392,117 @@ def bucket(n: int) -> str:
     return "far"
 
 
+_NAMES: dict[int, Callable[[int], str]] = {}
+_LOWERED: dict[int, str] = {}
+
+
+def _names(strings) -> Callable[[int], str]:  # noqa: ANN001
+    """The string of a hash (a symbol's or the vocabulary's), remembered per string store."""
+    found = _NAMES.get(id(strings))
+    if found is None:
+        cache: dict[int, str] = {}
+
+        def found(h: int) -> str:
+            text = cache.get(h)
+            if text is None:
+                text = cache[h] = strings[h]
+            return text
+
+        _NAMES.clear()  # one string store at a time (one pipeline per process)
+        _NAMES[id(strings)] = found
+    return found
+
+
+def _lowered(strings, h: int) -> str:  # noqa: ANN001
+    text = _LOWERED.get(h)
+    if text is None:
+        text = _LOWERED[h] = strings[h].lower()
+    return text
+
+
+class Parse:
+    """A document's parse as plain lists (index = token): what the features read, without a
+    spaCy Token made per access (the features of a document read ~5,000 of them)."""
+
+    def __init__(self, doc) -> None:  # noqa: ANN001
+        cols = doc.to_array([HEAD, DEP, LOWER, LEMMA, POS, ORTH, IDX])  # uint64 hashes
+        relative = cols[:, 0].view("int64")  # HEAD: the head's offset from the token
+        self.head = (relative + np.arange(len(doc), dtype="int64")).tolist()
+        strings = doc.vocab.strings
+        name = _names(strings)
+        self.dep = [name(h) for h in cols[:, 1].tolist()]
+        self.lower = [name(h) for h in cols[:, 2].tolist()]
+        self.lemma = [_lowered(strings, h) for h in cols[:, 3].tolist()]
+        self.pos = [name(h) for h in cols[:, 4].tolist()]
+        self.text = [name(h) for h in cols[:, 5].tolist()]
+        self.idx = cols[:, 6].tolist()
+        self._ups: dict[int, tuple[list[int], dict[int, int]]] = {}
+
+    def path(self, a: int, b: int) -> tuple[list[int], int, list[int]]:
+        """(tokens from a up to below the common ancestor, the ancestor, tokens from below
+        it down to b)."""
+        head = self.head
+        up_a, where = self._up(a)
+        chain_b = [b]
+        cur = b
+        while cur not in where:
+            if head[cur] == cur:  # another sentence: no common ancestor
+                return list(up_a), up_a[-1], chain_b[::-1]
+            cur = head[cur]
+            chain_b.append(cur)
+        return up_a[: where[cur]], cur, chain_b[-2::-1]
+
+    def _up(self, a: int) -> tuple[list[int], dict[int, int]]:
+        """``a`` and its ancestors up to the root, and each one's place in that list (the
+        same trigger is the start of every candidate's path: made once)."""
+        found = self._ups.get(a)
+        if found is None:
+            head = self.head
+            up_a = [a]
+            cur = a
+            while head[cur] != cur:
+                cur = head[cur]
+                up_a.append(cur)
+            found = self._ups[a] = (up_a, {t: n for n, t in enumerate(up_a)})
+        return found
+
+    def length(self, a: int, b: int) -> int:
+        up, _lca, down = self.path(a, b)
+        return len(up) + len(down)
+
+    def path_features(self, a: int, b: int) -> list[str]:
+        """The dependency path a -> b: whole when short, else its two ends and the top."""
+        if a == b:
+            return ["path=self"]
+        up, lca, down = self.path(a, b)
+        dep, lower = self.dep, self.lower
+        n = len(up) + len(down)
+        up_deps = [dep[t] for t in up]
+        down_words = [lower[t] if dep[t] in ("prep", "agent") else dep[t] for t in down]
+        out = [
+            f"up={min(len(up), 4)}",
+            f"down={min(len(down), 4)}",
+            f"tup={'^'.join(up_deps[:2])}",
+            f"edown={'v'.join(down_words[-3:])}",
+            f"top={self.pos[lca]}" + (f":{self.lemma[lca]}" if up and down else ":end"),
+        ]
+        if n > PATH_LIMIT:
+            return [f"path=long{min(n, 8)}", *out]
+        deps = "^".join(up_deps) + "|" + "v".join(dep[t] for t in down)
+        top = self.lemma[lca] if up else "@"
+        return [f"path={deps}", f"plex={'^'.join(up_deps)}|{top}|{'v'.join(down_words)}", *out]
+
+
 def dep_path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]]:
-    """(tokens from a up to below the common ancestor, the ancestor, tokens from below it
-    down to b)."""
-    up_a = [a]
-    cur = a
-    while cur.head.i != cur.i:
-        cur = cur.head
-        up_a.append(cur)
-    where = {t.i: n for n, t in enumerate(up_a)}
-    chain_b = [b]
-    cur = b
-    while cur.i not in where:
-        if cur.head.i == cur.i:  # another sentence: no common ancestor
-            return up_a, up_a[-1], list(reversed(chain_b))
-        cur = cur.head
-        chain_b.append(cur)
-    lca = cur
-    return up_a[: where[lca.i]], lca, list(reversed(chain_b[:-1]))
-
-
-def _path_length(a: Token, b: Token) -> int:
-    up, _lca, down = dep_path(a, b)
-    return len(up) + len(down)
+    """:meth:`Parse.path` with tokens."""
+    doc = a.doc
+    up, lca, down = Parse(doc).path(a.i, b.i)
+    return [doc[i] for i in up], doc[lca], [doc[i] for i in down]
 
 
 def path_features(a: Token, b: Token) -> list[str]:
-    up, lca, down = dep_path(a, b)
-    if a.i == b.i:
-        return ["path=self"]
-    n = len(up) + len(down)
-    if n > PATH_LIMIT:
-        deps = f"long{min(n, 8)}"
-        lex = deps
-    else:
-        deps = "^".join(t.dep_ for t in up) + "|" + "v".join(t.dep_ for t in down)
-        words = [t.lower_ if t.dep_ in ("prep", "agent") else t.dep_ for t in down]
-        lex = "^".join(t.dep_ for t in up) + f"|{lca.lemma_.lower() if up else '@'}|" + (
-            "v".join(words)
-        )
-    return [f"path={deps}", f"plex={lex}", f"up={min(len(up), 4)}", f"down={min(len(down), 4)}"]
+    """:meth:`Parse.path_features` with tokens."""
+    return Parse(a.doc).path_features(a.i, b.i)
 
 
 def features(
@@ -332,41 +519,78 @@ def features(
 ) -> tuple[str, ...]:
     """Named binary features of one candidate; each also crossed with the role and with
     the type and role."""
-    base = _syntax(ctx, mention, head, label, how)
-    base += _around(ctx, mention.token, head, etype)
-    base += _rule_layer(ctx, k, sugg, etype, role, span, head)
-    crossed = [f"{role}|{f}" for f in base] + [f"{etype}.{role}|{f}" for f in base]
-    return tuple([f"role={etype}.{role}", f"rl={role}", *base, *crossed])
+    return crossed(
+        etype, role, base_features(ctx, k, mention, sugg, etype, role, span, label, head, how)
+    )
 
 
-def _syntax(ctx: _Context, mention, head: Token, label: str, how: str) -> list[str]:  # noqa: ANN001
+def base_features(
+    ctx: _Context,
+    k: int,
+    mention,  # noqa: ANN001
+    sugg: Suggestion,
+    etype: str,
+    role: str,
+    span: Span,
+    label: str,
+    head: Token,
+    how: str,
+) -> tuple[str, ...]:
+    """The features of one candidate before they are crossed with its role."""
+    key = (k, span.start, span.end, label, how)
+    common = ctx.common.get(key)  # the same for every role the span is a candidate of
+    if common is None:
+        common = _syntax(ctx, mention, head, span, label, how)
+        common += _around(ctx, mention.token, head, etype)
+        ctx.common[key] = common
+    return (*common, *_rule_layer(ctx, k, sugg, etype, role, span, head))
+
+
+def crossed(etype: str, role: str, base: Sequence[str]) -> tuple[str, ...]:
+    """The role's features, the base ones, and each base one crossed with the role and
+    with the type and role."""
+    both = f"{etype}.{role}"
+    return (
+        f"role={both}",
+        f"rl={role}",
+        *base,
+        *[f"{role}|{f}" for f in base],
+        *[f"{both}|{f}" for f in base],
+    )
+
+
+def _syntax(ctx: _Context, mention, head: Token, span: Span, label: str, how: str) -> list[str]:  # noqa: ANN001
     """Path, distance and the words around the entity."""
-    trigger = mention.token
-    source = min([trigger, *mention.support], key=lambda t: _path_length(t, head))
-    out = path_features(source, head)
-    dist = head.i - trigger.i
+    parse = ctx.parse
+    t, h = mention.token.i, head.i
+    source = min([t, *(s.i for s in mention.support)], key=lambda i: parse.length(i, h))
+    out = parse.path_features(source, h)
+    dist = h - t
+    hh = parse.head[h]
     out += [
         f"dir={'after' if dist > 0 else 'before'}",
         f"dist={bucket(abs(dist))}",
         f"label={label}",
-        f"tpos={trigger.pos_}",
-        f"tdep={trigger.dep_}",
-        f"lemma={trigger.lemma_.lower()}",
-        f"edep={head.dep_}",
-        f"ehead={head.head.lemma_.lower()}",
+        f"tpos={parse.pos[t]}",
+        f"tdep={parse.dep[t]}",
+        f"lemma={parse.lemma[t]}",
+        f"edep={parse.dep[h]}",
+        f"ehead={parse.lemma[hh]}",
     ]
-    if source.i != trigger.i:
+    if source != t:
         out.append("via-support")
-    if head.dep_ == "pobj" or head.head.dep_ == "agent":
-        prep = head.head
-        out += [f"prep={prep.lower_}", f"pp={prep.head.lemma_.lower()}:{prep.lower_}"]
-    before = ctx.doc[head.i - 1] if head.i > head.sent.start else None
-    out.append(f"prev={before.lower_ if before is not None else '<s>'}")
-    if before is not None and before.lemma_.lower() in PERSON_TITLES:
+    if parse.dep[h] == "pobj" or parse.dep[hh] == "agent":
+        prep = parse.lower[hh]
+        out += [f"prep={prep}", f"pp={parse.lemma[parse.head[hh]]}:{prep}"]
+    first = ctx.token_at(span.start)
+    before = first - 1 if first > ctx.bounds[h][0] else None
+    out.append(f"prev={parse.lower[before] if before is not None else '<s>'}")
+    if before is not None and parse.lemma[before] in PERSON_TITLES:
         out.append("after-title")
     if how:
         out.append(f"how={how.split('+')[0]}")
-    if not any(t.text in ".!?" for t in trigger.sent[-2:]):
+    lo, end = ctx.bounds[t]
+    if not any(ctx.parse.text[i] in ".!?" for i in range(max(end - 2, lo), end)):
         out.append("headline")
     return out
 
@@ -380,12 +604,10 @@ def _around(ctx: _Context, trigger: Token, head: Token, etype: str) -> list[str]
         out.append("trigger-between")
         if etype in between:
             out.append("same-type-between")
-    nearest = min(
-        (i for i in ctx.trigger_at if head.sent.start <= i < head.sent.end),
-        key=lambda i: abs(i - head.i),
-        default=trigger.i,
-    )
+    nearest = min(ctx.triggers_in(head.i), key=lambda i: abs(i - head.i), default=trigger.i)
     out.append("nearest" if nearest == trigger.i else "not-nearest")
+    count = len(ctx.triggers_in(trigger.i))
+    out.append(f"triggers={min(count, 4)}")
     return out
 
 
@@ -458,7 +680,7 @@ def extend(
         mention, sugg = pairs[cand.event]
         new = added.setdefault(cand.event, [])
         where = (cand.span.start, cand.span.end)
-        if any((a.span.start, a.span.end) == where for a in new):
+        if any((a.span.start, a.span.end) == where for a in (*sugg.arguments, *new)):
             continue
         have = sum(a.role == cand.role for a in (*sugg.arguments, *new))
         if cand.limit is not None and have >= cand.limit:
@@ -482,9 +704,9 @@ def apply(run, pairs: list[tuple], model: ArgModel) -> list[tuple]:  # noqa: ANN
     """The pairs with the model's arguments added (and weak rule arguments dropped)."""
     ctx = _Context(run, pairs)
     found = candidates(ctx, pairs, model.roles)
-    probs = [model.add.prob(c.features) for c in found]
+    probs = [c.prob(model.add) for c in found]
     if model.keep is None or model.keep.threshold <= 0:
         return extend(pairs, found, probs, model.add.threshold)
-    kept = rule_arguments(ctx, pairs)
-    kprobs = [model.keep.prob(k.features) for k in kept]
+    kept = rule_arguments(ctx, pairs, model.keep_roles)
+    kprobs = [k.prob(model.keep) for k in kept]
     return extend(pairs, found, probs, model.add.threshold, kept, kprobs, model.keep.threshold)

@@ -183,6 +183,7 @@ class SpanMapper:
         self.currency = currencies()
         self.places: set[str] = set(self.names)
         self.how: dict[tuple[int, int], str] = {}  # span offsets -> the fallback that made it
+        self._span_at: dict[tuple[int, bool], Span | None] = {}  # see span_of
         self.gaz_at: dict[int, tuple[int, int]] = self._gazetteer_hits()
         self.repeated = Counter(ent.text for ent in doc.ents)
         for ent in doc.ents:
@@ -350,7 +351,14 @@ class SpanMapper:
         return start, end
 
     def span_of(self, token: Token, trim: bool = True) -> Span | None:
-        """The entity a token belongs to, cut to the token's own phrase."""
+        """The entity a token belongs to, cut to the token's own phrase (remembered per
+        token: it depends only on the document, which the mapper reads once)."""
+        key = (token.i, trim)
+        if key not in self._span_at:
+            self._span_at[key] = self._span_of(token, trim)
+        return self._span_at[key]
+
+    def _span_of(self, token: Token, trim: bool) -> Span | None:
         ent = self.ent_at[token.i]
         if ent is None:
             return self._known_name(token) or self._fallback(token)

@@ -1,6 +1,9 @@
 """Event rules on the styles of real news (issue 10, part 2): passive and relative clauses,
 nominal events in prepositional phrases, coordinated lists, new trigger words, and typed
-fallbacks for the model's entity slips. Every argument says which rule found it."""
+fallbacks for the model's entity slips. Every argument says which rule found it.
+
+These test the rules, so they run without the learned argument model (which may add or
+drop arguments on top: tests/suggest/test_arg_model.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,13 @@ from annotator.core.models import ParsedDoc
 from annotator.store import Store
 
 pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def suggester():
+    from annotator.suggest.events import EventSuggester
+
+    return EventSuggester(arg_model=None)
 
 
 def found(nlp, suggester, text: str) -> dict[tuple[str, str], list[tuple[str, str, str, str]]]:
