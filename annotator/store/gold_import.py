@@ -86,12 +86,17 @@ def _content_counts(events: list[Event]) -> Counter[tuple]:
 
 def decide_suggestions(doc: ParsedDoc, pending: list[Suggestion]) -> list[cmd.Change]:
     """Imported gold is the truth: it accepts the pending suggestions it contains and
-    rejects the others (logged with the import), so that none stays undecided."""
+    rejects the others (logged with the import), so that none stays undecided. Gold whose
+    entities are partial (``meta.entities == "partial"``: only some entities were annotated)
+    says nothing of the entities it lacks: their suggestions stay pending, to be reviewed."""
     spans = set(doc.spans)
     events = {_content(e) for e in doc.events}
+    partial = partial_entities(doc.meta)
     changes = []
     for s in pending:
         found = s.span in spans if s.kind != EVENT else _content(s.as_event()) in events
+        if not found and partial and s.kind != EVENT:
+            continue
         changes.append(
             cmd.set_suggestion(s.id, cmd.PENDING, cmd.ACCEPTED if found else cmd.REJECTED)
         )

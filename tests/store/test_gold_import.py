@@ -202,3 +202,30 @@ def test_gold_import_partial_flag_is_part_of_the_logged_and_undoable_decision(st
     store.apply(res.article_id, "a", last.command.inverse(), undo_of=last.id)
     assert flags() == ["partial"]  # undo brings the flag back with the spans
     assert store.gold_spans(res.article_id, "a") == sorted(sample_doc.spans)
+
+
+def test_gold_import_partial_entity_gold_leaves_the_entities_it_lacks_pending(store, sample_doc):
+    """Partial entity gold (only the entities the events use) says nothing about the others:
+    their suggestions stay to be reviewed, not rejected (a new-user trial lost 30 model
+    suggestions per article to a --replace of events gold). Wrong events are still rejected,
+    and full gold still rejects what it lacks."""
+    aid = store.add_docs([replace(sample_doc, spans=[])])[0].article_id
+    used, other = Suggestion(Span(0, 7, "PERSON")), Suggestion(Span(37, 43, "GPE"))
+    wrong_event = Suggestion(Span(28, 33, "Meet"), kind="event")  # "talks"
+    store.add_suggestions([(aid, [used, other, wrong_event])], "m", "1")
+    partial = replace(_gold(sample_doc), spans=[Span(0, 7, "PERSON")], meta={"entities": "partial"})
+    store.add_docs([partial], as_gold=True, annotator="events")
+    states = {(s.kind, s.span): st for s, st in store.suggestions(aid, "events")}
+    assert states == {
+        ("entity", used.span): "accepted",
+        ("entity", other.span): "pending",
+        ("event", wrong_event.span): "rejected",
+    }
+    (doc,) = store.iter_gold(annotator="events")
+    assert [s.span for s in doc.pending] == [other.span] and check(store) == []
+    # replacing it with full gold decides the rest, as one undoable decision
+    full = replace(_gold(sample_doc), spans=[Span(0, 7, "PERSON")])
+    (res,) = store.add_docs([full], as_gold=True, annotator="events", replace=True)
+    assert res.gold == gi.REPLACED
+    states = {(s.kind, s.span): st for s, st in store.suggestions(aid, "events")}
+    assert states[("entity", other.span)] == "rejected"
