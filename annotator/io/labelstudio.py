@@ -77,7 +77,7 @@ def parse_task(
         raise ParseError(f"{label}: 'data' must be an object, found {_kind(obj.get('data'))}", line)
     raw, data = _text(obj["data"], label, line), obj["data"]
     norm = normalize(raw)
-    mapper = _Mapper(norm, len(raw), line)
+    mapper = _Mapper(norm, raw, line)
     annotations = _list(obj, "annotations", label, line) or _list(obj, "completions", label, line)
     kept = [a for a in annotations if not _cancelled(a, label, line)]
     kept.sort(key=_when, reverse=True)  # the latest first, as Label Studio's converter
