@@ -145,7 +145,9 @@ class EventListModel(RowsModel[RowView]):
         if view.argument is not None:
             arg = view.argument
             lines.insert(0, f"{arg.role}: {self._span_text(arg.span)} ({arg.span.label})")
-            if arg.rule:
+            if arg.rule.startswith("model:"):  # the learned argument model, and how sure
+                lines.insert(1, f"added by the argument model (probability {arg.rule[6:]})")
+            elif arg.rule:
                 lines.insert(1, f"proposed by the rule {arg.rule}")
             if view.misfit:
                 lines.insert(1, f"⚠ {arg.role} does not take {arg.span.label}")

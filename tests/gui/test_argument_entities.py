@@ -23,7 +23,7 @@ ATTRS = (("Modality", "actual"), ("Negation", False))
 TALKS_ARGS = (
     Argument("Participant", TOKAYEV, "subj-active"),
     Argument("Participant", MIRZ, "conj-list"),
-    Argument("Place", ASTANA, "pp-in"),
+    Argument("Place", ASTANA, "model:0.87"),
 )
 NOMOD = Qt.KeyboardModifier.NoModifier
 ALT, SHIFT = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
@@ -156,7 +156,11 @@ def test_argument_entities_pending_arguments_show_the_rule(make_window, project)
     key(w, Qt.Key.Key_Tab)
     model = w.review_panel.event_model
     assert model.index(1, 2).data() == "PERSON · subj-active"
-    assert "proposed by the rule pp-in" in model.index(3, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "proposed by the rule conj-list" in model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole)
+    # an argument the learned argument model added says so, and how sure it was
+    assert model.index(3, 2).data() == "GPE · model:0.87"
+    tip = model.index(3, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "added by the argument model (probability 0.87)" in tip
 
 
 def test_argument_entities_an_upgraded_project_says_so_and_its_event_edits_carry_over(
