@@ -57,7 +57,7 @@ class EventKeys(QObject):
         c = self.controller
         if c.events is None:
             return
-        selection = self.window.text.selection()
+        selection = self.window.text.snapped_selection()
         start, end = trim(c.article.text, *selection) if selection else (0, 0)
         if end > start:
             self._open_types("create", (start, end), "New event: press its type key")
@@ -111,8 +111,8 @@ class EventKeys(QObject):
         """A text selection (an entity's label if it is one, else SPAN), else the current
         entity when the entities list is active."""
         c = self.controller
-        selection = self.window.text.selection()
-        if selection is not None:
+        selection = self.window.text.snapped_selection()
+        if selection:
             start, end = trim(c.article.text, *selection)
             if end > start:
                 same = [s for s in c.argument_spans() if (s.start, s.end) == (start, end)]

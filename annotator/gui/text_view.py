@@ -80,6 +80,7 @@ class ArticleTextView(QPlainTextEdit):
         self.styles = styles
         self.highlighter = SpanHighlighter(styles)
         self.snapper: Snapper | None = None
+        self._exact: tuple[int, int] | None = None  # an Alt+mouse selection: not snapped
         self._map = Utf16Map("")
         self._same16 = True  # the text has no character outside the BMP
         self._current: tuple[int, int, str] | None = None  # UTF-16 start, end, label
@@ -437,6 +438,20 @@ class ArticleTextView(QPlainTextEdit):
         start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
         return self._map.from_utf16(start), self._map.from_utf16(end)
 
+    def snapped_selection(self) -> tuple[int, int] | None | bool:
+        """The selection widened to the tokens it touches (as a mouse selection is), shown
+        so; False when only whitespace is selected (nothing to label), None when there is
+        no selection. A mouse selection made with Alt stays exact (part of a token)."""
+        chosen = self.selection()
+        if chosen is None or self.snapper is None or chosen == self._exact:
+            return chosen
+        snapped = self.snapper(*chosen)
+        if snapped is None:
+            return False
+        if snapped != chosen:
+            self.select(*snapped)
+        return snapped
+
     def select(self, start: int, end: int) -> None:
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_utf16(start))
@@ -453,6 +468,7 @@ class ArticleTextView(QPlainTextEdit):
             self.offset_clicked.emit(self._map.from_utf16(pos))
             return
         alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        self._exact = chosen if alt else None
         if self.snapper is not None and not alt:
             snapped = self.snapper(*chosen)
             if snapped is None:  # only whitespace was selected

@@ -346,14 +346,27 @@ class MainWindow(AdjudicationMixin, QMainWindow):
         if self.adjudication is not None:
             self.adjudication.take(key)  # number keys take annotator n's version
             return
-        self.controller.apply_key(key, self.text.selection())
+        selection = self._label_selection()
+        if selection is not False:
+            self.controller.apply_key(key, selection)
 
     def apply_label(self, name: str) -> None:
         if self.adjudication is not None:
             self.adjudication.relabel(name)
-        else:
-            self.controller.apply_label(name, self.text.selection())
+        elif (selection := self._label_selection()) is not False:
+            self.controller.apply_label(name, selection)
         self.text.setFocus()
+
+    def _label_selection(self) -> tuple[int, int] | None | bool:
+        """The text selection a label key labels, widened to whole tokens (a keyboard
+        selection by characters as a mouse one); False, said in the status bar, when only
+        whitespace is selected (the key must not relabel the current item instead)."""
+        selection = self.text.snapped_selection()
+        if selection is False:
+            self.statusBar().showMessage(
+                "Only spaces are selected: select a word first (Shift+arrows)", 6000
+            )
+        return selection
 
     def step_article(self, step: int) -> None:
         c = self.controller

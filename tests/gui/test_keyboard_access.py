@@ -269,7 +269,19 @@ def test_keyboard_shift_arrows_select_from_the_current_item_then_a_number_labels
         key(window, Qt.Key.Key_Right, SHIFT)
     assert window.text.selection() == (0, 3)
     key(window, Qt.Key.Key_5)
-    assert Span(0, 3, "NORP") in project.gold_spans(1, WHO)
+    # widened to the whole token, as a mouse selection is (a new user labelled "Tok")
+    assert Span(0, 7, "NORP") in project.gold_spans(1, WHO)
+    assert Span(0, 3, "NORP") not in project.gold_spans(1, WHO)
+
+
+def test_keyboard_selection_of_only_spaces_labels_nothing_and_says_so(window, project):
+    before = project.gold_spans(1, WHO)
+    current = window.controller.review.current_item.span
+    window.text.select(7, 8)  # the space after "Tokayev"
+    key(window, Qt.Key.Key_5)
+    assert project.gold_spans(1, WHO) == before  # neither a span nor a relabel of the current
+    assert window.controller.review.current_item.span == current
+    assert "Only spaces are selected" in window.statusBar().currentMessage()
 
 
 def test_keyboard_ctrl_shift_arrows_select_words_then_l_labels_them(window, project):
