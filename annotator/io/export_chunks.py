@@ -27,6 +27,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+from annotator.core.procs import die_with_parent
 from annotator.io import export_common
 from annotator.io.export_common import ExportDoc, ExportReport, Item, output_path
 
@@ -64,7 +65,13 @@ def _in_workers(
 ) -> Iterator[Pieces]:
     # fork: the workers start with the parent's modules loaded (spaCy, when it is); they
     # open their own connections (never the parent's)
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    # a worker ends with this process (SIGKILL of an export left them asleep for ever)
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         window: deque[tuple[int, Future[Pieces]]] = deque()
         for chunk in chunks:
             window.append((len(chunk), pool.submit(work, chunk)))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from annotator.core.models import ENTITY, Article, Event, Span, Suggestion
+from annotator.core.procs import die_with_parent
 from annotator.core.schema import EventSchema, misfit_arguments
 from annotator.io.token_cache import tokenizer_version
 
@@ -495,7 +496,13 @@ def _in_workers(
 ) -> Iterator[tuple[Item, Any]]:
     # fork: the workers start with spaCy and the tokenizers already loaded; they never use
     # the parent's SQLite connection
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    # a worker ends with this process (SIGKILL of an export left them asleep for ever)
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         window: deque[tuple[list[Item], Future[Rendered]]] = deque()
         for chunk in chain(first, chunks):
             packed = _packed(chunk)

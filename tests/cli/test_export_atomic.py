@@ -205,11 +205,41 @@ def test_export_atomic_sigkill_mid_write_leaves_the_old_output(tmp_path, fmt, sp
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             assert time.monotonic() < deadline, "the export never started writing"
             time.sleep(0.005)
+        workers = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the export ended before it was killed"
     assert _snapshot(out) == before
+    # its worker processes end with it (they slept for ever, each holding its memory)
+    deadline = time.monotonic() + 10
+    while (alive := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in alive:  # not left behind by a failing run
+        os.kill(pid, signal.SIGKILL)
+    assert alive == [], f"export workers outlived the killed export: {alive}"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (from /proc: their parent is ``pid``)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_export_atomic_errors_name_the_out_folder_not_the_temporary_one(tmp_path):
