@@ -259,6 +259,11 @@ _END, _LABEL = itemgetter(1), itemgetter(2)
 PARTIAL = "partial"
 
 
+# the key formats without a "meta" object (doccano, Label Studio's task data) mark partial
+# entity gold with: true (doccano), or the annotators whose gold is partial (Label Studio)
+PARTIAL_KEY = "partial_entities"
+
+
 def partial_entities(meta: dict[str, Any]) -> bool:
     """Whether an article's gold marks only some entities (``meta["entities"] == "partial"``,
     e.g. gold made for events, holding only the entities its arguments need). Training

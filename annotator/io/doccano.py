@@ -7,6 +7,9 @@ format; other keys become the example's metadata)::
      "id": "ext-id", "title": "...", "lang": "en", "date": "2025-04-22",
      "annotator": "alice"}
 
+An article whose entity gold is partial (only some entities annotated, or suggestions left
+undecided) carries ``"partial_entities": true``, which an import reads back.
+
 Offsets are the article's own (code points, end exclusive), so the round trip through
 ``annotator import`` is exact for entities. Events have no place in it: counted.
 
@@ -27,12 +30,14 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from annotator.core.models import PARTIAL_KEY, partial_entities
 from annotator.io.conll import Tagged, _block_tags, _writable, check_labels
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
     SplitFiles,
+    pending_entities,
     sorted_spans,
     write_rendered,
 )
@@ -59,6 +64,10 @@ def doccano_record(doc: AnnotatedDoc, report: ExportReport | None = None) -> dic
     if art.date:
         record["date"] = art.date
     record["annotator"] = doc.annotator
+    if partial_entities(art.meta) or pending_entities(doc):
+        # only some entities are gold (doccano keeps it as the example's metadata; an
+        # import reads it back): training must not take the rest of the text as no entity
+        record[PARTIAL_KEY] = True
     return record
 
 

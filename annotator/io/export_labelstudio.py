@@ -40,12 +40,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from annotator.core.models import Event, Span
+from annotator.core.models import PARTIAL_KEY, Event, Span, partial_entities
 from annotator.io.export_common import (
     AnnotatedDoc,
     ExportReport,
     Item,
     SplitFiles,
+    pending_entities,
     sorted_events,
     sorted_spans,
 )
@@ -129,6 +130,9 @@ def task(docs: list[AnnotatedDoc], report: ExportReport | None = None) -> dict[s
     if report is not None:
         for doc in docs:
             report.pending(doc)
+    partial = [d.annotator for d in docs if partial_entities(d.article.meta) or pending_entities(d)]
+    if partial:  # whose entity gold is partial (kept in the task's data; an import reads it)
+        data[PARTIAL_KEY] = partial
     annotations = [{"created_username": d.annotator, "result": results(d, report)} for d in docs]
     return {"id": art.id, "data": data, "annotations": annotations}
 

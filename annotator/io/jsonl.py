@@ -38,6 +38,8 @@ from sys import intern
 from typing import Any
 
 from annotator.core.models import (
+    PARTIAL,
+    PARTIAL_KEY,
     Argument,
     Event,
     ParsedDoc,
@@ -170,7 +172,7 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
         time=_str(meta, "time", line_no),
         source=source,
         external_id=_external_id(obj, meta, source, line_no),
-        meta={**meta, "format": "jsonl", "source_line": line_no},
+        meta={**meta, "format": "jsonl", "source_line": line_no, **_partial(obj, meta)},
     )
     rows = dict.fromkeys(_spans(obj, mapper))  # once each, in order; no Span objects
     fields["events"] = [
@@ -181,6 +183,14 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
     if problems:
         raise ParseError("; ".join(problems), line_no)
     return mark_unstated(doc, lang, file_lang)
+
+
+def _partial(obj: dict[str, Any], meta: dict[str, Any]) -> dict[str, str]:
+    """doccano keeps no "meta" object: the export marks partial entity gold at the top
+    level (``"partial_entities": true``), read back as ``meta.entities = "partial"``."""
+    if obj.get(PARTIAL_KEY) is True and "entities" not in meta:
+        return {"entities": PARTIAL}
+    return {}
 
 
 def _file_lang(obj: dict[str, Any], meta: dict[str, Any], line_no: int | None) -> str | None:

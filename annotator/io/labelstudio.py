@@ -37,7 +37,15 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from annotator.core.models import EVENT, Argument, ParsedDoc, Span, Suggestion
+from annotator.core.models import (
+    EVENT,
+    PARTIAL,
+    PARTIAL_KEY,
+    Argument,
+    ParsedDoc,
+    Span,
+    Suggestion,
+)
 from annotator.core.schema import ANY_SPAN
 from annotator.core.text import normalize
 from annotator.io import extras
@@ -149,6 +157,10 @@ def _base(
         meta["source_line"] = line
     if task_id is not None:
         meta["labelstudio"] = {"task": task_id}
+    partial = data.get(PARTIAL_KEY)  # annotator's export: whose entity gold is partial
+    if isinstance(partial, list):
+        names = [p for p in partial if isinstance(p, str)]
+        meta.setdefault("labelstudio", {})[PARTIAL_KEY] = names
     annotator = (
         (obj.get("meta") or {}).get("annotator") if isinstance(obj.get("meta"), dict) else None
     )
@@ -217,6 +229,9 @@ def _annotated(
     who = _annotator(annotation)
     if who:
         doc.meta[extras.ANNOTATOR] = who
+    partial = base.meta.get("labelstudio", {}).get(PARTIAL_KEY)
+    if isinstance(partial, list) and who in partial:  # as the export marks it
+        doc.meta["entities"] = PARTIAL
     doc.meta[extras.RANK] = rank
     doc.meta["labelstudio"]["annotation"] = annotation.get("id")
     return doc
