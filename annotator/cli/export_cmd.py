@@ -267,8 +267,11 @@ def _write_chunked(
     work = partial(
         getattr(importlib.import_module(module), name), cache, ProjectGold(store), report.schema
     )
-    outputs = chunk_outputs(
-        keys, work, parallel=store.path is not None, progress=bar.update if bar else None
+    outputs = _checkpointing(
+        chunk_outputs(
+            keys, work, parallel=store.path is not None, progress=bar.update if bar else None
+        ),
+        cache,
     )
     try:
         if fmt == "spacy":
@@ -279,6 +282,15 @@ def _write_chunked(
     finally:
         if bar is not None:
             bar.close()
+
+
+def _checkpointing(outputs: Iterator[Any], cache: TokenCache) -> Iterator[Any]:
+    """The chunks' outputs; between them, this process checkpoints the token cache's log
+    (TokenCache.checkpoint: the disk syncs of a first export's writes happen here, while
+    the workers render, not in their commits)."""
+    for pieces in outputs:
+        yield pieces
+        cache.checkpoint()
 
 
 def _prepare(store: Store, cache: TokenCache, keys: list[Key], fmt: str) -> None:

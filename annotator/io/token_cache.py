@@ -23,6 +23,7 @@ full, locked too long) only costs speed: the export tokenizes as before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -45,6 +46,9 @@ SUFFIX = ".tokens"
 FORMAT = 2  # layout of the stored arrays
 SPACE, PUNCT, TRAILING = 1, 2, 4  # flag bits: whitespace, punctuation, a space after it
 LOOKUP = 500  # hashes per SELECT
+# the log's size from which an export's parent checkpoints it (TokenCache.checkpoint); the
+# connections' own automatic checkpoint is at 64 MB (16384 pages)
+CHECKPOINT_BYTES = 32 << 20
 _OPEN: dict[tuple[int, Path], sqlite3.Connection] = {}  # (process, sidecar) -> connection
 
 
@@ -334,6 +338,30 @@ class TokenCache:
                 conn.executemany("INSERT OR REPLACE INTO tokens VALUES (?,?,?,?,?)", rows)
         except sqlite3.Error:
             pass  # not kept this time: the next export tokenizes these again
+
+    def checkpoint(self, at_least: int | None = None) -> None:
+        """Copy the sidecar's write-ahead log into the file once it holds ``at_least``
+        bytes (default :data:`CHECKPOINT_BYTES`; SQLite's PASSIVE checkpoint: the writers
+        go on meanwhile).
+
+        An export's parent process calls this between its workers' chunks: the copy and
+        its disk syncs (~0.4 s per 64 MB here) then happen while the workers render,
+        instead of in a worker's commit (SQLite's automatic checkpoint, at 64 MB, which
+        stays as the fallback), where the worker waited for the disk. A first JSONL export
+        of 10,000 articles writes ~380 MB here."""
+        if self.path is None:
+            return
+        try:
+            limit = CHECKPOINT_BYTES if at_least is None else at_least
+            if Path(f"{self.path}-wal").stat().st_size < limit:
+                return
+        except OSError:
+            return
+        conn = self._connect()
+        if conn is None:
+            return
+        with contextlib.suppress(sqlite3.Error):  # busy or failed: the workers' own then
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def close(self) -> None:
         if self._conn is not None and self._pid == os.getpid():

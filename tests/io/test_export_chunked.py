@@ -6,6 +6,7 @@ by the first export, read by the second), and with damaged or mismatched fragmen
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -164,3 +165,49 @@ print("spacy" in sys.modules)
     assert runs == ["True", "False"]  # the first tokenizes; the second reads the cache
     first = (tmp_path / "out0").read_bytes()
     assert first == (tmp_path / "out1").read_bytes()
+
+
+def test_the_parent_checkpoints_the_token_cache_between_chunks(tmp_path, monkeypatch):
+    """The export's parent process copies the token cache's log into its file between the
+    workers' chunks (every chunk here: CHECKPOINT_BYTES 0), and the exports stay
+    byte-identical, cold and warm."""
+    monkeypatch.setattr(export_common, "CHUNK", 16)
+    monkeypatch.setattr(token_cache, "CHECKPOINT_BYTES", 0)
+    calls: list[int] = []
+    real = TokenCache.checkpoint
+
+    def counted(self: TokenCache, at_least: int | None = None) -> None:
+        calls.append(os.getpid())
+        real(self, at_least)
+
+    monkeypatch.setattr(TokenCache, "checkpoint", counted)
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    for run in ("cold", "warm"):
+        with Store(path) as store:
+            run_export(store, "jsonl", tmp_path / f"{run}.jsonl", annotator=ANNOTATOR)
+        assert _digests(tmp_path / f"{run}.jsonl") == {f"{run}.jsonl": expected["jsonl"]["jsonl"]}
+    with Store(path) as store:
+        chunks = -(-store.count_articles() // export_common.CHUNK)
+    assert len(calls) >= 2 * (chunks - 1) and set(calls) == {os.getpid()}
+
+
+def test_checkpoint_copies_the_log_once_it_is_large_enough(tmp_path):
+    sidecar = tmp_path / "p.db.tokens"
+    cache = TokenCache(sidecar)
+    conn = cache._connect()
+    assert conn is not None
+    conn.execute("PRAGMA wal_autocheckpoint=0")  # only checkpoint() copies
+    tokens = token_cache.Tokens(list(range(0, 4000, 2)), list(range(1, 4001, 2)), b"\0" * 2000)
+    cache._write([((f"{i:064x}", "en", "x" * 4001), tokens) for i in range(200)])
+    before = sidecar.stat().st_size
+    log = Path(f"{sidecar}-wal").stat().st_size
+    assert log > 1_000_000  # the rows are in the log, not yet in the file
+    cache.checkpoint(at_least=log + 1)
+    assert sidecar.stat().st_size == before
+    cache.checkpoint(at_least=log)
+    assert sidecar.stat().st_size > before + 1_000_000
+    cache.close()
+    cache = TokenCache(sidecar)  # an unreadable log is no error: nothing happens
+    cache.path = tmp_path / "nowhere" / "p.db.tokens"
+    cache.checkpoint(at_least=0)
