@@ -116,3 +116,27 @@ def test_conll_from_the_cache_is_the_same_as_tokenized(tmp_path):
     assert conll(store, "warm.conll") == expected
     _poison(sidecar_path(store.path), tokenizer_version("en"))
     assert conll(store, "poisoned.conll") != expected  # the warm export read the cache
+
+
+def test_tokens_keep_the_row_they_were_made_or_read_with():
+    """Tokens.of and from_row keep their stored row's bytes (not made again from the
+    lists): the same bytes as from the lists, and the same numbers as the Doc's."""
+    from array import array
+
+    text = "Acme Ltd.  paid \u20b84.5 bn;\n\n\u201cYes,\u201d said K. Beisenov\u2026 \t end "
+    doc = blank("en").tokenizer(text)
+    tokens = Tokens.of(doc)
+    assert tokens.starts == [t.idx for t in doc]
+    assert tokens.ends == [t.idx + len(t) for t in doc]
+    assert tokens.spaces() == [int(bool(t.whitespace_)) for t in doc]
+    assert tokens.flags == bytes(
+        t.is_space * 1 | t.is_punct * 2 | bool(t.whitespace_) * 4 for t in doc
+    )
+    from_lists = (array("i", tokens.starts).tobytes(), array("i", tokens.ends).tobytes())
+    assert tokens.to_row() == (*from_lists, tokens.flags)
+    plain = Tokens(list(tokens.starts), list(tokens.ends), tokens.flags)  # no row kept
+    assert plain.to_row() == tokens.to_row() and plain == tokens
+    read = Tokens.from_row(*tokens.to_row())
+    assert read == tokens and read.to_row() == tokens.to_row()
+    assert all(type(part) is bytes for part in read.to_row())
+    assert Tokens.of(blank("en").tokenizer("")) == Tokens([], [], b"")
