@@ -46,8 +46,8 @@ SUFFIX = ".tokens"
 FORMAT = 2  # layout of the stored arrays
 SPACE, PUNCT, TRAILING = 1, 2, 4  # flag bits: whitespace, punctuation, a space after it
 LOOKUP = 500  # hashes per SELECT
-# the log's size from which an export's parent checkpoints it (TokenCache.checkpoint); the
-# connections' own automatic checkpoint is at 64 MB (16384 pages)
+# the log file's size from which an export's parent checkpoints it (TokenCache.checkpoint);
+# the connections' own automatic checkpoint is at 64 MB (16384 pages) of log
 CHECKPOINT_BYTES = 32 << 20
 _OPEN: dict[tuple[int, Path], sqlite3.Connection] = {}  # (process, sidecar) -> connection
 
@@ -360,9 +360,11 @@ class TokenCache:
             pass  # not kept this time: the next export tokenizes these again
 
     def checkpoint(self, at_least: int | None = None) -> None:
-        """Copy the sidecar's write-ahead log into the file once it holds ``at_least``
-        bytes (default :data:`CHECKPOINT_BYTES`; SQLite's PASSIVE checkpoint: the writers
-        go on meanwhile).
+        """Copy the sidecar's write-ahead log into the file once the log's file has
+        reached ``at_least`` bytes (default :data:`CHECKPOINT_BYTES`; SQLite's PASSIVE
+        checkpoint: the writers go on meanwhile). SQLite restarts a copied log from its
+        beginning but keeps the file's size, so after the first time each call copies
+        what was added since the one before (a chunk's rows, when called per chunk).
 
         An export's parent process calls this between its workers' chunks: the copy and
         its disk syncs (~0.4 s per 64 MB here) then happen while the workers render,
