@@ -48,6 +48,7 @@ from annotator.core.models import (
     Span,
     SpanRow,
 )
+from annotator.core.schema import ANY_SPAN
 from annotator.core.text import Normalized, normalize
 from annotator.io import extras
 from annotator.io.errors import ParseError
@@ -175,9 +176,9 @@ def _document(obj: dict[str, Any], source: str, lang: str | None, line_no: int |
         meta={**meta, "format": "jsonl", "source_line": line_no, **_partial(obj, meta)},
     )
     rows = dict.fromkeys(_spans(obj, mapper))  # once each, in order; no Span objects
-    fields["events"] = [
-        _event(e, f"events[{i}]", mapper) for i, e in enumerate(_list(obj, "events", line_no))
-    ]
+    events = _list(obj, "events", line_no)
+    labels = {(start, end): label for start, end, label in rows} if events else {}
+    fields["events"] = [_event(e, f"events[{i}]", mapper, labels) for i, e in enumerate(events)]
     doc = ParsedDoc.with_span_rows(rows, **fields)
     problems = doc.problems()
     if problems:
@@ -315,7 +316,13 @@ def _row(span: Span) -> SpanRow:
     return span.start, span.end, span.label
 
 
-def _event(item: Any, where: str, m: _Mapper) -> Event:
+NO_LABEL = "\x00no label"  # an argument without its own label (never a real one: NUL)
+
+
+def _event(item: Any, where: str, m: _Mapper, labels: dict[tuple[int, int], str]) -> Event:
+    """An event; an argument without a "label" takes the entity's on its offsets, else it
+    is a phrase (``SPAN``, no entity): a role name is no entity label (it was taken as
+    one, and became NER gold)."""
     if not isinstance(item, dict):
         raise m.error(f"{where} must be an object, found {_kind(item)}")
     trigger = item.get("trigger")
@@ -328,7 +335,13 @@ def _event(item: Any, where: str, m: _Mapper) -> Event:
         role = arg.get("role") if isinstance(arg, dict) else None
         if not isinstance(role, str) or not role.strip():
             raise m.error(f"{where}.arguments[{i}]: missing 'role'")
-        args.append(Argument(role, m.field(arg, f"{where}.arguments[{i}]", "start", "end", role)))
+        here = f"{where}.arguments[{i}]"
+        found = m.field(arg, here, "start", "end", NO_LABEL)
+        if found.label == NO_LABEL:  # no label of its own: the entity's on those offsets,
+            # else a phrase (SPAN: an argument that is no entity), never the role's name
+            label = labels.get((found.start, found.end), ANY_SPAN)
+            found = Span(found.start, found.end, label)
+        args.append(Argument(role, found))
     attrs = item.get("attributes")
     attrs = {} if attrs is None else attrs
     if not isinstance(attrs, dict):

@@ -56,7 +56,7 @@ def test_jsonl_events():
     assert ev.type == "Meet" and ev.trigger == Span(8, 11, "Meet")
     assert [(a.role, a.span.text(doc.text), a.span.label) for a in ev.arguments] == [
         ("Participant", "Tokayev", "PERSON"),
-        ("Place", "Astana", "Place"),
+        ("Place", "Astana", "SPAN"),  # no label, no entity there: a phrase, not an entity
     ]
     assert ev.attrs == {"Negation": False, "Modality": "actual"}
 
