@@ -13,9 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core import links
-from annotator.core.models import ParsedDoc, ReadError, Skipped
+from annotator.core.models import PARTIAL, ParsedDoc, ReadError, Skipped, partial_entities
 from annotator.core.procs import die_with_parent
-from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED, clean_doc, doc_problems
+from annotator.core.spans import (
+    ARGUMENTS_DROPPED,
+    DROPPED,
+    TRIMMED,
+    clean_doc,
+    clean_span,
+    doc_problems,
+)
 from annotator.io import extras, langdetect, reader
 from annotator.io.labelstudio import NOT_GOLD, SHADOWED
 from annotator.store import Store, bulk_import
@@ -95,7 +102,13 @@ def _cleaned(tally: Counter[str]) -> str:
     ]
     if tally[ARGUMENTS_DROPPED]:
         parts.append(f"{tally[ARGUMENTS_DROPPED]} event arguments dropped")
+    if tally[MARKED_PARTIAL]:
+        parts.append(f"{tally[MARKED_PARTIAL]} {MARKED_PARTIAL}")
     return f"spans with whitespace edges or paragraph breaks: {', '.join(parts)}" if parts else ""
+
+
+# a gold article whose dropped span leaves its entities incomplete (not a negative example)
+MARKED_PARTIAL = "gold articles marked entities-partial (a dropped span was gold)"
 
 
 def _n(count: int, noun: str) -> str:
@@ -232,7 +245,13 @@ def _checked(
     if problems := doc.problems():
         return ReadError(doc.source or str(path), "; ".join(problems), line)
     if trim:
-        return clean_doc(doc, tally)
+        cleaned = clean_doc(doc, tally)
+        if as_gold and not partial_entities(doc.meta):
+            lost = sum(clean_span(doc.text, s) is None for s in set(doc.spans))
+            if lost:  # what it annotated there is gone: the rest is not all the entities
+                cleaned.meta = {**cleaned.meta, "entities": PARTIAL}
+                tally[MARKED_PARTIAL] += 1
+        return cleaned
     if as_gold and doc.has_annotations() and (bad := doc_problems(doc)):
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         reason = f"{bad[0]}{more}; not imported (--trim-spans trims such spans)"

@@ -123,6 +123,29 @@ def test_store_spans_unclean_gold_is_refused_or_trimmed_on_import(tmp_path):
         assert [x.text(doc.article.text) for x in doc.spans] == ["Bishkek"]
 
 
+def test_store_spans_trim_that_drops_gold_marks_the_article_partial(tmp_path):
+    """A dropped gold span leaves the article's other entities as all there is: done and
+    complete, its words would be taught as no entity. It is marked entities-partial instead
+    (new-user trial: "Astana" in a paragraph-crossing span became a negative example)."""
+    src = tmp_path / "gold.jsonl"
+    across = {"text": "Summit in Astana\n\nTokayev spoke there.",
+              "spans": [{"start": 10, "end": 25, "label": "GPE"}]}  # fmt: skip
+    clean = {
+        "text": "Tokayev met Putin in Astana.",
+        "spans": [{"start": 0, "end": 8, "label": "PERSON"}],
+    }
+    src.write_text("\n".join(json.dumps(x) for x in (across, clean)) + "\n")
+    db = str(tmp_path / "p.db")
+    args = ["import", str(src), "--db", db, "--as-gold", "--annotator", "a", "--trim-spans"]
+    res = _run(*args, "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "1 dropped, 1 gold articles marked entities-partial" in res.stdout
+    with Store(db) as s:
+        flags = dict(s.db.execute("SELECT article_id, entities FROM article_status").fetchall())
+        texts = {a: s.get_article(a).text for a in flags}
+    assert {texts[a][:6]: f for a, f in flags.items()} == {"Summit": "partial", "Tokaye": None}
+
+
 def test_store_spans_stats_reports_gold_that_breaks_the_rule(db_path):
     with Store(db_path) as store:
         aid = store.add_docs([ParsedDoc(TEXT)])[0].article_id
