@@ -113,6 +113,10 @@ def parse_object(
     doc = _document(obj, source, lang, line_no)
     doc.annotated = answer == ACCEPT or (answer is None and _states_annotations(obj))
     doc.meta.update(_kept_fields(obj))
+    if obj.get("_view_id") == "ner" and doc.annotated and not doc.events:
+        # Prodigy's binary NER (ner.teach): this line judges one span of the text; the
+        # other lines on the same text add theirs (the store merges them): partial gold
+        doc.meta["entities"] = PARTIAL
     relations = obj.get("relations")
     if isinstance(relations, list):
         extras.note(doc, RELATIONS, len(relations))

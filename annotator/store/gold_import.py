@@ -55,6 +55,8 @@ def gold_command(doc: ParsedDoc, old: Existing, action: str) -> cmd.Command:
     """
     new_spans = list(dict.fromkeys(doc.spans))
     wanted, have_spans = set(new_spans), set(old.spans)  # once, not once per span
+    if merges(doc, old):  # one more judged span of partial gold: added, nothing taken
+        wanted |= have_spans
     changes = [cmd.remove_span(s) for s in old.spans if s not in wanted]
     changes += [cmd.add_span(s) for s in new_spans if s not in have_spans]
     kept = _content_counts(doc.events)  # compare content; uids have no meaning here
@@ -73,6 +75,21 @@ def gold_command(doc: ParsedDoc, old: Existing, action: str) -> cmd.Command:
     if changes or old.status != "done" or old.entities != flag:
         changes.append(cmd.set_status(old.status, "done", (old.entities, flag)))
     return cmd.Command(action, tuple(changes))
+
+
+BINARY_VIEW = "ner"  # Prodigy's binary NER answers: one proposed span per line
+
+
+def binary(doc: ParsedDoc) -> bool:
+    """A Prodigy binary NER answer (``_view_id`` "ner", e.g. ner.teach): it judges one span
+    of a text that other lines judge more of; alone it is partial entity gold."""
+    return doc.meta.get("_view_id") == BINARY_VIEW
+
+
+def merges(doc: ParsedDoc, old: Existing) -> bool:
+    """Whether ``doc`` adds to the annotator's gold instead of replacing it: a binary answer
+    onto partial gold (the earlier answers on the same text)."""
+    return binary(doc) and old.entities == PARTIAL and not doc.events
 
 
 def _content(event: Event) -> tuple:
@@ -103,15 +120,17 @@ def decide_suggestions(doc: ParsedDoc, pending: list[Suggestion]) -> list[cmd.Ch
     return changes
 
 
-def outcome(command: cmd.Command, old: Existing, new_article: bool, replace: bool) -> str:
+def outcome(
+    command: cmd.Command, old: Existing, new_article: bool, replace: bool, merge: bool = False
+) -> str:
     """What applying ``command`` means: different gold is gold the import would take away
-    from, or add to once the annotator marked it done."""
+    from, or add to once the annotator marked it done (``merge``: adding is expected)."""
     if new_article:
         return ADDED
     if not command:
         return UNCHANGED
     removes = any(c.before is not None for c in command.changes if c.kind in GOLD_KINDS)
-    if not removes and old.status != "done":
+    if not removes and (old.status != "done" or merge):
         return ATTACHED
     return REPLACED if replace else CONFLICT
 

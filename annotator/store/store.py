@@ -256,7 +256,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             row[0] if row else None,
         )
         command = gi.gold_command(d, old, "import:replace" if old.has_gold else "import")
-        outcome = gi.outcome(command, old, new, replace)
+        outcome = gi.outcome(command, old, new, replace, merge=gi.merges(d, old))
         if not command or outcome == gi.CONFLICT:
             return outcome
         pending = [s for s, st in self.suggestions(article_id, annotator) if st == "pending"]
