@@ -152,3 +152,33 @@ def test_a_workers_pipe_holds_a_whole_chunk():
     assert fcntl.fcntl(here.fileno(), F_GETPIPE_SZ) >= import_reader.PIPE_BYTES > before
     here.close()
     there.close()
+
+
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_the_heap_is_frozen_while_the_workers_read(tmp_path, monkeypatch, frozen_before):
+    """The importing process's heap so far is out of the collector's full collections
+    while a file is read by workers (and unfrozen after, unless it was frozen before)."""
+    import gc
+
+    source = tmp_path / "corpus.jsonl"
+    _corpus(source, 450)
+    monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 0)
+    seen = []
+    real = importing._Batch.add
+
+    def add(self, doc):
+        seen.append(gc.get_freeze_count())
+        real(self, doc)
+
+    monkeypatch.setattr(importing._Batch, "add", add)
+    if frozen_before:
+        gc.freeze()
+    try:
+        store = Store(tmp_path / "p.db")
+        summary = import_paths(store, [source])
+        store.close()
+        assert summary.imported == 448
+        assert len(seen) == 449 and min(seen) > 0
+        assert (gc.get_freeze_count() > 0) == frozen_before
+    finally:
+        gc.unfreeze()
