@@ -45,6 +45,7 @@ from annotator.core.models import (
     partial_entities,
 )
 from annotator.io.brat_conf import (
+    ANNOTATOR_NOTE,
     ARGUMENT_ONLY,
     PARTIAL_NOTE,
     BratSchema,
@@ -119,7 +120,10 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class _AnnWriter:
     """Builds the .ann lines of one document."""
 
-    def __init__(self, doc: AnnotatedDoc, report: ExportReport) -> None:
+    def __init__(
+        self, doc: AnnotatedDoc, report: ExportReport, name_annotator: bool = False
+    ) -> None:
+        self.name_annotator = name_annotator
         self.doc, self.report, self.text = doc, report, doc.article.text
         self.t_ids: dict[tuple[int, int, str, str], str] = {}
         self.lines: list[str] = []
@@ -158,10 +162,21 @@ class _AnnWriter:
         for n, event in enumerate(writable, 1):
             self.lines.append(f"E{n}\t{self._event_body(event)}")
             attr_lines += self._attributes(event, f"E{n}", len(attr_lines))
-        if partial_entities(self.doc.article.meta) and self.t_ids:
-            first = min(self.t_ids.values(), key=lambda t: int(t[1:]))
-            self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes {first}\t{PARTIAL_NOTE}")
+        self._notes()
         return "".join(line + "\n" for line in self.lines + attr_lines + self.notes)
+
+    def _notes(self) -> None:
+        """Notes on the first T line: partial entity gold, and whose gold this is (a team's
+        files import back to each annotator)."""
+        if not self.t_ids:
+            return
+        first = min(self.t_ids.values(), key=lambda t: int(t[1:]))
+        if partial_entities(self.doc.article.meta):
+            self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes {first}\t{PARTIAL_NOTE}")
+        who = " ".join(self.doc.annotator.split())
+        if who and self.name_annotator:
+            note = f"{ANNOTATOR_NOTE}{who}"
+            self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes {first}\t{note}")
 
     def _text_bound(self, key: tuple[int, int, str, str]) -> None:
         start, end, label, kind = key
@@ -229,9 +244,12 @@ class _AnnWriter:
         return lines
 
 
-def brat_ann(doc: AnnotatedDoc, report: ExportReport | None = None) -> str:
-    """The .ann content for one document."""
-    return _AnnWriter(doc, report or ExportReport()).build()
+def brat_ann(
+    doc: AnnotatedDoc, report: ExportReport | None = None, *, name_annotator: bool = False
+) -> str:
+    """The .ann content for one document; ``name_annotator``: with a note saying whose
+    gold it is (an export of several annotators' gold, so that it imports back to each)."""
+    return _AnnWriter(doc, report or ExportReport(), name_annotator).build()
 
 
 def write_brat(
@@ -250,6 +268,7 @@ def write_brat(
     report.pending_how = PENDING_HOW
     items = list(items)
     check_names(doc for _, doc in items)  # before anything is written
+    team = len({doc.annotator for _, doc in items}) > 1  # each file then names its annotator
     folders: dict[str, Path] = {}
     names: dict[str, SafeNames] = {}
     for split, doc in items:
@@ -259,7 +278,7 @@ def write_brat(
             names[split] = SafeNames()
         report.count(split, doc)
         report.pending(doc)
-        ann = brat_ann(doc, report)
+        ann = brat_ann(doc, report, name_annotator=team)
         schema.add(doc)
         stem = names[split].claim(doc_stem(doc), doc.annotator)
         _write(folders[split] / f"{stem}.txt", doc.article.text)

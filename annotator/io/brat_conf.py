@@ -22,6 +22,7 @@ ARGUMENT_ONLY = "argument only"
 # brat cannot say "this document's entity gold is partial" (e.g. gold made for events): a
 # note on the first text-bound annotation says it, and this reader reads it back
 PARTIAL_NOTE = "entities: partial (text without an entity is not known to hold none)"
+ANNOTATOR_NOTE = "annotator: "  # + the project annotator whose gold the .ann holds
 
 # brat stores a type, role or attribute name in "storage form" (projectconfig.py's
 # normalize_to_storage_form): anything else is silently rewritten there, so the .ann and

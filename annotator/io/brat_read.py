@@ -19,7 +19,8 @@ from typing import Any
 
 from annotator.core.models import PARTIAL, Argument, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.core.text import normalize
-from annotator.io.brat_conf import ARGUMENT_ONLY, PARTIAL_NOTE, binary_attributes
+from annotator.io import extras
+from annotator.io.brat_conf import ANNOTATOR_NOTE, ARGUMENT_ONLY, PARTIAL_NOTE, binary_attributes
 from annotator.io.errors import ParseError
 from annotator.io.plaintext import norm_lang, preview_title
 
@@ -142,6 +143,7 @@ class _AnnReader:
         self.attrs: dict[str, dict[str, Any]] = {}
         self.arg_only: set[str] = set()
         self.partial = False
+        self.annotator: str | None = None  # whose gold, as annotator's own export notes it
         self.skipped: Counter[str] = Counter()
         self.first_skipped: dict[str, int] = {}
         self.ids: dict[str, int] = {}  # T and E ids -> the line defining them
@@ -165,6 +167,9 @@ class _AnnReader:
             meta["entities"] = PARTIAL
         if self.skipped:
             meta["brat_skipped"] = dict(self.skipped)
+        if self.annotator:
+            meta[extras.ANNOTATOR] = self.annotator
+            meta[extras.NAMED_BY_EXPORT] = True
         return ParsedDoc(
             text=text,
             title=preview_title(text),
@@ -226,6 +231,8 @@ class _AnnReader:
             self.arg_only.add(body[1])
         elif body[:1] == ["AnnotatorNotes"] and note == PARTIAL_NOTE:
             self.partial = True
+        elif body[:1] == ["AnnotatorNotes"] and note.startswith(ANNOTATOR_NOTE):
+            self.annotator = note.removeprefix(ANNOTATOR_NOTE).strip() or None
         else:
             self._skip("#", line_no)
 

@@ -15,6 +15,9 @@ from typing import Any
 from annotator.core.models import ParsedDoc, Suggestion
 
 ANNOTATOR = "import:annotator"  # who made this annotation, as the input names them
+# the annotator is a project's own name (annotator's export wrote it): with --annotator,
+# another annotator's file is not taken as theirs
+NAMED_BY_EXPORT = "import:named_by_export"
 RANK = "import:rank"  # 0: the task's latest annotation, 1: the one before, ...
 PREDICTIONS = "import:predictions"  # [(model name, version, [Suggestion, ...]), ...]
 NOTES = "import:notes"  # {what was not imported: how many}
@@ -28,6 +31,7 @@ class Extras:
     rank: int = 0
     predictions: Predictions = field(default_factory=list)
     notes: Counter[str] = field(default_factory=Counter)
+    named_by_export: bool = False  # see NAMED_BY_EXPORT
 
 
 def note(doc: ParsedDoc, what: str, n: int = 1) -> None:
@@ -46,4 +50,5 @@ def take(doc: ParsedDoc) -> Extras:
         rank=int(meta.pop(RANK, 0) or 0),
         predictions=list(meta.pop(PREDICTIONS, None) or []),
         notes=Counter(meta.pop(NOTES, None) or {}),
+        named_by_export=bool(meta.pop(NAMED_BY_EXPORT, False)),
     )

@@ -113,6 +113,9 @@ def parse_object(
     doc = _document(obj, source, lang, line_no)
     doc.annotated = answer == ACCEPT or (answer is None and _states_annotations(obj))
     doc.meta.update(_kept_fields(obj))
+    who = obj.get("_annotator_id")
+    if isinstance(who, str) and who.strip():  # Prodigy's and annotator's own exports name
+        doc.meta[extras.ANNOTATOR] = who.strip()  # whose answer it is (without --annotator)
     if obj.get("_view_id") == "ner" and doc.annotated and not doc.events:
         # Prodigy's binary NER (ner.teach): this line judges one span of the text; the
         # other lines on the same text add theirs (the store merges them): partial gold

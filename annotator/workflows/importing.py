@@ -96,6 +96,12 @@ GOLD_NOTES = (
 )
 
 
+OTHERS_FILE = (
+    "files of other annotators (their annotator note names them): not imported for "
+    "--annotator (without --annotator each file goes to the annotator it names)"
+)
+
+
 def _cleaned(tally: Counter[str]) -> str:
     parts = [
         f"{n} {what}" for what, n in ((TRIMMED, tally[TRIMMED]), (DROPPED, tally[DROPPED])) if n
@@ -374,6 +380,13 @@ class _Batch:
             self.summary.notes[NOT_GOLD] += 1
         elif more.rank and not self.file_annotators:
             self.summary.notes[SHADOWED] += 1
+        elif (
+            self.gold["as_gold"]
+            and not self.file_annotators
+            and more.named_by_export
+            and more.annotator != self.annotator
+        ):  # a team's export: this file is another annotator's gold, not theirs
+            self.summary.notes[OTHERS_FILE] += 1
         else:
             self.pending.append((doc, more))
 
