@@ -19,7 +19,7 @@ the gold span already there, whose label it takes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -343,12 +343,20 @@ class EventReview:
         focus = EventFocus(item.event.trigger)
         return EventStep(cmd.Command(DELETE_EVENT, tuple(changes)), focus)
 
-    def accept_all(self) -> EventStep | None:
+    def accept_all(self, also_gold: Iterable[cmd.Change] = ()) -> EventStep | None:
+        """Accept every pending event. ``also_gold``: changes of the same command that make
+        entities gold first (accepting the entity suggestions too): the arguments link to
+        those entities instead of adding another span on the same words."""
         pending = [it for it in self.items if it.state == PENDING]
         if not pending:
             return None
         changes = [cmd.set_suggestion(it.suggestion_id, PENDING, ACCEPTED) for it in pending]
         spans, entities = set(self.spans), list(self.entity_suggestions)
+        for change in also_gold:
+            if change.kind == cmd.SPAN and change.after is not None:
+                spans.add(Span.from_dict(change.after))
+            elif change.kind == cmd.SUGGESTION and change.after is not None:
+                entities = [(s, st) for s, st in entities if s.id != change.after["id"]]
         for it in pending:
             event, linked = link_event(_fresh(it.event), spans, entities)
             for change in linked:  # later events link to the entities this one made gold

@@ -44,7 +44,9 @@ def finish_step(review: Review, events: EventReview | None, how: str) -> Step | 
 
 def _decide_rest(review: Review, events: EventReview | None, *, accept: bool) -> list[cmd.Change]:
     if accept:
-        steps = [review.accept_all(), events.accept_all() if events else None]
+        first = review.accept_all()  # the entities, then the events linked to them
+        made = first.command.changes if first else ()
+        steps = [first, events.accept_all(made) if events else None]
         changes = [change for step in steps if step for change in step.command.changes]
         # accepting an event accepts the entity suggestions of its arguments too: once
         seen: set[str] = set()

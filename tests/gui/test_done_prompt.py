@@ -212,3 +212,30 @@ def test_done_prompt_answer_for_an_article_no_longer_open_is_ignored(window, pro
     window.controller.open_article(2)  # …and opened another article
     assert not window.controller.finish_pending(DONE_ACCEPT, 1)
     assert project.status(2, WHO) == "new" and project.status(1, WHO) == "new"
+
+
+def test_done_prompt_accept_the_rest_links_arguments_to_the_entities_it_accepts(
+    make_window, db_path
+):
+    """An event whose argument has an entity suggestion's offsets but another label (the
+    event rules read "Astana" as a Place of type LOC, the model as GPE) links to that entity
+    when both are accepted at once, instead of making a second gold span on the same words
+    (new-user trial: "Kazakh" NORP and "Kazakh" PERSON both gold)."""
+    s = Store(db_path)
+    s.add_docs([ParsedDoc(text=TEXT, title="t", lang="en", source="a.txt")])
+    as_loc = Span(ASTANA.start, ASTANA.end, "LOC")
+    talks = Suggestion(
+        TALKS, EVENT, (Argument("Participant", TOKAYEV), Argument("Place", as_loc)), ATTRS
+    )
+    s.add_suggestions([(1, [Suggestion(TOKAYEV), Suggestion(ASTANA), talks])], "m", "1")
+    w = make_window(s, WHO, worker=False)
+    key(w, Qt.Key.Key_Return, CTRL)
+    popup_key(w, Qt.Key.Key_A)
+    assert s.status(1, WHO) == "done"
+    assert s.gold_spans(1, WHO) == [TOKAYEV, ASTANA]  # one span on "Astana", the entity's
+    (event,) = s.gold_events(1, WHO)
+    assert [(a.role, a.span) for a in event.arguments] == [
+        ("Participant", TOKAYEV),
+        ("Place", ASTANA),
+    ]
+    s.close()
