@@ -244,6 +244,8 @@ class _Mapper:
                 raise self.error(f"{where}: {name} must be an integer, found {_kind(value)}")
         if not isinstance(label, str) or not label.strip():
             raise self.error(f"{where}: label must be a non-empty string")
+        if label != label.strip():  # " GPE " is another label than "GPE" to every export
+            raise self.error(f"{where}: label {label!r} has spaces at its edge")
         if start < 0 or end > self.raw_len:
             raise self.error(
                 f"{where}: offsets {start}..{end} outside the text (0..{self.raw_len})"
@@ -308,7 +310,7 @@ def _plain_rows(items: list[Any], m: _Mapper) -> list[SpanRow] | None:
             and type(end) is int
             and type(label) is str
             and 0 <= start < end <= n
-            and label.strip()
+            and label.strip() == label != ""
         ]
     except (KeyError, TypeError):  # a field missing, or an item that is no object
         return None

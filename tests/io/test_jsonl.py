@@ -256,3 +256,12 @@ def test_jsonl_annotated_when_the_record_states_annotations():
 def test_jsonl_unknown_answer_is_an_error(answer):
     with pytest.raises(ParseError, match="field 'answer' must be accept, reject or ignore"):
         parse_jsonl_line(line(text=TEXT, answer=answer))
+
+
+@pytest.mark.parametrize("label", [" GPE ", "GPE ", "\tGPE"])
+def test_jsonl_label_with_spaces_at_its_edge_is_refused(label):
+    """" GPE " would be another label than "GPE" to stats, and no CoNLL or brat export can
+    write it (a new-user trial's import took it, and every later export failed)."""
+    spans = [{"start": 0, "end": 7, "label": "PERSON"}, {"start": 8, "end": 11, "label": label}]
+    with pytest.raises(ParseError, match=r"spans\[1\]: label .* has spaces at its edge"):
+        parse_jsonl_line(line(text=TEXT, spans=spans))
