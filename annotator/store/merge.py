@@ -278,14 +278,43 @@ def _article_id(target: Store, art: _Article, result: MergeResult) -> int:
             [row["content_hash"], row["text"], *mine],
         )
         return cur.lastrowid
-    aid, theirs = found[0], found[1:]
-    if _meta_key(mine) < _meta_key(theirs):  # the same winner whatever the order
-        _set_metadata(target, aid, row, theirs)
+    aid, theirs = found[0], tuple(found[1:])
+    both = _combined(mine, theirs)
+    if both != theirs:
+        _set_metadata(target, aid, {**row, **dict(zip(_ARTICLE_META, both))}, theirs)
     return aid
 
 
 def _meta_key(values: tuple) -> tuple:
     return tuple("" if v is None else str(v) for v in values)
+
+
+def _combined(a: tuple, b: tuple) -> tuple:
+    """One text's metadata from two files: the richer record (more fields and meta keys
+    filled; then the smaller by (imported_at, source, ...): the same whatever the order),
+    with what only the other has added — a date, a source, the reference format's photo
+    captions and tags — instead of losing it (a new-user trial's merge of a JSONL copy
+    took the dates and captions of the imported articles away)."""
+    first, second = sorted((a, b), key=lambda v: (-_richness(v), _meta_key(v)))
+    out = [x if x not in (None, "") else y for x, y in zip(first, second, strict=True)]
+    m = _ARTICLE_META.index("meta")
+    union = {**_meta_dict(second[m]), **_meta_dict(first[m])}
+    if union != _meta_dict(first[m]):  # else first's own text, as stored
+        out[m] = json.dumps(union, ensure_ascii=False)
+    return tuple(out)
+
+
+def _meta_dict(raw: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _richness(values: tuple) -> int:
+    filled = sum(v not in (None, "") for c, v in zip(_ARTICLE_META, values) if c != "meta")
+    return filled + len(_meta_dict(values[_ARTICLE_META.index("meta")]))
 
 
 def _set_metadata(target: Store, aid: int, row: dict[str, Any], old: tuple) -> None:

@@ -301,3 +301,42 @@ def test_merge_killed_midway_and_run_again_gives_the_whole_merge(tmp_path):
     clean = tmp_path / "clean.db"
     _merge_all(clean, [one, two])
     assert _dump(target) == _dump(clean)
+
+
+def test_merge_keeps_the_richer_metadata_of_one_text_in_either_order(tmp_path):
+    """The same text imported as a reference-format article (date, time, captions, tags)
+    in one file and from JSONL (no date) in another: the merge keeps the date and every
+    meta key, whichever file comes first (a new-user trial lost them)."""
+    text = "Tokayev met Putin in Astana on Monday."
+    meta = {"tags": ["politics"], "captions": ["a photo"]}
+    rich = ParsedDoc(text, title="Talks", lang="en", date="2025-03-03", time="10:15",
+                     source="001.txt", meta=meta)  # fmt: skip
+    plain = ParsedDoc(text, title="Talks", lang="en", source="x.jsonl", meta={"source_line": 4})
+    paths = []
+    for name, doc in (("rich", rich), ("plain", plain)):
+        path = tmp_path / f"{name}.db"
+        with Store(path) as s:
+            s.add_docs([doc])
+        paths.append(path)
+    results = []
+    for order in (paths, paths[::-1]):
+        into = tmp_path / f"into-{len(results)}.db"
+        for path in order:
+            _merge(into, path)
+        with Store(into) as s:
+            art = s.get_article(1)
+            results.append((art.date, art.time, art.source, art.meta))
+    assert results[0] == results[1]
+    date, time, source, meta = results[0]
+    assert (date, time, source) == ("2025-03-03", "10:15", "001.txt")
+    assert meta["tags"] == ["politics"] and meta["captions"] == ["a photo"]
+    assert meta["source_line"] == 4
+
+
+def _merge(into: Path, path: Path) -> None:
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+
+    res = CliRunner().invoke(cli, ["merge", str(path), "--into", str(into)])
+    assert res.exit_code == 0, res.output
