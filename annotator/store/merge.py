@@ -4,8 +4,9 @@ per annotator (``annotator split``): team annotation without a server.
 What makes two files' work the same work:
 
 - an article is its text: matched by ``content_hash``; where two files hold different
-  metadata for one text (another source path), the smaller by (imported_at, source, ...)
-  wins, so the result does not depend on the order of the inputs;
+  metadata for one text (another source path), the richer record wins (then the smaller
+  by (imported_at, source, ...)) and what only the other holds is added, so nothing is
+  lost and the result does not depend on the order of the inputs;
 - a suggestion is its content (kind, offsets, label, arguments, attributes, source, model,
   version, score): ids are per file, so suggestion ids are re-keyed to the target's, also
   inside logged decisions and in ``suggestions_upto``;
