@@ -23,6 +23,7 @@ import click
 from tqdm import tqdm
 
 from annotator.cli.common import db_option, open_store, schema_option, user_errors
+from annotator.core.adjudication import ADJUDICATOR
 from annotator.core.commands import STATUSES
 from annotator.core.models import ENTITY, EVENT
 from annotator.core.schema import load_schema
@@ -351,6 +352,43 @@ def _nothing_message(
     return f"nothing to export: {what}"
 
 
+def _team_note(
+    store: Store, chosen: bool, adjudicated: str | None, status: str | None
+) -> list[str]:
+    """What an export without --annotator (``chosen``: with one, or of suggestions) leaves
+    out or doubles in a team's project: the articles the annotators finished that are not
+    adjudicated yet (exporting the adjudicated gold), or the articles written once per
+    annotator (before adjudication: their versions side by side, disagreements included)."""
+    if chosen:
+        return []
+    status = None if status == "any" else status
+    where, args = "s.annotator <> ?", [ADJUDICATOR]
+    if status:
+        where, args = f"{where} AND s.status = ?", [*args, status]
+    if adjudicated is not None:
+        sql = f"""SELECT count(DISTINCT s.article_id) FROM article_status s WHERE {where}
+            AND NOT EXISTS (SELECT 1 FROM article_status g WHERE g.article_id = s.article_id
+            AND g.annotator = ? AND (? IS NULL OR g.status = ?))"""
+        (n,) = store.db.execute(sql, [*args, adjudicated, status, status]).fetchone()
+        if n:
+            return [
+                f"{n} article{'s' if n != 1 else ''} the annotators finished "
+                f"{'is' if n == 1 else 'are'} not adjudicated yet and not in this export "
+                "(adjudicate them: Team → Adjudicate; or --annotator NAME for one annotator's)"
+            ]
+        return []
+    sql = f"""SELECT count(*), max(k) FROM (SELECT count(*) AS k FROM article_status s
+        WHERE {where} GROUP BY s.article_id HAVING count(*) > 1)"""
+    n, most = store.db.execute(sql, args).fetchone()
+    if n:
+        return [
+            f"{n} article{'s' if n != 1 else ''} {'is' if n == 1 else 'are'} in this export "
+            f"once per annotator (up to {most} versions side by side, disagreements "
+            "included): adjudicate them (Team → Adjudicate) or pass --annotator NAME"
+        ]
+    return []
+
+
 def _own_gold_hint(store: Store, status: str | None, adjudicator: str | None) -> str:
     """Whose own gold there is, when the adjudicated version has none to export yet."""
     sql = "SELECT annotator, count(*) FROM article_status WHERE annotator != ?"
@@ -447,6 +485,7 @@ def export_cmd(
         adjudicated = None if suggestions or annotator else default_export_annotator(store)
         if adjudicated is not None:
             click.echo(f"note: exporting the adjudicated gold of {adjudicated!r}", err=True)
+        team = _team_note(store, suggestions or bool(annotator), adjudicated, status)
         try:
             report, paths = run_export(
                 store,
@@ -467,7 +506,7 @@ def export_cmd(
             if adjudicated is None or not str(exc).startswith("nothing to export"):
                 raise
             raise ValueError(f"{exc}; {_own_gold_hint(store, status, adjudicated)}") from None
-    for line in report.loss_lines():
+    for line in [*report.loss_lines(), *team]:
         click.echo(f"note: {line}", err=True)
     if fmt == "spacy" and len(report.langs) > 1:
         chosen = lang or report.langs.most_common(1)[0][0]

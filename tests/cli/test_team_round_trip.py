@@ -82,3 +82,24 @@ def test_team_round_trip_brat_files_name_their_annotator(tmp_path, annotator):
         assert "3 files of other annotators" in res.stderr
     else:
         assert _gold(again) == {"alice": {"PERSON"}, "bob": {"ORG"}}
+
+
+def test_team_round_trip_export_says_what_a_team_export_doubles_or_leaves_out(tmp_path):
+    """Without --annotator, before adjudication every annotator's version is written side
+    by side (said, with how many), and once adjudication began only the adjudicated
+    articles are (said, with how many are left out): a new-user trial met both silently."""
+    db = _team(tmp_path / "team.db")
+    res = CliRunner().invoke(cli, ["export", "--format", "jsonl", "--out",
+                                   str(tmp_path / "a.jsonl"), "--db", db])  # fmt: skip
+    assert res.exit_code == 0
+    assert "3 articles are in this export once per annotator (up to 2 versions" in res.stderr
+    with Store(db) as s:
+        s.apply(1, "gold", cmd.Command("add", (cmd.add_span(Span(0, 7, "PERSON")),)))
+        s.apply(1, "gold", cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
+    res = CliRunner().invoke(cli, ["export", "--format", "jsonl", "--out",
+                                   str(tmp_path / "b.jsonl"), "--db", db])  # fmt: skip
+    assert res.exit_code == 0
+    assert "2 articles the annotators finished are not adjudicated yet" in res.stderr
+    args = ["export", "--format", "jsonl", "--out", str(tmp_path / "c.jsonl"), "--db", db]
+    one = CliRunner().invoke(cli, [*args, "--annotator", "bob"])
+    assert one.exit_code == 0 and "adjudicat" not in one.stderr
