@@ -395,7 +395,8 @@ class Controller(QObject):
             return False
         aid = self.article.id
         applied = self.stack(aid).push(step.command)
-        if applied is None:  # the store disagreed: show what it holds
+        if applied is None:  # the store disagreed: show what it holds, and undo from its log
+            self._stacks.pop(aid, None)  # (another process changed it: this history is stale)
             self._load(*self._here())
             self.changed.emit(Update(aid, EDITED, None, status_changed=True))
             return False

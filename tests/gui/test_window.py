@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from annotator.core import commands as cmd
 from annotator.core.models import ParsedDoc, Span
 from annotator.gui.controller import SUGGESTED
 from annotator.store import Store
@@ -331,6 +332,27 @@ def test_window_undo_of_an_edit_changed_elsewhere_is_refused_and_rebuilt(window,
     assert gold(project) == []
     assert window.controller.stack().count() == 1  # rebuilt from the log
     assert window.controller.review.items  # the view shows what the store holds
+
+
+def test_window_a_refused_edit_drops_the_stale_history_and_undo_follows_the_log(
+    window, project
+):
+    """Another process decides the same suggestion (an import, another window): the next
+    key is refused and the view reloads; Ctrl+Z then undoes the store's last decision of
+    the annotator (as after a restart), not the window's own earlier command, which failed
+    with an internal id (new-user trial)."""
+    key(window, Qt.Key.Key_A)  # Tokayev accepted here
+    other = Store(project.path)  # another process: Mirziyoyev rejected, Astana accepted
+    sids = {s.span: s.id for s, _ in other.suggestions(1, WHO)}
+    change = (cmd.set_suggestion(sids[MIRZ], "pending", "rejected"),)
+    other.apply(1, WHO, cmd.Command("reject", change))
+    other.close()
+    key(window, Qt.Key.Key_A)  # the window still thinks Mirziyoyev is pending
+    assert window.statusBar().currentMessage().startswith("Not saved:")
+    key(window, Qt.Key.Key_Z, CTRL)  # the other process's reject is the last decision
+    assert states(project)[MIRZ] == "pending"
+    key(window, Qt.Key.Key_Z, CTRL)  # then the window's own accept
+    assert gold(project) == []
 
 
 def test_window_shows_the_worker_busy_while_suggesting(make_window, project, qtbot):
