@@ -619,7 +619,9 @@ def parse_conll(
 ) -> Iterator[ParsedDoc | ReadError]:
     """Parse CoNLL NER text: token first, tag last on each line; -DOCSTART- splits articles.
 
-    Tags may be IOB2, IOB1, BIOES or BILOU. Text without -DOCSTART- lines is one article.
+    Tags may be IOB2, IOB1, BIOES or BILOU. In text without any -DOCSTART- line each
+    blank-line block is one article (an example, as doccano and most sentence-level NER
+    sets write them; the file as one article made a doccano CoNLL export one article).
     The text is rebuilt from the tokens (a space between tokens, a line break between
     sentences); ``lang`` sets the language (CoNLL does not record it). The signature is the
     import registry's (text, source, lang).
@@ -629,6 +631,7 @@ def parse_conll(
     """
     builder = _DocBuilder(1)
     n = 0
+    blocks = not _has_docstart(text)  # no article marks: a block is an article
     for line_no, line in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
         cols = line.split()
         if cols and cols[0] == "-DOCSTART-":
@@ -636,12 +639,21 @@ def parse_conll(
                 n += 1
                 yield from _finish(builder, source, n, lang)
             builder = _DocBuilder(line_no)
+        elif not cols and blocks:
+            if not builder.empty:
+                n += 1
+                yield from _finish(builder, source, n, lang)
+            builder = _DocBuilder(line_no + 1)
         elif not cols:
             builder.end_sentence()
         else:
             builder.add(cols, line_no)
     if not builder.empty:
         yield from _finish(builder, source, n + 1, lang)
+
+
+def _has_docstart(text: str) -> bool:
+    return any(line.split()[:1] == [DOCSTART_WORD] for line in text.split("\n") if "-DOC" in line)
 
 
 def _finish(

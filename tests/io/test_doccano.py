@@ -153,3 +153,22 @@ def test_doccano_bad_records_are_one_line_each_and_the_rest_comes_in(tmp_path):
         (5, "missing field 'text'"),
     ]
     assert all(str(e).startswith(f"{path}:{e.line}: ") for e in errors)
+
+
+def test_doccano_conll_export_imports_back_as_one_article_per_example(tmp_path):
+    """doccano's CoNLL has no -DOCSTART-: each blank-line block is an example. Imported
+    back, each is an article with its entities (a new-user trial got one article holding
+    all six)."""
+    store = gold_store([d for d in corpus_docs() if not doc_problems(d)][:6])
+    run_export(store, "doccano-conll", tmp_path / "d.conll")
+    again = Store()
+    summary = import_paths(again, [tmp_path / "d.conll"], as_gold=True, annotator="ann", lang="en")
+    assert not summary.errors
+    examples = doccano_conll_examples(tmp_path / "d.conll")
+    assert again.count_articles() == len(examples) == 6
+    got = sorted(
+        (g.article.text, sorted((s.start, s.end, s.label) for s in g.spans))
+        for g in again.iter_gold()
+    )
+    want = sorted((e["text"], sorted(tuple(x) for x in e["label"])) for e in examples)
+    assert got == want  # what doccano's own parser reads from the same file

@@ -39,8 +39,8 @@ texts = (
     .filter(lambda t: t and not t.isspace() and len(t) <= 80)
 )
 labels = st.text("ABCXYZ-_/:é😀 ", min_size=1, max_size=8).filter(
-    lambda t: t.strip()
-)  # no control chars: refused on import
+    lambda t: t.strip() == t
+)  # no control chars, no spaces at an edge: refused on import
 attr_values = st.one_of(st.booleans(), st.integers(-5, 5), st.text("abc ", max_size=4))
 
 
