@@ -253,7 +253,6 @@ def parse_article(raw: str, source: str = "", lang: str | None = None) -> Parsed
     return mark_unstated(doc, lang, header_lang)  # no language in the header: detect it
 
 
-
 def _split_header(text: str) -> tuple[str, int, str]:
     """The first non-blank line, its 1-based number, and everything after it."""
     start = len(text) - len(text.lstrip())

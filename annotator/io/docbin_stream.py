@@ -105,7 +105,8 @@ class DocBinWriter:
         self.strings: set[str] = set()
         self.lengths: list[int] = []
         self._files: dict[str, IO[bytes]] = {
-            name: tempfile.TemporaryFile() for name in FIELDS  # noqa: SIM115 closed in write
+            name: tempfile.TemporaryFile()
+            for name in FIELDS  # noqa: SIM115 closed in write
         }
         self._sizes = dict.fromkeys(FIELDS, 0)
 
