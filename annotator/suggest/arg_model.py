@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS
@@ -295,7 +296,7 @@ def rule_arguments(
             head = _span_head(ctx, arg.span, mention.token)
             if head is None:
                 continue
-            rest = replace(sugg, arguments=tuple(a for a in sugg.arguments if a is not arg))
+            rest = _Others(tuple(a for a in sugg.arguments if a is not arg))
             how = ctx.mapper.how.get((arg.span.start, arg.span.end), "")
             base = base_features(
                 ctx, k, mention, rest, sugg.label, arg.role, arg.span, arg.span.label, head, how
@@ -304,6 +305,13 @@ def rule_arguments(
             general = tuple([f for f in base if _general(f)])
             out.append(Kept(k, arg, general, sugg.label, rule_features(arg.role, arg.rule)))
     return out
+
+
+class _Others(NamedTuple):
+    """The event's other arguments, as the features of one of them read the event (a
+    Suggestion copied per argument cost more than the features)."""
+
+    arguments: tuple[Argument, ...]
 
 
 def _general(feature: str) -> bool:
