@@ -22,12 +22,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from annotator.core.procs import die_with_parent
 from annotator.io import export_common
 from annotator.io.export_common import ExportDoc, ExportReport, Item, output_path
 
@@ -63,15 +61,8 @@ def chunk_outputs(
 def _in_workers(
     chunks: list[list[Key]], work: Work, workers: int, progress: Callable[[int], None] | None
 ) -> Iterator[Pieces]:
-    # fork: the workers start with the parent's modules loaded (spaCy, when it is); they
-    # open their own connections (never the parent's)
-    # a worker ends with this process (SIGKILL of an export left them asleep for ever)
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("fork"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    # the workers open their own connections (never the parent's)
+    with export_common.worker_pool(workers) as pool:
         window: deque[tuple[int, Future[Pieces]]] = deque()
         for chunk in chunks:
             window.append((len(chunk), pool.submit(work, chunk)))

@@ -487,6 +487,17 @@ def _frozen_heap() -> Iterator[None]:
             gc.unfreeze()
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """An export's worker processes: forked (they start with what this process loaded), and
+    ending with this process (a SIGKILLed export left them asleep for ever)."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
 def _in_workers(
     first: list[list[Item]],
     chunks: Iterator[list[Item]],
@@ -494,15 +505,9 @@ def _in_workers(
     report: ExportReport,
     workers: int,
 ) -> Iterator[tuple[Item, Any]]:
-    # fork: the workers start with spaCy and the tokenizers already loaded; they never use
-    # the parent's SQLite connection
-    # a worker ends with this process (SIGKILL of an export left them asleep for ever)
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("fork"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    # the workers start with spaCy and the tokenizers already loaded; they never use the
+    # parent's SQLite connection
+    with worker_pool(workers) as pool:
         window: deque[tuple[list[Item], Future[Rendered]]] = deque()
         for chunk in chain(first, chunks):
             packed = _packed(chunk)

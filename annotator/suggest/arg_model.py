@@ -513,25 +513,6 @@ def path_features(a: Token, b: Token) -> list[str]:
     return Parse(a.doc).path_features(a.i, b.i)
 
 
-def features(
-    ctx: _Context,
-    k: int,
-    mention,  # noqa: ANN001
-    sugg: Suggestion,
-    etype: str,
-    role: str,
-    span: Span,
-    label: str,
-    head: Token,
-    how: str,
-) -> tuple[str, ...]:
-    """Named binary features of one candidate; each also crossed with the role and with
-    the type and role."""
-    return crossed(
-        etype, role, base_features(ctx, k, mention, sugg, etype, role, span, label, head, how)
-    )
-
-
 def base_features(
     ctx: _Context,
     k: int,
