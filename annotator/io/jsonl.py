@@ -59,6 +59,10 @@ ACCEPT, REJECT, IGNORE = "accept", "reject", "ignore"
 ANSWERS = (ACCEPT, REJECT, IGNORE)
 ANNOTATION_KEYS = ("spans", "entities", "events")
 RELATIONS = "doccano relations (between entities): not imported"
+REJECTED_SPANS = (
+    "spans of Prodigy binary answers (view 'ner') answered reject (said to be wrong): not "
+    "kept, not even as suggestions"
+)
 
 
 def read_jsonl(
@@ -110,7 +114,16 @@ def parse_object(
     answer = _answer(obj, line_no)
     if answer == IGNORE:
         return Skipped(source, 'answered "ignore" in Prodigy: not imported', line_no)
+    rejected = 0
+    if answer == REJECT and obj.get("_view_id") == "ner":
+        # a binary answer rejects its one proposed span: it is wrong, not a suggestion (a
+        # manual view's reject says the example is unfit: its spans stay suggestions)
+        kept = {k: v for k, v in obj.items() if k not in (*ANNOTATION_KEYS, "label")}
+        said = [obj.get(k) for k in ANNOTATION_KEYS]
+        rejected = sum(len(v) for v in said if isinstance(v, list))
+        obj = kept
     doc = _document(obj, source, lang, line_no)
+    extras.note(doc, REJECTED_SPANS, rejected)
     doc.annotated = answer == ACCEPT or (answer is None and _states_annotations(obj))
     doc.meta.update(_kept_fields(obj))
     who = obj.get("_annotator_id")

@@ -66,3 +66,14 @@ def test_prodigy_binary_does_not_merge_into_complete_gold(tmp_path):
     res = _import(_file(tmp_path / "teach.jsonl", ANSWERS[1:2]), db)
     assert res.exit_code == 1 and "different gold already there" in res.output
     assert _gold(db)[1:] == ([(0, 7, "PERSON")], [("done", None)])
+
+
+def test_prodigy_binary_rejected_span_is_no_suggestion(tmp_path):
+    """A binary answer "reject" says its span is wrong: it is not kept as a suggestion that
+    a later "accept the rest" would make gold (new-user trial); it is counted."""
+    src, db = _file(tmp_path / "teach.jsonl"), tmp_path / "p.db"
+    res = _import(src, db)
+    assert "answered reject" in res.stderr
+    with Store(db) as s:
+        labels = {(x.span.start, x.span.end, x.span.label) for x, _ in s.suggestions(1, "t")}
+    assert (21, 27, "ORG") not in labels
