@@ -101,22 +101,28 @@ def _content_counts(events: list[Event]) -> Counter[tuple]:
     return Counter(_content(e) for e in events)
 
 
-def decide_suggestions(doc: ParsedDoc, pending: list[Suggestion]) -> list[cmd.Change]:
-    """Imported gold is the truth: it accepts the pending suggestions it contains and
-    rejects the others (logged with the import), so that none stays undecided. Gold whose
-    entities are partial (``meta.entities == "partial"``: only some entities were annotated)
-    says nothing of the entities it lacks: their suggestions stay pending, to be reviewed."""
+def decide_suggestions(
+    doc: ParsedDoc, suggestions: list[tuple[Suggestion, str]]
+) -> list[cmd.Change]:
+    """Imported gold is the truth: the suggestions it contains are accepted and the others
+    rejected (logged with the import), so that none stays undecided — and, when it replaces
+    earlier gold, none stays accepted for a span the gold no longer has. Gold whose entities
+    are partial (``meta.entities == "partial"``: only some entities were annotated) says
+    nothing of the entities it lacks: their suggestions stay (or become again) pending."""
     spans = set(doc.spans)
     events = {_content(e) for e in doc.events}
     partial = partial_entities(doc.meta)
     changes = []
-    for s in pending:
+    for s, state in suggestions:
         found = s.span in spans if s.kind != EVENT else _content(s.as_event()) in events
-        if not found and partial and s.kind != EVENT:
-            continue
-        changes.append(
-            cmd.set_suggestion(s.id, cmd.PENDING, cmd.ACCEPTED if found else cmd.REJECTED)
-        )
+        if found:
+            want = cmd.ACCEPTED
+        elif partial and s.kind != EVENT:
+            want = cmd.PENDING if state == cmd.ACCEPTED else state
+        else:
+            want = cmd.REJECTED
+        if want != state:
+            changes.append(cmd.set_suggestion(s.id, state, want))
     return changes
 
 

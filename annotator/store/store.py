@@ -259,8 +259,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         outcome = gi.outcome(command, old, new, replace, merge=gi.merges(d, old))
         if not command or outcome == gi.CONFLICT:
             return outcome
-        pending = [s for s, st in self.suggestions(article_id, annotator) if st == "pending"]
-        decided = gi.decide_suggestions(d, pending)
+        decided = gi.decide_suggestions(d, self.suggestions(article_id, annotator))
         self.apply(
             article_id, annotator, cmd.Command(command.action, command.changes + tuple(decided))
         )

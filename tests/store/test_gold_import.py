@@ -229,3 +229,22 @@ def test_gold_import_partial_entity_gold_leaves_the_entities_it_lacks_pending(st
     assert res.gold == gi.REPLACED
     states = {(s.kind, s.span): st for s, st in store.suggestions(aid, "events")}
     assert states[("entity", other.span)] == "rejected"
+
+
+def test_gold_import_replace_leaves_no_suggestion_accepted_for_gold_it_took_away(store, sample_doc):
+    """--replace makes the new gold the truth for the suggestions too: one accepted for a
+    span the gold no longer has becomes rejected (it stayed accepted, and counts of accepted
+    suggestions were wrong: new-user trial); one rejected before and now in the gold is
+    accepted; all in the one logged, undoable decision."""
+    aid = store.add_docs([replace(sample_doc, spans=[])])[0].article_id
+    tok, astana = Suggestion(Span(0, 7, "PERSON")), Suggestion(Span(37, 43, "GPE"))
+    store.add_suggestions([(aid, [tok, astana])], "m", "1")
+    store.add_docs([replace(_gold(sample_doc), spans=[tok.span])], as_gold=True, annotator="a")
+    states = {s.span: st for s, st in store.suggestions(aid, "a")}
+    assert states == {tok.span: "accepted", astana.span: "rejected"}
+    other = replace(_gold(sample_doc), spans=[astana.span], events=[])
+    (res,) = store.add_docs([other], as_gold=True, annotator="a", replace=True)
+    assert res.gold == gi.REPLACED
+    states = {s.span: st for s, st in store.suggestions(aid, "a")}
+    assert states == {tok.span: "rejected", astana.span: "accepted"}
+    assert check(store) == []
