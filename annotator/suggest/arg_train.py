@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,27 +157,23 @@ def _fit(samples: Sequence[tuple[tuple[str, ...], int]], threshold: float, c: fl
 
 def fit(articles: Sequence[Article], add: float = 0.5, keep: float = 0.0) -> am.ArgModel:
     """Both models on the articles' candidates and rule arguments."""
-    seen: Counter[str] = Counter()
-    positives: Counter[str] = Counter()
-    for a in articles:
-        for c, label in zip(a.candidates, a.labels, strict=True):
-            role = f"{a.pairs[c.event][1].label}.{c.role}"
-            seen[role] += 1
-            positives[role] += label
+    seen, positives = _per_role(
+        (a.pairs[c.event][1].label, c.role, y)
+        for a in articles
+        for c, y in zip(a.candidates, a.labels, strict=True)
+    )
     # roles whose candidates are almost never right (a speaker or a beneficiary the rules
     # missed: under 1 in 100) cost most of the model's time and add nearly nothing
     roles = {
         r for r, n in positives.items() if n >= MIN_ROLE_POSITIVES and n >= MIN_ROLE_RATE * seen[r]
     }
-    args: Counter[str] = Counter()
-    wrong: Counter[str] = Counter()
-    for a in articles:
-        for k, label in zip(a.kept, a.kept_labels, strict=True):
-            role = f"{a.pairs[k.event][1].label}.{k.argument.role}"
-            args[role] += 1
-            wrong[role] += 1 - label
+    args, right = _per_role(
+        (a.pairs[k.event][1].label, k.argument.role, y)
+        for a in articles
+        for k, y in zip(a.kept, a.kept_labels, strict=True)
+    )
     # the rule arguments worth scoring: of roles the rules get wrong at least 1 in 20 times
-    keep_roles = frozenset(r for r, n in args.items() if wrong[r] >= KEEP_ROLE_ERRORS * n)
+    keep_roles = frozenset(r for r, n in args.items() if n - right[r] >= KEEP_ROLE_ERRORS * n)
     adds = [(c.features, y) for a in articles for c, y in zip(a.candidates, a.labels, strict=True)]
     keeps = [
         (k.features, y)
@@ -187,6 +183,16 @@ def fit(articles: Sequence[Article], add: float = 0.5, keep: float = 0.0) -> am.
     ]
     add_model, keep_model = _fit(adds, add, C), _fit(keeps, keep, C_KEEP)
     return am.ArgModel(add_model, keep_model, frozenset(roles), {}, keep_roles)
+
+
+def _per_role(items: Iterable[tuple[str, str, int]]) -> tuple[Counter[str], Counter[str]]:
+    """Per "Type.Role": how many items, and how many of them are right (label 1)."""
+    seen: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for etype, role, label in items:
+        seen[f"{etype}.{role}"] += 1
+        right[f"{etype}.{role}"] += label
+    return seen, right
 
 
 @dataclass

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -93,32 +91,6 @@ def test_forked_spawned_and_sequential_reads_store_the_same(tmp_path, monkeypatc
     assert sum("whitespace at its edge" in e for e in errors) == refused
     assert len(rows["suggestions" if not how else "gold_spans"]) > 1500
     assert not multiprocessing.active_children()
-
-
-@pytest.mark.skipif(not LINUX, reason="workers are forked on Linux only")
-def test_a_killed_forked_worker_is_one_error_and_the_batches_before_stay(tmp_path, monkeypatch):
-    source = tmp_path / "corpus.jsonl"
-    _corpus(source, 6 * importing.BATCH)
-    monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(import_reader, "START", "fork")
-    killed: list[int] = []
-
-    def kill_a_worker() -> bool:
-        for child in multiprocessing.active_children():
-            if not killed:
-                os.kill(child.pid, signal.SIGKILL)
-                killed.append(child.pid)
-        return False
-
-    store = Store(tmp_path / "p.db")
-    summary = import_paths(store, [source], should_stop=kill_a_worker)
-    assert killed
-    assert "the process reading this file stopped" in str(summary.errors[-1])
-    stored = store.count_articles()
-    assert importing.BATCH <= stored < 6 * importing.BATCH - 10
-    assert stored == summary.imported
-    assert not multiprocessing.active_children()
-    store.close()
 
 
 def test_workers_are_forked_only_on_a_main_thread_without_qt(monkeypatch):

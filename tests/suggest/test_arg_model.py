@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from found_args import found
 
 from annotator.core.models import Argument, Span
 from annotator.suggest import arg_model as am
@@ -22,15 +23,6 @@ def rules():
 @pytest.fixture(scope="module")
 def shipped():
     return am.ArgModel.load()
-
-
-def found(nlp, suggester, text: str) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
-    """(type, trigger) -> [(role, text, rule)] in text order."""
-    out = {}
-    for s in suggester(nlp(text)):
-        args = [(a.role, text[a.span.start : a.span.end], a.rule) for a in s.arguments]
-        out[(s.label, text[s.span.start : s.span.end])] = args
-    return out
 
 
 # -- the shipped file ---------------------------------------------------------------------------

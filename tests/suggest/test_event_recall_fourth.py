@@ -5,17 +5,9 @@ starts with a country's name read as a person), ... Each test states the rule it
 from __future__ import annotations
 
 import pytest
+from found_args import found
 
 pytestmark = pytest.mark.model
-
-
-def found(nlp, suggester, text: str) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
-    """(type, trigger) -> [(role, text, rule)] in text order."""
-    out = {}
-    for s in suggester(nlp(text)):
-        args = [(a.role, text[a.span.start : a.span.end], a.rule) for a in s.arguments]
-        out[(s.label, text[s.span.start : s.span.end])] = args
-    return out
 
 
 def _roles(args):

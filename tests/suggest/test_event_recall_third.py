@@ -5,17 +5,9 @@ names, and trigger words for figures and signatures. Each test states the rule i
 from __future__ import annotations
 
 import pytest
+from found_args import found
 
 pytestmark = pytest.mark.model
-
-
-def found(nlp, suggester, text: str) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
-    """(type, trigger) -> [(role, text, rule)] in text order."""
-    out = {}
-    for s in suggester(nlp(text)):
-        args = [(a.role, text[a.span.start : a.span.end], a.rule) for a in s.arguments]
-        out[(s.label, text[s.span.start : s.span.end])] = args
-    return out
 
 
 def test_event_recall_third_place_and_date_deep_in_a_led_by_phrase(nlp, suggester):

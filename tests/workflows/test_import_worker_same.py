@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,10 +126,18 @@ def test_a_stopped_import_ends_its_worker_and_keeps_whole_batches(tmp_path, monk
     store.close()
 
 
-def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(tmp_path, monkeypatch):
+START_METHODS = ["spawn", *(["fork"] if sys.platform.startswith("linux") else [])]
+
+
+@pytest.mark.parametrize("start", START_METHODS)
+def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(
+    tmp_path, monkeypatch, start
+):
+    """A worker spawned (the window's process) or forked (the command line on Linux)."""
     source = tmp_path / "corpus.jsonl"
     _corpus(source, 6 * importing.BATCH)
     monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(import_reader, "START", start)
     killed = []
 
     def kill_the_worker() -> bool:
@@ -145,6 +154,7 @@ def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(tmp_path, m
     assert "corpus.jsonl" in str(summary.errors[-1])
     stored = store.count_articles()
     assert importing.BATCH <= stored < 6 * importing.BATCH - 10
+    assert stored == summary.imported
     # importing the file again adds the rest (records already stored are known by text)
     monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 1 << 40)
     again = import_paths(store, [source])
