@@ -34,7 +34,7 @@ def test_runs_by_model_v6_project_upgrades_intact_with_backup(tmp_path):
     before = {t: _raw(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables}
     assert _raw(path, "PRAGMA user_version") == [(6,)] and before["suggestion_runs"]
     with Store(path) as store:
-        assert schema.user_version(store.db) == schema.VERSION == 7
+        assert schema.user_version(store.db) == schema.VERSION == 8
         assert store.backup_path == tmp_path / "v6.db.v6.bak"
         assert "idx_suggestion_runs_model" in {i.name for i in store.db["suggestion_runs"].indexes}
         assert project_stats(store)["models"] == [{"model": "m", "version": "1", "articles": 3}]

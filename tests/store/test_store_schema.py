@@ -52,7 +52,7 @@ def test_store_schema_v1_project_upgrades_with_everything_intact_and_a_backup(tm
     assert len(before["decisions"]) == 7 and len(before["events"]) == 33
     with Store(path) as store:
         assert store.backup_path == tmp_path / "old.db.v1.bak"
-        assert schema.user_version(store.db) == schema.VERSION == 7
+        assert schema.user_version(store.db) == schema.VERSION == 8
         assert check(store) == []
         assert store.gold_spans(4, "bob") == [Span(0, 7, "PERSON")]
         assert len(store.gold_events(1, "alice")) == 14

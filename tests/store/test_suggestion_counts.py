@@ -49,7 +49,7 @@ def test_suggestion_counts_v5_project_upgrades_and_counts_what_it_had(tmp_path):
     path = tmp_path / "v5.db"
     shutil.copy(V5, path)
     with Store(path) as store:
-        assert schema.user_version(store.db) == schema.VERSION == 7
+        assert schema.user_version(store.db) == schema.VERSION == 8
         before = _recount(store)
         assert ("entity", "LOC", 1) in before and len(before) == 4
         assert store.db.execute("SELECT count(*) FROM suggestion_counts").fetchone()[0] == 0
