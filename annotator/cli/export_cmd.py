@@ -184,7 +184,7 @@ def run_export(
             raise ValueError(f"nothing exported: {'; '.join(left_out)}")
         if not report.docs:
             raise ValueError(_nothing_message(suggestions, status, annotator, lang))
-        if fmt == "spacy":
+        if fmt == "spacy" and not untrained(ratios):
             config_lang = lang or report.langs.most_common(1)[0][0]
             final = moved(paths, target, out)  # config.cfg names where the files will be
             from annotator.io.docbin import write_config
@@ -192,6 +192,15 @@ def run_export(
             paths["config"] = write_config(target, config_lang, final, base_model, out)
         paths = moved(paths, target, out)
     return report, paths
+
+
+def untrained(ratios: list[tuple[str, float]] | None) -> list[str]:
+    """The parts config.cfg needs (train, dev) that a spaCy export's split gives a ratio
+    of 0. Such a split (``--split 1,0,0``: one DocBin of everything) writes the DocBins of
+    its non-empty parts and no config.cfg; a split that asks for both but leaves one empty
+    is refused (:func:`~annotator.io.docbin.write_config`)."""
+    parts = dict(ratios or ())
+    return [name for name in ("train", "dev") if parts.get(name, 0) <= 0]
 
 
 def gold_keys(
@@ -340,6 +349,28 @@ def _write(
     return writer(fmt)(items, target, report)
 
 
+def _split_notes(
+    fmt: str, split: str | None, lang: str | None, report: ExportReport, paths: dict[str, Path]
+) -> list[str]:
+    """What a split left unwritten: parts asked for that no document fell in (a part of
+    ratio 0 was not asked for), spaCy's config.cfg when the split has no train or no dev
+    part; and which language config.cfg is for."""
+    notes = []
+    if fmt == "spacy" and "config" not in paths:
+        zero = " and ".join(untrained(parse_ratios(split or SPACY_DEFAULT_SPLIT)))
+        notes.append(
+            f"no config.cfg written: --split {split} gives {zero} a ratio of 0, and "
+            "spacy train needs a train and a dev part (e.g. --split 0.8,0.2)"
+        )
+    elif fmt == "spacy" and len(report.langs) > 1:
+        chosen = lang or report.langs.most_common(1)[0][0]
+        notes.append(f"languages {dict(report.langs)}; config.cfg is for {chosen!r}")
+    for name, ratio in parse_ratios(split) if split else ():
+        if ratio > 0 and name not in paths:
+            notes.append(f"no documents fell in the {name} split: nothing written for it")
+    return notes
+
+
 def _nothing_message(
     suggestions: bool, status: str | None, annotator: str | None, lang: str | None
 ) -> str:
@@ -430,7 +461,8 @@ def _own_gold_hint(store: Store, status: str | None, adjudicator: str | None) ->
     "--split",
     "split",
     default=None,
-    help="Train,dev[,test] ratios, e.g. 0.8,0.1,0.1 (spacy default: 0.8,0.2).",
+    help="Train,dev[,test] ratios, e.g. 0.8,0.1,0.1 (spacy default: 0.8,0.2); a part of "
+    "ratio 0 is not written (1,0,0: everything in train).",
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
 @click.option(
@@ -506,11 +538,8 @@ def export_cmd(
             if adjudicated is None or not str(exc).startswith("nothing to export"):
                 raise
             raise ValueError(f"{exc}; {_own_gold_hint(store, status, adjudicated)}") from None
-    for line in [*report.loss_lines(), *team]:
+    for line in [*report.loss_lines(), *team, *_split_notes(fmt, split, lang, report, paths)]:
         click.echo(f"note: {line}", err=True)
-    if fmt == "spacy" and len(report.langs) > 1:
-        chosen = lang or report.langs.most_common(1)[0][0]
-        click.echo(f"note: languages {dict(report.langs)}; config.cfg is for {chosen!r}", err=True)
     for line in report.summary_lines():
         click.echo(line)
     for name, path in sorted(paths.items()):

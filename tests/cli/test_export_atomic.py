@@ -244,7 +244,7 @@ def _alive(pid: int) -> bool:
 
 def test_export_atomic_errors_name_the_out_folder_not_the_temporary_one(tmp_path):
     out = tmp_path / "sp"
-    res = CliRunner().invoke(cli, _args("spacy", "1.0,0.0", out, _db(tmp_path, _docs(3))))
+    res = CliRunner().invoke(cli, _args("spacy", "0.98,0.02", out, _db(tmp_path, _docs(3))))
     assert res.exit_code == 1 and not out.exists()
     assert (
         res.stderr == f"error: {out}: no documents fell in the dev split; spaCy needs both "

@@ -253,3 +253,44 @@ def test_export_cmd_foreign_formats_write_files_splits_and_import_back(tmp_path)
     assert len(from_ls) == len(from_doccano) == 30
     assert all(len(g.spans) == 2 and len(g.events) == 1 for g in from_ls)
     assert [g.spans for g in from_doccano] == [g.spans for g in from_ls]
+
+
+def test_export_cmd_a_split_part_of_ratio_0_is_not_written_in_any_format(tmp_path):
+    """--split 1,0,0 is one output of everything: spaCy as JSONL and CoNLL (it was refused)."""
+    db = _db(tmp_path)
+    spacy_out = tmp_path / "sp"
+    res = run("--format", "spacy", "--out", str(spacy_out), "--db", db, "--split", "1,0,0")
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in spacy_out.iterdir()) == ["train.spacy"]
+    assert len(DocBin().from_disk(spacy_out / "train.spacy")) == 30
+    assert f"wrote train: {spacy_out / 'train.spacy'}" in res.stdout
+    assert res.stderr == (
+        "note: no config.cfg written: --split 1,0,0 gives dev a ratio of 0, and spacy train "
+        "needs a train and a dev part (e.g. --split 0.8,0.2)\n"
+    )
+    for fmt in ("jsonl", "conll"):
+        out = tmp_path / fmt
+        res = run("--format", fmt, "--out", str(out), "--db", db, "--split", "1,0,0")
+        assert res.exit_code == 0 and res.stderr.count("note:") == (fmt == "conll")
+        assert sorted(p.name for p in out.iterdir()) == [f"train.{fmt}"]
+        assert f"wrote train: {out / f'train.{fmt}'}" in res.stdout
+
+
+def test_export_cmd_says_which_split_asked_for_got_no_documents(tmp_path):
+    db = _db(tmp_path, _docs(10))
+    for fmt in ("jsonl", "spacy"):
+        out = tmp_path / fmt
+        res = run("--format", fmt, "--out", str(out), "--db", db, "--split", "0.5,0.5,0")
+        assert res.exit_code == 0 and "test" not in res.stderr
+        res = run(
+            "--format", fmt, "--out", str(out), "--db", db, "--split", ".98,.01,.01", "--force"
+        )
+        assert res.exit_code == (1 if fmt == "spacy" else 0), res.output
+        if fmt == "jsonl":
+            assert sorted(p.name for p in out.iterdir()) == ["train.jsonl"]
+            assert res.stderr == (
+                "note: no documents fell in the dev split: nothing written for it\n"
+                "note: no documents fell in the test split: nothing written for it\n"
+            )
+        else:  # spaCy: config.cfg needs the dev part asked for
+            assert "no documents fell in the dev split; spaCy needs both" in res.stderr
