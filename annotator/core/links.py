@@ -75,8 +75,11 @@ def link_event(
 ) -> tuple[Event, list[cmd.Change]]:
     """``event`` with every argument on a gold entity, and the changes that make the
     missing entities gold (a pending entity suggestion with that span is accepted with
-    it). An argument on an entity suggestion the annotator rejected (and did not correct)
-    is left out: they said it is no entity. Two arguments that end up alike become one."""
+    it). An argument that overlaps exactly one gold entity of its label links to that
+    entity (its boundaries are the entity's: "Ministry of Finance" → the gold "the Ministry
+    of Finance"), never a second, overlapping entity on the same words. An argument on an
+    entity suggestion the annotator rejected (and did not correct) is left out: they said
+    it is no entity. Two arguments that end up alike become one."""
     have = set(gold)
     corrected = {
         (s.span.start, s.span.end)
@@ -94,7 +97,9 @@ def link_event(
     changes: list[cmd.Change] = []
     args: list[Argument] = []
     for arg in event.arguments:
-        target = entity_for(arg.span, have, corrected) if on_entity(arg.span) else arg.span
+        target = (
+            entity_for(arg.span, have, corrected, nudged=True) if on_entity(arg.span) else arg.span
+        )
         if target is None and arg.span in rejected:
             continue
         if target is None:

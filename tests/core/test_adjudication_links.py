@@ -70,3 +70,27 @@ def test_adjudication_links_take_entity_and_event_of_one_group_link_to_the_new_e
     spans, events = _gold_after(gold_spans, gold_events, take)
     assert spans == [KZ_LOC]
     assert all(a.span != KZ for e in events for a in e.arguments)
+
+
+def test_adjudication_links_take_an_event_keeps_out_the_overlapping_span_decided_against():
+    """alice: "the Ministry" (ORG) and an event on it; bob: "Ministry" (ORG) and an event
+    on his span. The adjudicator takes alice's entity, then bob's event: its Participant
+    links to the adjudicated "the Ministry", bob's overlapping span does not come back."""
+    whole, inner = Span(0, 12, "ORG"), Span(4, 12, "ORG")
+    met = Span(13, 16, "Meet")
+    alice_ev = Event(met, (Argument("Participant", whole),), (("Negation", True),))
+    bob_ev = Event(met, (Argument("Participant", inner),))
+    comparison = compare(
+        {"alice": Version((whole,), (alice_ev,)), "bob": Version((inner,), (bob_ev,))}
+    )
+    rows = table_rows(comparison)
+    span_row = next(i for i, r in enumerate(rows) if r.kind == "span" and r.item == whole)
+    spans, events = _gold_after([], [], take_command(rows, span_row, "alice", [], []))
+    assert spans == [whole] and events == []
+    rows = table_rows(comparison, spans, events)
+    ev_row = next(i for i, r in enumerate(rows) if r.kind == "event" and r.item == bob_ev)
+    take_event = take_command(rows, ev_row, "bob", spans, events)
+    assert _added_spans(take_event) == []
+    spans, events = _gold_after(spans, events, take_event)
+    assert spans == [whole]
+    assert [a.span for a in events[0].arguments] == [whole]

@@ -180,3 +180,20 @@ def test_links_an_argument_on_an_entity_the_annotator_rejected_is_left_out(schem
 def test_links_accepting_with_every_argument_says_nothing_more(schema):
     r = EventReview(1, TEXT, [(_event_sugg(), "pending")], [], schema, [])
     assert r.accept().note == ""
+
+
+def test_links_accepting_an_event_links_an_argument_to_the_one_overlapping_entity_of_its_label(
+    schema,
+):
+    """Gold holds "Kumar Aksakalov" (the annotator's boundaries); the event's argument is
+    "Akim Kumar Aksakalov": it links to the gold entity, no second PERSON on the same words.
+    Another label, or two same-label entities overlapping it, is not the same mention."""
+    linked, changes = link_event(Event(MET, (Argument("Participant", AKIM),)), [KUMAR])
+    assert [a.span for a in linked.arguments] == [KUMAR] and changes == []
+    linked, changes = link_event(
+        Event(MET, (Argument("Participant", AKIM),)), [Span(31, 46, "ORG")]
+    )
+    assert [a.span for a in linked.arguments] == [AKIM] and changes == [cmd.add_span(AKIM)]
+    two = [KUMAR, Span(26, 30, "PERSON")]
+    linked, changes = link_event(Event(MET, (Argument("Participant", AKIM),)), two)
+    assert [a.span for a in linked.arguments] == [AKIM] and changes == [cmd.add_span(AKIM)]

@@ -239,3 +239,28 @@ def test_done_prompt_accept_the_rest_links_arguments_to_the_entities_it_accepts(
         ("Place", ASTANA),
     ]
     s.close()
+
+
+def test_done_prompt_accept_the_rest_links_an_argument_to_the_overlapping_entity_it_accepts(
+    make_window, db_path
+):
+    """The event rules take "Ministry of Finance" as a Participant, the model tags "the
+    Ministry of Finance": accepting the rest keeps one gold entity on those words (the
+    model's, which the argument links to), not two overlapping ORG spans (new-user trial)."""
+    text = "Talks held\n\nThe minister of the Ministry of Finance met Tokayev in Astana."
+    whole = Span(text.index("the Ministry"), text.index(" met"), "ORG")
+    inner = Span(text.index("Ministry of"), whole.end, "ORG")
+    tok = Span(text.index("Tokayev"), text.index("Tokayev") + 7, "PERSON")
+    met = Span(text.index("met"), text.index("met") + 3, "Meet")
+    s = Store(db_path)
+    s.add_docs([ParsedDoc(text=text, title="Talks held", lang="en", source="m.txt")])
+    event = Suggestion(met, EVENT, (Argument("Participant", inner), Argument("Participant", tok)))
+    s.add_suggestions([(1, [Suggestion(whole), Suggestion(tok), event])], "m", "1")
+    w = make_window(s, WHO, worker=False)
+    key(w, Qt.Key.Key_Return, CTRL)
+    popup_key(w, Qt.Key.Key_A)
+    assert s.status(1, WHO) == "done"
+    assert s.gold_spans(1, WHO) == [whole, tok]
+    (gold,) = s.gold_events(1, WHO)
+    assert [a.span for a in gold.arguments] == [whole, tok]
+    s.close()
