@@ -75,64 +75,82 @@ def is_task(obj: Any) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get("data"), dict) and "text" not in obj
 
 
+def task_label(obj: Any, index: int | None) -> str:
+    """How error lines name a task: its place in a JSON file (``index``, 1-based; a JSONL
+    line names its line instead) and its ``id``: ``task 17 (id 4242): `` (or ``""``)."""
+    tid = obj.get("id") if isinstance(obj, dict) else None
+    shown = "" if tid is None or isinstance(tid, (dict, list)) else str(tid)[:40]
+    if index is None:
+        return f"task id {shown}: " if shown else ""
+    return f"task {index} (id {shown}): " if shown else f"task {index}: "
+
+
 def parse_task(
-    obj: dict[str, Any], source: str, lang: str | None, where: int | None
+    obj: dict[str, Any], source: str, lang: str | None, where: int | None, index: int | None = None
 ) -> list[ParsedDoc]:
-    """The documents of one task: one per annotation (latest first), or one without."""
-    line = where
-    label = f"task {obj.get('id', where)}"
+    """The documents of one task: one per annotation (latest first), or one without.
+
+    ``where`` is the task's line in a JSONL file, ``index`` its place in a JSON list: a
+    ParseError names the task by them and its id (:func:`task_label`)."""
+    try:
+        return _parse_task(obj, source, lang, where)
+    except ParseError as err:
+        raise ParseError(f"{task_label(obj, index)}{err.reason}", err.line) from None
+
+
+def _parse_task(
+    obj: dict[str, Any], source: str, lang: str | None, line: int | None
+) -> list[ParsedDoc]:
     if not isinstance(obj.get("data"), dict):
-        raise ParseError(f"{label}: 'data' must be an object, found {_kind(obj.get('data'))}", line)
-    raw, data = _text(obj["data"], label, line), obj["data"]
+        raise ParseError(f"'data' must be an object, found {_kind(obj.get('data'))}", line)
+    raw, data = _text(obj["data"], line), obj["data"]
     norm = normalize(raw)
     mapper = _Mapper(norm, raw, line)
-    annotations = _list(obj, "annotations", label, line) or _list(obj, "completions", label, line)
-    kept = [a for a in annotations if not _cancelled(a, label, line)]
+    annotations = _list(obj, "annotations", line) or _list(obj, "completions", line)
+    kept = [a for a in annotations if not _cancelled(a, line)]
     kept.sort(key=_when, reverse=True)  # the latest first, as Label Studio's converter
     base = _base(obj, data, norm.text, source, lang, line)
-    docs = [_annotated(base, a, i, mapper, f"{label}: annotations") for i, a in enumerate(kept)]
+    docs = [_annotated(base, a, i, mapper, "annotations") for i, a in enumerate(kept)]
     if not docs:
         docs = [_copy(base)]
         docs[0].annotated = False
     first = docs[0]
     extras.note(first, CANCELLED, len(annotations) - len(kept))
-    predictions = _list(obj, "predictions", label, line)
+    predictions = _list(obj, "predictions", line)
     first.meta[extras.PREDICTIONS] = [
-        _prediction(p, i, mapper, f"{label}: predictions[{i}]") for i, p in enumerate(predictions)
+        _prediction(p, i, mapper, f"predictions[{i}]") for i, p in enumerate(predictions)
     ]
     for doc in docs:
         problems = doc.problems()
         if problems:
-            raise ParseError(f"{label}: {'; '.join(problems)}", line)
+            raise ParseError("; ".join(problems), line)
     return docs
 
 
-def _text(data: dict[str, Any], label: str, line: int | None) -> str:
+def _text(data: dict[str, Any], line: int | None) -> str:
     value = data.get("text")
     if value is None:
         keys = ", ".join(sorted(data)[:10]) or "nothing"
-        raise ParseError(f"{label}: no text (data.text is missing; data has: {keys})", line)
+        raise ParseError(f"no text (data.text is missing; data has: {keys})", line)
     if not isinstance(value, str):
-        raise ParseError(f"{label}: data.text must be a string, found {_kind(value)}", line)
+        raise ParseError(f"data.text must be a string, found {_kind(value)}", line)
     if not value.strip():
-        raise ParseError(f"{label}: no text (data.text is empty)", line)
+        raise ParseError("no text (data.text is empty)", line)
     return value
 
 
-def _list(obj: dict[str, Any], key: str, label: str, line: int | None) -> list[Any]:
+def _list(obj: dict[str, Any], key: str, line: int | None) -> list[Any]:
     value = obj.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ParseError(f"{label}: '{key}' must be a list, found {_kind(value)}", line)
+        raise ParseError(f"'{key}' must be a list, found {_kind(value)}", line)
     return value
 
 
-def _cancelled(annotation: Any, label: str, line: int | None) -> bool:
+def _cancelled(annotation: Any, line: int | None) -> bool:
     if not isinstance(annotation, dict):
-        raise ParseError(
-            f"{label}: an annotation must be an object, found {_kind(annotation)}", line
-        )
+        raise ParseError(f"an annotation must be an object, found {_kind(annotation)}", line)
     return bool(annotation.get("was_cancelled") or annotation.get("skipped"))
 
 

@@ -282,7 +282,7 @@ def read_json(text: str, source: str, lang: str | None) -> Iterator[ParsedDoc | 
 def task_items(task: Any, source: str, lang: str | None, n: int) -> Iterator[ParsedDoc | ReadError]:
     """The documents of the ``n``-th task of a JSON file, or why it cannot be imported."""
     from annotator.io.jsonl import _kind, parse_object
-    from annotator.io.labelstudio import is_task, parse_task
+    from annotator.io.labelstudio import is_task, parse_task, task_label
 
     if isinstance(task, dict) and isinstance(task.get("text"), str):
         try:  # a record as a JSONL line holds it (Prodigy and doccano write such lists)
@@ -292,10 +292,9 @@ def task_items(task: Any, source: str, lang: str | None, n: int) -> Iterator[Par
         return
     if not is_task(task):
         found = "an object without 'data' or 'text'" if isinstance(task, dict) else _kind(task)
-        yield ReadError(source, f"task {n}: expected a Label Studio task, found {found}")
+        yield ReadError(source, f"{task_label(task, n)}expected a Label Studio task, found {found}")
         return
     try:
-        yield from parse_task(task, source, lang, None)
+        yield from parse_task(task, source, lang, None, n)
     except ParseError as err:
-        reason = err.reason if err.reason.startswith("task") else f"task {n}: {err.reason}"
-        yield ReadError(source, reason)
+        yield ReadError(source, err.reason)

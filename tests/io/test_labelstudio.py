@@ -176,12 +176,12 @@ def annotated(*result: dict) -> dict:
     ("content", "reason"),
     [
         ('[{"id": 1, "data": {"text": "Astana"}}, {"id": 2, "data": {"te', "task 2: invalid JSON"),
-        ([{"id": 1, "data": {"text": 5}}], "task 1: data.text must be a string"),
-        ([{"id": 1, "data": {"image": "x.png"}}], "task 1: no text"),
+        ([{"id": 1, "data": {"text": 5}}], "task 1 (id 1): data.text must be a string"),
+        ([{"data": {"image": "x.png"}}], "task 1: no text"),
         ([{**ASTANA, "annotations": {}}], "'annotations' must be a list"),
         ([annotated(region("x", 0, 99, "GPE"))], "offsets 0..99 outside the text (0..6)"),
         ([annotated(STRING_START)], "start must be an integer, found a string"),
-        ([{"id": 1, "body": "not a task"}], "task 1: expected a Label Studio task"),
+        ([{"id": 1, "body": "not a task"}], "task 1 (id 1): expected a Label Studio task"),
         ('{"not": "a list"}', "task 1: expected a Label Studio task"),
     ],
 )  # fmt: skip
@@ -338,3 +338,33 @@ def test_labelstudio_an_annotation_of_choices_only_is_not_entity_gold(tmp_path):
         "WHERE s.status = 'done'"
     ).fetchall()
     assert done == [("Nothing to label here.",)]  # a submitted empty result is "no entity"
+
+
+def test_labelstudio_every_error_line_names_the_file_and_the_task(tmp_path):
+    """By its place in a JSON list and its id (the id alone where a JSONL line is named)."""
+    bad = [
+        {**annotated(region("x", 0, 99, "GPE")), "id": 4242},
+        {"id": 17, "data": {"text": "Astana", "date": "soon"}},
+        {"id": 18, "data": {"text": "Astana", "title": 5}},
+        {"id": 19, "data": {"text": "Astana", "lang": "not a language"}},
+        {"id": 20, "data": {"text": "Astana"}, "predictions": [{"result": [STRING_START]}]},
+        {"data": {"text": ""}},
+    ]
+    tasks = [{"id": 9, "data": {"text": "Almaty"}}, *bad]
+    for path, named in [
+        (write(tmp_path / "tasks.json", tasks), "{path}: task {n} (id {id}): "),
+        (
+            write(tmp_path / "tasks.jsonl", "\n".join(map(json.dumps, tasks))),
+            "{path}:{n}: task id {id}: ",
+        ),
+    ]:
+        errors: list[ReadError] = []
+        summary = import_paths(
+            Store(), [path], as_gold=True, annotator="me", on_error=errors.append
+        )
+        assert summary.imported == 1 and len(errors) == len(bad)
+        for n, (task, error) in enumerate(zip(bad, errors), 2):
+            want = named.format(path=path, n=n, id=task.get("id"))
+            if "id" not in task:  # no id: its place alone
+                want = want.replace(" (id None)", "").replace(" task id None: ", " ")
+            assert str(error).startswith(want), (str(error), want)
