@@ -19,25 +19,23 @@ import bisect
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS
 from spacy.tokens import Token
 
 from annotator.core.models import Argument, Span, Suggestion
 from annotator.core.paths import resources_dir
 from annotator.core.schema import ANY_SPAN, EventType
 from annotator.suggest.event_spans import PERSON_TITLES
+from annotator.suggest.parse_lists import Parse
 
 MODEL_FILE = "arg_model.json"
 RULE = "model"
-PATH_LIMIT = 4  # longer dependency paths are only "long"
 _DISTANCES = (1, 2, 3, 5, 8, 12, 20)
 _WORD_POS = frozenset({"PROPN", "NOUN", "NUM", "ADJ", "X"})
 # features of single words and exact distances: too sparse for the few wrong rule arguments
@@ -185,11 +183,9 @@ class _Context:
         self.arg_of: dict[tuple[int, int], list[tuple[int, str, str]]] = {}
         self.mentions = [mention.token for mention, _ in pairs]
         # token index -> its sentence's (start, end): Token.sent walks the parse each time
-        self.parse = Parse(self.doc)
+        self.parse: Parse = run.parse
         self.idx: list[int] = self.parse.idx  # token -> its first character
-        self.bounds: list[tuple[int, int]] = [(0, 0)] * len(self.doc)
-        for sent in self.doc.sents:
-            self.bounds[sent.start : sent.end] = [(sent.start, sent.end)] * (sent.end - sent.start)
+        self.bounds: list[tuple[int, int]] = self.parse.bounds
         self._triggers_in: dict[tuple[int, int], list[int]] = {}
         # (event, span start, end, label, how) -> its features that do not depend on the role
         self.common: dict[tuple[int, int, int, str, str], list[str]] = {}
@@ -398,107 +394,6 @@ def bucket(n: int) -> str:
         if n <= limit:
             return str(limit)
     return "far"
-
-
-_NAMES: dict[int, Callable[[int], str]] = {}
-_LOWERED: dict[int, str] = {}
-
-
-def _names(strings) -> Callable[[int], str]:  # noqa: ANN001
-    """The string of a hash (a symbol's or the vocabulary's), remembered per string store."""
-    found = _NAMES.get(id(strings))
-    if found is None:
-        cache: dict[int, str] = {}
-
-        def found(h: int) -> str:
-            text = cache.get(h)
-            if text is None:
-                text = cache[h] = strings[h]
-            return text
-
-        _NAMES.clear()  # one string store at a time (one pipeline per process)
-        _NAMES[id(strings)] = found
-    return found
-
-
-def _lowered(strings, h: int) -> str:  # noqa: ANN001
-    text = _LOWERED.get(h)
-    if text is None:
-        text = _LOWERED[h] = strings[h].lower()
-    return text
-
-
-class Parse:
-    """A document's parse as plain lists (index = token): what the features read, without a
-    spaCy Token made per access (the features of a document read ~5,000 of them)."""
-
-    def __init__(self, doc) -> None:  # noqa: ANN001
-        cols = doc.to_array([HEAD, DEP, LOWER, LEMMA, POS, ORTH, IDX])  # uint64 hashes
-        relative = cols[:, 0].view("int64")  # HEAD: the head's offset from the token
-        self.head = (relative + np.arange(len(doc), dtype="int64")).tolist()
-        strings = doc.vocab.strings
-        name = _names(strings)
-        self.dep = [name(h) for h in cols[:, 1].tolist()]
-        self.lower = [name(h) for h in cols[:, 2].tolist()]
-        self.lemma = [_lowered(strings, h) for h in cols[:, 3].tolist()]
-        self.pos = [name(h) for h in cols[:, 4].tolist()]
-        self.text = [name(h) for h in cols[:, 5].tolist()]
-        self.idx = cols[:, 6].tolist()
-        self._ups: dict[int, tuple[list[int], dict[int, int]]] = {}
-
-    def path(self, a: int, b: int) -> tuple[list[int], int, list[int]]:
-        """(tokens from a up to below the common ancestor, the ancestor, tokens from below
-        it down to b)."""
-        head = self.head
-        up_a, where = self._up(a)
-        chain_b = [b]
-        cur = b
-        while cur not in where:
-            if head[cur] == cur:  # another sentence: no common ancestor
-                return list(up_a), up_a[-1], chain_b[::-1]
-            cur = head[cur]
-            chain_b.append(cur)
-        return up_a[: where[cur]], cur, chain_b[-2::-1]
-
-    def _up(self, a: int) -> tuple[list[int], dict[int, int]]:
-        """``a`` and its ancestors up to the root, and each one's place in that list (the
-        same trigger is the start of every candidate's path: made once)."""
-        found = self._ups.get(a)
-        if found is None:
-            head = self.head
-            up_a = [a]
-            cur = a
-            while head[cur] != cur:
-                cur = head[cur]
-                up_a.append(cur)
-            found = self._ups[a] = (up_a, {t: n for n, t in enumerate(up_a)})
-        return found
-
-    def length(self, a: int, b: int) -> int:
-        up, _lca, down = self.path(a, b)
-        return len(up) + len(down)
-
-    def path_features(self, a: int, b: int) -> list[str]:
-        """The dependency path a -> b: whole when short, else its two ends and the top."""
-        if a == b:
-            return ["path=self"]
-        up, lca, down = self.path(a, b)
-        dep, lower = self.dep, self.lower
-        n = len(up) + len(down)
-        up_deps = [dep[t] for t in up]
-        down_words = [lower[t] if dep[t] in ("prep", "agent") else dep[t] for t in down]
-        out = [
-            f"up={min(len(up), 4)}",
-            f"down={min(len(down), 4)}",
-            f"tup={'^'.join(up_deps[:2])}",
-            f"edown={'v'.join(down_words[-3:])}",
-            f"top={self.pos[lca]}" + (f":{self.lemma[lca]}" if up and down else ":end"),
-        ]
-        if n > PATH_LIMIT:
-            return [f"path=long{min(n, 8)}", *out]
-        deps = "^".join(up_deps) + "|" + "v".join(dep[t] for t in down)
-        top = self.lemma[lca] if up else "@"
-        return [f"path={deps}", f"plex={'^'.join(up_deps)}|{top}|{'v'.join(down_words)}", *out]
 
 
 def dep_path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]]:
