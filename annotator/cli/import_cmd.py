@@ -76,8 +76,9 @@ def _size(text: str) -> int:
 @click.option(
     "--trim-spans",
     is_flag=True,
-    help="Trim whitespace from the edges of imported spans (and drop spans of only "
-    "whitespace or across a paragraph break) instead of refusing such gold.",
+    help="Trim whitespace and invisible characters (zero-width space, soft hyphen, ...) "
+    "from the edges of imported spans (and drop spans of only those or across a paragraph "
+    "break) instead of refusing such gold.",
 )
 @user_errors
 def import_cmd(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from annotator.core import commands as cmd
 from annotator.core.links import carry_over, referring
 from annotator.core.models import ENTITY, Event, Span, Suggestion
+from annotator.core.spans import EDGE
 
 GOLD = "gold"
 PENDING, ACCEPTED, REJECTED = cmd.PENDING, cmd.ACCEPTED, cmd.REJECTED
@@ -323,10 +324,12 @@ def _pos(item: Item) -> tuple[int, int, str]:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A selection without whitespace or invisible characters at its edges (the span rule
+    of :mod:`annotator.core.spans`)."""
     start, end = max(0, start), min(len(text), end)
-    while start < end and text[start].isspace():
+    while start < end and text[start] in EDGE:
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and text[end - 1] in EDGE:
         end -= 1
     return start, end
 

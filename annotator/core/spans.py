@@ -1,4 +1,5 @@
-"""Clean spans: no span starts or ends with whitespace or runs across a paragraph break.
+"""Clean spans: no span starts or ends with whitespace (or an invisible format character,
+:data:`EDGE`) or runs across a paragraph break.
 
 NER cannot learn whitespace at an entity's edge (spaCy's ``debug data`` flags it, and
 token-based exports would carry whitespace tokens inside entities), and an entity never
@@ -17,6 +18,25 @@ from dataclasses import replace
 
 from annotator.core.models import EVENT, Argument, Event, ParsedDoc, Span, SpanRow, Suggestion
 
+# Characters no span may start or end with: whitespace (exactly what str.isspace() calls
+# whitespace: a test checks it) and the invisible format characters (Unicode category Cf
+# that show nothing: soft hyphen, zero-width space and (non-)joiners, word joiner, BOM,
+# bidirectional marks and isolates) that copy-paste leaves at a word's edge. An entity
+# "\u200bAstana" is the entity "Astana" to every model and tool, but not to a string
+# comparison. A constant for str.strip() and a set for the per-row check keep the rule as
+# cheap as the whitespace test it replaces (clean_rows runs on every span of a bulk import).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d"
+    "\u206e\u206f\ufeff"
+)
+EDGE = WHITESPACE + INVISIBLE
+_EDGE_SET = frozenset(EDGE)
+
 # a paragraph break: a line break, optional spaces, another line break
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
@@ -24,13 +44,14 @@ TRIMMED, DROPPED, ARGUMENTS_DROPPED = "trimmed", "dropped", "arguments dropped"
 
 
 def clean_offsets(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The offsets without whitespace at either edge; None when nothing is left or a
-    paragraph break is still inside (which mention was meant cannot be told)."""
+    """The offsets without whitespace or invisible characters (:data:`EDGE`) at either
+    edge; None when nothing is left or a paragraph break is still inside (which mention
+    was meant cannot be told)."""
     part = text[start:end]
-    stripped = part.strip()
+    stripped = part.strip(EDGE)
     if not stripped:
         return None
-    begin = start + (len(part) - len(part.lstrip()))
+    begin = start + (len(part) - len(part.lstrip(EDGE)))
     finish = begin + len(stripped)
     if PARAGRAPH_BREAK.search(text, begin, finish):
         return None
@@ -44,11 +65,22 @@ def problem(text: str, span: Span) -> str | None:
         return None
     shown = text[span.start : span.end]
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    if found is None and shown.strip():
-        return f"span {span.start}..{span.end} ({span.label}) {shown!r} crosses a paragraph break"
+    where = f"span {span.start}..{span.end} ({span.label})"
+    if found is None and shown.strip(EDGE):
+        return f"{where} {shown!r} crosses a paragraph break"
     if found is None:
-        return f"span {span.start}..{span.end} ({span.label}) is only whitespace"
-    return f"span {span.start}..{span.end} ({span.label}) {shown!r} has whitespace at its edge"
+        hidden = _invisible(text[span.start : span.end])
+        return f"{where} is only whitespace" + (hidden and f" and invisible characters ({hidden})")
+    # say which invisible characters: they cannot be seen
+    if hidden := _invisible(text[span.start : found[0]] + text[found[1] : span.end]):
+        return f"{where} {shown!r} has an invisible character ({hidden}) at its edge"
+    return f"{where} {shown!r} has whitespace at its edge"
+
+
+def _invisible(part: str) -> str:
+    """The invisible characters in ``part``, named by code point ("U+200B, U+FEFF")."""
+    found = sorted(set(part) & frozenset(INVISIBLE))
+    return ", ".join(f"U+{ord(c):04X}" for c in found)
 
 
 def clean_span(text: str, span: Span) -> Span | None:
@@ -104,24 +136,23 @@ def _clean_one(text: str, s: Suggestion, tally: Counter[str]) -> Suggestion | No
 
 def _unclear(text: str, rows: list[SpanRow]) -> bool:
     """Whether any row may break the rule (else every one is clean for sure): whitespace
-    at an edge, or a line break inside (a paragraph break needs one), or past the end.
-    One pass over all rows (~40 per article)."""
+    or an invisible character at an edge, or a line break inside (a paragraph break needs
+    one), or past the end. One pass over all rows (~40 per article)."""
     n = len(text)
+    edge = _EDGE_SET
     return any(
         [
             r
             for r in rows
             if r[1] > n
-            or text[r[0]].isspace()
-            or text[r[1] - 1].isspace()
+            or text[r[0]] in edge
+            or text[r[1] - 1] in edge
             or text.find("\n", r[0], r[1]) >= 0
         ]
     )
 
 
-def clean_rows(
-    text: str, rows: list[SpanRow], tally: Counter[str] | None = None
-) -> list[SpanRow]:
+def clean_rows(text: str, rows: list[SpanRow], tally: Counter[str] | None = None) -> list[SpanRow]:
     """:func:`clean_suggestions` for entity suggestions given as ``(start, end, label)``
     rows (an import's ~40 per article): the same rows come out, trimmed, dropped, counted
     and made unique the same way, without a Span or Suggestion object for each (``rows``

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.models import EVENT, Argument, Event, ParsedDoc, Span, Suggestion
+from annotator.core.review import trim
 from annotator.core.spans import (
     ARGUMENTS_DROPPED,
     DROPPED,
+    EDGE,
     PARAGRAPH_BREAK,
     TRIMMED,
+    WHITESPACE,
     clean_doc,
     clean_offsets,
+    clean_rows,
     clean_suggestions,
     doc_problems,
     problem,
@@ -80,7 +86,7 @@ def test_spans_clean_doc_and_doc_problems():
     assert doc_problems(cleaned) == []
 
 
-texts = st.text(st.sampled_from("ab \n\t\u00a0\r\ufeffЖ😀."), min_size=1, max_size=30)
+texts = st.text(st.sampled_from("ab \n\t\u00a0\r\ufeff\u200b\u00adЖ😀."), min_size=1, max_size=30)
 
 
 @settings(max_examples=300, deadline=None)
@@ -90,10 +96,36 @@ def test_spans_any_cleaned_span_is_stripped_and_in_one_paragraph(text, data):
     end = data.draw(st.integers(start + 1, len(text)))
     found = clean_offsets(text, start, end)
     if found is None:
-        part = text[start:end].strip()
+        part = text[start:end].strip(EDGE)
         assert not part or PARAGRAPH_BREAK.search(part)
         return
     a, b = found
     assert start <= a < b <= end
-    assert text[a:b] == text[a:b].strip() == text[start:end].strip()
+    assert text[a:b] == text[a:b].strip(EDGE) == text[start:end].strip(EDGE)
     assert not PARAGRAPH_BREAK.search(text[a:b])
+
+
+def test_spans_whitespace_is_what_str_isspace_calls_whitespace():
+    everything = map(chr, range(sys.maxunicode + 1))
+    assert WHITESPACE == "".join(c for c in everything if c.isspace())
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_spans_an_invisible_character_at_an_edge_is_trimmed_as_whitespace(char):
+    """A zero-width space, joiner, word joiner, BOM or soft hyphen at a span's edge was
+    kept: "\u200bAstana" is not "Astana" to a string comparison, nor a clean NER target."""
+    text = f"Talks in {char}Astana{char} and Tokayev{char} {char}"
+    at = text.index("Astana") - 1
+    assert clean_offsets(text, at, at + 8) == (at + 1, at + 7)
+    assert problem(text, Span(at, at + 8, "GPE")) == (
+        f"span {at}..{at + 8} (GPE) {text[at : at + 8]!r} has an invisible character "
+        f"(U+{ord(char):04X}) at its edge"
+    )
+    assert problem(text, Span(at + 1, at + 7, "GPE")) is None
+    rows = [(at, at + 8, "GPE"), (at + 1, at + 7, "GPE"), (len(text) - 2, len(text), "X")]
+    tally: Counter[str] = Counter()
+    assert clean_rows(text, rows, tally) == [(at + 1, at + 7, "GPE")]
+    assert tally == Counter({TRIMMED: 1, DROPPED: 1})
+    assert trim(text, at - 1, at + 9) == (at + 1, at + 7)  # a selection in the window
+    inside = f"Tokayev{char}Putin"  # inside a span it is part of the text: kept
+    assert clean_offsets(inside, 0, len(inside)) == (0, len(inside))
