@@ -17,7 +17,11 @@ Written per article::
   a span cannot be marked in brat: it is left out of the span and reported.
 - Events are E lines; a repeated role gets a number (``Participant2``) and loses it on
   reading. Attributes are A lines: ``True`` is a binary attribute, ``False`` is absent, any
-  other value is written as is (``Modality E1 future``).
+  other value is written as is (``Modality E1 future``). A binary attribute that
+  ``annotation.conf`` declares and an event does not have at all is named in a note on the
+  event (``attributes not set: Negation``): brat reads an absent one as false, and an
+  event without attributes must not come back with ``Negation: false`` (see
+  :data:`~annotator.io.brat_conf.UNSET_NOTE`).
 - An event argument is the entity's T line (gold arguments always stand on a gold
   entity, see :mod:`annotator.core.links`): one mention, one T line, as brat itself does.
   Only a ``SPAN`` phrase argument (a topic, an indicator) — or, in an export of
@@ -48,6 +52,7 @@ from annotator.io.brat_conf import (
     ANNOTATOR_NOTE,
     ARGUMENT_ONLY,
     PARTIAL_NOTE,
+    UNSET_NOTE,
     BratSchema,
     check_name,
     doc_problems,
@@ -121,9 +126,14 @@ class _AnnWriter:
     """Builds the .ann lines of one document."""
 
     def __init__(
-        self, doc: AnnotatedDoc, report: ExportReport, name_annotator: bool = False
+        self,
+        doc: AnnotatedDoc,
+        report: ExportReport,
+        name_annotator: bool = False,
+        binary: frozenset[str] = frozenset(),
     ) -> None:
         self.name_annotator = name_annotator
+        self.binary = binary  # the binary attributes annotation.conf declares
         self.doc, self.report, self.text = doc, report, doc.article.text
         self.t_ids: dict[tuple[int, int, str, str], str] = {}
         self.lines: list[str] = []
@@ -162,6 +172,9 @@ class _AnnWriter:
         for n, event in enumerate(writable, 1):
             self.lines.append(f"E{n}\t{self._event_body(event)}")
             attr_lines += self._attributes(event, f"E{n}", len(attr_lines))
+            if unset := sorted(self.binary - {name for name, _ in event.attributes}):
+                note = UNSET_NOTE + ", ".join(unset)
+                self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes E{n}\t{note}")
         self._notes()
         return "".join(line + "\n" for line in self.lines + attr_lines + self.notes)
 
@@ -245,11 +258,17 @@ class _AnnWriter:
 
 
 def brat_ann(
-    doc: AnnotatedDoc, report: ExportReport | None = None, *, name_annotator: bool = False
+    doc: AnnotatedDoc,
+    report: ExportReport | None = None,
+    *,
+    name_annotator: bool = False,
+    binary: frozenset[str] = frozenset(),
 ) -> str:
     """The .ann content for one document; ``name_annotator``: with a note saying whose
-    gold it is (an export of several annotators' gold, so that it imports back to each)."""
-    return _AnnWriter(doc, report or ExportReport(), name_annotator).build()
+    gold it is (an export of several annotators' gold, so that it imports back to each);
+    ``binary``: the binary attributes annotation.conf declares (an event without one of
+    them gets a note naming it: :data:`~annotator.io.brat_conf.UNSET_NOTE`)."""
+    return _AnnWriter(doc, report or ExportReport(), name_annotator, binary).build()
 
 
 def write_brat(
@@ -269,6 +288,9 @@ def write_brat(
     items = list(items)
     check_names(doc for _, doc in items)  # before anything is written
     team = len({doc.annotator for _, doc in items}) > 1  # each file then names its annotator
+    for _, doc in items:  # annotation.conf as written, before any event's notes need it
+        schema.add(doc)
+    binary = schema.binary()
     folders: dict[str, Path] = {}
     names: dict[str, SafeNames] = {}
     for split, doc in items:
@@ -278,8 +300,7 @@ def write_brat(
             names[split] = SafeNames()
         report.count(split, doc)
         report.pending(doc)
-        ann = brat_ann(doc, report, name_annotator=team)
-        schema.add(doc)
+        ann = brat_ann(doc, report, name_annotator=team, binary=binary)
         stem = names[split].claim(doc_stem(doc), doc.annotator)
         _write(folders[split] / f"{stem}.txt", doc.article.text)
         _write(folders[split] / f"{stem}.ann", ann)

@@ -23,6 +23,14 @@ ARGUMENT_ONLY = "argument only"
 # note on the first text-bound annotation says it, and this reader reads it back
 PARTIAL_NOTE = "entities: partial (text without an entity is not known to hold none)"
 ANNOTATOR_NOTE = "annotator: "  # + the project annotator whose gold the .ann holds
+# brat writes a binary attribute only when it is true, and reads an absent one as false
+# (an unticked box), so the reader gives an event each binary attribute annotation.conf
+# declares that its .ann leaves out as False: an event whose attributes were set in the
+# window (Negation False, as the schema's defaults give) round-trips. An event that never
+# had the attribute (imported without attributes) would come back with an invented
+# Negation False, so the writer names what it leaves unset in a note on the event, e.g.
+# "#3 AnnotatorNotes E2 attributes not set: Negation", and the reader sets none of those.
+UNSET_NOTE = "attributes not set: "  # + the binary attribute names, comma-separated
 
 # brat stores a type, role or attribute name in "storage form" (projectconfig.py's
 # normalize_to_storage_form): anything else is silently rewritten there, so the .ann and
@@ -119,6 +127,10 @@ class BratSchema:
                 values = self.attributes.setdefault(name, set())
                 if not isinstance(value, bool) and value is not None:
                     values.add(str(value))
+
+    def binary(self) -> frozenset[str]:
+        """The binary attributes (no values): absent from a .ann, they read as false."""
+        return frozenset(name for name, values in self.attributes.items() if not values)
 
     def add_event_type(self, etype: str, roles: Iterable[tuple[str, str, Iterable[str]]]) -> None:
         """Declare an event type: (role, cardinality, allowed labels) triples.

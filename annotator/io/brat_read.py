@@ -5,7 +5,8 @@ attributes, garbage lines) is counted and named in one :class:`Skipped` per file
 E id defined twice is an error. Notes the writer (:mod:`annotator.io.brat`) leaves are read
 back: ``argument only`` spans are no entities, a partial-entities note marks the gold as
 partial, and binary event attributes the ``annotation.conf`` declares come back false when
-the ``.ann`` leaves them out (brat writes only true ones).
+the ``.ann`` leaves them out (brat writes only true ones), except those a note on the event
+says are not set (:data:`~annotator.io.brat_conf.UNSET_NOTE`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from typing import Any
 from annotator.core.models import PARTIAL, Argument, Event, ParsedDoc, ReadError, Skipped, Span
 from annotator.core.text import normalize
 from annotator.io import extras
-from annotator.io.brat_conf import ANNOTATOR_NOTE, ARGUMENT_ONLY, PARTIAL_NOTE, binary_attributes
+from annotator.io.brat_conf import (
+    ANNOTATOR_NOTE,
+    ARGUMENT_ONLY,
+    PARTIAL_NOTE,
+    UNSET_NOTE,
+    binary_attributes,
+)
 from annotator.io.errors import ParseError
 from annotator.io.plaintext import norm_lang, preview_title
 
@@ -105,20 +112,24 @@ def _parse_or_error(
     except (BratError, ParseError) as err:
         yield ReadError(source, err.reason, err.line)
         return
-    yield _with_false_attributes(doc, binary_attributes(Path(source).parent))
+    yield _with_false_attributes(doc, binary_attributes(Path(source).parent), reader.unset)
     if reader.skipped:
         yield Skipped(source, skipped_reason(reader.skipped, reader.first_skipped))
 
 
-def _with_false_attributes(doc: ParsedDoc, binary: dict[str, frozenset[str]]) -> ParsedDoc:
+def _with_false_attributes(
+    doc: ParsedDoc, binary: dict[str, frozenset[str]], unset: list[frozenset[str]]
+) -> ParsedDoc:
     """Events with each binary attribute the conf declares for them and the .ann leaves
-    out set to False, as they were exported."""
+    out set to False, as brat means it and as they were exported, but for those a note
+    says the event does not set (``unset``: per event, in order)."""
     if not binary:
         return doc
     events = []
-    for event in doc.events:
+    for event, left_out in zip(doc.events, unset):
         attrs = dict(event.attributes)
-        for name in binary.get("<EVENT>", frozenset()) | binary.get(event.type, frozenset()):
+        declared = binary.get("<EVENT>", frozenset()) | binary.get(event.type, frozenset())
+        for name in declared - left_out:
             attrs.setdefault(name, False)
         events.append(replace(event, attributes=tuple(sorted(attrs.items()))))
     return replace(doc, events=events)
@@ -148,6 +159,8 @@ class _AnnReader:
         self.first_skipped: dict[str, int] = {}
         self.ids: dict[str, int] = {}  # T and E ids -> the line defining them
         self.attr_lines: dict[str, int] = {}  # attribute target -> its first A/M line
+        self.unset_notes: dict[str, tuple[frozenset[str], int]] = {}  # E id -> names, line
+        self.unset: list[frozenset[str]] = []  # per event read: the attributes it does not set
 
     def parse(self, ann: str, external_id: str, lang: str | None) -> ParsedDoc:
         for line_no, line in enumerate(ann.removeprefix("\ufeff").split("\n"), 1):
@@ -231,6 +244,9 @@ class _AnnReader:
             self.arg_only.add(body[1])
         elif body[:1] == ["AnnotatorNotes"] and note == PARTIAL_NOTE:
             self.partial = True
+        elif body[:1] == ["AnnotatorNotes"] and len(body) == 2 and note.startswith(UNSET_NOTE):
+            names = frozenset(n.strip() for n in note.removeprefix(UNSET_NOTE).split(","))
+            self.unset_notes[body[1]] = (names, line_no)
         elif body[:1] == ["AnnotatorNotes"] and note.startswith(ANNOTATOR_NOTE):
             self.annotator = note.removeprefix(ANNOTATOR_NOTE).strip() or None
         else:
@@ -273,9 +289,12 @@ class _AnnReader:
                 arguments.append(Argument(role, span))
             attrs = tuple(sorted(self.attrs.pop(eid, {}).items()))
             out.append(Event(Span(t.start, t.end, etype), tuple(arguments), attrs))
+            self.unset.append(self.unset_notes.pop(eid, (frozenset(), 0))[0])
         for target, attrs in self.attrs.items():  # not on an event: an entity's, left out
             self._skip("A", self.attr_lines[target])
             self.skipped["A"] += len(attrs) - 1
+        for _, line_no in self.unset_notes.values():  # on no event: an ordinary note
+            self._skip("#", line_no)
         return out
 
 

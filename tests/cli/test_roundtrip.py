@@ -115,3 +115,23 @@ def test_roundtrip_bundled_event_gold_arguments_stay_on_their_entities(tmp_path,
             spans = set(d.spans)
             for e in d.events:
                 assert all(a.span in spans or a.span.label == "SPAN" for a in e.arguments)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat"])
+def test_roundtrip_events_without_attributes_come_back_without_any(tmp_path, fmt):
+    """brat came back with Negation false on every event that had no attributes (an
+    absent binary attribute is false to brat: new-user trial)."""
+    docs = _docs()
+    for doc in docs[:1]:
+        doc.events = [Event(e.trigger, e.arguments) for e in doc.events]
+    first = tmp_path / "first.db"
+    with Store(first) as s:
+        s.add_docs(docs, as_gold=True, annotator="ann")
+    out = tmp_path / ("out.jsonl" if fmt == "jsonl" else "out")
+    invoke("export", "--format", fmt, "--out", str(out), "--db", str(first))
+    second = tmp_path / "second.db"
+    empty = ["--empty-is-gold"] if fmt == "brat" else []
+    invoke("import", str(out), "--db", str(second), "--as-gold", "--annotator", "ann", *empty)
+    assert _gold(second) == _gold(first)
+    attrs = sorted(e[2] for _, _, events in _gold(second) for e in events)
+    assert attrs == [(), (("Modality", "actual"), ("Negation", False))]

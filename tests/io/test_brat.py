@@ -399,3 +399,31 @@ def test_brat_partial_entity_gold_round_trips_as_a_note(tmp_path):
     assert back.meta.get("entities") == "partial"
     full = _write_and_read(tmp_path / "full", doc)
     assert "entities" not in full.meta
+
+
+def test_brat_an_event_without_attributes_comes_back_without_any(tmp_path):
+    """brat has no "not set" for a binary attribute (an absent one is false), so an event
+    that had none came back with Negation false (new-user trial): a note names what it
+    leaves unset; an event that said Negation false still comes back false."""
+    bare = Event(MEET.trigger, MEET.arguments)
+    said_no = Event(Span(0, 21, "Meet"), (), (("Modality", "actual"), ("Negation", False)))
+    half = Event(Span(23, 48, "Meet"), (), (("Modality", "actual"),))
+    negated = Event(Span(74, 83, "Meet"), (), (("Negation", True),))
+    doc = _doc(spans=(T1, T2, T4), events=(bare, said_no, half, negated))
+    back = _write_and_read(tmp_path, doc)
+    ann = next((tmp_path / "out").glob("*.ann")).read_text()
+    assert ann.count("\tattributes not set: Negation\n") == 2  # bare and half
+    got = {e.trigger: e.attrs for e in back.events}
+    assert got == {
+        MEET.trigger: {},
+        said_no.trigger: {"Modality": "actual", "Negation": False},
+        half.trigger: {"Modality": "actual"},
+        negated.trigger: {"Negation": True},
+    }
+    assert "brat_skipped" not in back.meta  # the notes are read, not left out
+
+
+def test_brat_an_unset_note_on_no_event_is_left_out_as_a_note():
+    ann = "T1\tGPE 74 83\tTurkistan\n#1\tAnnotatorNotes T1\tattributes not set: Negation\n"
+    (doc, skipped) = read_brat_text(ann)
+    assert doc.spans == [T4] and "1 note (#)" in str(skipped)
