@@ -19,6 +19,18 @@ other tokenizer rules make other keys: stale tokens are never read, only left un
 read is also checked against the text (the tokens must cover it exactly) and recomputed
 when it does not fit. A sidecar that cannot be opened or written (read-only folder, disk
 full, locked too long) only costs speed: the export tokenizes as before.
+
+Fragments (renderings of the tokens, e.g. the JSONL export's ``"tokens"`` list: ~35 kB per
+article, ten times the tokens) are not rows of the sidecar: their bytes are appended to a
+file beside it (``project.db.tokens.fragments``) and the sidecar keeps where each one is
+(offset, length) and a CRC over the tokens it was made from and its bytes. A first export
+of 10,000 articles writes ~380 MB of them: through SQLite that was written twice (log, then
+database) with the disk synced at each checkpoint, most of the first export's time; an
+append is written once and needs no sync, because nothing trusts it unchecked — a fragment
+is read whole, checked against its CRC, and rendered again when it fails (a power cut that
+lost the file's end, a file deleted or replaced, two writers' bytes crossed). The file only
+grows; when most of it is no longer referred to (another tokenizer version, fragments
+rendered again) the next export that keeps fragments starts it afresh.
 """
 
 from __future__ import annotations
@@ -43,6 +55,10 @@ if TYPE_CHECKING:  # spaCy is imported to tokenize: reading cached tokens needs 
     import spacy
 
 SUFFIX = ".tokens"
+FRAGMENTS = ".fragments"  # the fragments' bytes: project.db.tokens.fragments
+# start the fragments file afresh when it is this large and at least half of it is no
+# longer referred to
+FRAGMENTS_RESTART = 64 << 20
 FORMAT = 2  # layout of the stored arrays
 SPACE, PUNCT, TRAILING = 1, 2, 4  # flag bits: whitespace, punctuation, a space after it
 LOOKUP = 500  # hashes per SELECT
@@ -50,6 +66,7 @@ LOOKUP = 500  # hashes per SELECT
 # the connections' own automatic checkpoint is at 64 MB (16384 pages) of log
 CHECKPOINT_BYTES = 32 << 20
 _OPEN: dict[tuple[int, Path], sqlite3.Connection] = {}  # (process, sidecar) -> connection
+_FILES: dict[tuple[int, Path, int], int] = {}  # (process, fragments file, flags) -> fd
 
 
 @dataclass(frozen=True)
@@ -258,23 +275,54 @@ class TokenCache:
         """Keep fragments rendered from tokens: ``(content_hash, lang, tokens, fragment)``.
 
         A fragment is derived data like the tokens: keyed by the text's hash, the
-        tokenizer's version and ``kind`` (which names the rendering and its version), and
-        stored with one CRC over the tokens it was made from and itself, so that it is only
-        ever read whole and with those very tokens (a damaged fragment, or one of another
-        text put under this key, fails the check and is rendered again)."""
+        tokenizer's version and ``kind`` (which names the rendering and its version), its
+        bytes appended to the fragments file in one write, and indexed with one CRC over
+        the tokens it was made from and itself, so that it is only ever read whole and with
+        those very tokens (damaged, cut short, or another text's under this key: the check
+        fails and it is rendered again)."""
         conn = self._connect()
-        if conn is None or not made:
+        if conn is None or not made or self.path is None:
             return
-        rows = [
-            (h, self.version(lang), kind, body, zlib.crc32(body, _tokens_crc(t.to_row())))
-            for h, lang, t, body in made
-        ]
+        path = _fragments_path(self.path)
+        try:
+            self._restart_if_mostly_dead(conn, path)
+            fd = _fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            blob = b"".join(body for _, _, _, body in made)
+            written = os.write(fd, blob)  # one append: O_APPEND places it whole at the end
+            offset = os.lseek(fd, 0, os.SEEK_CUR) - written
+        except OSError:
+            return  # not kept this time (disk full, read-only ...): rendered again next time
+        rows, end = [], offset + written
+        for h, lang, t, body in made:
+            if offset + len(body) > end:
+                break  # a short write: the rest was not written
+            crc = zlib.crc32(body, _tokens_crc(t.to_row()))
+            rows.append((h, self.version(lang), kind, offset, len(body), crc))
+            offset += len(body)
         try:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO token_fragments VALUES (?,?,?,?,?)", rows)
+                conn.executemany("INSERT OR REPLACE INTO fragments VALUES (?,?,?,?,?,?)", rows)
         except sqlite3.Error:
             pass  # not kept this time: the next export renders these again
+
+    def _restart_if_mostly_dead(self, conn: sqlite3.Connection, path: Path) -> None:
+        """Start the fragments file afresh when it is large and mostly bytes no index row
+        refers to. A reader or writer of the old file at that moment only finds fragments
+        that fail their check (rendered again)."""
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return
+        if size < FRAGMENTS_RESTART:
+            return
+        live = conn.execute("SELECT total(length) FROM fragments").fetchone()[0]
+        if live * 2 > size:
+            return
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM fragments")
+            os.truncate(path, 0)
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.path is None:
@@ -290,25 +338,27 @@ class TokenCache:
             conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # a cache: a power cut may lose the end
-            # a first export writes ~35 kB per article: checkpoint (and sync) every 64 MB,
-            # not every 4 MB
+            # a first export writes ~4 kB of tokens per article: checkpoint (and sync)
+            # every 64 MB, not every 4 MB
             conn.execute("PRAGMA wal_autocheckpoint=16384")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS tokens (content_hash TEXT, tokenizer TEXT, "
                 "starts BLOB, ends BLOB, flags BLOB, PRIMARY KEY (content_hash, tokenizer)) "
                 "WITHOUT ROWID"
             )
-            # renderings of the tokens (e.g. the JSONL export's "tokens" list): large rows,
-            # so a rowid table (WITHOUT ROWID suits small rows only)
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS remembered (lang TEXT NOT NULL, installation TEXT "
                 "NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, "
                 "PRIMARY KEY (lang, installation, name))"
             )
+            # where each fragment's bytes are in the fragments file (see the module); the
+            # bytes themselves were rows of token_fragments before, gone with it
+            conn.execute("DROP TABLE IF EXISTS token_fragments")
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS token_fragments (content_hash TEXT NOT NULL, "
-                "tokenizer TEXT NOT NULL, kind TEXT NOT NULL, body BLOB NOT NULL, "
-                "crc INTEGER NOT NULL, PRIMARY KEY (content_hash, tokenizer, kind))"
+                "CREATE TABLE IF NOT EXISTS fragments (content_hash TEXT NOT NULL, "
+                "tokenizer TEXT NOT NULL, kind TEXT NOT NULL, offset INTEGER NOT NULL, "
+                "length INTEGER NOT NULL, crc INTEGER NOT NULL, "
+                "PRIMARY KEY (content_hash, tokenizer, kind)) WITHOUT ROWID"
             )
         except sqlite3.Error:
             self.path = None  # cannot keep a cache here: tokenize every time
@@ -332,13 +382,15 @@ class TokenCache:
         wanted: dict[str, dict[str, list[int]]] = {}  # tokenizer -> hash -> indexes
         for i, (h, lang, _) in enumerate(texts):
             wanted.setdefault(self.version(lang), {}).setdefault(h, []).append(i)
+        read = _reader(self.path) if kind is not None and self.path is not None else None
         try:
             for version, where in wanted.items():
                 hashes = list(where)
                 for k in range(0, len(hashes), LOOKUP):
                     sql, args = _select(kind, version, hashes[k : k + LOOKUP])
-                    for h, starts, ends, flags, body, crc in conn.execute(sql, args):
+                    for h, starts, ends, flags, offset, length, crc in conn.execute(sql, args):
                         tokens = Tokens.from_row(starts, ends, flags)
+                        body = None if offset is None or read is None else read(offset, length)
                         body = _checked(body, crc, (starts, ends, flags))
                         for i in where[h]:
                             if tokens.fits(texts[i][2]):
@@ -369,8 +421,9 @@ class TokenCache:
         An export's parent process calls this between its workers' chunks: the copy and
         its disk syncs (~0.4 s per 64 MB here) then happen while the workers render,
         instead of in a worker's commit (SQLite's automatic checkpoint, at 64 MB, which
-        stays as the fallback), where the worker waited for the disk. A first JSONL export
-        of 10,000 articles writes ~380 MB here."""
+        stays as the fallback), where the worker waited for the disk. A first export of
+        10,000 articles writes ~40 MB of tokens here (the JSONL fragments, ~380 MB, go to
+        the fragments file)."""
         if self.path is None:
             return
         try:
@@ -389,7 +442,56 @@ class TokenCache:
         if self._conn is not None and self._pid == os.getpid():
             _OPEN.pop((self._pid, self.path), None)
             self._conn.close()
+            if self.path is not None:
+                _close_fds(_fragments_path(self.path))
         self._conn = None
+
+
+def _fragments_path(sidecar: Path) -> Path:
+    return Path(sidecar).with_name(Path(sidecar).name + FRAGMENTS)
+
+
+def _fd(path: Path, flags: int) -> int:
+    """This process's descriptor of ``path`` opened with ``flags`` (kept open: one per
+    chunk would cost an open each; a forked worker opens its own), opened again when the
+    file at ``path`` is no longer the one it has open (deleted, replaced)."""
+    key = (os.getpid(), path, flags)
+    fd = _FILES.get(key)
+    if fd is not None:
+        try:
+            now, held = os.stat(path), os.fstat(fd)
+            if (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+                return fd
+        except OSError:
+            pass
+        del _FILES[key]
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    fd = _FILES[key] = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+    return fd
+
+
+def _close_fds(path: Path) -> None:
+    for key in [k for k in _FILES if k[0] == os.getpid() and k[1] == path]:
+        with contextlib.suppress(OSError):
+            os.close(_FILES.pop(key))
+
+
+def _reader(sidecar: Path) -> Callable[[int, int], bytes | None] | None:
+    """Read ``length`` bytes at ``offset`` of the fragments file (None: not there)."""
+    path = _fragments_path(sidecar)
+    try:
+        fd = _fd(path, os.O_RDONLY)
+    except OSError:
+        return None
+
+    def read(offset: int, length: int) -> bytes | None:
+        try:
+            return os.pread(fd, length, offset)
+        except OSError:
+            return None
+
+    return read
 
 
 def _checked(body: bytes | None, crc: int | None, row: tuple[bytes, bytes, bytes]) -> bytes | None:
@@ -411,13 +513,13 @@ def _select(kind: str | None, version: str, hashes: list[str]) -> tuple[str, lis
     marks = ",".join("?" * len(hashes))
     if kind is None:
         sql = (
-            "SELECT content_hash, starts, ends, flags, NULL, NULL FROM tokens "
+            "SELECT content_hash, starts, ends, flags, NULL, NULL, NULL FROM tokens "
             f"WHERE tokenizer = ? AND content_hash IN ({marks})"
         )
         return sql, [version, *hashes]
     sql = (
-        "SELECT t.content_hash, t.starts, t.ends, t.flags, f.body, f.crc "
-        "FROM tokens t LEFT JOIN token_fragments f ON f.content_hash = t.content_hash "
+        "SELECT t.content_hash, t.starts, t.ends, t.flags, f.offset, f.length, f.crc "
+        "FROM tokens t LEFT JOIN fragments f ON f.content_hash = t.content_hash "
         "AND f.tokenizer = t.tokenizer AND f.kind = ? "
         f"WHERE t.tokenizer = ? AND t.content_hash IN ({marks})"
     )

@@ -53,9 +53,21 @@ def test_export_chunked_in_workers_byte_identical_cold_then_warm(tmp_path, monke
     expected = {name: expected[name] for name in GOLD_RUNS}
     assert _export_all(path, tmp_path / "cold") == expected
     sidecar = sqlite3.connect(sidecar_path(path))
-    kept = sidecar.execute("SELECT count(*) FROM token_fragments").fetchone()[0]
-    assert kept > 100  # the first JSONL export kept the tokens' JSON of its articles
+    kept = sidecar.execute("SELECT count(*), total(length) FROM fragments").fetchone()
+    assert kept[0] > 100  # the first JSONL export kept the tokens' JSON of its articles
+    assert _fragments(path).stat().st_size == kept[1]  # their bytes, appended once each
+    # the warm export reads them (renders none): a rendering now would fail the export
+    monkeypatch.setattr(TokenCache, "keep_fragments", _no_rendering)
     assert _export_all(path, tmp_path / "warm") == expected
+
+
+def _no_rendering(self, kind, made):  # noqa: ANN001, ANN202
+    if made:  # rendered, not read: keep_fragments would keep them
+        raise AssertionError(f"{len(made)} kept fragments were rendered again")
+
+
+def _fragments(project: Path) -> Path:
+    return Path(f"{sidecar_path(project)}.fragments")
 
 
 def test_export_chunked_damaged_or_foreign_fragments_are_not_read(tmp_path, monkeypatch):
@@ -65,24 +77,85 @@ def test_export_chunked_damaged_or_foreign_fragments_are_not_read(tmp_path, monk
     with Store(path) as store:
         run_export(store, "jsonl", tmp_path / "first.jsonl", annotator=ANNOTATOR)
     sidecar = sqlite3.connect(sidecar_path(path), isolation_level=None)
-    rows = sidecar.execute("SELECT rowid FROM token_fragments ORDER BY rowid").fetchall()
-    damaged, foreign, other = rows[0][0], rows[1][0], rows[2][0]
-    # a changed byte, and a whole, well-formed fragment of another text put under this
-    # one's key with its CRC (which covers the other text's tokens, not these)
+    rows = sidecar.execute(
+        "SELECT content_hash, offset, length, crc FROM fragments ORDER BY offset"
+    ).fetchall()
+    damaged, foreign, other = rows[0], rows[1], rows[2]
+    # a changed byte in the file, and a whole, well-formed fragment of another text put
+    # under this one's key with its CRC (which covers the other text's tokens, not these)
+    data = bytearray(_fragments(path).read_bytes())
+    at = data.index(b'"id": 1,', damaged[1])
+    assert at < damaged[1] + damaged[2]
+    data[at + 7] = ord("7")
+    _fragments(path).write_bytes(bytes(data))
     sidecar.execute(
-        "UPDATE token_fragments SET body = CAST(replace(CAST(body AS TEXT), '\"id\": 1,', "
-        "'\"id\": 7,') AS BLOB) WHERE rowid = ?",
-        [damaged],
-    )
-    sidecar.execute(
-        "UPDATE token_fragments SET (body, crc) = "
-        "(SELECT body, crc FROM token_fragments WHERE rowid = ?) WHERE rowid = ?",
-        [other, foreign],
+        "UPDATE fragments SET (offset, length, crc) = (?, ?, ?) WHERE content_hash = ?",
+        [*other[1:], foreign[0]],
     )
     sidecar.close()
     with Store(path) as store:
         run_export(store, "jsonl", tmp_path / "again.jsonl", annotator=ANNOTATOR)
     assert _digests(tmp_path / "again.jsonl") == {"again.jsonl": expected["jsonl"]["jsonl"]}
+
+
+@pytest.mark.parametrize("harm", ["deleted", "cut short", "replaced"])
+def test_export_chunked_fragments_file_lost_cut_or_replaced_renders_again(
+    tmp_path, monkeypatch, harm
+):
+    """The fragments file is only trusted through its CRCs: deleted, cut short (a power cut
+    lost its end) or replaced by other bytes, the export renders what fails and stays
+    byte-identical; the next export keeps new fragments that read back."""
+    monkeypatch.setattr(export_common, "CHUNK", 16)
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["jsonl"]["jsonl"]
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "first.jsonl", annotator=ANNOTATOR)
+        fragments = _fragments(path)
+        size = fragments.stat().st_size
+        if harm == "deleted":
+            fragments.unlink()
+        elif harm == "cut short":
+            os.truncate(fragments, size // 2)
+        else:
+            fragments.unlink()
+            fragments.write_bytes(bytes(reversed(Path(tmp_path / "first.jsonl").read_bytes())))
+        # the same process (the window exports again), then a new one
+        run_export(store, "jsonl", tmp_path / "again.jsonl", annotator=ANNOTATOR)
+        assert _digests(tmp_path / "again.jsonl") == {"again.jsonl": expected}
+    monkeypatch.setattr(TokenCache, "keep_fragments", _no_rendering)
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "third.jsonl", annotator=ANNOTATOR)
+    assert _digests(tmp_path / "third.jsonl") == {"third.jsonl": expected}
+
+
+def test_export_chunked_fragments_file_restarts_when_mostly_unreferred(tmp_path, monkeypatch):
+    """Fragments no index row refers to (another tokenizer's, rendered again) are never
+    removed one by one: once they are most of a large file, the next export that keeps
+    fragments starts the file afresh."""
+    monkeypatch.setattr(export_common, "CHUNK", 16)
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["jsonl"]["jsonl"]
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "first.jsonl", annotator=ANNOTATOR)
+    live = _fragments(path).stat().st_size
+    with _fragments(path).open("ab") as f:
+        f.write(b"x" * (3 * live))  # dead bytes: no row refers to them
+    monkeypatch.setattr(token_cache, "FRAGMENTS_RESTART", live)
+    sidecar = sqlite3.connect(sidecar_path(path), isolation_level=None)
+    sidecar.execute(
+        "DELETE FROM fragments WHERE content_hash IN "
+        "(SELECT content_hash FROM fragments ORDER BY offset LIMIT 3)"
+    )
+    sidecar.close()
+    with Store(path) as store:  # three fragments to keep: the file starts afresh
+        run_export(store, "jsonl", tmp_path / "again.jsonl", annotator=ANNOTATOR)
+    assert _digests(tmp_path / "again.jsonl") == {"again.jsonl": expected}
+    assert _fragments(path).stat().st_size < live  # only the three new ones
+    with Store(path) as store:  # everything rendered again once, then read
+        run_export(store, "jsonl", tmp_path / "third.jsonl", annotator=ANNOTATOR)
+        monkeypatch.setattr(TokenCache, "keep_fragments", _no_rendering)
+        run_export(store, "jsonl", tmp_path / "fourth.jsonl", annotator=ANNOTATOR)
+    assert _digests(tmp_path / "fourth.jsonl") == {"fourth.jsonl": expected}
 
 
 def test_tokenizer_version_remembered_per_installation(tmp_path, monkeypatch):
@@ -211,3 +284,39 @@ def test_checkpoint_copies_the_log_once_it_is_large_enough(tmp_path):
     cache = TokenCache(sidecar)  # an unreadable log is no error: nothing happens
     cache.path = tmp_path / "nowhere" / "p.db.tokens"
     cache.checkpoint(at_least=0)
+
+
+CONCURRENT = r"""
+import sys
+from pathlib import Path
+from annotator.cli.export_cmd import run_export
+from annotator.io import export_common
+from annotator.store import Store
+export_common.CHUNK = 16
+with Store(sys.argv[1]) as store:
+    run_export(store, "jsonl", Path(sys.argv[2]), annotator="ann")
+"""
+
+
+def test_export_chunked_two_first_exports_at_once_keep_fragments_that_read_back(
+    tmp_path, monkeypatch
+):
+    """Two processes exporting a project for the first time at once both append to the
+    fragments file: both exports are byte-identical, and every fragment the index names
+    reads back whole (a third export renders none)."""
+    monkeypatch.setattr(export_common, "CHUNK", 16)
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["jsonl"]["jsonl"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT, str(path), str(tmp_path / f"{n}.jsonl")]
+        )
+        for n in ("one", "two")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    for n in ("one", "two"):
+        assert _digests(tmp_path / f"{n}.jsonl") == {f"{n}.jsonl": expected}
+    monkeypatch.setattr(TokenCache, "keep_fragments", _no_rendering)
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "third.jsonl", annotator=ANNOTATOR)
+    assert _digests(tmp_path / "third.jsonl") == {"third.jsonl": expected}
