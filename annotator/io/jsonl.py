@@ -52,6 +52,7 @@ from annotator.core.schema import ANY_SPAN
 from annotator.core.text import Normalized, normalize
 from annotator.io import extras
 from annotator.io.errors import ParseError
+from annotator.io.json_keys import repeated_key
 from annotator.io.langdetect import mark_unstated
 from annotator.io.plaintext import norm_lang, preview_title, stem
 
@@ -150,6 +151,11 @@ def _load(line: str, line_no: int | None) -> dict[str, Any]:
         raise ParseError(f"expected a JSON object, found {_kind(obj)}", line_no)
     if "\\ud" in line.lower():  # only then can a lone surrogate (unstorable as UTF-8) hide here
         _reject_lone_surrogates(obj, line_no)
+    if not _is_task(obj) and (repeated := repeated_key(line, obj)):
+        raise ParseError(
+            f"{repeated} (JSON keeps only the last value: which one was meant cannot be told)",
+            line_no,
+        )
     return obj
 
 
