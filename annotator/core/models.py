@@ -240,6 +240,13 @@ class ParsedDoc:
                 for what, name in self._names()
                 if CONTROL.search(name)
             ]
+        if ANY_SPAN in map(_LABEL, rows):  # the phrase label of event arguments
+            out += [
+                f"entity span {start}..{end} is labelled {ANY_SPAN}, the label of event "
+                "argument phrases, not of an entity (label it, or leave it to the event)"
+                for start, end, label in rows
+                if label == ANY_SPAN
+            ][:1]
         n = len(self.text)
         ends = [e.trigger.end for e in self.events]
         ends += [a.span.end for e in self.events for a in e.arguments]
@@ -255,6 +262,9 @@ class ParsedDoc:
 
 
 _END, _LABEL = itemgetter(1), itemgetter(2)
+# the label of an event argument that is a phrase, not an entity (the event schema's "any
+# span"): never an entity's label (annotator.core.schema.ANY_SPAN)
+ANY_SPAN = "SPAN"
 
 PARTIAL = "partial"
 

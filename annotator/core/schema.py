@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.models import Argument, Event
+from annotator.core.models import ANY_SPAN, Argument, Event
 from annotator.core.paths import resources_dir
 
 # The entity labels of spaCy's English OntoNotes pipelines (en_core_web_sm/md/lg/trf).
@@ -25,7 +25,8 @@ ONTONOTES_LABELS = frozenset(
     "PERSON NORP FAC ORG GPE LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE "
     "DATE TIME PERCENT MONEY QUANTITY ORDINAL CARDINAL".split()
 )
-ANY_SPAN = "SPAN"  # a role label meaning: any span the annotator marks
+# ANY_SPAN ("SPAN", from core.models), a role label: any span the annotator marks (a
+# phrase, never an entity)
 CARDINALITIES = {"1": (1, 1), "?": (0, 1), "+": (1, None), "*": (0, None)}
 NAMED_SLOTS = frozenset({"subject", "object", "poss", "modifier", "attr", "any"})
 
