@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from annotator.core.schema import ANY_SPAN, NAMED_SLOTS, Attribute, EventType, Role
 from annotator.suggest.event_spans import GROUP_NOUNS, NOMINAL, RELATIVE
+from annotator.suggest.parse_lists import Parse
 
 VERBAL = frozenset({"VERB", "AUX"})
 OBJECT_CONTROL = frozenset("invite ask urge instruct encourage allow help request".split())
@@ -100,45 +101,64 @@ def slot_rule(slot: str, logical: str, arg: Token) -> str:
     return name
 
 
-def slot_index(doc: Doc) -> dict[int, list[tuple[str, Token]]]:
+def slot_index(doc: Doc, parse: Parse | None = None) -> dict[int, list[tuple[str, Token]]]:
     """anchor token index -> [(slot, argument token)] in slot priority order.
 
     One pass over the parse (a DependencyMatcher with a pattern per slot did the same at
     about ten times the cost): a child is a slot of its head, the object of a preposition
     ("in Astana"), of the passive "by" (agent) or of "worth" a slot of the word above.
+    The pass reads the parse's lists (``parse``: made here if not given); a Token is made
+    only for a token that fills a slot.
     """
-    found: dict[int, list[tuple[str, Token]]] = {}
-    for tok in doc:
-        for anchor, slot in _slots_of(tok):
-            if anchor.pos_ in _ANCHOR_POS:
-                found.setdefault(anchor.i, []).append((slot, tok))
-    for fills in found.values():
-        fills.sort(key=lambda f: (_RANK.get(f[0], _RANK["prep"]), f[1].i))
-    return found
+    p = parse if parse is not None else Parse(doc)
+    pos = p.pos
+    found: dict[int, list[tuple[int, str, Token]]] = {}
+    for i in range(len(pos)):
+        pairs = _slots_of(doc, p, i)
+        tok = doc[i] if pairs else None
+        for anchor, slot in pairs:
+            if pos[anchor] in _ANCHOR_POS:
+                found.setdefault(anchor, []).append((_RANK.get(slot, _RANK["prep"]), slot, tok))
+    out: dict[int, list[tuple[str, Token]]] = {}
+    for anchor, fills in found.items():
+        # slot rank, then token order (the pass met the tokens in order: a stable sort)
+        fills.sort(key=lambda f: f[0])
+        out[anchor] = [(slot, tok) for _rank, slot, tok in fills]
+    return out
 
 
-def _slots_of(tok: Token) -> list[tuple[Token, str]]:
-    """(anchor, slot) pairs an argument token fills."""
-    head, dep = tok.head, tok.dep_
-    if head is tok:
+def _slots_of(doc: Doc, p: Parse, i: int) -> list[tuple[int, str]]:
+    """(anchor, slot) pairs token ``i`` fills as an argument."""
+    head, dep, lower = p.head, p.dep, p.lower
+    h, d = head[i], dep[i]
+    if h == i:
         return []
-    slot = _ONE_STEP.get(dep)
-    if dep == "dative" and tok.pos_ == "ADP":
+    slot = _ONE_STEP.get(d)
+    if d == "dative" and p.pos[i] == "ADP":
         slot = None  # "sent a letter to X": X is the "to" slot
-    out = [] if slot is None else [(head, slot)]
-    above = head.head
-    if above is head:
+    out = [] if slot is None else [(h, slot)]
+    above = head[h]
+    if above == h or d not in ("pobj", "pcomp") and lower[h] != "worth":
         return out
-    if dep in ("pobj", "pcomp") and head.dep_ in ("prep", "dative"):  # "lend to X"
-        if "according" not in (head.lower_, above.lower_):
-            out.append((above, head.lower_))
-        if dep == "pobj" and _stacked(above, head) and above.head is not above:
-            out.append((above.head, head.lower_))  # "In Dushanbe on Friday was held"
-    if dep == "pobj" and head.lower_ == "with" and _instrument(above):
-        out.append((above.head.head, "with"))  # "spoke by telephone with X"
-    if dep == "pobj" and head.dep_ == "agent":
+    return out + _slots_above(doc, p, i, h, above)
+
+
+def _slots_above(doc: Doc, p: Parse, i: int, h: int, above: int) -> list[tuple[int, str]]:
+    """The slots token ``i`` fills on the word above its head ``h`` (a preposition's)."""
+    head, dep, lower, d = p.head, p.dep, p.lower, p.dep[i]
+    out: list[tuple[int, str]] = []
+    if d in ("pobj", "pcomp") and dep[h] in ("prep", "dative"):  # "lend to X"
+        if "according" not in (lower[h], lower[above]):
+            out.append((above, lower[h]))
+        if d == "pobj" and dep[above] in ("prep", "advmod") and head[above] != above:
+            if _stacked(doc[above], doc[h]):
+                out.append((head[above], lower[h]))  # "In Dushanbe on Friday was held"
+    if d == "pobj" and lower[h] == "with" and lower[above] in INSTRUMENTS:
+        if _instrument(doc[above]):
+            out.append((head[head[above]], "with"))  # "spoke by telephone with X"
+    if d == "pobj" and dep[h] == "agent":
         out.append((above, "agent"))
-    if head.lower_ == "worth" and head.dep_ in ("amod", "prep") and dep in ("npadvmod", "pobj"):
+    if lower[h] == "worth" and dep[h] in ("amod", "prep") and d in ("npadvmod", "pobj"):
         out.append((above, "worth"))
     return out
 

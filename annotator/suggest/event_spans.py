@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from annotator.core.models import Span
 from annotator.core.paths import resources_dir
 from annotator.core.schema import ANY_SPAN
+from annotator.suggest.parse_lists import Parse
 
 NOMINAL = frozenset({"NOUN", "PROPN"})
 # Nouns for a group of people or a part of an organisation: "Korean companies", "the Kazakh
@@ -174,9 +175,14 @@ class SpanMapper:
     Recep Tayyip Erdoğan" tagged as one PERSON).
     """
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, parse: Parse | None = None) -> None:
         self.doc = doc
         self.text = doc.text
+        self.parse = parse if parse is not None else Parse(doc)
+        # the entity a token's span is cut from: (start, end, label, one name with "and")
+        self._ents: dict[int, tuple[int, int, str, bool]] = {}
+        # (start, end, label) of the cut entity -> the span (the same for each of its tokens)
+        self._resolved: dict[tuple[int, int, str], Span | None] = {}
         self.ent_at: list = [None] * len(doc)
         self.known: dict[str, str] = {}
         self.names, self.region_words = gazetteer()
@@ -344,9 +350,9 @@ class SpanMapper:
 
     def _region(self, start: int, end: int) -> tuple[int, int]:
         """ "Kyzylorda region": a place with the administrative word that heads it."""
-        doc = self.doc
-        if end < len(doc) and doc[end].lower_ in self.region_words:
-            if doc[end - 1].head.i == end:
+        p = self.parse
+        if end < len(p.lower) and p.lower[end] in self.region_words:
+            if p.head[end - 1] == end:
                 return start, end + 1
         return start, end
 
@@ -362,11 +368,22 @@ class SpanMapper:
         ent = self.ent_at[token.i]
         if ent is None:
             return self._known_name(token) or self._fallback(token)
-        start, end = ent.start, ent.end
-        if trim and ent.label_ not in UNTRIMMED and not _one_name(ent):
+        facts = self._ents.get(ent.start)
+        if facts is None:
+            facts = self._ents[ent.start] = (ent.start, ent.end, ent.label_, _one_name(ent))
+        start, end, label, one = facts
+        if trim and label not in UNTRIMMED and not one:
             lo, hi = phrase_bounds(token)
             start, end = max(start, lo), min(end, hi + 1)
-        label, how = ent.label_, ""
+        key = (start, end, label)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(start, end, label)
+        return self._resolved[key]
+
+    def _resolve(self, start: int, end: int, label: str) -> Span | None:
+        """The span of an entity's tokens start..end (cut to a token's phrase): extents
+        and labels repaired (it depends on nothing else)."""
+        how = ""
         if label == "DATE":
             start, end = self._date_range(start, end)
         if label in ("ORG", "PERSON"):
@@ -377,22 +394,36 @@ class SpanMapper:
             if stripped > start and label == "ORG" and end - stripped > 1:
                 label, how = "PERSON", TITLE_NAME  # "President of Türkiye Recep Tayyip Erdoğan"
             start = stripped
-            while end - start > 1 and self.doc[start].lower_ == "the":
+            while end - start > 1 and self.parse.lower[start] == "the":
                 start += 1
         if label in VALUE_LABELS or label == "DATE" and self._before_currency(end):
             start, end, how = self._value_extent(start, end, label, how)
-        span = self.doc[start:end]
-        if not any(c.isalnum() for c in span.text) or self._described(start, end, label):
+        if not any(c.isalnum() for c in self._words(start, end)):
+            return None
+        if self._described(start, end, label):
             return None
         return self._named(start, end, label, how)
+
+    def _words(self, start: int, end: int) -> str:
+        """``doc[start:end].text``, without making the Span."""
+        end = min(end, len(self.parse.idx))
+        if end <= start:
+            return ""
+        idx = self.parse.idx
+        return self.text[idx[start] : idx[end - 1] + len(self.parse.text[end - 1])]
+
+    def _chars(self, start: int, end: int) -> tuple[int, int]:
+        """``doc[start:end]``'s (start_char, end_char) for start < end."""
+        idx = self.parse.idx
+        return idx[start], idx[end - 1] + len(self.parse.text[end - 1])
 
     def _described(self, start: int, end: int, label: str) -> bool:
         """ "the Kazakh company Allur": a description read as a name before the name itself
         (the name is the argument)."""
-        last = self.doc[end - 1]
-        if label != "ORG" or not last.is_lower or last.lemma_.lower() not in GROUP_NOUNS:
+        p = self.parse
+        if label != "ORG" or not p.is_lower[end - 1] or p.lemma[end - 1] not in GROUP_NOUNS:
             return False
-        return end < len(self.doc) and self.doc[end].pos_ == "PROPN"
+        return end < len(p.pos) and p.pos[end] == "PROPN"
 
     def _value_extent(self, start: int, end: int, label: str, how: str) -> tuple[int, int, str]:
         """A value with the number words the model cut off ("twenty-eight" of "twenty-eight
@@ -423,21 +454,21 @@ class SpanMapper:
 
     def _named(self, start: int, end: int, label: str, how: str) -> Span:
         """Label repairs from the words of the span and what the document knows."""
-        span = self.doc[start:end]
-        if label != "PERSON" and self.known.get(span.text) == "PERSON":
+        lower, first = self.parse.lower, start  # the words before a given name is added
+        if label != "PERSON" and self.known.get(self._words(start, end)) == "PERSON":
             label = "PERSON"
         if label in ("PERSON", "ORG") or self._surname_as_place(start, end, label):
             start, label, how = self._given_name(start, end, label, how)
-        if label == "DATE" and span[-1].lower_ in FRACTIONS and not _dated(span):
+        if label == "DATE" and lower[end - 1] in FRACTIONS and not _dated(self.doc[first:end]):
             label, how = "CARDINAL", FRACTION_RULE  # "grown by a quarter"
-        if label == "ORG" or label == "PERSON" and span[0].lower_ in ORG_WORDS:
+        if label == "ORG" or label == "PERSON" and lower[first] in ORG_WORDS:
             # "Railway Lasha Abashidze" tagged PERSON: the person at the end
             start, label, how = self._glued_name(start, end, how)
         elif label == "PERSON" and end - start > 1 and not how:
-            span = self.doc[start:end]
-            if span[0].text in self.names or span[0].ent_type_ == "GPE" and len(span) > 2:
+            head = self.parse.text[start]
+            if head in self.names or self.doc[start].ent_type_ == "GPE" and end - start > 2:
                 label, how = "ORG", PLACE_LED_ORG  # "Kazakhstan Temir Zholy"
-            elif span[-1].lower_ in ORG_WORDS:
+            elif lower[end - 1] in ORG_WORDS:
                 label, how = "ORG", ORG_WORD  # "Georgian Railway"
         return self._typed(start, end, label, how)
 
@@ -494,17 +525,15 @@ class SpanMapper:
     def _typed(self, start: int, end: int, label: str, how: str) -> Span:
         """The typed fallbacks: a place of the gazetteer with a name's label ("Astana"
         tagged PERSON, "Bishkek" tagged ORG), a number with a currency word."""
-        span = self.doc[start:end]
-        place = self.names.get(span.text)
+        place = self.names.get(self._words(start, end))
         if place is not None and label not in PLACE_LABELS:
             label, how = place, GAZETTEER
         if label in ("GPE", "LOC"):
-            lo, hi = self._region(start, end)
-            span = self.doc[lo:hi]
-        money = self.value_label(span, label)
+            start, end = self._region(start, end)
+        money = self._value_label(start, end, label)
         if money != label:
             label, how = money, CURRENCY_RULE
-        out = Span(span.start_char, span.end_char, label)
+        out = Span(*self._chars(start, end), label)
         return self._made(out, how) if how else out
 
     def _currency(self, start: int, end: int) -> tuple[int, int]:
@@ -533,49 +562,46 @@ class SpanMapper:
             return end + 1
         return end
 
-    def value_label(self, span, label: str) -> str:  # noqa: ANN001
+    def _value_label(self, start: int, end: int, label: str) -> str:
         """A number with a currency ("KZT 18 billion", sometimes tagged LAW) is MONEY."""
         if label == "MONEY" or label in PLACE_LABELS or label == "PERSON":
             return label
-        has_number = any(t.like_num for t in span)
-        if has_number and any(t.lower_ in self.currency for t in span):
+        lower = self.parse.lower
+        has_number = any(self.parse.like_num[start:end])
+        if has_number and any(lower[i] in self.currency for i in range(start, end)):
             return "MONEY"
-        if label == "CARDINAL" and span[-1].lower_ in UNITS:
+        if label == "CARDINAL" and lower[end - 1] in UNITS:
             return "QUANTITY"
         return label
 
     def _strip_place(self, start: int, end: int, label: str) -> int:
         """ "Kyrgyz Republic Sadyr Japarov" -> "Sadyr Japarov" when the rest is a known
         person, or the part cut off a known place."""
-        for k in range(1, end - start - 1):
-            head, rest = self.doc[start : start + k], self.doc[start + k : end]
-            if rest[0].text in DASHES or not head[-1].whitespace_:
+        p = self.parse
+        for cut in range(start + 1, end - 1):
+            if p.text[cut] in DASHES or not p.space[cut - 1]:
                 continue  # "Kazakhstan–European Union Cooperation Council" is one name
-            if not all(t.pos_ == "PROPN" or t.text == "-" for t in rest):
+            if not all(p.pos[i] == "PROPN" or p.text[i] == "-" for i in range(cut, end)):
                 continue
-            if self.known.get(rest.text) == "PERSON":
-                return start + k
-            if any(t.lower_ in ORG_WORDS for t in rest):
+            if self.known.get(self._words(cut, end)) == "PERSON":
+                return cut
+            if any(p.lower[i] in ORG_WORDS for i in range(cut, end)):
                 continue  # "China Railway Container Transport" is one company
-            person = len(rest) > 2 or SURNAME.search(rest[-1].lower_)
+            person = end - cut > 2 or SURNAME.search(p.lower[end - 1])
             # an organisation the model tagged so once is a name; one tagged PERSON or seen
             # again as a whole ("Kazakhstan Temir Zholy") is a company, not a person
-            person = person or label != "PERSON" and self.repeated[self.doc[start:end].text] < 2
-            if head.text in self.places and person:
-                return start + k  # but "Kazakhstan Temir Zholy" (PERSON) is a company
+            person = person or label != "PERSON" and self.repeated[self._words(start, end)] < 2
+            if self._words(start, cut) in self.places and person:
+                return cut  # but "Kazakhstan Temir Zholy" (PERSON) is a company
         return start
 
     def _possessor_cut(self, start: int, end: int, how: str) -> tuple[int, str]:
         """ "Uzbekistan’s Uzavtosanoat" as one name: the company, not its country."""
+        p = self.parse
         for i in range(start + 1, end - 1):
-            tok = self.doc[i]
-            if tok.tag_ == "POS" and self.doc[start:i].text in self.places:
+            if p.tag[i] == "POS" and self._words(start, i) in self.places:
                 return i + 1, POSSESSOR_CUT
-            if (
-                tok.is_lower
-                and tok.lemma_.lower() in GROUP_NOUNS
-                and self.doc[i + 1].pos_ == "PROPN"
-            ):
+            if p.is_lower[i] and p.lemma[i] in GROUP_NOUNS and p.pos[i + 1] == "PROPN":
                 return i + 1, DESCRIPTION_CUT  # "the Kazakh company Ghalam"
         return start, how
 

@@ -222,10 +222,10 @@ class _Run:
     def __init__(self, schema: EventSchema, doc: Doc) -> None:
         self.schema = schema
         self.doc = doc
-        self.mapper = spans.SpanMapper(doc)
-        self.text = self.mapper.text  # Doc.text joins every token: once per document
-        self.slots = rules.slot_index(doc)
         self.parse = Parse(doc)
+        self.mapper = spans.SpanMapper(doc, self.parse)
+        self.text = self.mapper.text  # Doc.text joins every token: once per document
+        self.slots = rules.slot_index(doc, self.parse)
         self.triggers: dict[int, set[str]] = {}
 
     # -- triggers -------------------------------------------------------------------------

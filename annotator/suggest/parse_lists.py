@@ -8,7 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SENT_START
+from spacy.attrs import (
+    DEP,
+    HEAD,
+    IDX,
+    IS_LOWER,
+    IS_SPACE,
+    LEMMA,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+    TAG,
+)
 
 PATH_LIMIT = 4  # longer dependency paths are only "long"
 
@@ -45,7 +59,8 @@ class Parse:
     spaCy Token made per access (the features of a document read ~5,000 of them)."""
 
     def __init__(self, doc) -> None:  # noqa: ANN001
-        cols = doc.to_array([HEAD, DEP, LOWER, LEMMA, POS, ORTH, IDX, SENT_START])  # uint64
+        attrs = [HEAD, DEP, LOWER, LEMMA, POS, ORTH, IDX, SENT_START, TAG, SPACY]
+        cols = doc.to_array([*attrs, LIKE_NUM, IS_LOWER, IS_SPACE])  # uint64
         n = len(doc)
         relative = cols[:, 0].view("int64")  # HEAD: the head's offset from the token
         self.head = (relative + np.arange(n, dtype="int64")).tolist()
@@ -59,6 +74,10 @@ class Parse:
         self.pos = [name(h) for h in cols[:, 4].tolist()]
         self.text = [name(h) for h in cols[:, 5].tolist()]
         self.idx = cols[:, 6].tolist()
+        self.tag = [name(h) for h in cols[:, 8].tolist()]
+        # SPACY (a space after the token), LIKE_NUM, IS_LOWER, IS_SPACE
+        flags = cols[:, 9:13].astype(bool).T.tolist()
+        self.space, self.like_num, self.is_lower, self.is_space = flags
         # token -> its sentence's (start, end), the sentences of Doc.sents: one starts at
         # every token whose SENT_START is 1 (Token.sent walks the parse each time)
         starts = [0, *(np.flatnonzero(cols[1:, 7].view("int64") == 1) + 1).tolist(), n]
