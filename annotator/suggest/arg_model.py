@@ -30,7 +30,7 @@ from spacy.tokens import Token
 
 from annotator.core.models import Argument, Span, Suggestion
 from annotator.core.paths import resources_dir
-from annotator.core.schema import ANY_SPAN, EventType
+from annotator.core.schema import ANY_SPAN, EventType, Role
 from annotator.suggest.event_spans import PERSON_TITLES
 from annotator.suggest.parse_lists import Parse
 
@@ -187,6 +187,7 @@ class _Context:
         self.idx: list[int] = self.parse.idx  # token -> its first character
         self.bounds: list[tuple[int, int]] = self.parse.bounds
         self._triggers_in: dict[tuple[int, int], list[int]] = {}
+        self._slots: dict[int, dict[int, str]] = {}  # anchor -> token -> its first slot
         # (event, span start, end, label, how) -> its features that do not depend on the role
         self.common: dict[tuple[int, int, int, str, str], list[str]] = {}
         for k, (mention, sugg) in enumerate(pairs):
@@ -203,6 +204,15 @@ class _Context:
         if found is None:
             found = self._triggers_in[(lo, hi)] = [j for j in self.trigger_at if lo <= j < hi]
         return found
+
+    def slot_of(self, anchor: int, i: int) -> str | None:
+        """The first slot of the word ``anchor`` that token ``i`` fills (None: none)."""
+        slots = self._slots.get(anchor)
+        if slots is None:
+            slots = self._slots[anchor] = {}
+            for slot, tok in self.run.slots.get(anchor, ()):
+                slots.setdefault(tok.i, slot)
+        return slots.get(i)
 
     def token_at(self, char: int) -> int:
         """Index of the token that starts at (or covers) a character offset."""
@@ -351,14 +361,16 @@ def candidates(
         filled: dict[str, int] = {}
         for a in sugg.arguments:
             filled[a.role] = filled.get(a.role, 0) + 1
+        open_roles = _open_roles(etype, roles, filled)
+        at = trigger.idx
         for span, head, how in ctx.sentence_spans(trigger.i):
-            if (span.start, span.end) in taken or span.start <= trigger.idx < span.end:
+            if (span.start, span.end) in taken or span.start <= at < span.end:
                 continue
             labels = [(span.label, how)]
             alt = ctx.mapper.alternative(span)
             if alt is not None:
                 labels.append((alt[0], how or alt[1]))
-            for role, label, made, limit in _open_roles(etype, labels, roles, filled):
+            for role, label, made, limit in _fitting(open_roles, labels):
                 feats = base_features(
                     ctx, k, mention, sugg, etype.name, role, span, label, head, made
                 )
@@ -368,22 +380,34 @@ def candidates(
     return out
 
 
+_FREE_TEXT = frozenset({ANY_SPAN})
+
+
 def _open_roles(
-    etype: EventType,
-    labels: list[tuple[str, str]],
-    roles: frozenset[str] | None,
-    filled: dict[str, int],
+    etype: EventType, roles: frozenset[str] | None, filled: dict[str, int]
+) -> list[Role]:
+    """The roles of an event that take entities and are candidate roles (``roles``; None:
+    all) and not filled up to their cardinality, in the schema's order."""
+    return [
+        role
+        for role in etype.roles
+        if role.labels != _FREE_TEXT
+        and (roles is None or f"{etype.name}.{role.name}" in roles)
+        and (role.at_most is None or filled.get(role.name, 0) < role.at_most)
+    ]
+
+
+def _fitting(
+    open_roles: list[Role], labels: list[tuple[str, str]]
 ) -> Iterable[tuple[str, str, str, int | None]]:
-    """(role, label, how the span was made, cardinality) of the roles the span can fill."""
-    for role in etype.roles:
-        if role.labels == frozenset({ANY_SPAN}):
-            continue
-        if roles is not None and f"{etype.name}.{role.name}" not in roles:
-            continue
-        label, how = next(((lb, h) for lb, h in labels if lb in role.labels), ("", ""))
-        limit = role.at_most
-        if label and (limit is None or filled.get(role.name, 0) < limit):
-            yield role.name, label, how, limit
+    """(role, label, how the span was made, cardinality) of the open roles a span with
+    these (label, how) choices can fill: the first label a role takes."""
+    for role in open_roles:
+        for label, how in labels:
+            if label in role.labels:
+                if label:
+                    yield role.name, label, how, role.at_most
+                break
 
 
 # -- features -----------------------------------------------------------------------------------
@@ -447,7 +471,9 @@ def _syntax(ctx: _Context, mention, head: Token, span: Span, label: str, how: st
     """Path, distance and the words around the entity."""
     parse = ctx.parse
     t, h = mention.token.i, head.i
-    source = min([t, *(s.i for s in mention.support)], key=lambda i: parse.length(i, h))
+    source = t
+    if mention.support:
+        source = min([t, *(s.i for s in mention.support)], key=lambda i: parse.length(i, h))
     out = parse.path_features(source, h)
     dist = h - t
     hh = parse.head[h]
@@ -513,29 +539,26 @@ def _rule_layer(
         out.append("role-filled")
     if not sugg.arguments:
         out.append("no-args")
-    conj = _conjunct_of_argument(head, sugg)
+    conj = _conjunct_of_argument(ctx, head.i, sugg)
     if conj is not None:
         out.append(f"conj-arg={'same' if conj == role else 'other'}")
-    for slot, tok in ctx.run.slots.get(sugg_token(ctx, k).i, ()):
-        if tok.i == head.i:
-            out.append(f"slot={slot}")
-            break
+    slot = ctx.slot_of(ctx.mentions[k].i, head.i)
+    if slot is not None:
+        out.append(f"slot={slot}")
     return out
 
 
-def sugg_token(ctx: _Context, k: int) -> Token:
-    return ctx.mentions[k]
-
-
-def _conjunct_of_argument(head: Token, sugg: Suggestion) -> str | None:
-    """The role of a rule argument the entity is coordinated or in apposition with."""
-    cur = head
+def _conjunct_of_argument(ctx: _Context, i: int, sugg: Suggestion) -> str | None:
+    """The role of a rule argument the entity (head token ``i``) is coordinated or in
+    apposition with."""
+    dep, head, idx = ctx.parse.dep, ctx.parse.head, ctx.idx
+    cur = i
     for _ in range(6):
-        if cur.dep_ not in ("conj", "appos") or cur.head.i == cur.i:
+        if dep[cur] not in ("conj", "appos") or head[cur] == cur:
             return None
-        cur = cur.head
+        cur = head[cur]
         for a in sugg.arguments:
-            if a.span.start <= cur.idx < a.span.end:
+            if a.span.start <= idx[cur] < a.span.end:
                 return a.role
     return None
 

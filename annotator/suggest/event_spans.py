@@ -183,6 +183,7 @@ class SpanMapper:
         self._ents: dict[int, tuple[int, int, str, bool]] = {}
         # (start, end, label) of the cut entity -> the span (the same for each of its tokens)
         self._resolved: dict[tuple[int, int, str], Span | None] = {}
+        self._alternatives: dict[Span, tuple[str, str] | None] = {}  # see alternative
         self.ent_at: list = [None] * len(doc)
         self.known: dict[str, str] = {}
         self.names, self.region_words = gazetteer()
@@ -646,6 +647,11 @@ class SpanMapper:
     def alternative(self, span: Span) -> tuple[str, str] | None:
         """(label, rule) a span can also take when a role needs it: an organisation named
         after a facility ("Turkmenbashi International Seaport") is a place to go to."""
+        if span not in self._alternatives:
+            self._alternatives[span] = self._alternative(span)
+        return self._alternatives[span]
+
+    def _alternative(self, span: Span) -> tuple[str, str] | None:
         if span.label == "ORG":
             last = self.doc.char_span(span.start, span.end, alignment_mode="expand")
             if last is not None and last[-1].lemma_.lower() in FACILITY_WORDS:
