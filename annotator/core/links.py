@@ -31,6 +31,7 @@ from annotator.core.schema import ANY_SPAN
 # what link_doc / the migration did, as tally keys (counted on stderr by imports)
 RELABELLED = "event arguments given their entity's label"
 CREATED = "entities added for event arguments"
+EVENT_PHRASES = "event arguments that are other events, kept as the phrase of their trigger"
 
 
 def on_entity(span: Span) -> bool:
@@ -141,15 +142,23 @@ def referring(events: Iterable[Event], span: Span) -> int:
 def link_doc(doc: ParsedDoc, tally: Counter[str] | None = None) -> ParsedDoc:
     """An imported document whose event arguments all refer to its entities: an argument
     at the offsets of an entity with another label takes the entity's label; one with no
-    entity there adds it to the document's spans."""
+    entity there adds it to the document's spans; one that is another event of the
+    document (its trigger, labelled with that event's type) becomes a SPAN phrase there."""
     if not doc.events:
         return doc
     spans = list(dict.fromkeys(doc.spans))
     have = set(spans)
+    triggers = {e.trigger for e in doc.events}  # labelled with their event's type
     events = []
     for event in doc.events:
         args: list[Argument] = []
         for arg in event.arguments:
+            if arg.span in triggers and arg.span != event.trigger and arg.span not in have:
+                # another event as this one's argument (brat: "Cause:E2"): not an entity
+                # labelled with the event type, the phrase of its trigger (the brat export
+                # writes it as that event's E id again)
+                _count(tally, EVENT_PHRASES)
+                arg = Argument(arg.role, Span(arg.span.start, arg.span.end, ANY_SPAN), arg.rule)
             target = entity_for(arg.span, have) if on_entity(arg.span) else arg.span
             if target is None:
                 target = arg.span

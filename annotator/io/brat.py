@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.models import (
+    ANY_SPAN,
     Event,
     Span,
     partial_entities,
@@ -138,24 +139,20 @@ class _AnnWriter:
         self.t_ids: dict[tuple[int, int, str, str], str] = {}
         self.lines: list[str] = []
         self.notes: list[str] = []
-        # an argument whose span is another event's trigger (labelled with its type) is
-        # that event: written as its E id, as brat does for events as arguments of events
+        # an argument whose span is another event's trigger (labelled with its type, or a
+        # SPAN phrase on exactly its words: how an import keeps "Cause:E2") is that event:
+        # written as its E id, as brat does for events as arguments of events
         self.e_ids: dict[tuple[int, int, str], str] = {}
+        self.trigger_at: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
 
     def build(self) -> str:
         entities = sorted_spans(self.doc.spans)
         events = sorted_events(self.doc.events)
         entity_keys = {(s.start, s.end, s.label, "entity") for s in entities}
         trigger_keys = {(e.trigger.start, e.trigger.end, e.type) for e in events}
-        keys = set(entity_keys)
-        for event in events:
-            keys.add((event.trigger.start, event.trigger.end, event.type, "trigger"))
-            for arg in event.arguments:
-                key = (arg.span.start, arg.span.end, arg.span.label, "entity")
-                if key not in entity_keys and key[:3] in trigger_keys:
-                    continue
-                keys.add(key if key in entity_keys else key[:3] + ("argument",))
-        for key in sorted(keys):
+        for key in sorted(trigger_keys):
+            self.trigger_at.setdefault(key[:2], []).append(key)
+        for key in sorted(self._text_bound_keys(events, entity_keys, trigger_keys)):
             self._text_bound(key)
         writable = [e for e in events if self._writable(e, trigger_keys)]
         while True:  # until every event argument names an event that is written too
@@ -163,7 +160,7 @@ class _AnnWriter:
             for n, event in enumerate(writable, 1):
                 key = (event.trigger.start, event.trigger.end, event.type)
                 self.e_ids.setdefault(key, f"E{n}")
-            kept = [e for e in writable if all(self._arg_id(a.span) for a in e.arguments)]
+            kept = [e for e in writable if all(self._arg_id(a.span, e) for a in e.arguments)]
             if len(kept) == len(writable):
                 break
             writable = kept
@@ -177,6 +174,26 @@ class _AnnWriter:
                 self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes E{n}\t{note}")
         self._notes()
         return "".join(line + "\n" for line in self.lines + attr_lines + self.notes)
+
+    def _text_bound_keys(
+        self,
+        events: list[Event],
+        entity_keys: set[tuple[int, int, str, str]],
+        trigger_keys: set[tuple[int, int, str]],
+    ) -> set[tuple[int, int, str, str]]:
+        """The T lines to write: entities, triggers, and arguments that are neither (an
+        argument that is another event is written as its E id)."""
+        keys = set(entity_keys)
+        for event in events:
+            keys.add((event.trigger.start, event.trigger.end, event.type, "trigger"))
+            for arg in event.arguments:
+                key = (arg.span.start, arg.span.end, arg.span.label, "entity")
+                if key not in entity_keys and key[:3] in trigger_keys:
+                    continue
+                if self._other_trigger(arg.span, event):
+                    continue
+                keys.add(key if key in entity_keys else key[:3] + ("argument",))
+        return keys
 
     def _notes(self) -> None:
         """Notes on the first T line: partial entity gold, and whose gold this is (a team's
@@ -218,15 +235,28 @@ class _AnnWriter:
         }
         self.lines = [line for line in self.lines if line.split("\t", 1)[0] not in unused]
 
-    def _arg_id(self, span: Span) -> str | None:
+    def _other_trigger(self, span: Span, event: Event) -> tuple[int, int, str] | None:
+        """The trigger (start, end, type) of another event that a SPAN phrase argument of
+        ``event`` covers exactly: that event is the argument."""
+        if span.label != ANY_SPAN:
+            return None
+        own = (event.trigger.start, event.trigger.end, event.type)
+        return next((k for k in self.trigger_at.get((span.start, span.end), ()) if k != own), None)
+
+    def _arg_id(self, span: Span, event: Event) -> str | None:
         key = (span.start, span.end, span.label, "entity")
         found = self.t_ids.get(key) or self.t_ids.get(key[:3] + ("argument",))
-        return found or self.e_ids.get(key[:3])
+        if found:
+            return found
+        other = self._other_trigger(span, event)
+        return self.e_ids.get(other if other is not None else key[:3])
 
     def _writable(self, event: Event, trigger_keys: set[tuple[int, int, str]]) -> bool:
         trigger = (event.trigger.start, event.trigger.end, event.type, "trigger")
         return trigger in self.t_ids and all(
-            self._arg_id(a.span) or (a.span.start, a.span.end, a.span.label) in trigger_keys
+            self._arg_id(a.span, event)
+            or (a.span.start, a.span.end, a.span.label) in trigger_keys
+            or self._other_trigger(a.span, event)
             for a in event.arguments
         )
 
@@ -238,7 +268,7 @@ class _AnnWriter:
             check_name(arg.role, "role")
             seen[arg.role] += 1
             suffix = str(seen[arg.role]) if seen[arg.role] > 1 else ""
-            parts.append(f"{arg.role}{suffix}:{self._arg_id(arg.span)}")
+            parts.append(f"{arg.role}{suffix}:{self._arg_id(arg.span, event)}")
         return " ".join(parts)
 
     @staticmethod

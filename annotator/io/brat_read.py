@@ -18,7 +18,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from annotator.core.models import PARTIAL, Argument, Event, ParsedDoc, ReadError, Skipped, Span
+from annotator.core.models import (
+    ANY_SPAN,
+    PARTIAL,
+    Argument,
+    Event,
+    ParsedDoc,
+    ReadError,
+    Skipped,
+    Span,
+)
 from annotator.core.text import normalize
 from annotator.io import extras
 from annotator.io.brat_conf import (
@@ -286,6 +295,9 @@ class _AnnReader:
                 span = self.spans.get(triggers.get(ref, ref))
                 if span is None:
                     raise BratError(f"{eid}: unknown argument {ref}", line_no)
+                if ref in triggers:  # another event ("Cause:E2"): the phrase of its trigger,
+                    # never an entity labelled with the event type (the export writes E2)
+                    span = Span(span.start, span.end, ANY_SPAN)
                 arguments.append(Argument(role, span))
             attrs = tuple(sorted(self.attrs.pop(eid, {}).items()))
             out.append(Event(Span(t.start, t.end, etype), tuple(arguments), attrs))

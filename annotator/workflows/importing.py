@@ -64,7 +64,7 @@ class ImportSummary:
             parts.append(cleaned)
         parts += [
             f"{what}: {n}"
-            for what in (links.CREATED, links.RELABELLED)
+            for what in (links.CREATED, links.RELABELLED, links.EVENT_PHRASES)
             if (n := self.cleaned[what])
         ]
         if self.suggestions:

@@ -197,3 +197,20 @@ def test_links_accepting_an_event_links_an_argument_to_the_one_overlapping_entit
     two = [KUMAR, Span(26, 30, "PERSON")]
     linked, changes = link_event(Event(MET, (Argument("Participant", AKIM),)), two)
     assert [a.span for a in linked.arguments] == [AKIM] and changes == [cmd.add_span(AKIM)]
+
+
+def test_links_imported_gold_an_argument_that_is_another_event_stays_its_trigger_phrase():
+    """JSONL/brat gold naming another event as an argument (labelled with its type, on its
+    trigger) gets no entity of that type: the argument is the trigger's phrase."""
+    said = Event(Span(67, 71, "Statement"), (Argument("Topic", MET), Argument("Speaker", AKIM)))
+    met = Event(MET, (Argument("Participant", TOK_PER),))
+    tally: Counter[str] = Counter()
+    doc = link_doc(ParsedDoc(TEXT + " said.", spans=[TOK_PER], events=[met, said]), tally)
+    assert doc.spans == [TOK_PER, AKIM]  # Akim added for its argument, no "Meet" entity
+    assert doc.events[1].arguments == (
+        Argument("Topic", Span(MET.start, MET.end, "SPAN")),
+        Argument("Speaker", AKIM),
+    )
+    assert tally == Counter({"entities added for event arguments": 1,
+                             "event arguments that are other events, kept as the phrase of "
+                             "their trigger": 1})  # fmt: skip

@@ -292,11 +292,58 @@ def test_brat_event_as_argument_of_an_event_round_trips():
         (Path(tmp) / "d.ann").write_text(ann, encoding="utf-8")
         (doc,) = parse_brat_txt(text, str(txt), "en")
     again = {(e.type, e.arguments) for e in doc.events}
-    assert again == {(e.type, e.arguments) for e in (meet, said)}
+    # the Topic is the phrase of the Meet event's trigger, not an entity labelled "Meet"
+    topic = Argument("Topic", Span(16, 19, "SPAN"))
+    assert again == {("Meet", meet.arguments), ("Statement", (said.arguments[0], topic))}
+    assert doc.spans == [tok, mirz]
     assert (
         brat_ann(ExportDoc(article=article, annotator="a", spans=doc.spans, events=doc.events))
         == ann
     )
+
+
+def test_brat_event_as_argument_imports_as_gold_without_inventing_an_entity(tmp_path):
+    """brat's "Topic:E1" (an event as another event's argument) made the trigger of E1 a
+    gold entity labelled with the event type (new-user trial): it is the trigger's phrase,
+    the gold entities are the file's, and the export writes E1 again."""
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+    from annotator.store import Store
+
+    text = "Tokayev said he met Mirziyoyev."
+    ann = (
+        "T1\tPERSON 0 7\tTokayev\nT2\tPERSON 20 30\tMirziyoyev\n"
+        "T3\tMeet 16 19\tmet\nT4\tStatement 8 12\tsaid\n"
+        "E1\tMeet:T3 Participant:T1 Participant2:T2\nE2\tStatement:T4 Speaker:T1 Topic:E1\n"
+    )
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "d.txt").write_text(text, encoding="utf-8")
+    (src / "d.ann").write_text(ann, encoding="utf-8")
+    db = tmp_path / "p.db"
+    run = CliRunner().invoke
+    res = run(cli, ["import", str(src), "--db", str(db), "--as-gold", "--annotator", "a"])
+    assert res.exit_code == 0, res.output
+    with Store(db) as s:
+        assert [(x.start, x.end, x.label) for x in s.gold_spans(1, "a")] == [
+            (0, 7, "PERSON"),
+            (20, 30, "PERSON"),
+        ]
+        (said,) = [e for e in s.gold_events(1, "a") if e.type == "Statement"]
+        assert [(a.role, a.span.label) for a in said.arguments] == [
+            ("Speaker", "PERSON"),
+            ("Topic", "SPAN"),
+        ]
+    out = tmp_path / "out"
+    res = run(cli, ["export", "--format", "brat", "--out", str(out), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    (written,) = out.rglob("*.ann")
+    lines = written.read_text(encoding="utf-8").splitlines()
+    meet_id = next(ln.split("\t")[0] for ln in lines if "\tMeet:" in ln)
+    (statement,) = [ln for ln in lines if "\tStatement:" in ln]
+    assert statement.endswith(f"Topic:{meet_id}")
+    assert not any("argument only" in ln for ln in lines)
 
 
 @pytest.mark.parametrize(

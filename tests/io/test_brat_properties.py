@@ -92,10 +92,22 @@ def _key(span: Span) -> tuple[int, int, str]:
 
 
 def _event_keys(events) -> list[tuple]:
+    triggers = {e.trigger for e in events}
+
+    def arg(e, a) -> tuple:  # noqa: ANN001
+        # another event as the argument: labelled with its type, or a SPAN phrase on its
+        # trigger's words, it reads back as the phrase (never an entity of that type)
+        other = any(
+            t != e.trigger and (t.start, t.end) == (a.span.start, a.span.end) for t in triggers
+        )
+        if other and (a.span in triggers or a.span.label == "SPAN"):
+            return (a.role, a.span.start, a.span.end, "SPAN")
+        return (a.role, *_key(a.span))
+
     return sorted(
         (
             _key(e.trigger),
-            tuple((a.role, *_key(a.span)) for a in e.arguments),
+            tuple(arg(e, a) for a in e.arguments),
             # brat writes a binary attribute only when true, and the reader gives the
             # schema's binary attributes back as false when absent: false == absent
             tuple(sorted((k, v) for k, v in e.attributes if v is not False)),
