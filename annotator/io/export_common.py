@@ -193,7 +193,8 @@ class ExportReport:
         for what, loss in other.losses.items():
             self.lose(what, n=loss.count)
             mine = self.losses[what].examples
-            mine.extend(loss.examples[: MAX_EXAMPLES - len(mine)])
+            new = [e for e in loss.examples if e not in mine]
+            mine.extend(new[: MAX_EXAMPLES - len(mine)])
         self.pending_docs |= other.pending_docs
         self.pending_suggestions += other.pending_suggestions
         room = MAX_EXAMPLES - len(self.pending_examples)
@@ -233,7 +234,7 @@ class ExportReport:
         """Record ``n`` annotations a format could not hold; ``what`` says what and why."""
         loss = self.losses.setdefault(what, _Loss())
         loss.count += n
-        if example and len(loss.examples) < MAX_EXAMPLES:
+        if example and len(loss.examples) < MAX_EXAMPLES and example not in loss.examples:
             loss.examples.append(example)
 
     @property

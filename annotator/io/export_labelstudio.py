@@ -49,6 +49,7 @@ from annotator.io.export_common import (
     pending_entities,
     sorted_events,
     sorted_spans,
+    span_example,
 )
 from annotator.io.labelstudio import TRIGGER
 
@@ -104,7 +105,7 @@ def _arguments(
             ids[arg.span] = f"e{len(ids)}"
             out.append(_region(ids[arg.span], ENTITY_CONTROL, arg.span, text))
             if report is not None:
-                report.lose(ARGUMENT_REGION, f"article {doc.article.id}")
+                report.lose(ARGUMENT_REGION, span_example(doc, arg.span))
         relations.append(
             {
                 "from_id": trigger_id,
