@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.core import commands as cmd
 from annotator.core.links import unlinked
-from annotator.core.models import Event, Span
+from annotator.core.models import ANY_SPAN, Event, Span
 from annotator.store.rows import _change
 from annotator.store.store import Store
 
@@ -107,4 +107,15 @@ def check(store: Store) -> list[str]:
     ).fetchall()
     for aid, who in pairs:
         problems += [f"article {aid}, {who}: {p}" for p in differences(store, aid, who)]
+    # SPAN is the label of event argument phrases: gold entities with it (imported before
+    # imports refused them) would be taught to a model as an entity type
+    problems += [
+        f"article {aid}, {who}: gold entity {start}..{end} is labelled {ANY_SPAN}, the label "
+        "of event argument phrases, not of an entity: relabel or delete it"
+        for aid, who, start, end in store.db.execute(
+            'SELECT article_id, annotator, start, "end" FROM gold_spans WHERE label = ? '
+            "ORDER BY 1, 2, 3, 4",
+            [ANY_SPAN],
+        )
+    ]
     return problems

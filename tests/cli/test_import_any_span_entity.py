@@ -72,3 +72,22 @@ def test_a_span_phrase_of_an_event_argument_still_imports(tmp_path):
         (event,) = s.gold_events(aid, "a")
         assert [a.span.label for a in event.arguments] == ["PERSON", "SPAN"]
         assert [x.label for x in s.gold_spans(aid, "a")] == ["PERSON"]
+
+
+def test_check_names_gold_entities_labelled_span_from_before(tmp_path):
+    """A project that took such spans in before imports refused them: `check` names each
+    (the Label Studio round trip and the spaCy export would mishandle them)."""
+    from annotator.core import commands as cmd
+    from annotator.core.models import ParsedDoc, Span
+
+    db = tmp_path / "old.db"
+    with Store(db) as s:
+        s.add_docs([ParsedDoc(TEXT, lang="en", source="a.txt")])
+        # as an older import stored them (the store itself takes any label)
+        s.apply(1, "ann", cmd.Command("import", (cmd.add_span(Span(21, 27, "SPAN")),)))
+    res = _run("check", "--db", str(db))
+    assert res.exit_code == 1
+    assert (
+        "problem: article 1, ann: gold entity 21..27 is labelled SPAN, the label of event "
+        "argument phrases, not of an entity: relabel or delete it"
+    ) in res.output
