@@ -33,7 +33,8 @@ def test_arg_model_shipped_weights_load_and_are_used_by_default(shipped, suggest
     assert 0.0 < shipped.add.threshold <= 1.0
     assert len(shipped.add.weights) > 1000
     assert "Meet.Participant" in shipped.roles and "Visit.Visitor" in shipped.roles
-    assert "test-5" not in shipped.meta["trained_on"]
+    assert "test-5" in shipped.meta["trained_on"]  # scored once, then joined training
+    assert "test-6" not in shipped.meta["trained_on"]
     assert suggester.arg_model is not None
     assert suggester.arg_model.digest == shipped.digest
     # stored suggestions are made again when the model changes
@@ -55,7 +56,7 @@ def test_arg_model_training_is_deterministic_and_reproduces_the_shipped_file(shi
 
     lines = arg_train.gold_lines()
     assert {d["meta"]["split"] for d in lines} == set(arg_train.SPLITS)
-    assert not any(75 <= int(d["meta"]["source"][:3]) <= 82 for d in lines)
+    assert not any(83 <= int(d["meta"]["source"][:3]) <= 90 for d in lines)
     arts = arg_train.collect(lines)
     first = arg_train.fit(arts, 0.5, 0.2)
     assert arg_train.fit(arts, 0.5, 0.2) == first  # the same gold gives the same weights
@@ -71,9 +72,11 @@ def test_arg_model_gold_reader_skips_other_splits_and_reserved_articles(tmp_path
         return json.dumps({"text": "x", "events": [], "meta": meta})
 
     path = tmp_path / "gold.jsonl"
-    rows = [line("001_a.txt", "tune"), line("075_b.txt", "tune"), line("083_c.txt", "test-5")]
+    rows = [line("001_a.txt", "tune"), line("083_b.txt", "tune"), line("090_c.txt", "test-6")]
+    rows += [line("075_d.txt", "test-5"), line("091_e.txt", "test-7")]
     path.write_text("\n".join([*rows, ""]), encoding="utf-8")
-    assert [d["meta"]["source"] for d in arg_train.gold_lines(path)] == ["001_a.txt"]
+    # test-6 (083-090) is never read, whatever its split says; test-5 is spent and is read
+    assert [d["meta"]["source"] for d in arg_train.gold_lines(path)] == ["001_a.txt", "075_d.txt"]
 
 
 # -- what it adds --------------------------------------------------------------------------------
