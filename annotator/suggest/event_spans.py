@@ -192,8 +192,9 @@ class SpanMapper:
         self.how: dict[tuple[int, int], str] = {}  # span offsets -> the fallback that made it
         self._span_at: dict[tuple[int, bool], Span | None] = {}  # see span_of
         self.gaz_at: dict[int, tuple[int, int]] = self._gazetteer_hits()
-        self.repeated = Counter(ent.text for ent in doc.ents)
-        for ent in doc.ents:
+        ents = doc.ents  # made anew at each access
+        self.repeated = Counter(ent.text for ent in ents)
+        for ent in ents:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
             if ent.label_ in NAME_LABELS:
@@ -201,7 +202,7 @@ class SpanMapper:
             if ent.label_ in ("GPE", "LOC"):
                 self.places.add(ent.text)
         self.surnames: set[str] = set()  # last words of two-word names that look like surnames
-        for ent in doc.ents:  # a surname alone: "Japarov" after "Sadyr Japarov"
+        for ent in ents:  # a surname alone: "Japarov" after "Sadyr Japarov"
             if ent.label_ == "PERSON" and len(ent) > 1:
                 self.known.setdefault(ent[-1].text, "PERSON")
             if ent.label_ in ("PERSON", "ORG") and len(ent) > 1 and ent[-2].is_title:
@@ -215,7 +216,8 @@ class SpanMapper:
         """token index -> the longest gazetteer name (token range) covering it."""
         out: dict[int, tuple[int, int]] = {}
         firsts, names = _gazetteer_firsts(), self.names
-        words = [(t.text, t.whitespace_) for t in self.doc]
+        # (token text, the space after it): a spaCy token is followed by one space or none
+        words = [(w, " " if sp else "") for w, sp in zip(self.parse.text, self.parse.space)]
         for i, (word, _) in enumerate(words):
             if word not in firsts or i in out:
                 continue
