@@ -50,6 +50,8 @@ def check_team(names: Sequence[str], overlap: int) -> list[str]:
         raise ValueError("no annotators given")
     if any(not n.strip() for n in names):
         raise ValueError("an annotator name is empty")
+    if ADJUDICATOR in names:  # the adjudicated version has no queue: nobody works as it
+        raise ValueError(f"--annotators: {RESERVED_NAME}")
     twice = sorted({n for n in names if list(names).count(n) > 1})
     if twice:
         raise ValueError(f"annotator {twice[0]!r} is named twice")
