@@ -29,6 +29,11 @@ def parse_renames(values: tuple[str, ...], inputs: list[Path]) -> dict[Path, dic
     return out
 
 
+def _about(path: Path, message: str) -> str:
+    """``FILE: message``, once: the store's own messages often name the file already."""
+    return message if message.startswith(f"{path}:") else f"{path}: {message}"
+
+
 @click.command("merge")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -63,11 +68,11 @@ def merge_cmd(inputs: tuple[Path, ...], into: Path, renames: tuple[str, ...]) ->
             try:
                 result = merge_file(store, path, rename=by_file.get(path))
             except (sqlite3.Error, StoreError) as exc:
-                click.echo(f"error: {path}: {describe(exc)}", err=True)
+                click.echo(f"error: {_about(path, describe(exc))}", err=True)
                 bad += 1
                 continue
             except (ValueError, OSError) as exc:
-                click.echo(f"error: {path}: {exc}", err=True)
+                click.echo(f"error: {_about(path, str(exc))}", err=True)
                 bad += 1
                 continue
             click.echo(result.summary())

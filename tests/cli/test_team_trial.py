@@ -41,3 +41,14 @@ def test_team_trial_assign_refuses_the_adjudicators_name(tmp_path):
     assert len(lines) == 1 and "'gold' is the name of the adjudicated version" in lines[0]
     with Store(team) as s:
         assert s.db.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+
+
+def test_team_trial_merge_names_a_bad_file_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _file(tmp_path / "e.db", "alice")
+    out = CliRunner().invoke(cli, ["merge", "e.db", "missing.db", "--into", "e.db"])
+    assert out.exit_code == 1
+    assert _err(out).strip().splitlines() == [
+        "error: e.db: is the target itself",
+        "error: missing.db: no such project file",
+    ]
