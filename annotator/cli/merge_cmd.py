@@ -29,6 +29,22 @@ def parse_renames(values: tuple[str, ...], inputs: list[Path]) -> dict[Path, dic
     return out
 
 
+SHOWN = 20  # clash and problem lines shown per input; the rest are counted
+
+
+def report_lines(path: Path, lines: list[str]) -> None:
+    """One line per article not merged, on stderr: the first :data:`SHOWN`, then how
+    many more (a thousand lines drown what they say)."""
+    for line in lines[:SHOWN]:
+        click.echo(f"{path}: {line}", err=True)
+    if len(lines) > SHOWN:
+        click.echo(
+            f"{path}: ... and {len(lines) - SHOWN:,} more articles not merged "
+            f"({len(lines):,} in all)",
+            err=True,
+        )
+
+
 def _about(path: Path, message: str) -> str:
     """``FILE: message``, once: the store's own messages often name the file already."""
     return message if message.startswith(f"{path}:") else f"{path}: {message}"
@@ -58,7 +74,9 @@ def merge_cmd(inputs: tuple[Path, ...], into: Path, renames: tuple[str, ...]) ->
 
     Idempotent, and the same whatever the order of the inputs. Where one annotator name
     holds different work for the same article in two files, that is reported (one line,
-    exit 1) and not merged; the rest goes on. Inputs are only read.
+    the first 20 per file; exit 1) and not merged; the rest goes on. The same gold by
+    another log (one file imported into both) is counted, not a clash. Inputs are only
+    read.
     """
     files = list(inputs)
     by_file = parse_renames(renames, files)
@@ -76,8 +94,7 @@ def merge_cmd(inputs: tuple[Path, ...], into: Path, renames: tuple[str, ...]) ->
                 bad += 1
                 continue
             click.echo(result.summary())
-            for line in result.clashes + result.problems:
-                click.echo(f"{path}: {line}", err=True)
+            report_lines(path, result.clashes + result.problems)
             bad += bool(result.clashes or result.problems)
     if bad:
         sys.exit(1)

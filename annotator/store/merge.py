@@ -58,6 +58,7 @@ class MergeResult:
     extended: int = 0  # pairs where the source had more work
     unchanged: int = 0
     older: int = 0  # pairs where the target already had more work
+    same_gold: int = 0  # pairs whose logs differ but whose gold is the same (target's kept)
     suggestions: int = 0  # suggestions added
     rekeyed_uids: int = 0
     clashes: list[str] = field(default_factory=list)
@@ -70,6 +71,12 @@ class MergeResult:
             f"{self.unchanged} already there, {self.older} older than the target's; "
             f"{self.suggestions} suggestions added"
             + (f", {self.rekeyed_uids} event uids re-keyed" if self.rekeyed_uids else "")
+            + (
+                f", {self.same_gold} with the same gold already (another log, e.g. the same "
+                "file imported twice: the target's kept)"
+                if self.same_gold
+                else ""
+            )
             + (f", {len(self.clashes)} clashes" if self.clashes else "")
         )
 
@@ -495,6 +502,9 @@ def _merge_pair(
     if ours[: len(theirs)] == theirs and theirs:
         result.older += 1
         return
+    if not mine.empty and _gold(pair, t) == _gold(mine, None):
+        result.same_gold += 1  # e.g. one gold file imported into both: nothing to merge
+        return
     result.clashes.append(_clash(target, aid, who, "different decisions for the same article"))
 
 
@@ -515,6 +525,29 @@ def _named(aid: int | None, row: dict[str, Any]) -> str:
     name = name if len(name) <= 50 else name[:47] + "..."
     where = f"article {aid}" if aid is not None else f"article {str(row['content_hash'])[:12]}"
     return f"{where} “{name}”" if name else where
+
+
+def _gold(pair: _Pair, t: _Translate | None) -> tuple:
+    """What an annotator's work on an article gives as gold, free of file-local ids and
+    times: status and partial flag, spans, events with their attributes and their
+    arguments in order (each event as canonical JSON: values of any type compare), and
+    what they decided on each suggestion (ids as the target's)."""
+    events = sorted(
+        json.dumps(
+            [
+                e[1:4],
+                json.loads(e[4]) if e[4] else {},
+                [a[1:] for a in pair.arguments.get(e[0], ())],
+            ],
+            sort_keys=True,
+        )
+        for e in pair.events
+    )
+    status = (pair.status[0], pair.status[2]) if pair.status else None
+    spans = sorted(json.dumps(sp[:3]) for sp in pair.spans)
+    sid = t.sid if t else (lambda s: s)
+    states = sorted((sid(k), v[0]) for k, v in pair.states.items())
+    return status, spans, events, states
 
 
 def _tables(pair: _Pair, t: _Translate | None, aid: int) -> tuple:

@@ -3,6 +3,7 @@ as a test that failed on the code before its fix."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -11,6 +12,7 @@ from annotator.cli.main import cli
 from annotator.core import commands as cmd
 from annotator.core.models import ParsedDoc, Span
 from annotator.store import Store
+from annotator.store.audit import check
 
 TEXTS = [f"Tokayev met Mirziyoyev in Astana, story {i}." for i in range(6)]
 
@@ -52,3 +54,71 @@ def test_team_trial_merge_names_a_bad_file_once(tmp_path, monkeypatch):
         "error: e.db: is the target itself",
         "error: missing.db: no such project file",
     ]
+
+
+def _gold_jsonl(path: Path, n: int, label: str = "PERSON") -> Path:
+    """``n`` articles with a span and an event with an argument and attributes."""
+    rows = []
+    for i in range(n):
+        text = f"Tokayev visited Astana on Monday, story {i}."
+        rows.append(
+            {
+                "text": text,
+                "meta": {"lang": "en"},
+                "spans": [
+                    {"start": 0, "end": 7, "label": label},
+                    {"start": 16, "end": 22, "label": "GPE"},
+                ],
+                "events": [
+                    {
+                        "trigger": {"start": 8, "end": 15},
+                        "type": "Visit",
+                        "arguments": [{"role": "Place", "start": 16, "end": 22, "label": "GPE"}],
+                        "attributes": {"Negation": False, "Modality": "actual"},
+                    }
+                ],
+            }
+        )
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _import_gold(db: Path, source: Path, who: str = "ann1") -> None:
+    out = run("import", source, "--db", db, "--as-gold", "--annotator", who, "--lang", "en")
+    assert out.exit_code == 0, out.output
+
+
+def test_team_trial_merge_the_same_gold_imported_twice_is_no_clash(tmp_path):
+    source = _gold_jsonl(tmp_path / "g.jsonl", 3)
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    _import_gold(a, source)
+    _import_gold(b, source)  # other event uids, other decision times: the same gold
+    out = run("merge", a, "--into", b)
+    assert out.exit_code == 0, out.output
+    assert "3 with the same gold already" in out.output and "clash" not in out.output
+    with Store(b) as s:
+        assert check(s) == []
+
+
+def test_team_trial_merge_real_clashes_are_capped_with_a_count(tmp_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    _import_gold(a, _gold_jsonl(tmp_path / "g.jsonl", 25))
+    _import_gold(b, _gold_jsonl(tmp_path / "h.jsonl", 25, label="ORG"))
+    out = run("merge", a, "--into", b)
+    assert out.exit_code == 1
+    lines = _err(out).strip().splitlines()
+    assert len(lines) == 21
+    assert all("different decisions" in line for line in lines[:20])
+    assert lines[-1] == f"{a}: ... and 5 more articles not merged (25 in all)"
+    assert "25 clashes" in out.stdout
+
+
+def test_team_trial_merge_gold_differing_only_in_an_event_attribute_is_a_clash(tmp_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    source = _gold_jsonl(tmp_path / "g.jsonl", 1)
+    _import_gold(a, source)
+    other = source.read_text(encoding="utf-8").replace('"actual"', '"hypothetical"')
+    (tmp_path / "h.jsonl").write_text(other, encoding="utf-8")
+    _import_gold(b, tmp_path / "h.jsonl")
+    out = run("merge", a, "--into", b)
+    assert out.exit_code == 1 and "1 clashes" in out.stdout
