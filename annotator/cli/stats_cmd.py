@@ -36,7 +36,8 @@ def render(stats: dict[str, Any]) -> str:
     unclean = stats["unclean_gold"]
     if unclean["count"]:
         lines.append(
-            f"Gold spans with whitespace at an edge or across a paragraph break: "
+            "Gold spans with whitespace or invisible characters at an edge, or across a "
+            f"paragraph break: "
             f"{unclean['count']:,} (the first below; fix them in the window)"
         )
         lines += [f"  {line}" for line in unclean["examples"]]

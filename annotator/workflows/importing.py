@@ -110,7 +110,8 @@ def _cleaned(tally: Counter[str]) -> str:
         parts.append(f"{tally[ARGUMENTS_DROPPED]} event arguments dropped")
     if tally[MARKED_PARTIAL]:
         parts.append(f"{tally[MARKED_PARTIAL]} {MARKED_PARTIAL}")
-    return f"spans with whitespace edges or paragraph breaks: {', '.join(parts)}" if parts else ""
+    what = "spans with whitespace or invisible characters at an edge, or paragraph breaks"
+    return f"{what}: {', '.join(parts)}" if parts else ""
 
 
 # a gold article whose dropped span leaves its entities incomplete (not a negative example)
@@ -243,13 +244,23 @@ def _source_line(doc: ParsedDoc) -> int | None:
     return line if isinstance(line, int) else None
 
 
+def _named(doc: ParsedDoc, reason: str) -> str:
+    """``reason`` naming the record in its file where the line does not: a Label Studio
+    task by its id ("task id 4242: ..."), as the reader's own error lines do."""
+    task = doc.meta.get("labelstudio")
+    tid = task.get("task") if isinstance(task, dict) else None
+    if tid is None or isinstance(tid, (dict, list)):
+        return reason
+    return f"task id {str(tid)[:40]}: {reason}"
+
+
 def _checked(
     doc: ParsedDoc, path: Path, *, as_gold: bool, trim: bool, tally: Counter[str]
 ) -> ParsedDoc | ReadError:
     """The document as it may be stored, or why it may not."""
     line = _source_line(doc)
     if problems := doc.problems():
-        return ReadError(doc.source or str(path), "; ".join(problems), line)
+        return ReadError(doc.source or str(path), _named(doc, "; ".join(problems)), line)
     if trim:
         cleaned = clean_doc(doc, tally)
         if as_gold and not partial_entities(doc.meta):
@@ -261,7 +272,7 @@ def _checked(
     if as_gold and doc.has_annotations() and (bad := doc_problems(doc)):
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         reason = f"{bad[0]}{more}; not imported (--trim-spans trims such spans)"
-        return ReadError(doc.source or str(path), reason, line)
+        return ReadError(doc.source or str(path), _named(doc, reason), line)
     return doc
 
 
@@ -413,12 +424,13 @@ class _Batch:
         for (doc, more), result in zip(group, stored):
             line = _source_line(doc)
             if result.gold == gi.FAILED:
-                self.report(ReadError(result.source, f"{result.reason}; not imported", line))
+                why = _named(doc, f"{result.reason}; not imported")
+                self.report(ReadError(result.source, why, line))
                 continue
             self.summary.gold[result.gold] += 1
             if result.gold == gi.CONFLICT:
                 why = CONFLICT_LINE.format(who=who, id=result.article_id)
-                self.report(ReadError(result.source, why, line))
+                self.report(ReadError(result.source, _named(doc, why), line))
             if result.duplicate:
                 self.summary.duplicates += 1
             else:

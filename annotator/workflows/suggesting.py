@@ -105,8 +105,11 @@ class SuggestSummary:
         """What the span rule changed, for a note (None: nothing)."""
         c = self.cleaned
         parts = [
-            f"{c[TRIMMED]} trimmed of whitespace at an edge" if c[TRIMMED] else "",
-            f"{c[DROPPED]} dropped (only whitespace, or across a paragraph break)"
+            f"{c[TRIMMED]} trimmed of whitespace or invisible characters at an edge"
+            if c[TRIMMED]
+            else "",
+            f"{c[DROPPED]} dropped (only whitespace or invisible characters, or across a "
+            "paragraph break)"
             if c[DROPPED]
             else "",
             f"{c[ARGUMENTS_DROPPED]} event arguments dropped likewise"

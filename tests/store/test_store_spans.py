@@ -117,7 +117,10 @@ def test_store_spans_unclean_gold_is_refused_or_trimmed_on_import(tmp_path):
         assert s.count_articles() == 0
     res = _run("import", str(src), "--db", db, "--as-gold", "--annotator", "a", "--trim-spans")
     assert res.exit_code == 0, res.output
-    assert "spans with whitespace edges or paragraph breaks: 1 trimmed" in res.stdout
+    assert (
+        "spans with whitespace or invisible characters at an edge, or paragraph breaks: "
+        "1 trimmed"
+    ) in res.stdout
     with Store(db) as s:
         (doc,) = s.iter_gold(annotator="a")
         assert [x.text(doc.article.text) for x in doc.spans] == ["Bishkek"]
@@ -155,7 +158,10 @@ def test_store_spans_stats_reports_gold_that_breaks_the_rule(db_path):
         count, examples = unclean_gold(store)
     assert count == 1 and examples == [f"article {aid}, old: {problem(TEXT, edge)}"]
     res = _run("stats", "--db", str(db_path))
-    assert "Gold spans with whitespace at an edge or across a paragraph break: 1" in res.output
+    assert (
+        "Gold spans with whitespace or invisible characters at an edge, or across a "
+        "paragraph break: 1"
+    ) in res.output
 
 
 def test_store_spans_stats_finds_every_kind_of_whitespace_edge_and_orders_examples(db_path):
