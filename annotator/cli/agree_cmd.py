@@ -9,8 +9,10 @@ from typing import Any
 import click
 
 from annotator.cli.common import db_option, fail, open_store, user_errors
-from annotator.core.agreement import agreement
+from annotator.core.agreement import agreement, labels_used
 from annotator.core.evaluate import EVENT_METRICS
+from annotator.core.labels import load_labels
+from annotator.core.schema import load_schema
 from annotator.store.team import agreement_docs
 
 
@@ -113,6 +115,27 @@ def plot(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def check_label(label: str, docs: list) -> None:
+    """``--label`` must be a label someone used or one of the label set's (or an event
+    type): a typo gave a report of dashes, and "agreement" 1.000 on every article."""
+    spans, kinds = labels_used(docs)
+    if label in spans | kinds:
+        return
+    try:
+        known = set(load_labels().names) | set(load_schema().type_names)
+    except ValueError:  # a broken bundled file is reported where it is used
+        known = set()
+    if label in known:
+        return
+    used = ", ".join(sorted(spans)) or "none"
+    types = f"; event types: {', '.join(sorted(kinds))}" if kinds else ""
+    fail(
+        f"--label {label}: no annotator used it and the label set has no such label; "
+        f"labels used: {used}{types}",
+        code=2,
+    )
+
+
 @click.command("agree")
 @db_option
 @click.option(
@@ -148,6 +171,8 @@ def agree_cmd(
         fail("agreement needs two or more annotators (name them with --annotators)")
     if not any(len(d.versions) >= 2 for d in docs):
         fail(f"no article was marked done by two of {', '.join(names)} yet")
+    if label is not None:
+        check_label(label, docs)
     report = agreement(docs, names, label=label)
     if plot_path is not None:
         plot(report, plot_path)

@@ -568,15 +568,16 @@ def _mask(indexes: np.ndarray, n: int) -> np.ndarray:
 
 
 def _per_doc_f1(corpus: Corpus, a: str, b: str) -> np.ndarray:
-    """Exact span F1 per article (NaN where a or b has no full entity gold of it)."""
+    """Exact span F1 per article (NaN where a or b has no full entity gold of it, or
+    where neither has a span: there is nothing to agree on, which is not agreement)."""
     sa, sb = corpus.spans[a], corpus.spans[b]
     n = len(corpus.docs)
     _, ia, _ = np.intersect1d(sa["key"], sb["key"], assume_unique=True, return_indices=True)
     tp = np.bincount(sa["doc"][ia], minlength=n)
     size = np.bincount(sa["doc"], minlength=n) + np.bincount(sb["doc"], minlength=n)
     full = _mask(corpus.done(a, entities=True), n) & _mask(corpus.done(b, entities=True), n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f1 = np.where(size == 0, 1.0, 2 * tp / size)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no span either side: undefined
+        f1 = np.where(size == 0, NAN, 2 * tp / size)
     return np.where(full, f1, NAN)
 
 
@@ -598,6 +599,14 @@ def _per_doc_kappa(corpus: Corpus, a: str, b: str, n_docs: int) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(n == 0, NAN, (p_o - p_e) / (1 - p_e))
     return np.array([NAN if math.isnan(v) else round(v, 4) for v in kappa.tolist()])
+
+
+def labels_used(docs: Sequence[Doc]) -> tuple[set[str], set[str]]:
+    """The entity labels and the event types of every version of ``docs``."""
+    versions = [v for d in docs for v in d.versions.values()]
+    spans = {s.label for v in versions for s in v.spans}
+    kinds = {e.trigger.label for v in versions for e in v.events}
+    return spans, kinds
 
 
 def agreement(

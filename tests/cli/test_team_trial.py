@@ -122,3 +122,28 @@ def test_team_trial_merge_gold_differing_only_in_an_event_attribute_is_a_clash(t
     _import_gold(b, tmp_path / "h.jsonl")
     out = run("merge", a, "--into", b)
     assert out.exit_code == 1 and "1 clashes" in out.stdout
+
+
+def _team(tmp_path: Path) -> Path:
+    """alice and bob on articles 1-4, carol on 1-2 (another label for Mirziyoyev)."""
+    team = _file(tmp_path / "team.db", "alice")
+    with Store(team) as s:
+        for who, label, articles in (("bob", "PERSON", 4), ("carol", "ORG", 2)):
+            for aid in range(1, articles + 1):
+                spans = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(12, 22, label)))
+                s.apply(aid, who, cmd.Command("add", spans))
+                s.apply(aid, who, cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
+    return team
+
+
+def test_team_trial_agree_an_unknown_label_is_one_usage_error(tmp_path):
+    team = _team(tmp_path)
+    out = run("agree", "--db", team, "--label", "NOPE")
+    assert out.exit_code == 2
+    (line,) = _err(out).strip().splitlines()
+    assert line.startswith("error: --label NOPE: no annotator used it")
+    assert "labels used: ORG, PERSON" in line
+    # a label of the label set nobody used is no error: its figures are "-", never 1.000
+    fac = run("agree", "--db", team, "--label", "FAC")
+    assert fac.exit_code == 0 and "1.000" not in fac.output
+    assert "lowest span agreement" not in fac.output
