@@ -17,21 +17,54 @@ from annotator.store.team import agreement_docs
 
 
 def _f(x: float | None) -> str:
-    return "     -" if x is None else f"{x:6.3f}"
+    # rounded first: -0.0001 is "0.000", not "-0.000"
+    return "     -" if x is None else f"{round(x, 3) + 0.0:6.3f}"
+
+
+def _on(full: int, done: int, who: str) -> str:
+    """The base of a figure: the articles done by ``who``, less those whose entity gold
+    is partial (entity figures leave them out)."""
+    if full == done:
+        return f"on the {done:,} articles done by {who}"
+    return f"on the {full:,} of the {done:,} articles done by {who} with full entity gold"
+
+
+def _overall(report: dict[str, Any]) -> list[str]:
+    """The overall figures, each with the articles it is computed on."""
+    o, n = report["overall"], len(report["annotators"])
+    everyone = "both" if n == 2 else f"all {n}"
+    shared = shared_base(o)
+    kappa = f"Fleiss κ {_f(o['fleiss_kappa']).strip()}"
+    alpha = f"Krippendorff α (tokens) {_f(o['alpha_nominal']).strip()}"
+    alpha_u = f"α_U (spans) {_f(o['alpha_unitizing']).strip()}"
+    lines = ["Overall:"]
+    if n == 2:
+        lines.append(f"  {kappa}, {alpha}, {alpha_u}: {_on(*shared, everyone)}")
+    else:
+        lines.append(f"  {kappa}, {alpha_u}: {_on(*shared, everyone)}")
+        two = (o["articles_two_or_more_full_entities"], o["articles_two_or_more"])
+        lines.append(f"  {alpha}: {_on(*two, 'two or more')}")
+    pairs = len(report["pairs"])
+    means = "the pair" if pairs == 1 else f"mean of the {pairs} pairs, each"
+    lines.append(
+        f"  {means} on the articles both did ('arts'): "
+        f"Cohen κ {_f(o['mean_cohen_kappa']).strip()}, span F1 exact "
+        f"{_f(o['mean_span_f1_exact']).strip()}, overlap {_f(o['mean_span_f1_overlap']).strip()}"
+    )
+    return lines
 
 
 def render(report: dict[str, Any]) -> str:
     o = report["overall"]
+    n = len(report["annotators"])
     lines = [
-        f"Agreement of {', '.join(report['annotators'])} on {report['articles']:,} articles"
+        f"Agreement of {', '.join(report['annotators'])} on {report['articles']:,} articles "
+        f"done by one or more ({o['articles_two_or_more']:,} by two or more, "
+        f"{o['articles_all_annotators']:,} by {'both' if n == 2 else 'all'})"
         + (f", label {report['label']}" if report["label"] else ""),
         f"Tokens: {report['tokenisation']}",
         "",
-        f"Overall ({o['articles_all_annotators']:,} articles done by all): "
-        f"Fleiss κ {_f(o['fleiss_kappa']).strip()}, Krippendorff α (tokens) "
-        f"{_f(o['alpha_nominal']).strip()}, α_U (spans) {_f(o['alpha_unitizing']).strip()}; "
-        f"mean pairwise: Cohen κ {_f(o['mean_cohen_kappa']).strip()}, span F1 exact "
-        f"{_f(o['mean_span_f1_exact']).strip()}, overlap {_f(o['mean_span_f1_overlap']).strip()}",
+        *_overall(report),
         "",
         f"  {'pair':<24} {'arts':>5} {'F1 ex':>6} {'F1 ov':>6} {'κ':>6} {'α':>6} {'α_U':>6}"
         f" {'trig':>6} {'args':>6}",
@@ -45,7 +78,18 @@ def render(report: dict[str, Any]) -> str:
             f"{_f(ev['trigger_classification']['f1'] if ev['trigger_classification']['gold'] else None)} "  # noqa: E501
             f"{_f(ev['argument_classification']['f1'] if ev['argument_classification']['gold'] else None)}"  # noqa: E501
         )
-    lines += ["", f"  {'label':<24} {'F1 ex':>6} {'F1 ov':>6} {'κ':>6} {'α_U':>6}"]
+    fewer = [p for p in report["pairs"] if p["articles_with_entities"] != p["articles"]]
+    if fewer:
+        lines.append(
+            "  (span F1, κ, α and α_U of a pair leave out articles with partial entity gold: "
+            + ", ".join(
+                f"{' – '.join(p['annotators'])} on {p['articles_with_entities']:,}" for p in fewer
+            )
+            + ")"
+        )
+    base = _on(*shared_base(o), "both" if n == 2 else "all")
+    lines += ["", f"Per label (F1 and κ: mean of the pairs; α_U {base}):"]
+    lines += [f"  {'label':<24} {'F1 ex':>6} {'F1 ov':>6} {'κ':>6} {'α_U':>6}"]
     for label, x in o["labels"].items():
         lines.append(
             f"  {label:<24} {_f(x['mean_span_f1_exact'])} {_f(x['mean_span_f1_overlap'])} "
@@ -65,6 +109,10 @@ def render(report: dict[str, Any]) -> str:
             for a in low
         ]
     return "\n".join(lines)
+
+
+def shared_base(o: dict[str, Any]) -> tuple[int, int]:
+    return o["articles_all_annotators_full_entities"], o["articles_all_annotators"]
 
 
 def plot(report: dict[str, Any], path: Path) -> None:

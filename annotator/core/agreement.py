@@ -339,7 +339,8 @@ def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
 
 
 def _nan_none(x: float) -> float | None:
-    return None if x is None or math.isnan(x) else round(float(x), 4)
+    # + 0.0: a κ of -0.00001 is 0, not "-0.0"
+    return None if x is None or math.isnan(x) else round(float(x), 4) + 0.0
 
 
 def _f1(score: Score) -> float:
@@ -502,8 +503,14 @@ def overall_report(corpus: Corpus, pairs: Sequence[dict[str, Any]]) -> dict[str,
     pooled = int(np.sum(np.where(given >= 2, corpus.rest * given, 0))) if names else 0
     any_tokens = bool(tokens.size) or bool(corpus.rest.sum() and names)
     alpha_u, per_label_u = unitizing(corpus, names, docs)
+    done = sum(_mask(corpus.done(w), len(corpus.docs)).astype(np.int64) for w in names)
     out = {
+        # the base of each figure: Fleiss κ and α_U on the articles done by all with full
+        # entity gold, α on those done by two or more with it, pairs each on their own
         "articles_all_annotators": int(len(_common(corpus, names, entities=False))),
+        "articles_all_annotators_full_entities": int(docs.size),
+        "articles_two_or_more": int(np.count_nonzero(np.asarray(done) >= 2)),
+        "articles_two_or_more_full_entities": int(np.count_nonzero(np.asarray(given) >= 2)),
         "fleiss_kappa": (_nan_none(_fleiss(everyone, zeros)) if everyone.size or zeros else None),
         "alpha_nominal": _nan_none(_alpha_pooled(tokens, pooled)) if any_tokens else None,
         "alpha_unitizing": _nan_none(alpha_u.alpha),

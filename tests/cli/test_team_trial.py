@@ -4,6 +4,7 @@ as a test that failed on the code before its fix."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -147,3 +148,22 @@ def test_team_trial_agree_an_unknown_label_is_one_usage_error(tmp_path):
     fac = run("agree", "--db", team, "--label", "FAC")
     assert fac.exit_code == 0 and "1.000" not in fac.output
     assert "lowest span agreement" not in fac.output
+
+
+def test_team_trial_agree_says_what_each_overall_figure_is_computed_on(tmp_path):
+    out = run("agree", "--db", _team(tmp_path))
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "on 4 articles done by one or more (4 by two or more, 2 by all)" in text
+    # α over the 4 articles two or more did; Fleiss κ and α_U over the 2 all three did
+    assert re.search(
+        r"\n  Fleiss κ 0\.794, α_U \(spans\) 0\.292: on the 2 articles done by all 3\n", text
+    )
+    assert "\n  Krippendorff α (tokens) 0.876: on the 4 articles done by two or more\n" in text
+    assert "α_U on the 2 articles done by all):" in text
+
+
+def test_team_trial_agree_prints_a_tiny_negative_figure_as_zero():
+    from annotator.cli.agree_cmd import _f
+
+    assert _f(-0.00001) == " 0.000" and _f(-0.0) == " 0.000" and _f(-0.25) == "-0.250"

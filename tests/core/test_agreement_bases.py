@@ -24,3 +24,21 @@ def test_agreement_bases_an_article_without_the_label_is_undefined_not_agreement
     # nor when the label is one nobody used at all
     nope = agreement(docs, ["a", "b"], label="NOPE")
     assert [a["span_f1_exact"] for a in nope["articles_detail"]] == [None, None]
+
+
+def test_agreement_bases_each_overall_figure_names_its_articles():
+    v, w = _v((0, 7, "PERSON")), _v((0, 7, "ORG"))
+    partial = Version(v.spans, (), "done", partial=True)
+    docs = [
+        Doc(1, TEXT, {"a": v, "b": v, "c": v}),  # done by all
+        Doc(2, TEXT, {"a": v, "b": w, "c": partial}),  # by all, c's entities partial
+        Doc(3, TEXT, {"a": v, "b": w}),  # by two
+        Doc(4, TEXT, {"a": v}),  # by one
+    ]
+    o = agreement(docs, ["a", "b", "c"])["overall"]
+    assert o["articles_all_annotators"] == 2
+    assert o["articles_all_annotators_full_entities"] == 1  # Fleiss κ and α_U
+    assert o["articles_two_or_more"] == 3
+    assert o["articles_two_or_more_full_entities"] == 3  # α (tokens)
+    assert o["fleiss_kappa"] == 1.0 and o["alpha_unitizing"] == 1.0  # article 1 only
+    assert o["alpha_nominal"] < 1.0  # articles 2 and 3 count
