@@ -106,6 +106,19 @@ def assigned_counts(store: Store) -> dict[str, int]:
     return dict(store.db.execute(sql).fetchall())
 
 
+def members(store: Store) -> dict[str, tuple[int, int]]:
+    """Every annotator the project knows: name → (articles assigned, articles with their
+    work: a status, gold or a logged decision)."""
+    assigned = assigned_counts(store)
+    sql = """SELECT annotator, count(DISTINCT article_id) FROM (
+        SELECT annotator, article_id FROM article_status UNION ALL
+        SELECT annotator, article_id FROM gold_spans UNION ALL
+        SELECT annotator, article_id FROM gold_events UNION ALL
+        SELECT annotator, article_id FROM decisions) GROUP BY 1"""
+    worked = dict(store.db.execute(sql).fetchall())
+    return {w: (assigned.get(w, 0), worked.get(w, 0)) for w in sorted({*assigned, *worked})}
+
+
 def default_export_annotator(store: Store) -> str | None:
     """The annotator an export uses when none is named: the adjudicated ``gold`` when it
     has any gold or status, else None (every annotator, as before)."""

@@ -167,3 +167,35 @@ def test_team_trial_agree_prints_a_tiny_negative_figure_as_zero():
     from annotator.cli.agree_cmd import _f
 
     assert _f(-0.00001) == " 0.000" and _f(-0.0) == " 0.000" and _f(-0.25) == "-0.250"
+
+
+def test_team_trial_split_refuses_a_name_with_no_assignments_and_no_work(tmp_path):
+    team = _team(tmp_path)
+    out = run("split", "--db", team, "--annotator", "zed", "--out", tmp_path / "zed.db")
+    assert out.exit_code == 1 and not (tmp_path / "zed.db").exists()
+    (line,) = _err(out).strip().splitlines()
+    assert line.startswith("error: zed: no assignments and no work in team.db")
+    assert "alice (0 assigned, 4 with work)" in line and "--all-articles" in line
+    new = run("split", "--db", team, "--annotator", "zed", "--out", tmp_path / "zed.db",
+              "--all-articles")  # fmt: skip
+    assert new.exit_code == 0 and "6 articles for zed" in new.output
+
+
+def test_team_trial_split_onto_an_existing_file_says_what_it_kept(tmp_path):
+    team = _team(tmp_path)
+    carol = tmp_path / "carol.db"
+    first = run("split", "--db", team, "--annotator", "carol", "--out", carol)
+    assert first.exit_code == 0 and "(2 with their work)" in first.output
+    again = run("split", "--db", team, "--annotator", "carol", "--out", carol)
+    assert again.exit_code == 0, again.output
+    assert f"{carol} exists: added 0 articles (6 there now)" in again.output
+    assert "their work on 2 articles there, 2 done" in again.output
+    # another annotator's file is not a target unless asked
+    bob = run("split", "--db", team, "--annotator", "bob", "--out", carol)
+    assert bob.exit_code == 1
+    (line,) = _err(bob).strip().splitlines()
+    assert "holds the work of carol" in line and "--keep-others" in line
+    with Store(carol) as s:
+        assert s.annotators() == ["carol"]
+    both = run("split", "--db", team, "--annotator", "bob", "--out", carol, "--keep-others")
+    assert both.exit_code == 0 and "bob's work: 4 articles copied in" in both.output
