@@ -40,16 +40,21 @@ def test_bench_events_rules_cost_less_than_the_parse():
     docs = list(nlp.pipe(texts, batch_size=32))
     parse = time.perf_counter() - start
     suggester = EventSuggester()
-    suggester(docs[0])  # build the matchers once
-    start = time.perf_counter()
-    events = sum(len(suggester(doc)) for doc in docs)
-    rules = time.perf_counter() - start
+    suggester(docs[0])  # load the argument model's weights once
+    n, events, passes = len(lines), 0, []
+    for k in range(5):  # each pass over the articles timed apart: the least disturbed one
+        start = time.perf_counter()
+        events += sum(len(suggester(doc)) for doc in docs[k * n : (k + 1) * n])
+        passes.append(time.perf_counter() - start)
+    rules = sum(passes)
     per_doc = 1000 / len(docs)
     per_400 = rules * 1000 / sum(_words(d) for d in docs) * 400
+    best = min(passes) * 1000 / sum(_words(d) for d in docs[:n]) * 400
     print(
         f"\n{len(docs)} articles: parse {parse * per_doc:.1f} ms/article, "
-        f"event rules {rules * per_doc:.1f} ms/article = {per_400:.1f} ms per 400 words, "
-        f"{events / len(docs):.1f} events/article; budget {BUDGET_MS_PER_400_WORDS:.0f} ms: "
+        f"event rules {rules * per_doc:.1f} ms/article = {per_400:.1f} ms per 400 words "
+        f"(min of 5 passes {best:.1f}), {events / len(docs):.1f} events/article; "
+        f"budget {BUDGET_MS_PER_400_WORDS:.0f} ms: "
         f"{'ok' if per_400 <= BUDGET_MS_PER_400_WORDS else 'OVER (is the machine busy?)'}"
     )
     _print_scores(lines, docs[: len(lines)], suggester)
