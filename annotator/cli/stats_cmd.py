@@ -66,11 +66,18 @@ def render_team(team: dict[str, Any] | None) -> list[str]:
     agreement = team["agreement"]
     if agreement:
         fig = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+        # each figure on its own articles (as `annotator agree` says): the pairs' means on
+        # what each pair did, α on those done by two or more with full entity gold, α_U on
+        # those done by all with it
+        two = agreement.get("articles_two_or_more_full_entities")
+        everyone = agreement.get("articles_all_annotators_full_entities")
         lines.append(
             f"Agreement so far ({agreement['articles']:,} articles done by two or more): "
-            f"Cohen κ {fig(agreement['mean_cohen_kappa'])}, span F1 "
-            f"{fig(agreement['mean_span_f1_exact'])}, α {fig(agreement['alpha_nominal'])}, "
-            f"α_U {fig(agreement['alpha_unitizing'])} (details: annotator agree)"
+            f"pairs' mean Cohen κ {fig(agreement['mean_cohen_kappa'])}, span F1 "
+            f"{fig(agreement['mean_span_f1_exact'])}; α (tokens) "
+            f"{fig(agreement['alpha_nominal'])} on {two:,} with full entity gold; α_U "
+            f"{fig(agreement['alpha_unitizing'])} on the {everyone:,} done by all with it "
+            "(details: annotator agree)"
         )
     waiting = team["waiting_for_adjudication"]
     if waiting["count"]:

@@ -160,15 +160,19 @@ def unclean_gold(store: Store, limit: int = 5) -> tuple[int, list[str]]:
 def misfits(store: Store, schema: EventSchema, limit: int = 5) -> dict[str, Any]:
     """Gold event arguments whose entity label their role does not take (by the schema),
     and the first few as lines."""
-    sql = """SELECT ev.article_id, ev.annotator, ev.uid, ev.type, g.role, g.start, g."end",
-        g.label FROM gold_arguments g JOIN gold_events ev ON ev.uid = g.event_uid
-        ORDER BY ev.article_id, ev.annotator, g.start"""
+    sql = """SELECT ev.article_id, ev.annotator, ev.uid, ev.type, ev.trigger_start,
+        ev.trigger_end, g.role, g.start, g."end", g.label
+        FROM gold_arguments g JOIN gold_events ev ON ev.uid = g.event_uid
+        ORDER BY ev.article_id, ev.annotator, g.start, ev.trigger_start"""
     count, examples = 0, []
-    for aid, who, uid, typ, role, start, end, label in store.db.execute(sql):
+    for aid, who, uid, typ, t_start, t_end, role, start, end, label in store.db.execute(sql):
         arg = Argument(role, Span(start, end, label))
         if not misfit_arguments(schema, [Event(Span(0, 1, typ), (arg,), uid=uid)]):
             continue
         count += 1
-        if len(examples) < limit:
-            examples.append(f"article {aid}, {who}: {typ} {role} ← {label} {start}..{end}")
+        if len(examples) < limit:  # the event by its trigger: two events may share the entity
+            examples.append(
+                f"article {aid}, {who}: {typ} at {t_start}..{t_end}: {role} ← {label} "
+                f"{start}..{end}"
+            )
     return {"count": count, "examples": examples}

@@ -347,7 +347,8 @@ def team_stats(store: Store, *, examples: int = 5) -> dict:
     if len(names) >= 2 and shared:
         overall = agreement(shared, names)["overall"]
         keys = ("mean_cohen_kappa", "mean_span_f1_exact", "alpha_nominal", "alpha_unitizing")
-        summary = {"articles": len(shared), **{k: overall[k] for k in keys}}
+        bases = ("articles_all_annotators_full_entities", "articles_two_or_more_full_entities")
+        summary = {"articles": len(shared), **{k: overall[k] for k in keys + bases}}
     # what waits for adjudication, from the versions just read (the same articles: done
     # by two or more), less those the adjudicator has started
     started = {

@@ -56,6 +56,8 @@ def test_team_cmds_merge_assign_agree_stats_split_round_trip(tmp_path):
     assert "Assigned to alice: 6 (4 done" in stats.output
     assert "Waiting for adjudication: 4 articles" in stats.output
     assert "Agreement so far (4 articles" in stats.output
+    # each figure says its base (α_U is on the articles done by all, not by two or more)
+    assert "α (tokens) " in stats.output and " on the 4 done by all with it" in stats.output
     split = run("split", "--db", team, "--annotator", "bob", "--out", tmp_path / "bob.db")
     assert split.exit_code == 0, split.output
     with Store(tmp_path / "bob.db") as s:
