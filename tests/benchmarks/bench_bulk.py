@@ -194,7 +194,11 @@ def test_bench_bulk_10k_import_and_exports(tmp_path):
         print(_row(what, got, *raw[what]))
     project = (tmp_path / "g.db").stat().st_size / 1e6
     sidecar = (tmp_path / "g.db.tokens").stat().st_size / 1e6
-    print(f"  project {project:.0f} MB, token cache {sidecar:.0f} MB")
+    fragments = (tmp_path / "g.db.tokens.fragments").stat().st_size / 1e6
+    print(
+        f"  project {project:.0f} MB, token cache {sidecar:.0f} MB "
+        f"+ its JSONL fragments file {fragments:.0f} MB"
+    )
     for what, got in results.items():
         assert got["count"] == N, (what, got)
 
