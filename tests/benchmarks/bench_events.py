@@ -3,8 +3,9 @@
 Run with ``pytest tests/benchmarks/bench_events.py -m benchmark -s``.
 Goal (issue 10): the rules cost at most 25 ms per 400-word article on top of the parse
 (2026-12-03 on 2 cores: 20.8 ms per 400 words quiet with the argument model, ~72 ms
-parse). Also prints the trigger and argument classification scores of each split of the bundled gold, so that
-``make bench`` shows them; test-new and test-2 are left out (each is scored once, by hand).
+parse). Also prints the trigger and argument classification scores of each split of the
+bundled gold, so that ``make bench`` shows them; test-new and test-2 are left out (each
+is scored once, by hand).
 """
 
 from __future__ import annotations
