@@ -45,6 +45,7 @@ def entity_for(
     corrected: Collection[tuple[int, int]] = (),
     *,
     nudged: bool = False,
+    near: bool = False,
 ) -> Span | None:
     """The gold entity an argument with ``span`` refers to; None: none yet (it becomes one).
 
@@ -52,7 +53,9 @@ def entity_for(
     entity: its label wins); else the one gold span overlapping it where the annotator
     corrected the entity suggestion at these offsets (``corrected``: offsets of decided
     entity suggestions) or, with ``nudged``, the one overlapping gold span of the same
-    label (the corrected boundaries: "Akim Kumar Aksakalov" → "Kumar Aksakalov").
+    label (the corrected boundaries: "Akim Kumar Aksakalov" → "Kumar Aksakalov"); with
+    ``near`` too, only one holding it or held by it with at most NUDGE characters more
+    ("Ministry of Finance" → "the Ministry of Finance"; not "2023" for "2023 to 2025").
     """
     if span in gold:
         return span
@@ -63,10 +66,23 @@ def entity_for(
     if (span.start, span.end) in corrected and len(over) == 1:
         return over[0]
     if nudged:
-        alike = [s for s in over if s.label == span.label]
+        alike = [s for s in over if s.label == span.label and (not near or _near(s, span))]
         if len(alike) == 1:
             return alike[0]
     return None
+
+
+# how many characters one span may have beyond the other to be the same mention with its
+# edges moved ("Akim " before a name, "the " before an organisation): more, and the
+# overlap is another entity holding or held by it ("Ministry of Finance" inside "State
+# Revenue Committee of the Ministry of Finance", "2023" inside "2023 to 2025")
+NUDGE = 5
+
+
+def _near(a: Span, b: Span) -> bool:
+    """True when one span holds the other and they differ by at most NUDGE characters."""
+    inside = (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+    return inside and abs(a.start - b.start) + abs(a.end - b.end) <= NUDGE
 
 
 def link_event(
@@ -99,7 +115,9 @@ def link_event(
     args: list[Argument] = []
     for arg in event.arguments:
         target = (
-            entity_for(arg.span, have, corrected, nudged=True) if on_entity(arg.span) else arg.span
+            entity_for(arg.span, have, corrected, nudged=True, near=True)
+            if on_entity(arg.span)
+            else arg.span
         )
         if target is None and arg.span in rejected:
             continue

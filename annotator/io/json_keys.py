@@ -58,13 +58,10 @@ def _colons(obj: dict[str, Any]) -> int:
     text makes the line's count differ, and the exact check runs)."""
     n = len(obj)
     for key, value in obj.items():
-        if key in FLAT_LISTS and type(value) is list:
-            try:  # a span that is a string adds its length: refused anyway, being no object
-                n += sum(map(len, value))
-                continue
-            except TypeError:  # an item without a length (a number): walk them all
-                pass
-        n += _inside(value)
+        if key in FLAT_LISTS and type(value) is list and all(type(x) is dict for x in value):
+            n += sum(map(len, value))  # objects: one colon per key
+            continue
+        n += _inside(value)  # anything else (a token that is a string ...): walked
     return n
 
 

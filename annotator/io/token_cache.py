@@ -286,6 +286,9 @@ class TokenCache:
         path = _fragments_path(self.path)
         try:
             self._restart_if_mostly_dead(conn, path)
+        except sqlite3.Error:
+            pass  # the sidecar is busy: the file starts afresh another time
+        try:
             fd = _fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
             blob = b"".join(body for _, _, _, body in made)
             written = os.write(fd, blob)  # one append: O_APPEND places it whole at the end

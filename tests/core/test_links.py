@@ -194,7 +194,11 @@ def test_links_accepting_an_event_links_an_argument_to_the_one_overlapping_entit
         Event(MET, (Argument("Participant", AKIM),)), [Span(31, 46, "ORG")]
     )
     assert [a.span for a in linked.arguments] == [AKIM] and changes == [cmd.add_span(AKIM)]
+    # of two same-label entities only the near one is the same mention ("Akim" is not)
     two = [KUMAR, Span(26, 30, "PERSON")]
+    linked, changes = link_event(Event(MET, (Argument("Participant", AKIM),)), two)
+    assert [a.span for a in linked.arguments] == [KUMAR] and changes == []
+    two = [KUMAR, Span(26, 44, "PERSON")]  # two near ones: which is meant cannot be told
     linked, changes = link_event(Event(MET, (Argument("Participant", AKIM),)), two)
     assert [a.span for a in linked.arguments] == [AKIM] and changes == [cmd.add_span(AKIM)]
 
@@ -214,3 +218,17 @@ def test_links_imported_gold_an_argument_that_is_another_event_stays_its_trigger
     assert tally == Counter({"entities added for event arguments": 1,
                              "event arguments that are other events, kept as the phrase of "
                              "their trigger": 1})  # fmt: skip
+
+
+def test_links_an_argument_is_not_linked_to_another_entity_holding_or_held_by_it():
+    """Only the same mention with its edges moved links ("the ", "Akim "): an organisation
+    inside another, or a year inside a range, is another entity (review finding)."""
+    text = "The State Revenue Committee of the Ministry of Finance said it from 2023 to 2025."
+    committee = Span(0, text.index(" said"), "ORG")
+    ministry = Span(text.index("Ministry"), committee.end, "ORG")
+    year = Span(text.index("2023"), text.index("2023") + 4, "DATE")
+    period = Span(year.start, text.index("."), "DATE")
+    said = Span(text.index("said"), text.index("said") + 4, "Statement")
+    for gold, arg in ((committee, ministry), (year, period), (period, year)):
+        linked, changes = link_event(Event(said, (Argument("Speaker", arg),)), [gold])
+        assert [a.span for a in linked.arguments] == [arg] and changes == [cmd.add_span(arg)]

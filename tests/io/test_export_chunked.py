@@ -320,3 +320,26 @@ def test_export_chunked_two_first_exports_at_once_keep_fragments_that_read_back(
     with Store(path) as store:
         run_export(store, "jsonl", tmp_path / "third.jsonl", annotator=ANNOTATOR)
     assert _digests(tmp_path / "third.jsonl") == {"third.jsonl": expected}
+
+
+def test_export_chunked_a_busy_sidecar_when_the_fragments_file_restarts_costs_only_speed(
+    tmp_path, monkeypatch
+):
+    """Starting the fragments file afresh needs the sidecar's write lock: another process
+    holding it made the export fail, naming the project as locked (review finding). Now
+    the export is written; only the keeping of fragments waits for another time."""
+    path = _file_project(tmp_path)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["jsonl"]["jsonl"]
+    with Store(path) as store:
+        run_export(store, "jsonl", tmp_path / "first.jsonl", annotator=ANNOTATOR)
+    sidecar = sqlite3.connect(sidecar_path(path), isolation_level=None)
+    sidecar.execute("DELETE FROM fragments")  # all of the file unreferred: a restart is due
+    monkeypatch.setattr(token_cache, "FRAGMENTS_RESTART", 1)
+    sidecar.execute("BEGIN IMMEDIATE")  # another writer holds the sidecar
+    try:
+        with Store(path) as store:
+            run_export(store, "jsonl", tmp_path / "again.jsonl", annotator=ANNOTATOR)
+    finally:
+        sidecar.execute("ROLLBACK")
+        sidecar.close()
+    assert _digests(tmp_path / "again.jsonl") == {"again.jsonl": expected}

@@ -89,3 +89,13 @@ def test_json_keys_a_repeat_in_a_span_is_always_found(span):
     key = next(iter(span))
     line = f'{{"text": "x", "spans": [{{{body}, {json.dumps(key)}: 1}}]}}'
     assert repeated_key(line, json.loads(line)) == f"key {key!r} twice in spans[0]"
+
+
+def test_json_keys_a_repeat_is_found_beside_tokens_that_are_no_objects():
+    """Tokens given as strings once counted by their length, which could make up for the
+    colon a repeated key removes: the repeat went unseen (review finding)."""
+    line = (
+        '{"text": "Apple hired Tim Cook.", "tokens": ["x"], '
+        '"spans": [{"start": 0, "end": 5, "label": "PERSON", "label": "ORG"}]}'
+    )
+    assert repeated_key(line, json.loads(line)) == "key 'label' twice in spans[0]"
