@@ -23,13 +23,19 @@ def run(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def _file(path: Path, who: str, label: str = "PERSON") -> Path:
+def annotate(s: Store, who: str, label: str = "PERSON", articles: int = 4) -> None:
+    """``who`` marks Tokayev (PERSON) and Mirziyoyev (``label``) in the first articles,
+    each done."""
+    for aid in range(1, articles + 1):
+        spans = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(12, 22, label)))
+        s.apply(aid, who, cmd.Command("add", spans))
+        s.apply(aid, who, cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
+
+
+def _file(path: Path, who: str, label: str = "PERSON", articles: int = 4) -> Path:
     with Store(path) as s:
         s.add_docs([ParsedDoc(t, lang="en") for t in TEXTS])
-        for aid in range(1, 5):
-            spans = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(12, 22, label)))
-            s.apply(aid, who, cmd.Command("add", spans))
-            s.apply(aid, who, cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
+        annotate(s, who, label, articles)
     return path
 
 

@@ -8,14 +8,11 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_team_cmds import _file, annotate
 
 from annotator.cli.main import cli
-from annotator.core import commands as cmd
-from annotator.core.models import ParsedDoc, Span
 from annotator.store import Store
 from annotator.store.audit import check
-
-TEXTS = [f"Tokayev met Mirziyoyev in Astana, story {i}." for i in range(6)]
 
 
 def run(*args: object):
@@ -24,16 +21,6 @@ def run(*args: object):
 
 def _err(result) -> str:
     return result.stderr if hasattr(result, "stderr") else result.output
-
-
-def _file(path: Path, who: str, label: str = "PERSON", articles: int = 4) -> Path:
-    with Store(path) as s:
-        s.add_docs([ParsedDoc(t, lang="en") for t in TEXTS])
-        for aid in range(1, articles + 1):
-            spans = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(12, 22, label)))
-            s.apply(aid, who, cmd.Command("add", spans))
-            s.apply(aid, who, cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
-    return path
 
 
 def test_team_trial_assign_refuses_the_adjudicators_name(tmp_path):
@@ -130,10 +117,7 @@ def _team(tmp_path: Path) -> Path:
     team = _file(tmp_path / "team.db", "alice")
     with Store(team) as s:
         for who, label, articles in (("bob", "PERSON", 4), ("carol", "ORG", 2)):
-            for aid in range(1, articles + 1):
-                spans = (cmd.add_span(Span(0, 7, "PERSON")), cmd.add_span(Span(12, 22, label)))
-                s.apply(aid, who, cmd.Command("add", spans))
-                s.apply(aid, who, cmd.Command("done", (cmd.set_status("in_progress", "done"),)))
+            annotate(s, who, label, articles)
     return team
 
 
