@@ -126,16 +126,17 @@ def test_a_stopped_import_ends_its_worker_and_keeps_whole_batches(tmp_path, monk
     store.close()
 
 
+KILLED_BATCHES = 20
 START_METHODS = ["spawn", *(["fork"] if sys.platform.startswith("linux") else [])]
 
 
 @pytest.mark.parametrize("start", START_METHODS)
-def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(
-    tmp_path, monkeypatch, start
-):
-    """A worker spawned (the window's process) or forked (the command line on Linux)."""
+def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(tmp_path, monkeypatch, start):
+    """A worker spawned (the window's process) or forked (the command line on Linux).
+    The file is long enough that the worker is still reading when it is killed (with six
+    batches it sometimes had read the whole file already, and no error was due)."""
     source = tmp_path / "corpus.jsonl"
-    _corpus(source, 6 * importing.BATCH)
+    _corpus(source, KILLED_BATCHES * importing.BATCH)
     monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(import_reader, "START", start)
     killed = []
@@ -153,7 +154,7 @@ def test_a_killed_worker_is_one_error_and_the_records_before_it_stay(
     assert "the process reading this file stopped" in str(summary.errors[-1])
     assert "corpus.jsonl" in str(summary.errors[-1])
     stored = store.count_articles()
-    assert importing.BATCH <= stored < 6 * importing.BATCH - 10
+    assert importing.BATCH <= stored < KILLED_BATCHES * importing.BATCH - 10
     assert stored == summary.imported
     # importing the file again adds the rest (records already stored are known by text)
     monkeypatch.setattr(import_reader, "PARALLEL_BYTES", 1 << 40)
