@@ -106,6 +106,11 @@ class EventReview:
         ]
         mine = [(s, st) for s, st in suggestions if s.kind == EVENT and s.id is not None]
         self.suggestion_triggers = {s.id: s.span for s, _ in mine}
+        # every event's trigger, labelled with its type: an argument on one of them is
+        # that event, kept as its trigger's phrase (links.link_event), never an entity
+        self.triggers = frozenset(e.trigger for e in self.gold) | frozenset(
+            self.suggestion_triggers.values()
+        )
         self._accepted = [(s.id, s.span, _source(s)) for s, st in mine if st == ACCEPTED]
         source = {span: src for _, span, src in self._accepted}
         items = [self._item(e, GOLD, source.get(e.trigger, MANUAL)) for e in self.gold]
@@ -358,7 +363,7 @@ class EventReview:
             elif change.kind == cmd.SUGGESTION and change.after is not None:
                 entities = [(s, st) for s, st in entities if s.id != change.after["id"]]
         for it in pending:
-            event, linked = link_event(_fresh(it.event), spans, entities)
+            event, linked = link_event(_fresh(it.event), spans, entities, self.triggers)
             for change in linked:  # later events link to the entities this one made gold
                 if change.kind == cmd.SPAN and change.after is not None:
                     spans.add(Span.from_dict(change.after))
@@ -448,7 +453,7 @@ class EventReview:
         return self._accept_as(item, event, action, argument)
 
     def _linked(self, event: Event) -> tuple[Event, list[cmd.Change]]:
-        return link_event(event, self.spans, self.entity_suggestions)
+        return link_event(event, self.spans, self.entity_suggestions, self.triggers)
 
     def _accept_as(
         self,

@@ -89,6 +89,7 @@ def link_event(
     event: Event,
     gold: Collection[Span],
     entity_suggestions: Sequence[tuple[Suggestion, str]] = (),
+    triggers: Collection[Span] = (),
 ) -> tuple[Event, list[cmd.Change]]:
     """``event`` with every argument on a gold entity, and the changes that make the
     missing entities gold (a pending entity suggestion with that span is accepted with
@@ -96,7 +97,10 @@ def link_event(
     entity (its boundaries are the entity's: "Ministry of Finance" → the gold "the Ministry
     of Finance"), never a second, overlapping entity on the same words. An argument on an
     entity suggestion the annotator rejected (and did not correct) is left out: they said
-    it is no entity. Two arguments that end up alike become one."""
+    it is no entity. An argument that is another event of the article (``triggers``: the
+    triggers of its gold and suggested events, labelled with their type) is the phrase of
+    that trigger, as :func:`link_doc` keeps it on import: never an entity labelled with an
+    event type. Two arguments that end up alike become one."""
     have = set(gold)
     corrected = {
         (s.span.start, s.span.end)
@@ -114,6 +118,8 @@ def link_event(
     changes: list[cmd.Change] = []
     args: list[Argument] = []
     for arg in event.arguments:
+        if other_event(arg, event, triggers, have):
+            arg = trigger_phrase(arg)
         target = (
             entity_for(arg.span, have, corrected, nudged=True, near=True)
             if on_entity(arg.span)
@@ -171,12 +177,9 @@ def link_doc(doc: ParsedDoc, tally: Counter[str] | None = None) -> ParsedDoc:
     for event in doc.events:
         args: list[Argument] = []
         for arg in event.arguments:
-            if arg.span in triggers and arg.span != event.trigger and arg.span not in have:
-                # another event as this one's argument (brat: "Cause:E2"): not an entity
-                # labelled with the event type, the phrase of its trigger (the brat export
-                # writes it as that event's E id again)
+            if other_event(arg, event, triggers, have):
                 _count(tally, EVENT_PHRASES)
-                arg = Argument(arg.role, Span(arg.span.start, arg.span.end, ANY_SPAN), arg.rule)
+                arg = trigger_phrase(arg)
             target = entity_for(arg.span, have) if on_entity(arg.span) else arg.span
             if target is None:
                 target = arg.span
@@ -190,6 +193,21 @@ def link_doc(doc: ParsedDoc, tally: Counter[str] | None = None) -> ParsedDoc:
                 args.append(linked)
         events.append(replace(event, arguments=tuple(args)))
     return replace(doc, spans=spans, events=events)
+
+
+def other_event(
+    arg: Argument, event: Event, triggers: Collection[Span], gold: Collection[Span]
+) -> bool:
+    """Whether ``arg`` is another event as this one's argument (brat: "Cause:E2"; JSONL:
+    labelled with that event's type, on its trigger) rather than an entity: it is on the
+    trigger of another event of the article and no gold entity is there with that label."""
+    return arg.span in triggers and arg.span != event.trigger and arg.span not in gold
+
+
+def trigger_phrase(arg: Argument) -> Argument:
+    """Another event as an argument, kept as the phrase of its trigger (the brat export
+    writes it as that event's E id again), not as an entity labelled with the event type."""
+    return Argument(arg.role, Span(arg.span.start, arg.span.end, ANY_SPAN), arg.rule)
 
 
 def _count(tally: Counter[str] | None, key: str) -> None:

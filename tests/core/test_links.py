@@ -232,3 +232,60 @@ def test_links_an_argument_is_not_linked_to_another_entity_holding_or_held_by_it
     for gold, arg in ((committee, ministry), (year, period), (period, year)):
         linked, changes = link_event(Event(said, (Argument("Speaker", arg),)), [gold])
         assert [a.span for a in linked.arguments] == [arg] and changes == [cmd.add_span(arg)]
+
+
+@pytest.mark.parametrize("how", ["accept", "accept_all"])
+def test_links_accepting_an_imported_event_suggestion_keeps_an_event_argument_a_phrase(
+    tmp_path, schema, how
+):
+    """The JSONL record that a gold import keeps with a SPAN phrase, imported as
+    suggestions (no --as-gold) and accepted as the window does it: the argument labelled
+    with another event's type stays that trigger's phrase, no gold entity "Meet"."""
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+    from annotator.store import Store
+
+    text = "Tokayev said he met Mirziyoyev."
+    tok, mirz = Span(0, 7, "PERSON"), Span(20, 30, "PERSON")
+
+    def arg(role: str, span: Span) -> dict:
+        return {"role": role, "start": span.start, "end": span.end, "label": span.label}
+
+    record = {
+        "text": text,
+        "meta": {"lang": "en"},
+        "spans": [s.to_dict() for s in (tok, mirz)],
+        "events": [
+            {"trigger": {"start": 16, "end": 19}, "type": "Meet",
+             "arguments": [arg("Participant", tok), arg("Participant", mirz)]},
+            {"trigger": {"start": 8, "end": 12}, "type": "Statement",
+             "arguments": [arg("Speaker", tok), arg("Topic", Span(16, 19, "Meet"))]},
+        ],
+    }  # fmt: skip
+    src, db = tmp_path / "in.jsonl", tmp_path / "p.db"
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["import", str(src), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    with Store(db) as store:
+        (aid,) = [r.id for r in store.list_articles("")]
+        review = EventReview(
+            aid,
+            text,
+            store.suggestions(aid, "ann"),
+            store.gold_events(aid, "ann"),
+            schema,
+            store.gold_spans(aid, "ann"),
+        )
+        assert review.current_item.event.type == "Statement"
+        step = review.accept() if how == "accept" else review.accept_all()
+        store.apply_command(aid, "ann", step.command)
+        labels = [r[0] for r in store.db.execute("SELECT label FROM gold_spans")]
+        (said,) = [e for e in store.gold_events(aid, "ann") if e.type == "Statement"]
+    assert "Meet" not in labels and labels.count("PERSON") == (1 if how == "accept" else 2)
+    assert said.arguments == (
+        Argument("Speaker", tok),
+        Argument("Topic", Span(16, 19, "SPAN")),
+    )
