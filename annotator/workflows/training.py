@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import re
 import shutil
 import sys
 import threading
@@ -242,8 +244,9 @@ def train(
     stopped = False
     _register_logger()
     _watch.progress, _watch.should_stop = progress, should_stop
+    spacy_out = sys.stderr if wants_colour(sys.stderr) else Uncoloured(sys.stderr)
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # spaCy's table: stdout stays ours
+        with contextlib.redirect_stdout(spacy_out):  # spaCy's table: stdout stays ours
             spacy_train(config, out, use_gpu=-1)
     except KeyboardInterrupt:
         stopped = True
@@ -271,6 +274,44 @@ def train(
     )
     result.version = store_model(store, result)
     return result
+
+
+# ANSI control sequences (CSI: colours, bold, cursor moves)
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def wants_colour(stream: Any) -> bool:
+    """Whether spaCy's output to ``stream`` may be coloured: only on a terminal, and not
+    when ``NO_COLOR`` is set to anything (no-color.org). Piped to a file or another
+    program, escape codes are noise."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+class Uncoloured:
+    """A text stream passing writes on to ``stream`` without ANSI escape sequences.
+
+    spaCy prints through wasabi, which colours whatever it writes to, terminal or not.
+    Its ``ANSI_COLORS_DISABLED`` switch is read when a printer is made (``wasabi.msg``,
+    what ``spacy train`` prints with, is made on import) and its dividers are bold
+    whatever the switch says; filtering the stream catches every one."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(ESCAPES.sub("", text))
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:  # flush, encoding, fileno: the stream's
+        return getattr(self._stream, name)
 
 
 def resolve_base(base: str) -> str:

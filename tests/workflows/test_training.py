@@ -4,6 +4,7 @@ whole, scores next to the base model's on the same held-out gold, the model regi
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -176,3 +177,35 @@ def test_training_scores_table_says_when_the_held_out_gold_is_all_partial(tmp_pa
     lines = _scores_table(result)
     assert lines[0] == "Entities on 3 held-out gold articles:"
     assert lines[-1].split()[:4] == ["all", "0.500", "0.250", "0.333"]
+
+
+def test_training_piped_output_has_no_colour_codes(project, tmp_path):
+    """`annotator train > log 2>&1` showed spaCy's (wasabi's) colour codes: escape
+    sequences around every message and divider. Piped, there are none; the messages stay."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "ANSI_COLORS_DISABLED")}
+    res = subprocess.run(
+        [sys.executable, "-m", "annotator", "train", "--db", str(project.path),
+         "--base", "blank", "--max-steps", "2", "--out", str(tmp_path / "m")],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "Initializing pipeline" in res.stderr and "Registered trained-en@1" in res.stdout
+    assert "\x1b" not in res.stderr and "\x1b" not in res.stdout
+
+
+def test_training_colours_only_on_a_terminal_without_no_color(monkeypatch):
+    import io
+
+    from annotator.workflows.training import Uncoloured, wants_colour
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_colour(Terminal()) and not wants_colour(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(Terminal())
+    out = io.StringIO()
+    print("\x1b[1m\n=== Training ===\x1b[0m \x1b[38;5;2m✔ saved\x1b[0m", file=Uncoloured(out))
+    assert out.getvalue() == "\n=== Training === ✔ saved\n"
