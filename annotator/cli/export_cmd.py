@@ -28,7 +28,7 @@ from annotator.core.commands import STATUSES
 from annotator.core.models import ENTITY, EVENT
 from annotator.core.schema import load_schema
 from annotator.core.text import content_hash
-from annotator.io import export_common
+from annotator.io import export_common, reader
 from annotator.io.export_chunks import Key, chunk_outputs, write_chunk_bytes
 from annotator.io.export_common import (
     AnnotatedDoc,
@@ -371,6 +371,21 @@ def _split_notes(
     return notes
 
 
+def _import_hint(fmt: str, out: Path, split: str | None) -> list[str]:
+    """How to import back a file written under a name that ``annotator import`` does not
+    take for its format by itself (a Label Studio export named ``tasks.txt`` would be read
+    as plain text, one named ``tasks.jsonl`` line by line)."""
+    if split or fmt not in FILE_FORMATS:
+        return []
+    if reader.import_format(fmt) in reader.formats_by_name(out):
+        return []
+    suffixes = ", ".join(sorted(reader.extensions(fmt)))
+    return [
+        f"annotator import does not take {out.name} for {fmt} by its name (it takes "
+        f"{suffixes}): import it back with --format {fmt}"
+    ]
+
+
 def _nothing_message(
     suggestions: bool, status: str | None, annotator: str | None, lang: str | None
 ) -> str:
@@ -538,7 +553,8 @@ def export_cmd(
             if adjudicated is None or not str(exc).startswith("nothing to export"):
                 raise
             raise ValueError(f"{exc}; {_own_gold_hint(store, status, adjudicated)}") from None
-    for line in [*report.loss_lines(), *team, *_split_notes(fmt, split, lang, report, paths)]:
+    notes = [*report.loss_lines(), *team, *_split_notes(fmt, split, lang, report, paths)]
+    for line in [*notes, *_import_hint(fmt, out, split)]:
         click.echo(f"note: {line}", err=True)
     for line in report.summary_lines():
         click.echo(line)

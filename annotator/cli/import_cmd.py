@@ -33,8 +33,9 @@ def _size(text: str) -> int:
     "fmt",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", *sorted(reader.FORMATS)]),
-    help="Input format; auto decides by extension and content.",
+    type=click.Choice(["auto", *sorted({*reader.FORMATS, *reader.ALIASES})]),
+    help="Input format; auto decides by extension and content. Every file format "
+    "`annotator export` writes is one (doccano: its JSONL, doccano-conll: its CoNLL).",
 )
 @click.option(
     "--lang",

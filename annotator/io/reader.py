@@ -31,6 +31,7 @@ from annotator.io.article import is_article, parse_article
 from annotator.io.errors import ParseError
 from annotator.io.jsonl import read_jsonl
 from annotator.io.plaintext import parse_plaintext
+from annotator.io.shapes import export_shape
 from annotator.io.stream import read_json, stream_json, stream_jsonl, streamable
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -117,8 +118,32 @@ register_format(Format("brat", _read_brat, (".txt",), sniff=_has_ann), first=Tru
 register_format(Format("conll", _read_conll, (".conll", ".iob", ".bio")))
 
 
+# the names ``annotator export --format`` writes under that import reads with a format of
+# its own (doccano's JSONL is a JSONL file, its CoNLL a CoNLL file): ``--format doccano``
+# takes back what ``export --format doccano`` wrote
+ALIASES = {"doccano": "jsonl", "doccano-conll": "conll"}
+# what an export writes that is not for import
+NOT_IMPORTABLE = {
+    ".spacy": "a spaCy DocBin (export --format spacy) is for spaCy training, not for "
+    "import: export the gold as jsonl to import it"
+}
+
+
+def import_format(name: str) -> str:
+    """The import format a name stands for (an export's format name, or its own)."""
+    return ALIASES.get(name, name)
+
+
+def formats_by_name(path: Path) -> list[str]:
+    """The formats that may read ``path`` by its suffix alone, in detection order (a
+    ``.txt`` may be brat, an article or plain text); empty: it needs ``--format``."""
+    suffix = path.suffix.lower()
+    return [f.name for f in FORMATS.values() if suffix in f.extensions]
+
+
 def extensions(fmt: str = AUTO) -> frozenset[str]:
     """The suffixes a directory scan picks up for a format ("auto": all formats)."""
+    fmt = import_format(fmt)
     chosen = FORMATS.values() if fmt == AUTO else [FORMATS[fmt]]
     return frozenset(ext for f in chosen for ext in f.extensions)
 
@@ -170,6 +195,7 @@ def collect_files(
     Hidden files and directories, README* and files with other suffixes are skipped in
     directories; files named explicitly are always kept. Missing paths become errors.
     """
+    fmt = import_format(fmt)
     if fmt != AUTO and fmt not in FORMATS:
         return [], [ReadError("--format", _unknown_format(fmt))]
     suffixes = extensions(fmt)
@@ -246,8 +272,11 @@ def read_file(
     A record format (:func:`stream_format`) is read a record at a time, ``max_bytes`` per
     record; any other file is read whole, ``max_bytes`` for the file. ``keep`` (JSON Lines
     only, see :func:`lines_shared`): which lines to read, by number."""
-    path = Path(path)
+    path, fmt = Path(path), import_format(fmt)
     source = display_name(path)
+    if fmt == AUTO and (why := NOT_IMPORTABLE.get(path.suffix.lower())):
+        yield ReadError(source, why)
+        return
     streamed = stream_format(path, fmt, encoding)
     if streamed is not None:
         yield from _read_stream(path, streamed, lang, encoding, max_bytes, keep)
@@ -257,6 +286,9 @@ def read_file(
         yield loaded
         return
     name = fmt if fmt != AUTO else detect_format(path, loaded)
+    if fmt == AUTO and name == "text" and (shape := export_shape(loaded)):
+        yield ReadError(source, shape)  # an export under a .txt name: not an article
+        return
     if name is None and path.suffix.lower() == ".ann":
         yield ReadError(source, "brat annotations: import the .txt beside it, or the folder")
         return
@@ -281,6 +313,7 @@ def stream_format(path: Path, fmt: str = AUTO, encoding: str = "utf-8") -> Forma
     """The record format this file is streamed as, or None when it is read whole."""
     if not streamable(encoding):
         return None
+    fmt = import_format(fmt)
     if fmt != AUTO:
         found = FORMATS.get(fmt)
     else:

@@ -135,3 +135,88 @@ def test_roundtrip_events_without_attributes_come_back_without_any(tmp_path, fmt
     assert _gold(second) == _gold(first)
     attrs = sorted(e[2] for _, _, events in _gold(second) for e in events)
     assert attrs == [(), (("Modality", "actual"), ("Negation", False))]
+
+
+def _entities(db: Path) -> list[tuple]:
+    with Store(db) as s:
+        return sorted((d.article.text.split()[0], tuple(d.spans)) for d in s.iter_gold())
+
+
+def _events(db: Path) -> list[tuple]:
+    """The gold without event attributes (Label Studio's export has no place for them)."""
+    return [(text, spans, tuple(e[:2] for e in events)) for text, spans, events in _gold(db)]
+
+
+# every file export, the file name export gives it itself (--split), and what of the gold
+# comes back (Label Studio: no event attributes; doccano and CoNLL: entities only)
+FILE_EXPORTS = [
+    ("jsonl", "train.jsonl", _gold),
+    ("labelstudio", "train.json", _events),
+    ("doccano", "train.jsonl", _entities),
+    ("doccano-conll", "train.conll", _entities),
+    ("conll", "train.conll", _entities),
+]
+
+
+@pytest.mark.parametrize(("fmt", "name", "got"), FILE_EXPORTS)
+def test_roundtrip_every_export_imports_back_by_its_name_and_by_its_format(
+    tmp_path, fmt, name, got
+):
+    """Under the names export writes, import finds the format itself; with any other name
+    `--format` takes export's own format name (`--format doccano` was refused: only
+    import's names, jsonl and conll, were known), and export says so when it writes one."""
+    first = tmp_path / "first.db"
+    with Store(first) as s:
+        s.add_docs(_docs(), as_gold=True, annotator="ann")
+    want = got(first)
+    own = tmp_path / "own"
+    invoke("export", "--format", fmt, "--out", str(own), "--db", str(first), "--split", "1,0,0")
+    assert [p.name for p in own.iterdir()] == [name]
+    back = ["--as-gold", "--annotator", "ann", "--lang", "en", "--empty-is-gold"]
+    invoke("import", str(own), "--db", str(tmp_path / "auto.db"), *back)
+    assert got(tmp_path / "auto.db") == want
+    odd = tmp_path / "tasks.export"  # a name import takes for no format
+    res = invoke("export", "--format", fmt, "--out", str(odd), "--db", str(first))
+    assert f"import it back with --format {fmt}" in res.stderr
+    invoke("import", str(odd), "--format", fmt, "--db", str(tmp_path / "named.db"), *back)
+    assert got(tmp_path / "named.db") == want
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shape", "hint"),
+    [
+        ("labelstudio", "a JSON list", "labelstudio"),
+        ("jsonl", "JSON Lines", "jsonl"),
+        ("doccano-conll", "CoNLL", "conll"),
+    ],
+)
+def test_roundtrip_an_export_named_txt_is_refused_not_imported_as_plain_text(
+    tmp_path, fmt, shape, hint
+):
+    """An export written as out.txt was read as a plain-text article: exit 0, the gold
+    gone and the markup made an article's text. Now one line says what it is."""
+    first = tmp_path / "first.db"
+    with Store(first) as s:
+        s.add_docs(_docs(), as_gold=True, annotator="ann")
+    out = tmp_path / "out.txt"
+    invoke("export", "--format", fmt, "--out", str(out), "--db", str(first))
+    second = tmp_path / "second.db"
+    res = CliRunner().invoke(cli, ["import", str(out), "--db", str(second), "--as-gold"])
+    assert res.exit_code == 1
+    (line,) = [x for x in res.stderr.splitlines() if x.startswith("error:")]
+    assert line.startswith(f"error: {out}: looks like {shape}")
+    assert line.endswith(f"not plain text: pass --format {hint}")
+    with Store(second) as s:
+        assert s.list_articles("") == []
+    # plain text that merely starts with a bracket is still an article
+    plain = tmp_path / "plain.txt"
+    plain.write_text("[Update] Astana news\n\nThe akim spoke.\n", encoding="utf-8")
+    invoke("import", str(plain), "--db", str(second))
+
+
+def test_roundtrip_a_spacy_docbin_is_refused_with_why(tmp_path):
+    docbin = tmp_path / "train.spacy"
+    docbin.write_bytes(b"\x00\x01binary")
+    res = CliRunner().invoke(cli, ["import", str(docbin), "--db", str(tmp_path / "p.db")])
+    assert res.exit_code == 1
+    assert f"error: {docbin}: a spaCy DocBin (export --format spacy) is for spaCy" in res.stderr

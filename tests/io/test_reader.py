@@ -319,3 +319,26 @@ def test_reader_file_names_that_are_not_utf8_import_under_an_escaped_name(tmp_pa
     assert by_id["brat\\xfe"].spans[0].text("Tokayev spoke.") == "Tokayev"  # .ann found
     results = Store().add_docs(docs)
     assert len({r.article_id for r in results}) == 9
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('[{"id": 1, "data": {"text": "Hi"}}]', "looks like a JSON list"),
+        ('{"text": "Hi"}\n{"text": "Yo"}\n', "looks like JSON Lines"),
+        ("-DOCSTART- -X- O O\n\nTokayev B-PERSON\n", "looks like CoNLL"),
+        ("Tokayev\tB-PERSON\nmet\tO\nAstana\tB-GPE\n", "looks like CoNLL"),
+        ("[Update] Astana talks\n\nThe akim spoke.", None),
+        ("{Breaking} Astana talks\n\nThe akim spoke.", None),
+        ("Astana O\n\nA one-line title, then words.", None),
+        ("Talks in Astana\n\nTokayev met Mirziyoyev.", None),
+    ],
+)
+def test_reader_a_txt_holding_an_export_is_no_plain_text(tmp_path, text, reason):
+    """An export under a .txt name was read as a plain-text article (its gold lost, its
+    markup the article's text); --format still reads it as what it is."""
+    result = only(list(read_file(write(tmp_path / "in.txt", text))))
+    if reason is None:
+        assert isinstance(result, ParsedDoc) and result.meta["format"] == "text"
+    else:
+        assert isinstance(result, ReadError) and result.reason.startswith(reason)
