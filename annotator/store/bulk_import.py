@@ -21,10 +21,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import chain
 
-from annotator.core.models import PARTIAL, ParsedDoc, SpanRow, partial_entities
+from annotator.core.models import (
+    PARTIAL,
+    PackedRows,
+    ParsedDoc,
+    SpanRow,
+    partial_entities,
+    rows_with_article,
+)
 from annotator.core.spans import DROPPED, TRIMMED, clean_rows
 from annotator.core.text import content_hash
 from annotator.store.suggestions import insert_entity_rows_sql, sql_text
@@ -76,20 +84,15 @@ def prepare(doc: ParsedDoc, as_gold: bool) -> None:
 def bulk_ready(doc: ParsedDoc) -> bool:
     """Whether a new article's document can take the bulk path (no events; every span
     inside the text, which the per-document path would refuse)."""
-    if doc.events:
-        return False
-    rows = doc.span_rows()
-    return not rows or max(map(_END, rows)) <= len(doc.text)
-
-
-_END = itemgetter(1)
+    return not doc.events and doc.span_end() <= len(doc.text)
 
 
 @dataclass
 class Pending:
     """New articles waiting for their rows: ``(index in the batch, article id, doc)``."""
 
-    suggestions: list[tuple[int, int, list[SpanRow]]] = field(default_factory=list)
+    # rows: a list, or packed as they came from a worker process
+    suggestions: list[tuple[int, int, list[SpanRow] | PackedRows]] = field(default_factory=list)
     cleaned: Counter[str] = field(default_factory=Counter)
     gold: list[tuple[int, int, ParsedDoc]] = field(default_factory=list)
 
@@ -121,7 +124,10 @@ def write(conn: sqlite3.Connection, pending: Pending, annotator: str, stamp: str
         if pending.suggestions:
             sql = insert_entity_rows_sql(IMPORT, IMPORT, "", stamp)
             conn.executemany(
-                sql, [(aid, *row) for _, aid, rows in pending.suggestions for row in rows]
+                sql,
+                chain.from_iterable(
+                    rows_with_article(aid, rows) for _, aid, rows in pending.suggestions
+                ),
             )
         if pending.gold:
             _gold(conn, pending.gold, annotator, stamp)
@@ -139,10 +145,11 @@ def _gold(
     """Each new article's gold as the decision ``gold_command`` makes of it (its spans
     added, the status new -> done), applied and logged."""
     who, at = sql_text(annotator), sql_text(stamp)
-    spans, statuses, logs = [], [], []
+    spans: list[Iterable[tuple]] = []
+    statuses, logs = [], []
     for _, aid, doc in docs:
         rows, after = doc.derived(GOLD, gold_rows)
-        spans += [(aid, start, end, label) for start, end, label in rows]
+        spans.append(rows_with_article(aid, rows))
         flag = PARTIAL if partial_entities(doc.meta) else None
         statuses.append((aid, aid, flag))
         logs.append((aid, _before(len(rows)), _after(after, flag)))
@@ -151,7 +158,7 @@ def _gold(
     conn.executemany(
         'INSERT INTO gold_spans (article_id, annotator, start, "end", label, created_at) '
         f"VALUES (?, {who}, ?, ?, ?, {at})",
-        spans,
+        chain.from_iterable(spans),
     )
     # the suggestions there when the status was set (see changes._set_status)
     conn.executemany(

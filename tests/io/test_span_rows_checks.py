@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from annotator.core.models import ParsedDoc, Span, Suggestion
+from annotator.core.models import PackedRows, ParsedDoc, Span, Suggestion, rows_with_article
 from annotator.core.spans import clean_rows, clean_suggestions, doc_problems, problem
 
 PIECES = ["Astana", "Tokayev", " ", "  ", "\n", "\n\n", "\n \n", ".", "\u3000", "é", "\t", "x"]
@@ -78,3 +78,28 @@ def test_rows_travel_as_rows_and_derived_values_go_with_a_change():
     assert copied.span_rows() == [(0, 1, "X")] and copied.spans == made.spans
     with pytest.raises(ValueError):
         ParsedDoc.with_span_rows([(3, 3, "X")], text="abcdef")
+
+
+def test_rows_cross_packed_once_and_come_back_the_same():
+    """Pickled (a worker process's documents), the rows travel as columns, once even when
+    a derived value holds the same list, and read back as the same rows."""
+    rows = [(0, 7, "PER"), (12, 17, "PER"), (21, 27, "GPE")]
+    doc = ParsedDoc.with_span_rows(rows, text="Tokayev met Putin in Astana.")
+    doc.derived("cleaned", lambda d: (d.span_rows(), 0))
+    doc.derived("other", lambda d: ([(0, 7, "PER")], 1))  # another list: as it is
+    back = pickle.loads(pickle.dumps(doc))
+    packed = back.__dict__["_span_rows"]
+    assert isinstance(packed, PackedRows) and len(packed) == 3
+    assert back.derived("cleaned", lambda d: None)[0] is packed
+    assert back.derived("other", lambda d: None) == ([(0, 7, "PER")], 1)
+    assert list(packed) == rows and back.span_end() == 27
+    assert list(rows_with_article(5, packed)) == [(5, *row) for row in rows]
+    assert list(rows_with_article(5, rows)) == [(5, *row) for row in rows]
+    assert back.span_rows() == rows and type(back.span_rows()) is list
+    assert back.spans == [Span(*row) for row in rows] and back == doc
+    assert pickle.loads(pickle.dumps(back)).span_rows() == rows  # twice across
+    again = pickle.loads(pickle.dumps(ParsedDoc.with_span_rows([], text="x")))
+    assert again.span_rows() == [] and again.span_end() == 0
+    made = ParsedDoc("Tokayev met Putin.", spans=[Span(12, 17, "PER"), Span(0, 7, "PER")])
+    assert made.span_end() == 17
+    assert pickle.loads(pickle.dumps(made)).span_end() == 17

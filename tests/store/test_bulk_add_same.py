@@ -4,7 +4,9 @@ same results and the same counts of cleaned spans."""
 
 from __future__ import annotations
 
+import pickle
 import re
+import sqlite3
 from collections import Counter
 
 import pytest
@@ -24,7 +26,7 @@ def _docs() -> list[ParsedDoc]:
         Span(40, 47, "X"),  # two spaces first: trimmed
         Span(55, 61, "GPE"),
         Span(55, 62, "GPE"),  # trimmed to the one before: once
-        Span(0, 7, "O'Brien \"label\" ü"),  # a label to quote
+        Span(0, 7, 'O\'Brien "label" ü'),  # a label to quote
     ]
     event = Event(Span(8, 11, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),))
     rows = ParsedDoc.with_span_rows(
@@ -36,8 +38,9 @@ def _docs() -> list[ParsedDoc]:
         ParsedDoc(TEXT, lang="en", source="c", spans=list(clean), events=[event]),
         ParsedDoc(TEXT + " D", lang="en", source="d", spans=[], annotated=True),
         ParsedDoc(TEXT + " A", lang="en", source="a-again", spans=list(clean)),  # a duplicate
-        ParsedDoc(TEXT + " E", lang="en", source="e", spans=list(clean),
-                  meta={"entities": "partial"}),  # fmt: skip
+        ParsedDoc(
+            TEXT + " E", lang="en", source="e", spans=list(clean), meta={"entities": "partial"}
+        ),  # fmt: skip
         ParsedDoc(TEXT + " F", lang="en", source="f", spans=[Span(0, 1, "X")], annotated=False),
         rows,
         ParsedDoc(TEXT + " G", lang="en", source="g", spans=[Span(3, 99, "PERSON")]),  # too long
@@ -73,15 +76,31 @@ def _state(store: Store) -> dict[str, list[tuple]]:
 UID = re.compile(r'"uid":"[0-9a-f]{32}"')
 
 
-def _import(bulk: bool, monkeypatch: pytest.MonkeyPatch, **how: object) -> tuple:
+def _crossed(docs: list[ParsedDoc], as_gold: bool) -> list[ParsedDoc]:
+    """The documents as an import's worker process hands them over: prepared, pickled
+    (their span rows packed), unpickled."""
+    for doc in docs:
+        bulk_import.prepare(doc, as_gold)
+    return pickle.loads(pickle.dumps(docs))
+
+
+def _import(
+    bulk: bool, monkeypatch: pytest.MonkeyPatch, crossed: bool = False, **how: object
+) -> tuple:
     with monkeypatch.context() as patch:
         if not bulk:  # every document the per-document way, as before the bulk path
             patch.setattr(bulk_import, "bulk_ready", lambda doc: False)
         store = Store()
         store.add_docs([ParsedDoc("Already here.", lang="en")])
         tally: Counter[str] = Counter()
-        results = store.add_docs(_docs(), tally=tally, **how)  # type: ignore[arg-type]
-        again = store.add_docs(_docs(), tally=tally, **how)  # type: ignore[arg-type]
+        docs = _crossed(_docs(), bool(how)) if crossed else _docs()
+        results = store.add_docs(docs, tally=tally, **how)  # type: ignore[arg-type]
+        docs = _crossed(_docs(), bool(how)) if crossed else _docs()
+        again = store.add_docs(docs, tally=tally, **how)  # type: ignore[arg-type]
+        # add_docs leaves foreign keys unchecked in its transaction: every reference holds,
+        # and they are checked again after it
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert store.db.execute("PRAGMA foreign_keys").fetchone() == (1,)
         return _state(store), results, again, tally
 
 
@@ -90,8 +109,9 @@ def _import(bulk: bool, monkeypatch: pytest.MonkeyPatch, **how: object) -> tuple
     [{}, {"as_gold": True, "annotator": "ann"}, {"as_gold": True, "annotator": "o'neil",
                                                  "empty_is_gold": True}],
 )  # fmt: skip
-def test_bulk_path_writes_what_the_per_document_path_writes(monkeypatch, how):
-    bulk_state, bulk_results, bulk_again, bulk_tally = _import(True, monkeypatch, **how)
+@pytest.mark.parametrize("crossed", [False, True], ids=["here", "from-a-worker"])
+def test_bulk_path_writes_what_the_per_document_path_writes(monkeypatch, how, crossed):
+    bulk_state, bulk_results, bulk_again, bulk_tally = _import(True, monkeypatch, crossed, **how)
     slow_state, slow_results, slow_again, slow_tally = _import(False, monkeypatch, **how)
     assert bulk_results == slow_results
     assert bulk_again == slow_again
@@ -105,7 +125,7 @@ def test_bulk_path_writes_what_the_per_document_path_writes(monkeypatch, how):
         assert ("partial",) in {(r[4],) for r in bulk_state["article_status"]}
     else:
         assert +bulk_tally == Counter(trimmed=3, dropped=3)  # G's span too
-        assert any(r[5] == "O'Brien \"label\" ü" for r in bulk_state["suggestions"])
+        assert any(r[5] == 'O\'Brien "label" ü' for r in bulk_state["suggestions"])
     failed = [r.source for r in bulk_results if r.gold == "failed"]
     assert failed == (["g"] if how else [])  # gold refuses a span past the end of the text
 
@@ -130,3 +150,34 @@ def test_a_refused_bulk_row_sends_the_batch_the_per_document_way():
     assert [r[0] for r in logged] == [1, 2]
     assert '"status":"in_progress"' in logged[1][1]  # the per-document path's decision
     assert store.db.execute("SELECT count(*) FROM gold_spans").fetchone() == (2,)
+
+
+def test_foreign_keys_are_checked_again_after_a_failed_add_docs(monkeypatch):
+    """add_docs turns SQLite's reference check off for its own transaction only: after a
+    failure inside it too, a dangling reference is refused again."""
+    store = Store()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(bulk_import, "write", broken)
+    with pytest.raises(RuntimeError):
+        store.add_docs([ParsedDoc(TEXT, lang="en", spans=[Span(0, 7, "PERSON")])])
+    assert store.db.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute(
+            'INSERT INTO suggestions (article_id, kind, start, "end", label, source) '
+            "VALUES (99, 'entity', 0, 1, 'X', 'import')"
+        )
+
+
+def test_add_docs_inside_another_transaction_keeps_foreign_keys_checked():
+    store = Store()
+    with store.write():
+        store.add_docs([ParsedDoc(TEXT, lang="en", spans=[Span(0, 7, "PERSON")])])
+        assert store.db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute(
+                'INSERT INTO suggestions (article_id, kind, start, "end", label, source) '
+                "VALUES (99, 'entity', 0, 1, 'X', 'import')"
+            )
