@@ -166,7 +166,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         can dangle; the only delete, of a new article a savepoint refused, follows the
         rollback of that article's rows. SQLite's check looks each referenced article up
         again, for each of the ~430k rows of a 10k-article bulk import (~2,200 instructions
-        a row, a tenth of the importing process's work). ``tests/store/test_add_docs_references``
+        a row, ~8 % of the importing process's work). ``tests/store/test_bulk_add_same.py``
         checks ``PRAGMA foreign_key_check`` after imports that take every path."""
         conn = self.db.conn
         if conn.in_transaction:
