@@ -204,6 +204,28 @@ def other_event(
     return arg.span in triggers and arg.span != event.trigger and arg.span not in gold
 
 
+def event_phrases(doc: ParsedDoc, tally: Counter[str] | None = None) -> list[Event]:
+    """The document's events with each argument that is another event of it (on its
+    trigger, labelled with its type) kept as that trigger's SPAN phrase: :func:`link_doc`'s
+    rule for events imported as suggestions, which link to no entity until accepted (the
+    pending suggestion showed, and exported, an argument labelled "Meet")."""
+    triggers = {e.trigger for e in doc.events}
+    have = set(doc.spans)
+    events = []
+    for event in doc.events:
+        args = tuple(
+            trigger_phrase(a) if other_event(a, event, triggers, have) else a
+            for a in event.arguments
+        )
+        if args != event.arguments:
+            for a, b in zip(args, event.arguments):
+                if a is not b:
+                    _count(tally, EVENT_PHRASES)
+            event = replace(event, arguments=args)
+        events.append(event)
+    return events
+
+
 def trigger_phrase(arg: Argument) -> Argument:
     """Another event as an argument, kept as the phrase of its trigger (the brat export
     writes it as that event's E id again), not as an entity labelled with the event type."""

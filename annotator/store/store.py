@@ -19,7 +19,7 @@ import sqlite_utils
 
 from annotator.core import commands as cmd
 from annotator.core.langs import canonical_lang
-from annotator.core.links import link_doc
+from annotator.core.links import event_phrases, link_doc
 from annotator.core.models import (
     ENTITY,
     EVENT,
@@ -262,7 +262,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             self.db.conn.executemany(sql, [(article_id, *row) for row in rows])
             return
         sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
-        sugg += [e_sugg(e) for e in d.events]
+        sugg += [e_sugg(e) for e in event_phrases(d, tally)]
         self._insert_suggestions(article_id, clean_suggestions(d.text, sugg, tally), stamp)
 
     def _import_gold(

@@ -289,3 +289,42 @@ def test_links_accepting_an_imported_event_suggestion_keeps_an_event_argument_a_
         Argument("Speaker", tok),
         Argument("Topic", Span(16, 19, "SPAN")),
     )
+
+
+def test_links_an_event_argument_imported_as_a_suggestion_is_a_phrase_already(tmp_path):
+    """Imported as suggestions, the argument that names another event is that trigger's
+    SPAN phrase in the stored suggestion itself (what the window shows and an export of
+    suggestions writes), and the import's summary counts it."""
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+    from annotator.store import Store
+
+    text = "Tokayev said he met Mirziyoyev."
+    record = {
+        "text": text,
+        "meta": {"lang": "en"},
+        "spans": [{"start": 0, "end": 7, "label": "PERSON"}],
+        "events": [
+            {"trigger": {"start": 16, "end": 19}, "type": "Meet", "arguments": []},
+            {"trigger": {"start": 8, "end": 12}, "type": "Statement",
+             "arguments": [{"role": "Speaker", "start": 0, "end": 7, "label": "PERSON"},
+                           {"role": "Topic", "start": 16, "end": 19, "label": "Meet"}]},
+        ],
+    }  # fmt: skip
+    src, db = tmp_path / "in.jsonl", tmp_path / "p.db"
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["import", str(src), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "event arguments that are other events, kept as the phrase of their trigger: 1" in (
+        res.output
+    )
+    with Store(db) as store:
+        (aid,) = [r.id for r in store.list_articles("")]
+        (said,) = [s for s, state in store.suggestions(aid, "ann") if s.label == "Statement"]
+    assert said.arguments == (
+        Argument("Speaker", Span(0, 7, "PERSON")),
+        Argument("Topic", Span(16, 19, "SPAN")),
+    )
