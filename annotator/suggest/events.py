@@ -34,8 +34,12 @@ from annotator.suggest import event_rules as rules
 from annotator.suggest import event_spans as spans
 from annotator.suggest.arg_model import ArgModel, load_default
 from annotator.suggest.parse_lists import Parse
+from annotator.suggest.trigger_model import TriggerModel
+from annotator.suggest.trigger_model import load_default as load_trigger_model
 
 RULES_VERSION = "4"
+# a word the trigger model adds needs the roles its type requires, as a lexicon word does
+MODEL_NEEDS_REQUIRED = True
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")
@@ -97,6 +101,7 @@ class _Mention:
     around: list[Token] = field(default_factory=list)  # verbs whose places and dates it shares
     governing: list[Token] = field(default_factory=list)  # "after [talks] in Astana, X flew"
     of_object: Token | None = None  # "a meeting of the commission in Seoul"
+    score: float | None = None  # the trigger model's probability (None: the lexicon's word)
 
     @property
     def sources(self) -> list[tuple[Token, int]]:
@@ -109,19 +114,26 @@ class EventSuggester:
     """Suggests events in parsed documents; callable as a pipeline extractor."""
 
     def __init__(
-        self, schema: EventSchema | None = None, arg_model: ArgModel | None | str = "default"
+        self,
+        schema: EventSchema | None = None,
+        arg_model: ArgModel | None | str = "default",
+        trigger_model: TriggerModel | None | str = "default",
     ) -> None:
         """``arg_model``: the learned argument model that adds the entities the rules left
-        unattached ("default": the bundled one; None: rules only)."""
+        unattached ("default": the bundled one; None: rules only); ``trigger_model``: the
+        learned trigger model that adds the event words the lexicon lacks (the same)."""
         self.schema = schema or load_schema()
         self.arg_model = load_default() if arg_model == "default" else arg_model
+        self.trigger_model = load_trigger_model() if trigger_model == "default" else trigger_model
         self._lexicon = _lexicon(self.schema)
         self._phrases = _phrases(self.schema)
 
     @property
     def fingerprint(self) -> str:
         """Short hash of rules and schema, to key stored suggestions (re-run on change)."""
-        model = f"-m{self.arg_model.digest}" if self.arg_model is not None else ""
+        model = f"-t{self.trigger_model.digest}" if self.trigger_model is not None else ""
+        if self.arg_model is not None:
+            model += f"-m{self.arg_model.digest}"
         return f"{RULES_VERSION}-{self.schema.digest}{model}"
 
     def __call__(self, doc: Doc) -> list[Suggestion]:
@@ -136,10 +148,17 @@ class EventSuggester:
             pairs = arg_model.apply(run, pairs, self.arg_model)
         return _unique([s for _, s in pairs])
 
-    def rule_pairs(self, doc: Doc) -> tuple[_Run, list[tuple[_Mention, Suggestion]]]:
-        """The rules' (mention, suggestion) pairs before the argument model, and the run."""
+    def rule_pairs(
+        self, doc: Doc, added: dict[tuple[int, str], float] | None = None
+    ) -> tuple[_Run, list[tuple[_Mention, Suggestion]]]:
+        """The rules' (mention, suggestion) pairs before the argument model, and the run.
+        ``added``: (token index, type) -> probability of the words the trigger model adds
+        (None: ask the suggester's trigger model, if any)."""
         run = _Run(self.schema, doc)
         found = run.candidates(self._phrases, self._lexicon)
+        if added is None:
+            added = self.trigger_model.find(run, found) if self.trigger_model else {}
+        run.add_triggers(found, added)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
         return run, self._follow_up(self._partners(self._at_events(out)))
 
@@ -227,6 +246,7 @@ class _Run:
         self.text = self.mapper.text  # Doc.text joins every token: once per document
         self.slots = rules.slot_index(doc, self.parse)
         self.triggers: dict[int, set[str]] = {}
+        self.added: dict[tuple[int, str], float] = {}  # the trigger model's words
 
     # -- triggers -------------------------------------------------------------------------
 
@@ -259,6 +279,15 @@ class _Run:
             self.triggers.setdefault(i, set()).add(name)
         return found
 
+    def add_triggers(
+        self, found: dict[tuple[int, str], bool], added: dict[tuple[int, str], float]
+    ) -> None:
+        """The trigger model's words join the lexicon's (as verbs when tagged so)."""
+        self.added = added
+        for i, name in added:
+            found[(i, name)] = self.parse.pos[i] == "VERB"
+            self.triggers.setdefault(i, set()).add(name)
+
     def _is_trigger(self, token: Token, as_verb: bool) -> bool:
         if self.mapper.in_entity(token):
             return False  # part of a name: "Business Forum", "Cooperation Council"
@@ -281,7 +310,7 @@ class _Run:
         absorbed: set[tuple[int, str]] = set()
         for (i, name), as_verb in sorted(found.items()):
             token = self.doc[i]
-            mention = _Mention(token, self.schema.types[name])
+            mention = _Mention(token, self.schema.types[name], score=self.added.get((i, name)))
             if as_verb:
                 mention.around += rules.controllers(token)
             else:
@@ -337,14 +366,17 @@ class _Run:
             return None  # "the cost of the project, estimated at": no economic figure
         required = etype.required(lemma)
         if required and not any(a.role in required for a in arguments):
-            return None
+            if mention.score is None or MODEL_NEEDS_REQUIRED:
+                return None
         base = [token, *mention.support]
         attrs = []
         for attr in self.schema.attributes.values():
             check = rules.negated if attr.kind == "bool" else rules.modality
             attrs.append((attr.name, check(base, attr)))
         trigger = Span(_hyphen_start(token), token.idx + len(token.text), etype.name)
-        return Suggestion(trigger, EVENT, tuple(arguments), tuple(sorted(attrs)), source="model")
+        return Suggestion(
+            trigger, EVENT, tuple(arguments), tuple(sorted(attrs)), mention.score, source="model"
+        )
 
     def _retype(self, mention: _Mention) -> EventType:
         """A Meet "by phone" is a Contact: types that override this one on a cue word."""

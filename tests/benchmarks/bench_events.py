@@ -18,10 +18,16 @@ import pytest
 from annotator.core.evaluate import evaluate
 from annotator.core.models import Event
 from annotator.core.paths import datasets_dir
+from annotator.suggest.arg_train import RESERVED
 from annotator.suggest.events import EventSuggester, add_paragraph_breaks
 
 BUDGET_MS_PER_400_WORDS = 25.0
 UNSCORED = frozenset({"test-new", "test-2", "test-3", "test-4", "test-5", "test-6"})
+
+
+def _number(d: dict) -> int:
+    source = d["meta"].get("source", "")
+    return int(source[:3]) if source[:3].isdigit() else -1
 
 
 def _words(doc) -> int:  # noqa: ANN001
@@ -36,6 +42,8 @@ def test_bench_events_rules_cost_less_than_the_parse():
     add_paragraph_breaks(nlp)
     path = datasets_dir() / "gold" / "events_gold.jsonl"
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    # the articles of the unseen test splits are never run through the suggester here
+    lines = [d for d in lines if _number(d) not in RESERVED]
     texts = [d["text"] for d in lines] * 5
     start = time.perf_counter()
     docs = list(nlp.pipe(texts, batch_size=32))
