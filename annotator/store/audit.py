@@ -118,4 +118,18 @@ def check(store: Store) -> list[str]:
             [ANY_SPAN],
         )
     ]
+    # an event taken for an entity (accepted event suggestions did so before they kept an
+    # argument naming another event as its trigger's phrase): a gold entity labelled with
+    # the type of the gold event whose trigger it is
+    problems += [
+        f"article {aid}, {who}: gold entity {start}..{end} is labelled {label}, the type of "
+        "the event whose trigger it is: an event taken for an entity (an argument naming "
+        "that event is its phrase): delete it, or relabel it if it is an entity too"
+        for aid, who, start, end, label in store.db.execute(
+            'SELECT DISTINCT s.article_id, s.annotator, s.start, s."end", s.label '
+            "FROM gold_spans s JOIN gold_events e ON e.article_id = s.article_id "
+            "AND e.annotator = s.annotator AND e.trigger_start = s.start "
+            'AND e.trigger_end = s."end" AND e.type = s.label ORDER BY 1, 2, 3, 4'
+        )
+    ]
     return problems

@@ -91,3 +91,29 @@ def test_check_names_gold_entities_labelled_span_from_before(tmp_path):
         "problem: article 1, ann: gold entity 21..27 is labelled SPAN, the label of event "
         "argument phrases, not of an entity: relabel or delete it"
     ) in res.output
+
+
+def test_check_names_an_event_taken_for_an_entity_from_before(tmp_path):
+    """Accepting an event suggestion whose argument named another event made a gold entity
+    labelled with that event's type on its trigger: `check` names such entities."""
+    from annotator.core import commands as cmd
+    from annotator.core.models import Argument, Event, ParsedDoc, Span
+
+    db = tmp_path / "old.db"
+    meet = Event(Span(8, 11, "Meet"), (Argument("Participant", Span(0, 7, "PERSON")),))
+    with Store(db) as s:
+        s.add_docs([ParsedDoc(TEXT, lang="en", source="a.txt")])
+        # as the accept stored it (the store itself takes any label)
+        changes = (
+            cmd.add_span(Span(0, 7, "PERSON")),
+            cmd.add_span(Span(8, 11, "Meet")),
+            cmd.add_event(meet),
+        )
+        s.apply(1, "ann", cmd.Command("accept", changes))
+    res = _run("check", "--db", str(db))
+    assert res.exit_code == 1
+    assert (
+        "problem: article 1, ann: gold entity 8..11 is labelled Meet, the type of the event "
+        "whose trigger it is"
+    ) in res.output
+    assert res.output.count("problem:") == 1
