@@ -24,8 +24,6 @@ INSERT_SUGGESTION = """INSERT INTO suggestions (article_id, kind, start, "end", 
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
-
-
 def sql_text(value: str) -> str:
     """A string as an SQL literal: in single quotes, each quote doubled (SQLite's own
     rule; a NUL, which no stored name holds, is refused)."""
@@ -42,6 +40,10 @@ def insert_entity_rows_sql(source: str, model: str, version: str, stamp: str) ->
     consts = ", ".join(sql_text(v) for v in (source, model, version, stamp))
     return f"""INSERT INTO suggestions (article_id, kind, start, "end", label, source, model,
         model_version, created_at) VALUES (?, '{ENTITY}', ?, ?, ?, {consts})"""
+
+
+# suggestions not stored again: another version of the same model made them already
+PROPOSED_BEFORE = "already proposed by another version of the model"
 
 
 def _identity(s: Suggestion) -> tuple:
@@ -148,6 +150,7 @@ class SuggestionsMixin:
                     for s in suggestions
                 ]
                 rows = clean_suggestions(texts[article_id], rows, tally)
+                rows = self._not_proposed_before(article_id, model, version, rows, tally)
                 if ran:
                     rows, kept = self._keep_found_again(article_id, model, version, rows)
                     added += len(kept)
@@ -173,6 +176,34 @@ class SuggestionsMixin:
         if missing:
             raise ValueError(f"no article with id {min(missing)}")
         return found
+
+    def _not_proposed_before(
+        self,
+        article_id: int,
+        model: str,
+        version: str,
+        rows: list[Suggestion],
+        tally: Counter[str] | None,
+    ) -> list[Suggestion]:
+        """``rows`` without the proposals another version of this model already made on
+        this article (the same kind, span, arguments and attributes): the stored one keeps
+        every annotator's decision on it, and nobody is asked twice. (``suggest`` after
+        ``suggest --no-events`` stores under another version, "+events…", and stored every
+        entity suggestion a second time: the window listed accepted entities again as
+        pending.)"""
+        sql = """SELECT id, kind, start, "end", label, arguments, attributes, score, source,
+            model, model_version FROM suggestions
+            WHERE article_id=? AND model=? AND source='model'"""
+        before, here = set(), set()
+        for r in self.db.execute(sql, [article_id, model]):
+            (here if r[10] == version else before).add(_identity(_suggestion(r)))
+        before -= here  # stored by this version too (an older project): a re-run keeps it
+        if not before:
+            return rows
+        fresh = [s for s in rows if _identity(s) not in before]
+        if tally is not None and len(fresh) < len(rows):
+            tally[PROPOSED_BEFORE] += len(rows) - len(fresh)
+        return fresh
 
     def _keep_found_again(
         self, article_id: int, model: str, version: str, rows: list[Suggestion]

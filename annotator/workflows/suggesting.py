@@ -16,6 +16,7 @@ from pathlib import Path
 from annotator.core.models import Suggestion
 from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED
 from annotator.store import Store
+from annotator.store.suggestions import PROPOSED_BEFORE
 from annotator.suggest import (
     Pipeline,
     PipelineSpec,
@@ -114,6 +115,10 @@ class SuggestSummary:
             else "",
             f"{c[ARGUMENTS_DROPPED]} event arguments dropped likewise"
             if c[ARGUMENTS_DROPPED]
+            else "",
+            f"{c[PROPOSED_BEFORE]} not stored again (another version of the model proposed "
+            "them already; the stored ones keep their decisions)"
+            if c[PROPOSED_BEFORE]
             else "",
         ]
         kept = [p for p in parts if p]
