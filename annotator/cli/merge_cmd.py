@@ -81,6 +81,8 @@ def merge_cmd(inputs: tuple[Path, ...], into: Path, renames: tuple[str, ...]) ->
     files = list(inputs)
     by_file = parse_renames(renames, files)
     bad = 0
+    made = not into.exists()  # the target is made here: not left behind if nothing merged
+    merged = False
     with open_store(into) as store:
         for path in files:
             try:
@@ -93,8 +95,13 @@ def merge_cmd(inputs: tuple[Path, ...], into: Path, renames: tuple[str, ...]) ->
                 click.echo(f"error: {_about(path, str(exc))}", err=True)
                 bad += 1
                 continue
+            merged = True
             click.echo(result.summary())
             report_lines(path, result.clashes + result.problems)
             bad += bool(result.clashes or result.problems)
+    if made and not merged:  # every input failed: no empty project left behind
+        for leftover in (into, *(into.with_name(into.name + end) for end in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        click.echo(f"{into}: not made (nothing was merged)", err=True)
     if bad:
         sys.exit(1)

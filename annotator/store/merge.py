@@ -499,7 +499,9 @@ def _merge_pair(
         else:
             result.added += 1
         return
-    if ours[: len(theirs)] == theirs and theirs:
+    if ours[: len(theirs)] == theirs and (theirs or pair.empty):
+        # the target went on from what the file holds (or the file holds no work here:
+        # an assignment only, e.g. a split made before this annotator started)
         result.older += 1
         return
     if not mine.empty and _gold(pair, t) == _gold(mine, None):

@@ -124,3 +124,35 @@ def test_team_cmds_merge_while_an_annotator_writes_to_the_target(tmp_path):
     with Store(team) as s:
         assert check(s) == [] and s.count_articles() == 7
         assert len(s.decisions(1, "carol")) > 0
+
+
+def test_team_cmds_merge_of_a_split_made_before_any_work_is_older_not_a_clash(tmp_path):
+    """A file split off before its annotator started (assignments, no work) merged back
+    into the team project that holds their work since: older than the target's, no clash
+    (it reported a clash per article and exit 1: new-user trial)."""
+    team = tmp_path / "team.db"
+    with Store(team) as s:
+        s.add_docs([ParsedDoc(t, lang="en") for t in TEXTS])
+    assert run("assign", "--db", team, "--annotators", "ann1").exit_code == 0
+    old = tmp_path / "ann1_old.db"
+    assert run("split", "--db", team, "--annotator", "ann1", "--out", old).exit_code == 0
+    with Store(team) as s:
+        annotate(s, "ann1", articles=3)
+    res = run("merge", old, "--into", team)
+    assert res.exit_code == 0, res.output
+    assert "older than the target's" in res.output and "clash" not in res.output
+    with Store(team) as s:
+        assert len(s.gold_spans(1, "ann1")) == 2 and check(s) == []
+
+
+def test_team_cmds_a_merge_that_merges_nothing_leaves_no_new_target(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("hello")
+    for source in (tmp_path / "nothere.db", junk):
+        target = tmp_path / f"new-{source.stem}.db"
+        res = CliRunner().invoke(cli, ["merge", str(source), "--into", str(target)])
+        assert res.exit_code == 1
+        assert not target.exists() and not list(tmp_path.glob(f"{target.name}-*"))
+    kept = _file(tmp_path / "kept.db", "alice")  # an existing target stays whatever happens
+    res = CliRunner().invoke(cli, ["merge", str(junk), "--into", str(kept)])
+    assert res.exit_code == 1 and kept.exists()
