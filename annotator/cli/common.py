@@ -16,7 +16,7 @@ import platformdirs
 
 from annotator.core.langs import check_lang
 from annotator.store import Store
-from annotator.store.errors import StoreError, describe
+from annotator.store.errors import READ_ONLY_FOLDER, StoreError, describe, read_only_folder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +88,8 @@ def open_store(db: Path | None, *, create: bool = True) -> Store:
     try:
         store = Store(path, lock_timeout=lock_timeout())
     except (sqlite3.Error, StoreError) as exc:
+        if path.exists() and read_only_folder(path):
+            fail(f"{path}: {READ_ONLY_FOLDER}")
         fail(f"{path}: {describe(exc)}")
     except OSError as exc:
         fail(f"{path}: cannot open the project: {exc.strerror or exc}")

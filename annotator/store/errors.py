@@ -7,7 +7,9 @@ project is read-only" and "the disk is full" are never called "busy".
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 
 class StoreError(RuntimeError):
@@ -53,3 +55,18 @@ def is_locked(exc: BaseException) -> bool:
         return False
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+READ_ONLY_FOLDER = (
+    "its folder is read-only (a read-only disk or share): a project is opened with its -wal "
+    "and -shm files beside it, which SQLite must be able to write there. Copy it to a "
+    "writable folder, or bring its work in with `annotator merge FILE --into PROJECT`, "
+    "which reads such files"
+)
+
+
+def read_only_folder(path: Path) -> bool:
+    """Whether ``path``'s folder exists but cannot be written (a read-only mount, or no
+    permission): SQLite then cannot open a WAL project there, even to read it."""
+    folder = Path(path).absolute().parent
+    return folder.is_dir() and not os.access(folder, os.W_OK)

@@ -36,12 +36,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
 from annotator.store import schema
 from annotator.store.changes import ConflictError
-from annotator.store.errors import NotAProjectError
+from annotator.store.errors import NotAProjectError, read_only_folder
 from annotator.store.store import Store
 
 BATCH = 200
@@ -84,6 +85,24 @@ class MergeResult:
 # -- reading a source file ----------------------------------------------------------------
 
 
+def _read_only_uri(path: Path) -> str:
+    """How to open an input file only to read it. In a folder that cannot be written (a
+    USB stick or share mounted read-only), SQLite cannot make the -shm file a WAL project
+    needs even to be read: such a file is opened as immutable, which is exact when all its
+    changes are in the file itself (it was closed cleanly: no -wal, or an empty one)."""
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    if not read_only_folder(path):
+        return uri
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ValueError(
+            f"{path}: its latest changes are still in {wal.name} (the program that wrote it "
+            "did not close it) and its folder is read-only, so they cannot be read: open it "
+            "once where it can be written, e.g. copy both files to a writable folder"
+        )
+    return uri + "&immutable=1"
+
+
 @contextmanager
 def open_source(path: Path, target: Store | None = None) -> Iterator[sqlite_utils.Database]:
     """A project file opened read-only; an older schema is upgraded in a temporary copy,
@@ -93,7 +112,7 @@ def open_source(path: Path, target: Store | None = None) -> Iterator[sqlite_util
         raise FileNotFoundError(f"{path}: no such project file")
     if target is not None and target.path is not None and target.path.resolve() == path.resolve():
         raise ValueError(f"{path}: is the target itself")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(_read_only_uri(path), uri=True)
     db = sqlite_utils.Database(conn)
     try:
         schema.check_project(db)
