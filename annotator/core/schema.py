@@ -196,6 +196,10 @@ def load_schema(path: str | Path | None = None) -> EventSchema:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SchemaError([f"{path}: cannot read the schema ({exc.strerror or exc})"]) from None
+    except UnicodeDecodeError as exc:
+        raise SchemaError(
+            [f"{path}: not a schema: not UTF-8 text (byte {exc.start}: {exc.reason})"]
+        ) from None
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

@@ -93,6 +93,10 @@ def _read_config(path: Path) -> dict[str, dict[str, Any]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the pipeline config ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: not a pipeline config: not UTF-8 text (byte {exc.start}: {exc.reason})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML ({exc})") from None
     languages = data.get("languages", {})
