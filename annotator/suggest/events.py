@@ -6,7 +6,8 @@ so that a headline without a full stop is not parsed as part of the lead sentenc
 
 1. Triggers: a ``Matcher`` on lemma (or the word as written) and part of speech; words
    inside names, nouns used as modifiers ("loan agreement") and verb-object idioms
-   ("paid attention") are no triggers.
+   ("paid attention") are no triggers. The learned trigger model (``trigger_model``) adds
+   verbs and nouns the word lists lack; their events go through the steps below as well.
 2. Light verbs: a noun trigger that is the object of a light verb ("hold talks", "talks were
    held") or of a verb of its own type ("signed an agreement") takes the verb's arguments;
    the verb gives up its own event. A noun after "on" ("arrived on a visit") shares them.
@@ -38,8 +39,6 @@ from annotator.suggest.trigger_model import TriggerModel
 from annotator.suggest.trigger_model import load_default as load_trigger_model
 
 RULES_VERSION = "4"
-# a word the trigger model adds needs the roles its type requires, as a lexicon word does
-MODEL_NEEDS_REQUIRED = True
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")
@@ -366,8 +365,7 @@ class _Run:
             return None  # "the cost of the project, estimated at": no economic figure
         required = etype.required(lemma)
         if required and not any(a.role in required for a in arguments):
-            if mention.score is None or MODEL_NEEDS_REQUIRED:
-                return None
+            return None  # a word of the trigger model too (a figure needs its value)
         base = [token, *mention.support]
         attrs = []
         for attr in self.schema.attributes.values():

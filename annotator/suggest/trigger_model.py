@@ -9,8 +9,9 @@ the word is a trigger of some type (the "gate"); a second, multinomial regressio
 same features, trained on the triggers only, gives the type. A word whose gate probability
 times the probability of its best type is at or above the threshold becomes a trigger of
 that type; its event then goes through the rules like a lexicon trigger's (arguments,
-attributes, the light-verb rule) and carries the probability as the suggestion's ``score``
-(rule triggers have none), which says "trigger-model p=.73" to whoever reviews it.
+attributes, the light-verb rule, the roles its type requires) and carries the probability as
+the suggestion's ``score`` (lexicon triggers have none; ``rule_name`` spells it
+"trigger-model p=.73" for display).
 
 Inference is plain Python over a dict of weights per class: scikit-learn is needed only to
 train (``python -m annotator.suggest.trigger_train``), which writes
