@@ -18,6 +18,7 @@ from annotator.core.schema import EventSchema
 from annotator.gui import project
 from annotator.gui.controller import Controller
 from annotator.gui.prefs import Preferences, read_labels, read_schema
+from annotator.gui.signals import SignalQuitter
 from annotator.gui.window import MainWindow
 from annotator.gui.worker import Service, Tokenizer, WorkerHost, default_service, spacy_tokenizer
 from annotator.store import Store
@@ -118,7 +119,17 @@ def run(
     # the objects made so far live as long as the window: keep them out of the garbage
     # collector's full passes (one such pass cost 150-400 ms, in about one switch in 20)
     gc.freeze()
+    # logout, shutdown, kill: close as Ctrl+Q does (else the last decisions stay in -wal)
+    quitter = SignalQuitter(lambda _signum: quit_app(app))
     try:
         return app.exec()
     finally:
+        quitter.restore()
         window.controller.store.close()
+
+
+def quit_app(app: QApplication) -> None:
+    """Close every window (each saves its state and stops its workers), then end the
+    event loop, also one a dialog runs."""
+    app.closeAllWindows()
+    app.quit()
