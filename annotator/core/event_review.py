@@ -36,7 +36,7 @@ _RANK = {GOLD: 0, PENDING: 1, REJECTED: 2}
 ACCEPT_EVENT, REJECT_EVENT, ACCEPT_ALL_EVENTS = "accept_event", "reject_event", "accept_all_events"
 ADD_EVENT, DELETE_EVENT, RETYPE_EVENT = "add_event", "delete_event", "retype_event"
 ADD_ARGUMENT, REMOVE_ARGUMENT, SET_ROLE = "add_argument", "remove_argument", "set_role"
-SET_ATTRIBUTE = "set_attribute"
+SET_ATTRIBUTE, MOVE_ARGUMENT = "set_attribute", "move_argument"
 KEYS = "1234567890abcdefghilmnopqrstuvwxyz"  # no j, k: they walk the candidates
 
 
@@ -424,6 +424,22 @@ class EventReview:
         if len(set(args)) < len(args):  # the same span already fills that role
             return None
         return self._edit(item, replace(item.event, arguments=tuple(args)), SET_ROLE, row.argument)
+
+    def move_argument(self, span: Span) -> EventStep | None:
+        """The current argument of a gold event on other words: a SPAN phrase (a topic,
+        an indicator) with its boundaries moved. An entity argument moves with its entity
+        instead (:meth:`annotator.core.review.Review.move_boundary_of`)."""
+        row, item = self.current_row, self.current_item
+        if row is None or item is None or row.argument is None or not item.is_gold:
+            return None
+        args = list(item.event.arguments)
+        if args[row.argument].span == span:
+            return None
+        args[row.argument] = Argument(args[row.argument].role, span)
+        if len(set(args)) < len(args):  # the same span already fills that role
+            return None
+        event = replace(item.event, arguments=tuple(args))
+        return self._edit(item, event, MOVE_ARGUMENT, row.argument)
 
     def step_attribute(self, name: str) -> EventStep | None:
         """Negation on/off, Modality to its next value (per the schema's attribute)."""

@@ -34,8 +34,9 @@ from annotator.core.commands import Command
 from annotator.core.event_review import EventFocus, EventReview, EventStep
 from annotator.core.history import CommandStack, rebuild
 from annotator.core.labels import LabelSet
+from annotator.core.links import on_entity
 from annotator.core.models import Article, Span
-from annotator.core.review import Focus, Review, Step, Token, regex_tokens, snap
+from annotator.core.review import Focus, Review, Step, Token, move_edge, regex_tokens, snap
 from annotator.core.schema import EventSchema, load_schema
 from annotator.gui.finish import finish_step, pending_counts
 from annotator.gui.prefs import DONE_ASK, DONE_POLICIES
@@ -328,7 +329,9 @@ class Controller(QObject):
 
     def move_boundary(self, edge: str, step: int) -> bool:
         """Move the current entity's edge by a token; on an argument row, the edge of the
-        argument's gold entity (the event follows it, as every event that uses it)."""
+        argument's gold entity (the event follows it, as every event that uses it), or of
+        the argument itself when it is a phrase (SPAN: a topic, an indicator): one edit of
+        its gold event."""
         if self.review is None:
             return False
         if self.mode == ENTITIES:
@@ -337,6 +340,12 @@ class Controller(QObject):
         if arg is None:
             self.message.emit("Boundary keys move an entity: J to an argument, or Tab back.")
             return False
+        if not on_entity(arg.span):  # a SPAN phrase (a topic, an indicator): its own span
+            if not self.events.current_item.is_gold:
+                self.message.emit("A suggested event's words do not move: accept it first (A).")
+                return False
+            new = move_edge(arg.span, edge, step, self.tokens, self.article.text)
+            return self.execute(self.events.move_argument(new) if new else None)
         moved = self.review.move_boundary_of(arg.span, edge, step, self.tokens)
         if moved is None:
             if arg.span not in self.review.gold:
