@@ -42,10 +42,16 @@ from annotator.store.rows import (
     LoggedDecision,
     _article,
     _dumps,
+    _suggestion,
     e_sugg,
     now,
 )
-from annotator.store.suggestions import SuggestionsMixin, insert_entity_rows_sql
+from annotator.store.suggestions import (
+    ADDED_TO_STORED,
+    SuggestionsMixin,
+    _identity,
+    insert_entity_rows_sql,
+)
 from annotator.store.writing import WriteMixin
 
 
@@ -142,7 +148,8 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             for h, d, g in zip(hashes, docs, gold):
                 new = ids[h] > top and h not in seen
                 seen.add(h)
-                writes = g or (new and bool(d.span_count() or d.events))
+                # a text already stored takes the suggestions it brings that are not there
+                writes = g or bool(d.span_count() or d.events)
                 if writes and new and bulk.bulk_ready(d):
                     if g:
                         pending.gold.append((len(results), ids[h], d))
@@ -211,7 +218,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         """One document's annotations, in a savepoint: a document the store refuses (e.g.
         an event uid clash) leaves no trace, and the rest of the batch goes on."""
         plain = gi.NOT_ANNOTATED if how.as_gold else ""
-        if not gold and not (new and (d.span_count() or d.events)):
+        if not gold and not (d.span_count() or d.events):
             return AddResult(d.source, article_id, new, plain)  # nothing to write: no savepoint
         try:
             with self.db.atomic():
@@ -219,7 +226,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
                     linked = link_doc(d, how.tally)
                     outcome = self._import_gold(article_id, linked, how.annotator, new, how.replace)
                 else:
-                    self._import_suggestions(article_id, d, now(), how.tally)
+                    self._import_suggestions(article_id, d, now(), how.tally, stored=not new)
                     outcome = plain
         except (ConflictError, ValueError, sqlite3.IntegrityError) as exc:
             if new:  # not half a document: no article without the gold it came with
@@ -254,8 +261,33 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         )
 
     def _import_suggestions(
-        self, article_id: int, d: ParsedDoc, stamp: str, tally: Counter[str] | None
+        self,
+        article_id: int,
+        d: ParsedDoc,
+        stamp: str,
+        tally: Counter[str] | None,
+        stored: bool = False,
     ) -> None:
+        """The document's spans and events as ``import`` suggestions. ``stored``: the text
+        was in the project already; only what no import stored there yet is added (a
+        second file with the same texts adds its annotations, the same file again adds
+        nothing)."""
+        if stored:
+            changed: Counter[str] = Counter()  # counted only where something is added
+            sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
+            sugg += [e_sugg(e) for e in event_phrases(d, changed)]
+            sugg = clean_suggestions(d.text, sugg, changed)
+            sql = """SELECT id, kind, start, "end", label, arguments, attributes, score,
+                source, model, model_version FROM suggestions
+                WHERE article_id=? AND source='import'"""
+            there = {_identity(_suggestion(r)) for r in self.db.execute(sql, [article_id])}
+            sugg = [s for s in sugg if _identity(s) not in there]
+            if sugg:
+                self._insert_suggestions(article_id, sugg, stamp)
+                changed[ADDED_TO_STORED] += len(sugg)
+                if tally is not None:
+                    tally.update(changed)
+            return
         if not d.events:  # entity spans only (most documents): as rows, no objects
             rows = clean_rows(d.text, d.span_rows(), tally)
             sql = insert_entity_rows_sql(bulk.IMPORT, bulk.IMPORT, "", stamp)

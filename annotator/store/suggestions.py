@@ -44,6 +44,8 @@ def insert_entity_rows_sql(source: str, model: str, version: str, stamp: str) ->
 
 # suggestions not stored again: another version of the same model made them already
 PROPOSED_BEFORE = "already proposed by another version of the model"
+# an import's suggestions added to texts the project held already (what no import put there)
+ADDED_TO_STORED = "suggestions added to texts already in the project"
 
 
 def _identity(s: Suggestion) -> tuple:

@@ -27,6 +27,7 @@ from annotator.io import extras, langdetect, reader
 from annotator.io.labelstudio import NOT_GOLD, SHADOWED
 from annotator.store import Store, bulk_import
 from annotator.store import gold_import as gi
+from annotator.store.suggestions import ADDED_TO_STORED
 from annotator.workflows import import_reader
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -64,7 +65,7 @@ class ImportSummary:
             parts.append(cleaned)
         parts += [
             f"{what}: {n}"
-            for what in (links.CREATED, links.RELABELLED, links.EVENT_PHRASES)
+            for what in (links.CREATED, links.RELABELLED, links.EVENT_PHRASES, ADDED_TO_STORED)
             if (n := self.cleaned[what])
         ]
         if self.suggestions:
