@@ -341,5 +341,7 @@ def test_natasha_ner_suggest_cmd_is_idempotent_and_a_new_version_resuggests(tmp_
     assert "Nothing to do" in run().stdout
     bumped = {**natasha_labels.versions(), "natasha": "9.9.9"}
     monkeypatch.setattr(natasha_labels, "versions", lambda: bumped)
-    third = run()
-    assert "ru: 2 articles, 41 suggestions (ru_natasha 9.9.9+" in third.stdout
+    third = run()  # the new version runs; what it proposes the same is not stored twice
+    assert "ru: 2 articles, 0 suggestions (ru_natasha 9.9.9+" in third.stdout
+    assert "41 not stored again (another version of the model proposed them" in third.stderr
+    assert "Nothing to do" in run().stdout
