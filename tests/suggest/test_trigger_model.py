@@ -4,7 +4,6 @@ what it adds to the lexicon's triggers, how it says so, and its training."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -136,10 +135,7 @@ def test_trigger_model_trainer_reads_no_reserved_article(monkeypatch, tmp_path, 
     assert seen == ["Tokayev met Putin."] and len(arts) == 1
 
 
-@pytest.mark.skipif(
-    not os.environ.get("ANNOTATOR_TRAIN_TESTS"),
-    reason="retrains on all the gold (minutes): set ANNOTATOR_TRAIN_TESTS=1",
-)
+@pytest.mark.slow
 def test_trigger_model_training_reproduces_the_shipped_file():
     pytest.importorskip("sklearn")
     from annotator.suggest import arg_train
