@@ -43,6 +43,7 @@ from annotator.gui.model_loop import ModelLoop
 from annotator.gui.prefs import Preferences
 from annotator.gui.prefs_dialog import PreferencesDialog
 from annotator.gui.review_panel import ReviewPanel
+from annotator.gui.status_bar import ElidedLabel, StatusFitter
 from annotator.gui.styles import SpanStyles
 from annotator.gui.text_view import ArticleTextView, ViewSpan
 from annotator.gui.window_state import (
@@ -154,10 +155,10 @@ class MainWindow(AdjudicationMixin, QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.progress_label = QLabel()
-        self.pace_label = QLabel()
-        self.model_label = QLabel()
-        self.who_label = QLabel()
+        self.progress_label = ElidedLabel()
+        self.pace_label = ElidedLabel()
+        self.model_label = ElidedLabel()
+        self.who_label = ElidedLabel()
         self.read_only_label = QLabel("Read-only")
         self.read_only_label.setObjectName("readOnly")
         self.read_only_label.setToolTip("This project cannot be written: nothing will be saved")
@@ -184,6 +185,10 @@ class MainWindow(AdjudicationMixin, QMainWindow):
             self.who_label,
         ):
             bar.addPermanentWidget(widget)
+        # the labels yield to the messages (most useful first), elided with a tooltip
+        labels = (self.progress_label, self.who_label, self.pace_label, self.model_label)
+        others = (self.read_only_label, self.import_bar, self.busy)
+        self.status_fitter = StatusFitter(bar, labels, others)
         # where the annotator is, saved a moment after an article opens (not before its
         # first paint: QSettings writes the file) and when the window closes
         self._session_timer = QTimer(self, singleShot=True, interval=2_000)
@@ -298,6 +303,7 @@ class MainWindow(AdjudicationMixin, QMainWindow):
         self.who_label.setText(f"Annotator: {c.annotator}")
         if self.adjudication is not None:
             self.who_label.setText(f"Adjudicating as: {ADJUDICATOR}")
+        self.status_fitter.fit()
 
     def _on_worker_busy_changed(self, busy: bool) -> None:
         self.busy.setVisible(busy)
