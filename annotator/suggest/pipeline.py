@@ -139,11 +139,25 @@ def _event_suggester(schema: Path | None) -> Extractor:
 
 
 def with_events_version(version: str, schema: Path | None) -> str:
-    """The stored version of a pipeline with the event rules: rules and schema included."""
+    """The stored version of a pipeline with the event rules: rules, schema and the learned
+    trigger and argument models included, so that retraining either makes the event
+    suggestions again (the version named rules and schema only: a retrained argument
+    model was never run on articles suggested before — new-user trial)."""
     from annotator.core.schema import load_schema
     from annotator.suggest.events import RULES_VERSION
 
-    return f"{version}+events{RULES_VERSION}.{load_schema(schema).digest}"
+    return f"{version}+events{RULES_VERSION}.{load_schema(schema).digest}.{learned_digest()}"
+
+
+def learned_digest() -> str:
+    """A short hash of the learned models' weight files the event suggester loads."""
+    from annotator.suggest import arg_model, trigger_model
+
+    digest = hashlib.sha1()
+    for path in (trigger_model.default_path(), arg_model.default_path()):
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+        digest.update(b"\0")
+    return digest.hexdigest()[:8]
 
 
 def _wrapped(spec: PipelineSpec) -> Language:
