@@ -24,6 +24,7 @@ from annotator.core.commands import Command, set_status
 from annotator.core.history import CommandStack, rebuild
 from annotator.core.models import Article, Event, Span
 from annotator.core.review import Review, Token
+from annotator.gui.conflicts import conflict_line
 from annotator.store import ConflictError, Store
 from annotator.store.errors import StoreError, describe
 from annotator.store.team import ADJUDICATOR, review
@@ -277,7 +278,10 @@ class AdjudicationSession(QObject):
             done = self.store.apply_command(
                 self.article.id, ADJUDICATOR, command, undo_of=undo_of, redo_of=redo_of
             )
-        except (ConflictError, ValueError) as exc:
+        except ConflictError as exc:
+            self.message.emit(conflict_line(exc, self.article.text, reloaded=False))
+            return None
+        except ValueError as exc:
             self.message.emit(f"Not saved: {exc}")
             return None
         except (sqlite3.Error, StoreError) as exc:

@@ -38,6 +38,7 @@ from annotator.core.links import on_entity
 from annotator.core.models import Article, Span
 from annotator.core.review import Focus, Review, Step, Token, move_edge, regex_tokens, snap
 from annotator.core.schema import EventSchema, load_schema
+from annotator.gui.conflicts import conflict_line
 from annotator.gui.finish import finish_step, pending_counts
 from annotator.gui.prefs import DONE_ASK, DONE_POLICIES
 from annotator.gui.stats import SessionStats
@@ -427,7 +428,18 @@ class Controller(QObject):
             done = self.store.apply_command(
                 aid, self.annotator, command, undo_of=undo_of, redo_of=redo_of
             )
-        except (ConflictError, ValueError) as exc:
+        except ConflictError as exc:  # another window or program: the caller reloads
+            review, events = self.review, self.events
+            self.message.emit(
+                conflict_line(
+                    exc,
+                    self.article.text,
+                    review.suggestion_spans if review else {},
+                    events.suggestion_triggers if events else {},
+                )
+            )
+            return None
+        except ValueError as exc:
             self.message.emit(f"Not saved: {exc}")
             return None
         except (sqlite3.Error, StoreError) as exc:  # read-only, disk full, locked elsewhere

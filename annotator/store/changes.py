@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlite_utils
@@ -24,7 +25,24 @@ from annotator.core.models import Argument, Event, Span
 
 
 class ConflictError(RuntimeError):
-    """The stored state differs from what a change expected."""
+    """The stored state differs from what a change expected. ``change``: the change it
+    refused, for a message in the user's terms (None: not one change, e.g. a command
+    that would leave an event argument without its entity)."""
+
+    def __init__(self, message: str, change: cmd.Change | None = None) -> None:
+        super().__init__(message)
+        self.change = change
+
+
+@contextmanager
+def _about(change: cmd.Change) -> Iterator[None]:
+    """A conflict raised meanwhile names ``change`` as the one refused."""
+    try:
+        yield
+    except ConflictError as exc:
+        if exc.change is None:
+            exc.change = change
+        raise
 
 
 def apply_changes(
@@ -42,11 +60,13 @@ def apply_changes(
     try:
         for change in changes:
             if change.kind == cmd.EVENT and change.before is not None:
-                _remove_event(db, article_id, annotator, change)
+                with _about(change):
+                    _remove_event(db, article_id, annotator, change)
         _apply_in_order(db, article_id, annotator, changes, stamp, length)
         for change in changes:
             if change.kind == cmd.EVENT and change.after is not None:
-                _insert_event(db, article_id, annotator, change, stamp)
+                with _about(change):
+                    _insert_event(db, article_id, annotator, change, stamp)
     except sqlite3.IntegrityError as exc:
         if REFERENCE_ERROR in str(exc):  # from the triggers: what the user should read
             raise ConflictError(str(exc)) from None
@@ -70,10 +90,11 @@ def _apply_in_order(
             _span_adds(db, article_id, annotator, changes[i : i + run], stamp, length)  # type: ignore[arg-type]
             i += run
             continue
-        if change.kind == cmd.SPAN:
-            _span(db, article_id, annotator, change, stamp, length)
-        elif change.kind != cmd.EVENT:
-            _APPLY[change.kind](db, article_id, annotator, change, stamp)
+        with _about(change):
+            if change.kind == cmd.SPAN:
+                _span(db, article_id, annotator, change, stamp, length)
+            elif change.kind != cmd.EVENT:
+                _APPLY[change.kind](db, article_id, annotator, change, stamp)
         i += 1
 
 
@@ -166,7 +187,8 @@ def _span_adds(
         db.execute("ROLLBACK TO span_adds")
         db.execute("RELEASE span_adds")
     for change in run:
-        _span(db, article_id, annotator, change, stamp, length)
+        with _about(change):
+            _span(db, article_id, annotator, change, stamp, length)
 
 
 def _check_offsets(db: sqlite_utils.Database, article_id: int, span: Span) -> None:

@@ -152,3 +152,19 @@ def test_changes_entity_edit_without_its_arguments_is_refused(store, sample_doc)
     with pytest.raises(ConflictError, match="event argument"):
         store.apply(aid, "a", cmd.Command("add_event", (cmd.add_event(loose),)))
     assert _snapshot(store, aid, "a") == before
+
+
+def test_changes_conflict_names_the_change_it_refused(store, sample_doc):
+    """The window words the conflict in the user's terms from the refused change."""
+    aid = store.add_docs([sample_doc])[0].article_id
+    ev = Event(Span(30, 35, "Meet"), ())
+    store.apply(aid, "a", cmd.Command("event", (cmd.add_event(ev),)))
+    store.apply(aid, "a", cmd.Command("delete", (cmd.remove_event(ev),)))  # elsewhere
+    stale = cmd.remove_event(ev)
+    with pytest.raises(ConflictError, match="not there to change") as err:
+        store.apply(aid, "a", cmd.Command("delete", (cmd.add_span(Span(0, 7, "PERSON")), stale)))
+    assert err.value.change == stale
+    gone = cmd.remove_span(Span(37, 43, "GPE"))
+    with pytest.raises(ConflictError, match="not there to remove") as err:
+        store.apply(aid, "a", cmd.Command("delete", (gone,)))
+    assert err.value.change == gone
