@@ -449,6 +449,30 @@ def _own_gold_hint(store: Store, status: str | None, adjudicator: str | None) ->
     return f"pass --annotator NAME to export an annotator's own gold: {own}"
 
 
+def _check_options(
+    fmt: str,
+    split: str | None,
+    seed: int,
+    suggestions: bool,
+    model: str | None,
+    base_model: str | None,
+) -> None:
+    """Options that do not go together, or a --split that is no split: usage errors
+    (exit 2), before anything is read."""
+    if model and not suggestions:
+        raise click.UsageError("--model only applies with --suggestions")
+    if base_model and fmt != "spacy":
+        raise click.UsageError("--base-model only applies to --format spacy")
+    if split:
+        try:
+            parse_ratios(split)
+        except ValueError as exc:
+            why = str(exc).removeprefix(f"--split {split!r}: ")
+            raise click.BadParameter(f"{split!r}: {why}", param_hint="--split") from None
+    elif seed and fmt != "spacy":  # spacy splits by default: its --seed counts
+        raise click.UsageError("--seed only applies with --split (it seeds the split)")
+
+
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @click.option(
@@ -522,10 +546,7 @@ def export_cmd(
     one text never land in two splits and an article keeps its split as the data grows.
     Annotations a format cannot hold are counted on stderr, never silently dropped.
     """
-    if model and not suggestions:
-        raise click.UsageError("--model only applies with --suggestions")
-    if base_model and fmt != "spacy":
-        raise click.UsageError("--base-model only applies to --format spacy")
+    _check_options(fmt, split, seed, suggestions, model, base_model)
     check_output(out, fmt, bool(split) or fmt == "spacy", force)
     store = open_store(db, create=False)
     with store:

@@ -191,7 +191,7 @@ def test_export_cmd_usage_errors_exit_2(tmp_path):
     assert run("--format", "jsonl", "--out", "x", "--db", db, "--model", "m").exit_code == 2
     assert run("--format", "xml", "--out", "x", "--db", db).exit_code == 2
     res = run("--format", "jsonl", "--out", str(tmp_path / "d"), "--db", db, "--split", "0.5")
-    assert res.exit_code == 1 and "give 2" in res.stderr
+    assert res.exit_code == 2 and "give 2" in res.output  # a usage error, like the others
 
 
 def test_export_cmd_folder_output_over_a_file_is_one_clear_line(tmp_path):
@@ -294,3 +294,26 @@ def test_export_cmd_says_which_split_asked_for_got_no_documents(tmp_path):
             )
         else:  # spaCy: config.cfg needs the dev part asked for
             assert "no documents fell in the dev split; spaCy needs both" in res.stderr
+
+
+def test_export_cmd_split_and_seed_usage_errors(tmp_path):
+    """A --split that is no split, and --seed without one, are usage errors (exit 2),
+    said before the project is read (new-user trial: exit 1, and --seed was ignored)."""
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+
+    db = tmp_path / "none.db"  # never opened: the options are checked first
+    cases = [
+        (["--split", "0.5,abc"], "Invalid value for --split: '0.5,abc': expected numbers"),
+        (["--split", "0.5,0.6"], "'0.5,0.6': ratios must add up to 1 (they add up to 1.1)"),
+        (["--seed", "3"], "--seed only applies with --split"),
+    ]
+    for extra, said in cases:
+        res = CliRunner().invoke(
+            cli, ["export", "--format", "jsonl", "--out", str(tmp_path / "x.jsonl"),
+                  "--db", str(db), *extra],
+        )  # fmt: skip
+        assert res.exit_code == 2, res.output
+        assert said in res.output
+    assert not db.exists()
