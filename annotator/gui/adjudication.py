@@ -22,8 +22,9 @@ from annotator.core import adjudication as adj
 from annotator.core.article_state import ArticleState
 from annotator.core.commands import Command, set_status
 from annotator.core.history import CommandStack, rebuild
-from annotator.core.models import Article, Event, Span
+from annotator.core.models import Argument, Article, Event, Span
 from annotator.core.review import Review, Token
+from annotator.gui import conflicts
 from annotator.gui.conflicts import conflict_line
 from annotator.store import ConflictError, Store
 from annotator.store.errors import StoreError, describe
@@ -190,11 +191,15 @@ class AdjudicationSession(QObject):
             self.message.emit(f"The adjudicated version has {who or 'none'}'s version already.")
             return False
         group = adj.group_of(self.rows, self.current)
-        taken = [r.span for r in group if who is not None and who in r.has]
+        taken = [r for r in group if who is not None and who in r.has]
         region = self.current_row.region
-        done = self._execute(command, (taken or [self.current_row.span])[0])
+        done = self._execute(command, (taken and taken[0].span) or self.current_row.span)
         if done and who is None and region is not None:
             self._taken_none.add(region)
+        wanted = [r.item for r in taken if r.kind == adj.EVENT]
+        note = taken_note(command, wanted, who, self.article.text) if done and who else ""
+        if note:  # the gold label won: say so, or gold is neither version without a word
+            self.message.emit(note)
         return done
 
     def relabel(self, label: str) -> bool:
@@ -303,6 +308,41 @@ class AdjudicationSession(QObject):
         self.rows = adj.table_rows(self.comparison, self.gold_spans(), self.gold_events())
         if self.current is not None and self.current >= len(self.rows):
             self.current = len(self.rows) - 1 if self.rows else None
+
+
+def taken_note(command: Command, wanted: Sequence[Event], who: str, text: str) -> str:
+    """What the events a take added differ in from ``who``'s (``wanted``): an argument
+    linked to the adjudicated entity at its offsets takes that entity's label, or a gold
+    entity's boundaries; "" when they are ``who``'s as they are."""
+    added = [
+        Event.from_dict(c.after)
+        for c in command.changes
+        if c.kind == "event" and c.before is None and c.after is not None
+    ]
+    notes = []
+    for want in wanted:
+        got = next((e for e in added if e.trigger == want.trigger), None)
+        if got is not None:
+            notes += [_differs(a, got, who, text) for a in want.arguments if a not in got.arguments]
+    return f"Taken from {who}, {'; '.join(notes)}." if notes else ""
+
+
+def _differs(arg: Argument, got: Event, who: str, text: str) -> str:
+    """How the taken event holds ``who``'s argument ``arg`` instead."""
+    words = conflicts.words(arg.span, text)
+    over = [a for a in got.arguments if a.role == arg.role and a.span.overlaps(arg.span)]
+    if not over:
+        return f"without its {arg.role} “{words}” ({arg.span.label})"
+    span = over[0].span
+    if (span.start, span.end) == (arg.span.start, arg.span.end):
+        return (
+            f"with “{words}” as {span.label} (the gold entity's label; relabel it to take "
+            f"{who}'s {arg.span.label})"
+        )
+    return (
+        f"with its {arg.role} on the gold entity “{conflicts.words(span, text)}” "
+        f"({span.label}), not {who}'s “{words}”"
+    )
 
 
 def _spans_of(command: Command, *, events: bool = True) -> list[Span]:

@@ -55,13 +55,13 @@ def thing(
 
 
 def event_name(trigger: Span, text: str) -> str:
-    return f"the {trigger.label} event “{_words(trigger, text)}”"
+    return f"the {trigger.label} event “{words(trigger, text)}”"
 
 
 def entity_name(span: Span, text: str) -> str:
-    return f"the entity “{_words(span, text)}” ({span.label})"
+    return f"the entity “{words(span, text)}” ({span.label})"
 
 
-def _words(span: Span, text: str, most: int = 40) -> str:
+def words(span: Span, text: str, most: int = 40) -> str:
     words = " ".join(text[span.start : span.end].split())
     return words if len(words) <= most else words[: most - 1] + "…"
