@@ -217,6 +217,13 @@ def agree_cmd(
         docs, names = agreement_docs(store, names)
     if len(names) < 2:
         fail("agreement needs two or more annotators (name them with --annotators)")
+    idle = [n for n in names if not any(n in d.versions for d in docs)]
+    if idle:  # named, but nothing of theirs is done: say so, not only "no article"
+        click.echo(
+            f"note: no article marked done by {', '.join(map(repr, idle))}"
+            " (a name misspelt, or no work yet)",
+            err=True,
+        )
     if not any(len(d.versions) >= 2 for d in docs):
         fail(f"no article was marked done by two of {', '.join(names)} yet")
     if label is not None:

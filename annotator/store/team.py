@@ -55,9 +55,13 @@ def check_team(names: Sequence[str], overlap: int) -> list[str]:
     twice = sorted({n for n in names if list(names).count(n) > 1})
     if twice:
         raise ValueError(f"annotator {twice[0]!r} is named twice")
-    if not 1 <= overlap <= len(names):
+    if overlap < 1:
+        raise ValueError(f"--overlap {overlap}: each article needs at least 1 annotator")
+    if overlap > len(names):
+        given = f"{len(names)} annotator{'' if len(names) == 1 else 's'}"
         raise ValueError(
-            f"overlap {overlap} needs between 1 and {len(names)} (the number of annotators)"
+            f"--overlap {overlap}: each article would need {overlap} different annotators, "
+            f"and --annotators names {given}"
         )
     return sorted(names)
 

@@ -101,8 +101,15 @@ def test_team_cmds_assign_and_agree_usage_errors(tmp_path):
         cli, ["assign", "--db", str(team), "--annotators", "a", "--overlap", "2"]
     )
     assert bad.exit_code == 2 and "overlap 2" in bad.output
+    # it said "needs between 1 and 1" (new-user trial)
+    assert "would need 2 different annotators, and --annotators names 1 annotator" in bad.output
     lone = CliRunner().invoke(cli, ["agree", "--db", str(team)])
     assert lone.exit_code == 1 and "two or more annotators" in lone.output
+    with Store(team) as s:
+        annotate(s, "bob")
+    typo = CliRunner().invoke(cli, ["agree", "--db", str(team), "--annotators", "alice,zed,bob"])
+    assert typo.exit_code == 0, typo.output
+    assert "note: no article marked done by 'zed' (a name misspelt, or no work yet)" in typo.output
 
 
 def test_team_cmds_merge_while_an_annotator_writes_to_the_target(tmp_path):
