@@ -4,6 +4,7 @@ project closed, its -wal file checkpointed into the project file."""
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -56,7 +57,8 @@ def test_signals_close_the_window_and_checkpoint_the_project(tmp_path, sample_do
         cwd=tmp_path,
     )
     try:
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        started, _, _ = select.select([proc.stdout], [], [], 60)  # no hang if it never starts
+        assert started and proc.stdout.readline().strip() == "ready", proc.poll()
         assert Path(f"{db}-wal").exists()  # the decisions are in the log, not yet the file
         proc.send_signal(signum)
         code = proc.wait(timeout=30)
