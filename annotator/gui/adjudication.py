@@ -197,7 +197,8 @@ class AdjudicationSession(QObject):
         if done and who is None and region is not None:
             self._taken_none.add(region)
         wanted = [r.item for r in taken if r.kind == adj.EVENT]
-        note = taken_note(command, wanted, who, self.article.text) if done and who else ""
+        others = [r for r in group if r.kind == adj.EVENT and who not in r.has]
+        note = taken_note(command, wanted, who, self.article.text, others) if done and who else ""
         if note:  # the gold label won: say so, or gold is neither version without a word
             self.message.emit(note)
         return done
@@ -310,21 +311,33 @@ class AdjudicationSession(QObject):
             self.current = len(self.rows) - 1 if self.rows else None
 
 
-def taken_note(command: Command, wanted: Sequence[Event], who: str, text: str) -> str:
+def taken_note(
+    command: Command,
+    wanted: Sequence[Event],
+    who: str,
+    text: str,
+    others: Sequence[adj.Row] = (),
+) -> str:
     """What the events a take added differ in from ``who``'s (``wanted``): an argument
     linked to the adjudicated entity at its offsets takes that entity's label, or a gold
-    entity's boundaries; "" when they are ``who``'s as they are."""
+    entity's boundaries; and whose version (of ``others``' rows) the result is instead.
+    "" when they are ``who``'s as they are."""
     added = [
         Event.from_dict(c.after)
         for c in command.changes
         if c.kind == "event" and c.before is None and c.after is not None
     ]
-    notes = []
+    notes, alike = [], []
     for want in wanted:
         got = next((e for e in added if e.trigger == want.trigger), None)
-        if got is not None:
-            notes += [_differs(a, got, who, text) for a in want.arguments if a not in got.arguments]
-    return f"Taken from {who}, {'; '.join(notes)}." if notes else ""
+        if got is None or got == want:
+            continue
+        notes += [_differs(a, got, who, text) for a in want.arguments if a not in got.arguments]
+        alike += [name for r in others if r.item == got for name in sorted(r.has)]
+    if not notes:
+        return ""
+    whose = f" That is {' and '.join(dict.fromkeys(alike))}'s version." if alike else ""
+    return f"Taken from {who}, {'; '.join(notes)}.{whose}"
 
 
 def _differs(arg: Argument, got: Event, who: str, text: str) -> str:

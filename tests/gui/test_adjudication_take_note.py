@@ -61,7 +61,7 @@ def test_adjudication_take_note_says_the_gold_label_won(make_window, project):
     line = w.statusBar().currentMessage()
     assert line == (
         "Taken from alice, with “Astana” as LOC (the gold entity's label; relabel it to "
-        "take alice's GPE)."
+        "take alice's GPE). That is bob's version."
     )
 
 
