@@ -20,9 +20,10 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.core.evaluate import Score, evaluate
 from annotator.core.models import Event
@@ -240,14 +241,21 @@ def score(arts: Sequence[Article], probs: Sequence[Probs] | None, add: float, ke
     return evaluate(pairs).events["argument_classification"]
 
 
-def out_of_fold(arts: Sequence[Article], splits: Sequence[str]) -> dict[int, Probs]:
-    """Article index -> probabilities from models trained without its split."""
-    out: dict[int, Probs] = {}
+def out_of_fold(
+    arts: Sequence[Any],
+    splits: Sequence[str],
+    fit_on: Callable[[list[Any]], Any] | None = None,
+    predict_with: Callable[[Any, Any], Any] | None = None,
+) -> dict[int, Any]:
+    """Article index -> predictions of a model trained without its split (``fit_on`` /
+    ``predict_with``: another model's, e.g. the trigger model's; default this module's)."""
+    fit_on, predict_with = fit_on or fit, predict_with or predict
+    out: dict[int, Any] = {}
     for held in splits:
-        model = fit([a for a in arts if a.split != held and a.split in splits])
+        model = fit_on([a for a in arts if a.split != held and a.split in splits])
         for n, art in enumerate(arts):
             if art.split == held:
-                out[n] = predict(model, art)
+                out[n] = predict_with(model, art)
     return out
 
 

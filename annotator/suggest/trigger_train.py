@@ -178,13 +178,8 @@ def report(
 
 
 def out_of_fold(arts: Sequence[Article], splits: Sequence[str]) -> dict[int, list]:
-    out: dict[int, list] = {}
-    for held in splits:
-        model = fit([a for a in arts if a.split != held and a.split in splits])
-        for n, art in enumerate(arts):
-            if art.split == held:
-                out[n] = predict(model, art)
-    return out
+    """Article index -> trigger probabilities from models trained without its split."""
+    return at.out_of_fold(arts, splits, fit, predict)
 
 
 def choose_threshold(arts: Sequence[Article], probs: dict[int, list], suggester) -> float:  # noqa: ANN001

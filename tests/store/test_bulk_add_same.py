@@ -164,11 +164,7 @@ def test_foreign_keys_are_checked_again_after_a_failed_add_docs(monkeypatch):
     with pytest.raises(RuntimeError):
         store.add_docs([ParsedDoc(TEXT, lang="en", spans=[Span(0, 7, "PERSON")])])
     assert store.db.execute("SELECT count(*) FROM articles").fetchone() == (0,)
-    with pytest.raises(sqlite3.IntegrityError):
-        store.db.execute(
-            'INSERT INTO suggestions (article_id, kind, start, "end", label, source) '
-            "VALUES (99, 'entity', 0, 1, 'X', 'import')"
-        )
+    _refuses_a_dangling_reference(store)
 
 
 def test_add_docs_inside_another_transaction_keeps_foreign_keys_checked():
@@ -176,8 +172,12 @@ def test_add_docs_inside_another_transaction_keeps_foreign_keys_checked():
     with store.write():
         store.add_docs([ParsedDoc(TEXT, lang="en", spans=[Span(0, 7, "PERSON")])])
         assert store.db.execute("PRAGMA foreign_keys").fetchone() == (1,)
-        with pytest.raises(sqlite3.IntegrityError):
-            store.db.execute(
-                'INSERT INTO suggestions (article_id, kind, start, "end", label, source) '
-                "VALUES (99, 'entity', 0, 1, 'X', 'import')"
-            )
+        _refuses_a_dangling_reference(store)
+
+
+def _refuses_a_dangling_reference(store: Store) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute(
+            'INSERT INTO suggestions (article_id, kind, start, "end", label, source) '
+            "VALUES (99, 'entity', 0, 1, 'X', 'import')"
+        )
