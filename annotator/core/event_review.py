@@ -49,6 +49,9 @@ class EventItem:
     source: str  # the model (or "import") that suggested it, or "manual"
     suggestion_id: int | None = None
     problems: tuple[str, ...] = ()  # why it does not fit the schema
+    # a suggestion's score: the learned trigger model's probability for a word it added
+    # (the lexicon's triggers have none), shown so an annotator sees why it was proposed
+    score: float | None = None
 
     @property
     def is_gold(self) -> bool:
@@ -115,7 +118,7 @@ class EventReview:
         source = {span: src for _, span, src in self._accepted}
         items = [self._item(e, GOLD, source.get(e.trigger, MANUAL)) for e in self.gold]
         items += [
-            self._item(s.as_event(f"suggestion-{s.id}"), st, _source(s), s.id)
+            self._item(s.as_event(f"suggestion-{s.id}"), st, _source(s), s.id, s.score)
             for s, st in mine
             if st != ACCEPTED
         ]
@@ -130,8 +133,16 @@ class EventReview:
         # event's arguments are passed over, so J/K go from event to event)
         self.expanded: set[str] = set()
 
-    def _item(self, event: Event, state: str, source: str, sid: int | None = None) -> EventItem:
-        return EventItem(event, state, source, sid, tuple(self.schema.check_event(event)))
+    def _item(
+        self,
+        event: Event,
+        state: str,
+        source: str,
+        sid: int | None = None,
+        score: float | None = None,
+    ) -> EventItem:
+        problems = tuple(self.schema.check_event(event))
+        return EventItem(event, state, source, sid, problems, score)
 
     def _first_visible(self) -> int | None:
         visible = [n for n, r in enumerate(self.rows) if self.items[r.item].state != REJECTED]

@@ -41,6 +41,17 @@ class RowView:
     expanded: bool = False  # an event row: J/K walk its arguments (▾) or pass them (▸)
 
 
+def _model_added(item: EventItem) -> bool:
+    """An event suggestion the learned trigger model added (a model's suggestion with a
+    score: the lexicon's triggers have none; an import's score means something else)."""
+    return item.score is not None and item.source != "import" and item.state != GOLD
+
+
+def _model_trigger(score: float) -> str:
+    """The details of an event the learned trigger model added: "trigger model p=.73"."""
+    return f"trigger model p={score:.2f}".replace("=0.", "=.", 1)
+
+
 def role_index(schema: EventSchema, event_type: str, role: str) -> int:
     etype = schema.get(event_type)
     names = etype.role_names if etype else []
@@ -128,6 +139,8 @@ class EventListModel(RowsModel[RowView]):
                 mark = ("▾ " if view.expanded else "▸ ") + mark
             trigger = self._span_text(item.event.trigger)
             details = attribute_text(item.event, self.schema)
+            if _model_added(item):  # the trigger model added it: say how sure
+                details = " · ".join(filter(None, (details, _model_trigger(item.score))))
             values = (mark + item.event.type, trigger, details, STATE_TEXT[item.state])
         return values[col]
 
@@ -142,6 +155,12 @@ class EventListModel(RowsModel[RowView]):
         attributes = attribute_text(event, self.schema)
         if attributes and view.argument is None:
             lines.insert(1, attributes)
+        if _model_added(item) and view.argument is None:
+            lines.insert(
+                1,
+                f"a word the lexicon lacks, added by the trigger model "
+                f"(probability {item.score:.2f})",
+            )
         if view.argument is not None:
             arg = view.argument
             lines.insert(0, f"{arg.role}: {self._span_text(arg.span)} ({arg.span.label})")
