@@ -27,7 +27,7 @@ from annotator.core.models import (
     ParsedDoc,
     Suggestion,
 )
-from annotator.core.spans import clean_rows, clean_suggestions
+from annotator.core.spans import DROPPED, TRIMMED, clean_rows, clean_suggestions
 from annotator.store import bulk_import as bulk
 from annotator.store import gold_import as gi
 from annotator.store import schema
@@ -68,6 +68,9 @@ class _How:
 # INSERT OR IGNORE: the unique hash index skips a text already stored
 INSERT_ARTICLE = """INSERT OR IGNORE INTO articles (content_hash, source, external_id, lang, date,
     time, title, text, meta, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+# the entity rows imports stored on an article (what a second file need not add again)
+IMPORTED_ENTITY_ROWS = """SELECT start, "end", label FROM suggestions
+    WHERE article_id = ? AND source = 'import' AND kind = 'entity'"""
 RANKED_MATCHES = 20_000  # more matches than this are listed newest first, unranked
 
 
@@ -272,8 +275,21 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
         was in the project already; only what no import stored there yet is added (a
         second file with the same texts adds its annotations, the same file again adds
         nothing)."""
+        changed: Counter[str] = Counter()  # of a stored text: counted only if it adds
+        if stored and not d.events:  # entity rows only (most documents): no objects
+            # cleaned as a bulk import's worker already did (bulk_import.prepare)
+            rows, trimmed, dropped = d.derived(bulk.CLEANED, bulk.cleaned)
+            changed.update({TRIMMED: trimmed, DROPPED: dropped})
+            there = set(self.db.execute(IMPORTED_ENTITY_ROWS, [article_id]).fetchall())
+            fresh = [(article_id, *row) for row in rows if row not in there]
+            if fresh:
+                sql = insert_entity_rows_sql(bulk.IMPORT, bulk.IMPORT, "", stamp)
+                self.db.conn.executemany(sql, fresh)
+                changed[ADDED_TO_STORED] += len(fresh)
+                if tally is not None:
+                    tally.update(changed)
+            return
         if stored:
-            changed: Counter[str] = Counter()  # counted only where something is added
             sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
             sugg += [e_sugg(e) for e in event_phrases(d, changed)]
             sugg = clean_suggestions(d.text, sugg, changed)
