@@ -136,7 +136,7 @@ class ArgModel:
 
     @property
     def digest(self) -> str:
-        """Short hash of the weights, thresholds and roles, for the suggester's fingerprint."""
+        """Short hash of the weights, thresholds and roles (which model a suggester holds)."""
         data = self.to_dict()
         blob = json.dumps([data[k] for k in ("add", "keep", "roles", "keep_roles")], sort_keys=True)
         return hashlib.sha1(blob.encode()).hexdigest()[:8]

@@ -127,14 +127,6 @@ class EventSuggester:
         self._lexicon = _lexicon(self.schema)
         self._phrases = _phrases(self.schema)
 
-    @property
-    def fingerprint(self) -> str:
-        """Short hash of rules and schema, to key stored suggestions (re-run on change)."""
-        model = f"-t{self.trigger_model.digest}" if self.trigger_model is not None else ""
-        if self.arg_model is not None:
-            model += f"-m{self.arg_model.digest}"
-        return f"{RULES_VERSION}-{self.schema.digest}{model}"
-
     def __call__(self, doc: Doc) -> list[Suggestion]:
         return self.suggest(doc)
 

@@ -37,8 +37,8 @@ def test_arg_model_shipped_weights_load_and_are_used_by_default(shipped, suggest
     assert "test-6" not in shipped.meta["trained_on"]
     assert suggester.arg_model is not None
     assert suggester.arg_model.digest == shipped.digest
-    # stored suggestions are made again when the model changes
-    assert suggester.fingerprint == f"{rules.fingerprint}-m{shipped.digest}"
+    assert rules.arg_model is None
+    # stored suggestions are made again when the model changes: test_events_version.py
 
 
 def test_arg_model_file_round_trips(shipped, tmp_path):

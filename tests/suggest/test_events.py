@@ -9,7 +9,7 @@ from annotator.core.models import EVENT, Event, Suggestion
 from annotator.core.paths import datasets_dir
 from annotator.core.schema import load_schema
 from annotator.io.article import parse_article
-from annotator.suggest.events import PARAGRAPH_BREAKS, EventSuggester
+from annotator.suggest.events import PARAGRAPH_BREAKS
 
 pytestmark = pytest.mark.model
 
@@ -186,13 +186,19 @@ def test_events_need_a_parse(blank_nlp, suggester):
         suggester.suggest(blank_nlp("Tokayev met Mirziyoyev in Astana."))
 
 
-def test_events_fingerprint_follows_the_schema(tmp_path, suggester):
+def test_events_stored_version_follows_the_schema(tmp_path):
+    """The version event suggestions are stored under (what makes them be made again)
+    changes with the schema, not with a copy of it."""
+    from annotator.suggest.pipeline import with_events_version
+
     text = load_schema().source
-    changed = tmp_path / "schema.toml"
+    same, changed = tmp_path / "same.toml", tmp_path / "schema.toml"
     with open(text, encoding="utf-8") as f:
-        changed.write_text(f.read().replace('"summit", ', ""), encoding="utf-8")
-    assert EventSuggester().fingerprint == suggester.fingerprint
-    assert EventSuggester(load_schema(changed)).fingerprint != suggester.fingerprint
+        raw = f.read()
+    same.write_text(raw, encoding="utf-8")
+    changed.write_text(raw.replace('"summit", ', ""), encoding="utf-8")
+    assert with_events_version("3.8.0", same) == with_events_version("3.8.0", None)
+    assert with_events_version("3.8.0", changed) != with_events_version("3.8.0", None)
 
 
 def _gold_lines() -> list[dict]:

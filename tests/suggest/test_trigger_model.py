@@ -40,9 +40,8 @@ def test_trigger_model_shipped_weights_load_and_are_used_by_default(shipped, sug
     assert not {"test-6", "test-7"} & set(shipped.meta["trained_on"])
     assert suggester.trigger_model is not None
     assert suggester.trigger_model.digest == shipped.digest
-    # stored suggestions are made again when the model changes
-    schema = lexicon.fingerprint.split("-m")[0]
-    assert suggester.fingerprint.startswith(f"{schema}-t{shipped.digest}-m")
+    assert lexicon.trigger_model is None
+    # stored suggestions are made again when the model changes: test_events_version.py
 
 
 def test_trigger_model_file_round_trips(shipped, tmp_path):
