@@ -42,7 +42,6 @@ from annotator.store.rows import (
     LoggedDecision,
     _article,
     _dumps,
-    _suggestion,
     e_sugg,
     now,
 )
@@ -293,10 +292,7 @@ class Store(SuggestionsMixin, GoldMixin, WriteMixin):
             sugg = [Suggestion(s, source="import", model="import") for s in d.spans]
             sugg += [e_sugg(e) for e in event_phrases(d, changed)]
             sugg = clean_suggestions(d.text, sugg, changed)
-            sql = """SELECT id, kind, start, "end", label, arguments, attributes, score,
-                source, model, model_version FROM suggestions
-                WHERE article_id=? AND source='import'"""
-            there = {_identity(_suggestion(r)) for r in self.db.execute(sql, [article_id])}
+            there = {_identity(s) for s in self._stored(article_id, "source='import'")}
             sugg = [s for s in sugg if _identity(s) not in there]
             if sugg:
                 self._insert_suggestions(article_id, sugg, stamp)

@@ -193,12 +193,9 @@ class SuggestionsMixin:
         ``suggest --no-events`` stores under another version, "+events…", and stored every
         entity suggestion a second time: the window listed accepted entities again as
         pending.)"""
-        sql = """SELECT id, kind, start, "end", label, arguments, attributes, score, source,
-            model, model_version FROM suggestions
-            WHERE article_id=? AND model=? AND source='model'"""
         before, here = set(), set()
-        for r in self.db.execute(sql, [article_id, model]):
-            (here if r[10] == version else before).add(_identity(_suggestion(r)))
+        for s in self._stored(article_id, "model=? AND source='model'", model):
+            (here if s.model_version == version else before).add(_identity(s))
         before -= here  # stored by this version too (an older project): a re-run keeps it
         if not before:
             return rows
@@ -207,17 +204,21 @@ class SuggestionsMixin:
             tally[PROPOSED_BEFORE] += len(rows) - len(fresh)
         return fresh
 
+    def _stored(self, article_id: int, where: str, *args: Any) -> list[Suggestion]:
+        """The article's stored suggestions that ``where`` (SQL, with ``args``) picks."""
+        sql = f"""SELECT id, kind, start, "end", label, arguments, attributes, score, source,
+            model, model_version FROM suggestions WHERE article_id=? AND {where}"""
+        return [_suggestion(r) for r in self.db.execute(sql, [article_id, *args]).fetchall()]
+
     def _keep_found_again(
         self, article_id: int, model: str, version: str, rows: list[Suggestion]
     ) -> tuple[list[Suggestion], list[int]]:
         """Of a re-run's suggestions: those to insert, and the ids of stored ones found again
         (kept with their states); stored ones not found again are deleted."""
-        sql = """SELECT id, kind, start, "end", label, arguments, attributes, score, source,
-            model, model_version FROM suggestions
-            WHERE article_id=? AND model=? AND model_version=? AND source='model'"""
         stored: dict[tuple, list[int]] = {}
-        for row in self.db.execute(sql, [article_id, model, version]).fetchall():
-            stored.setdefault(_identity(_suggestion(row)), []).append(row[0])
+        where = "model=? AND model_version=? AND source='model'"
+        for s in self._stored(article_id, where, model, version):
+            stored.setdefault(_identity(s), []).append(s.id)  # type: ignore[arg-type]
         fresh, kept = [], []
         for s in rows:
             ids = stored.get(_identity(s))
