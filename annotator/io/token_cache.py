@@ -132,9 +132,15 @@ class Tokens:
 @cache
 def tokenizer_version(lang: str) -> str:
     """The cache key's tokenizer part for ``lang``: what makes the same text cut the same."""
+    return version_of(blank(lang))
+
+
+def version_of(nlp: spacy.language.Language) -> str:
+    """:func:`tokenizer_version`'s value for the tokenizer of any pipeline ``nlp``: equal
+    to ``tokenizer_version(lang)`` exactly when ``nlp`` cuts every text as the exports'
+    tokenizer of ``lang`` does (same spaCy, language and tokenizer settings)."""
     import spacy
 
-    nlp = blank(lang)
     settings = hashlib.sha256(nlp.tokenizer.to_bytes(exclude=["vocab"])).hexdigest()[:16]
     return f"{FORMAT}:{spacy.__version__}:{nlp.lang}:{settings}"
 
@@ -270,6 +276,14 @@ class TokenCache:
                     found[i] = (Tokens.of(doc), None)
             self._write([(texts[i], found[i][0]) for i in missing])  # type: ignore[misc]
         return found  # type: ignore[return-value]
+
+    def keep_tokens(self, made: list[tuple[tuple[str, str, str], Tokens]]) -> None:
+        """Keep tokens made elsewhere: ``((content_hash, lang, text), tokens)``, each the
+        cut of exactly the tokenizer :meth:`version` names for ``lang`` (``annotator
+        suggest`` keeps those of the texts its pipeline tokenized, when its tokenizer is
+        that one: the first export then finds them). Tokens that do not fit their text are
+        left out."""
+        self._write([(key, t) for key, t in made if t.fits(key[2])])
 
     def keep_fragments(self, kind: str, made: list[tuple[str, str, Tokens, bytes]]) -> None:
         """Keep fragments rendered from tokens: ``(content_hash, lang, tokens, fragment)``.

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from annotator.core.models import ENTITY, Span, Suggestion
 from annotator.core.procs import die_with_parent
@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from annotator.suggest.pipeline import Pipeline
 
 SpanKey = tuple[int, int, str]
+
+
+class TokenSink(Protocol):
+    """Receives each text's ``Doc`` right after the tokenizer cut it (before any pipeline
+    component ran), in the process that cut it; ``flush`` after each batch."""
+
+    def add(self, text: str, doc: Doc) -> None: ...
+
+    def flush(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ def suggest_texts(
     batch_size: int = 32,
     n_process: int = 1,
     stop: Callable[[], bool] | None = None,
+    tokens: TokenSink | None = None,
 ) -> Iterator[tuple[int, list[Suggestion]]]:
     """(article id, suggestions) for each (article id, text), in input order, lazily.
 
@@ -75,40 +85,60 @@ def suggest_texts(
     send back only the suggestions (see :func:`_pooled`).
 
     ``stop()`` is checked before each text (batch) is handed to spaCy: once it is true no
-    more are, and the iterator ends after the work already in progress.
+    more are, and the iterator ends after the work already in progress. ``tokens`` (if
+    given) sees every text's tokenizer ``Doc`` before the components run on it (the
+    tokenizer's cut, whatever a component may merge or split later).
     """
     if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-        yield from _pooled(pipeline, texts, batch_size, n_process, stop)
+        yield from _pooled(pipeline, texts, batch_size, n_process, stop, tokens)
         return
     halted = False
     keys: deque[int] = deque()
 
-    def feed() -> Iterator[str]:
+    def feed() -> Iterator[str | Doc]:
         for key, text in texts:
             if halted or (stop is not None and stop()):
                 return
             keys.append(key)
-            yield text
+            yield text if tokens is None else _cut(pipeline, text, tokens)
 
     docs = pipeline.nlp.pipe(feed(), batch_size=batch_size, n_process=n_process)
     try:
-        for doc in docs:
+        for n, doc in enumerate(docs, 1):
             yield keys.popleft(), pipeline.suggestions(doc)
+            if tokens is not None and n % batch_size == 0:
+                tokens.flush()
     finally:
         halted = True
         if n_process > 1:  # let the workers finish what they hold, then exit cleanly
             deque(docs, maxlen=0)
         docs.close()  # type: ignore[attr-defined]
+        if tokens is not None:
+            tokens.flush()
+
+
+def _cut(pipeline: Pipeline, text: str, tokens: TokenSink) -> Doc:
+    """The tokenizer's ``Doc`` of ``text`` (``nlp.pipe`` takes it and runs the components),
+    shown to ``tokens`` first."""
+    doc = pipeline.nlp.make_doc(text)
+    tokens.add(text, doc)
+    return doc
 
 
 # The pipeline the forked workers use: set before the pool forks, inherited by the children.
 _WORKER_PIPELINE: Pipeline | None = None
+_WORKER_TOKENS: TokenSink | None = None
 
 
 def _suggest_batch(batch: list[tuple[int, str]]) -> list[tuple[int, list[Suggestion]]]:
-    pipeline = _WORKER_PIPELINE
+    pipeline, tokens = _WORKER_PIPELINE, _WORKER_TOKENS
     assert pipeline is not None, "worker started without a pipeline"
-    docs = pipeline.nlp.pipe([text for _, text in batch], batch_size=len(batch))
+    if tokens is None:
+        inputs: list[str | Doc] = [text for _, text in batch]
+    else:
+        inputs = [_cut(pipeline, text, tokens) for _, text in batch]
+        tokens.flush()
+    docs = pipeline.nlp.pipe(inputs, batch_size=len(batch))
     return [(key, pipeline.suggestions(doc)) for (key, _), doc in zip(batch, docs)]
 
 
@@ -118,6 +148,7 @@ def _pooled(
     batch_size: int,
     n_process: int,
     stop: Callable[[], bool] | None,
+    tokens: TokenSink | None = None,
 ) -> Iterator[tuple[int, list[Suggestion]]]:
     """Batches in forked workers, results in input order.
 
@@ -126,8 +157,8 @@ def _pooled(
     reached 1.5x one process. Forked workers inherit the loaded pipeline (no reload) and
     return a few suggestions per article, so the calling process stays nearly idle.
     """
-    global _WORKER_PIPELINE
-    _WORKER_PIPELINE = pipeline
+    global _WORKER_PIPELINE, _WORKER_TOKENS
+    _WORKER_PIPELINE, _WORKER_TOKENS = pipeline, tokens
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
         n_process, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
@@ -144,7 +175,7 @@ def _pooled(
             yield from done
     finally:  # on close or stop: wait for the batches in progress, start no others
         pool.shutdown(wait=True, cancel_futures=True)
-        _WORKER_PIPELINE = None
+        _WORKER_PIPELINE, _WORKER_TOKENS = None, None
 
 
 def _batches(

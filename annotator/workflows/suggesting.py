@@ -12,9 +12,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.models import Suggestion
 from annotator.core.spans import ARGUMENTS_DROPPED, DROPPED, TRIMMED
+from annotator.core.text import content_hash
+from annotator.io.token_cache import TokenCache, Tokens, sidecar_path, version_of
 from annotator.store import Store
 from annotator.store.suggestions import PROPOSED_BEFORE
 from annotator.suggest import (
@@ -27,6 +30,9 @@ from annotator.suggest import (
     resolve_pipeline,
     suggest_texts,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 PAGE = 500  # articles read from the store at a time
 
@@ -270,7 +276,12 @@ def _run_language(
         _pending_texts(store, run, force, unfinished_for), store, pipeline, run, on_progress
     )
     results = suggest_texts(
-        pipeline, texts, batch_size=batch_size, n_process=n_process, stop=should_stop
+        pipeline,
+        texts,
+        batch_size=batch_size,
+        n_process=n_process,
+        stop=should_stop,
+        tokens=KeptTokens.of(store, pipeline, run.lang),
     )
     try:
         for item in results:  # after a stop request: the articles already in progress
@@ -283,6 +294,39 @@ def _run_language(
         flush()
         results.close()  # type: ignore[attr-defined]
     return bool(should_stop and should_stop()) and run.articles < run.pending
+
+
+class KeptTokens:
+    """The tokens of every text a run cuts, kept in the project's token cache
+    (:mod:`annotator.io.token_cache`) when the pipeline's tokenizer is the one the exports
+    use for the language (en_core_web_sm's is spaCy's English one): the first JSONL or
+    CoNLL export after ``annotator suggest`` then reads them instead of tokenizing every
+    article again. Written per batch by the process that cut them (a forked worker has
+    its own connection); a cache that cannot be written only costs the export's speed."""
+
+    def __init__(self, cache: TokenCache, lang: str) -> None:
+        self.cache, self.lang = cache, lang
+        self._made: list[tuple[tuple[str, str, str], Tokens]] = []
+
+    @classmethod
+    def of(cls, store: Store, pipeline: Pipeline, lang: str) -> KeptTokens | None:
+        """The sink for ``pipeline``'s run over ``lang``'s articles, or None: an in-memory
+        project (no cache), or a tokenizer that cuts otherwise than the exports'."""
+        path = sidecar_path(store.path)
+        if path is None:
+            return None
+        cache = TokenCache(path)
+        if version_of(pipeline.nlp) != cache.version(lang):
+            return None
+        return cls(cache, lang)
+
+    def add(self, text: str, doc: Doc) -> None:
+        self._made.append(((content_hash(text), self.lang, text), Tokens.of(doc)))
+
+    def flush(self) -> None:
+        if self._made:
+            self.cache.keep_tokens(self._made)
+            self._made = []
 
 
 def _within_limit(
