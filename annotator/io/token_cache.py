@@ -41,6 +41,7 @@ import importlib.util
 import os
 import sqlite3
 import sys
+import threading
 import zlib
 from array import array
 from collections.abc import Callable, Sequence
@@ -65,7 +66,8 @@ LOOKUP = 500  # hashes per SELECT
 # the log file's size from which an export's parent checkpoints it (TokenCache.checkpoint);
 # the connections' own automatic checkpoint is at 64 MB (16384 pages) of log
 CHECKPOINT_BYTES = 32 << 20
-_OPEN: dict[tuple[int, Path], sqlite3.Connection] = {}  # (process, sidecar) -> connection
+# (process, thread, sidecar) -> connection: a connection is used by the thread that opened it
+_OPEN: dict[tuple[int, int, Path], sqlite3.Connection] = {}
 _FILES: dict[tuple[int, Path, int], int] = {}  # (process, fragments file, flags) -> fd
 
 
@@ -200,7 +202,7 @@ class TokenCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
-        self._pid = 0
+        self._pid = (0, 0)  # the (process, thread) its connection belongs to
         self.hits = 0
         self.misses = 0
 
@@ -344,12 +346,12 @@ class TokenCache:
     def _connect(self) -> sqlite3.Connection | None:
         if self.path is None:
             return None
-        if self._conn is not None and self._pid == os.getpid():
+        if self._conn is not None and self._pid == _owner():
             return self._conn
         # a worker gets a copy of this cache with every chunk: one connection per process
-        opened = _OPEN.get((os.getpid(), self.path))
+        opened = _OPEN.get((*_owner(), self.path))
         if opened is not None:
-            self._conn, self._pid = opened, os.getpid()
+            self._conn, self._pid = opened, _owner()
             return opened
         try:
             conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
@@ -380,8 +382,8 @@ class TokenCache:
         except sqlite3.Error:
             self.path = None  # cannot keep a cache here: tokenize every time
             return None
-        self._conn, self._pid = conn, os.getpid()
-        _OPEN[(self._pid, self.path)] = conn
+        self._conn, self._pid = conn, _owner()
+        _OPEN[(*self._pid, self.path)] = conn
         return conn
 
     def _read(self, texts: Sequence[tuple[str, str, str]]) -> list[Tokens | None]:
@@ -456,12 +458,18 @@ class TokenCache:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def close(self) -> None:
-        if self._conn is not None and self._pid == os.getpid():
-            _OPEN.pop((self._pid, self.path), None)
+        if self._conn is not None and self._pid == _owner():
+            _OPEN.pop((*self._pid, self.path), None)
             self._conn.close()
             if self.path is not None:
                 _close_fds(_fragments_path(self.path))
         self._conn = None
+
+
+def _owner() -> tuple[int, int]:
+    """This process and thread (a forked worker, or the window's worker thread, opens its
+    own connection)."""
+    return os.getpid(), threading.get_ident()
 
 
 def _fragments_path(sidecar: Path) -> Path:

@@ -275,13 +275,9 @@ def _run_language(
     texts = _within_limit(
         _pending_texts(store, run, force, unfinished_for), store, pipeline, run, on_progress
     )
+    kept = KeptTokens.of(store, pipeline, run.lang)
     results = suggest_texts(
-        pipeline,
-        texts,
-        batch_size=batch_size,
-        n_process=n_process,
-        stop=should_stop,
-        tokens=KeptTokens.of(store, pipeline, run.lang),
+        pipeline, texts, batch_size=batch_size, n_process=n_process, stop=should_stop, tokens=kept
     )
     try:
         for item in results:  # after a stop request: the articles already in progress
@@ -293,6 +289,8 @@ def _run_language(
     finally:  # also on Ctrl+C: results already computed are kept
         flush()
         results.close()  # type: ignore[attr-defined]
+        if kept is not None:
+            kept.close()
     return bool(should_stop and should_stop()) and run.articles < run.pending
 
 
@@ -327,6 +325,11 @@ class KeptTokens:
         if self._made:
             self.cache.keep_tokens(self._made)
             self._made = []
+
+    def close(self) -> None:
+        """Keep what is left and close this thread's connection to the cache."""
+        self.flush()
+        self.cache.close()
 
 
 def _within_limit(

@@ -74,3 +74,29 @@ def test_an_in_memory_project_keeps_no_tokens(store):
     store.add_docs([ParsedDoc(text=TEXTS[0], lang="ru")])
     pipeline = suggesting.load_pipeline(plan_suggest(store).runs[0].spec)
     assert suggesting.KeptTokens.of(store, pipeline, "ru") is None
+
+
+def test_runs_in_other_threads_keep_their_tokens_too(project):
+    """The window's model loop suggests in a worker thread, one run after another: a
+    connection opened by one thread is never used by the next (SQLite refuses that, and the
+    cache said nothing and kept nothing)."""
+    import threading
+
+    def suggest() -> None:  # as the model loop: its own connection to the project
+        store = Store(project.path)
+        try:
+            suggest_pending(store, plan_suggest(store, force=True), force=True)
+        finally:
+            store.close()
+
+    def run_in_a_thread() -> None:
+        thread = threading.Thread(target=suggest)
+        thread.start()
+        thread.join()
+
+    run_in_a_thread()
+    assert _kept(project) == [tokens_of(t, "ru") for t in TEXTS]
+    for kept in project.path.parent.glob("p.db.tokens*"):
+        kept.unlink()
+    run_in_a_thread()
+    assert _kept(project) == [tokens_of(t, "ru") for t in TEXTS]
