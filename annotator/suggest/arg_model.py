@@ -597,6 +597,8 @@ def extend(
     for item, p in zip(kept, kept_probs, strict=True):
         if p < keep_threshold:
             dropped.setdefault(item.event, []).append(item.argument)
+    for k, gone in list(dropped.items()):
+        dropped[k] = _with_their_lists(pairs[k][1].arguments, gone)
     out = list(pairs)
     for k in set(added) | set(dropped):
         mention, sugg = out[k]
@@ -605,6 +607,27 @@ def extend(
         args = sorted([*args, *added.get(k, [])], key=lambda a: (a.span.start, a.span.end, a.role))
         out[k] = (mention, replace(sugg, arguments=tuple(args)))
     return out
+
+
+CONJUNCT = "+conj-list"  # the part of a rule that reached a conjunct of its argument
+
+
+def _with_their_lists(arguments: Sequence[Argument], gone: list[Argument]) -> list[Argument]:
+    """The dropped rule arguments, less the conjuncts whose list stays: an argument the
+    rules reached as a conjunct of another (rule ``<rule>+conj-list...``) goes only when no
+    argument of the same role that the same rule reached (the list's head, or another of
+    its conjuncts) is kept — "by Kazakhstan and Uzbekistan" gives both or neither."""
+
+    def base(a: Argument) -> str:
+        return (a.rule or "").split(CONJUNCT, 1)[0]
+
+    staying = [a for a in arguments if not any(a is g for g in gone)]
+    return [
+        g
+        for g in gone
+        if CONJUNCT not in (g.rule or "")
+        or not any(a.role == g.role and base(a) == base(g) for a in staying)
+    ]
 
 
 def apply(run, pairs: list[tuple], model: ArgModel) -> list[tuple]:  # noqa: ANN001

@@ -284,7 +284,7 @@ def print_cv(rows: Sequence[Row]) -> None:
             f"| {r.split} | {_fmt(r.tc[0])} | {_fmt(r.tc[1])} | {_fmt(r.ac[0])} "
             f"| {_fmt(r.ac[1])} | {r.threshold:.2f} | {r.added} |"
         )
-    for name, group in (("new-style five", at.NEW_STYLE), ("all nine", at.SPLITS)):
+    for name, group in (("new-style", at.NEW_STYLE), ("all", at.SPLITS)):
         sel = [r for r in rows if r.split in group]
         cells = [_fmt(_pool([getattr(r, k)[j] for r in sel])) for k in ("tc", "ac") for j in (0, 1)]
         print(f"| {name} (pooled) | {' | '.join(cells)} | | {sum(r.added for r in sel)} |")

@@ -36,8 +36,8 @@ def test_trigger_model_shipped_weights_load_and_are_used_by_default(shipped, sug
     assert 0.0 < shipped.threshold <= 1.0
     assert len(shipped.gate.weights) > 500
     assert {"Statement", "EconomicFigure", "TransferMoney", "Personnel"} <= set(shipped.types)
-    assert "test-5" in shipped.meta["trained_on"]
-    assert not {"test-6", "test-7"} & set(shipped.meta["trained_on"])
+    assert {"test-5", "test-6"} <= set(shipped.meta["trained_on"])
+    assert not {"test-7", "test-8"} & set(shipped.meta["trained_on"])
     assert suggester.trigger_model is not None
     assert suggester.trigger_model.digest == shipped.digest
     assert lexicon.trigger_model is None
@@ -120,8 +120,8 @@ def test_trigger_model_trainer_reads_no_reserved_article(monkeypatch, tmp_path, 
 
     gold = tmp_path / "gold"
     gold.mkdir()
-    rows = [line("001_a.txt", "tune", "Tokayev met Putin."), line("083_b.txt", "tune", "SECRET")]
-    rows += [line("091_c.txt", "test-7", "SECRET"), line("088_d.txt", "test-6", "SECRET")]
+    rows = [line("001_a.txt", "tune", "Tokayev met Putin."), line("093_b.txt", "tune", "SECRET")]
+    rows += [line("091_c.txt", "test-7", "SECRET"), line("102_d.txt", "test-8", "SECRET")]
     (gold / "events_gold.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     monkeypatch.setattr(arg_train, "datasets_dir", lambda: tmp_path)
     seen = []
