@@ -29,6 +29,9 @@ REPORTING = frozenset(
 )
 # reporting verbs that report only without a direct object ("add capacity" reports nothing)
 CLAUSE_REPORTS = frozenset({"add"})
+# verbs of agreeing to what their object names ("accepted the invitation", "would not accept
+# a price"); a counted object is a receipt, no agreement ("accepted 40 applications")
+ACCEPTING = frozenset({"accept"})
 # nouns of the act done to a document: "the signing of the agreement" is the agreement's event
 ACT_NOUNS = frozenset({"signing", "ratification", "signature"})
 # prepositions of a topic phrase after an event noun ("talks on the tariff for electricity")

@@ -386,6 +386,9 @@ class _Run:
         if token.pos_ == "VERB" and token.lemma_.lower() in rules.CLAUSE_REPORTS:
             # "the ministry added", "adding that ..." report; "add capacity" does not
             return not any(c.dep_ == "dobj" for c in token.children)
+        if token.pos_ == "VERB" and token.lemma_.lower() in rules.ACCEPTING:
+            objs = [c for c in token.children if c.dep_ == "dobj"]
+            return not any(o.like_num or any(c.dep_ == "nummod" for c in o.children) for o in objs)
         if etype.role("Indicator") is not None and any(
             c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in rules.NOT_INDICATORS
             for c in token.children
