@@ -28,8 +28,13 @@ the labels used)::
 
 An article several people annotated is one task with one annotation each; whose it is
 is the annotation's ``created_username`` (Label Studio's ``completed_by`` is a user id of
-one installation, which an export cannot know). Event attributes (negation, modality) have
-no place in Label Studio relations: counted, not written.
+one installation, which an export cannot know). An event's attributes (negation,
+modality) are per-region choices on its trigger region, as Label Studio keeps a
+``<Choices perRegion="true">`` answer: the region's id, the attribute's name as the control
+and its value as the choice ("true"/"false" for a yes/no attribute)::
+
+    {"id": "t0", "from_name": "Modality", "to_name": "text", "type": "choices",
+     "value": {"start": 8, "end": 11, "text": "met", "choices": ["future"]}}
 """
 
 from __future__ import annotations
@@ -55,7 +60,6 @@ from annotator.io.labelstudio import TRIGGER
 
 SUFFIX = ".json"
 ENTITY_CONTROL = "label"
-ATTRIBUTES = "event attributes (Label Studio relations hold none): not written"
 ARGUMENT_REGION = "event arguments on a span that is no gold entity: written as an entity region"
 
 
@@ -85,9 +89,32 @@ def results(doc: AnnotatedDoc, report: ExportReport | None = None) -> list[dict[
     for i, event in enumerate(sorted_events(doc.events)):
         out.append(_region(f"t{i}", TRIGGER, event.trigger, text))
         out += _arguments(f"t{i}", event, ids, out, text, doc, report)
-        if event.attributes and report is not None:
-            report.lose(ATTRIBUTES, n=len(event.attributes))
+        out += [_choice(f"t{i}", name, value, event.trigger, text) for name, value in
+                sorted(event.attributes)]  # fmt: skip
     return out
+
+
+def _choice(rid: str, name: str, value: Any, span: Span, text: str) -> dict[str, Any]:
+    """An event attribute as a per-region choice of its trigger region."""
+    return {
+        "id": rid,
+        "from_name": name,
+        "to_name": "text",
+        "type": "choices",
+        "value": {
+            "start": span.start,
+            "end": span.end,
+            "text": text[span.start : span.end],
+            "choices": [choice_text(value)],
+        },
+    }
+
+
+def choice_text(value: Any) -> str:
+    """How an attribute's value is written as a Label Studio choice."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _arguments(
@@ -138,8 +165,13 @@ def task(docs: list[AnnotatedDoc], report: ExportReport | None = None) -> dict[s
     return {"id": art.id, "data": data, "annotations": annotations}
 
 
-def labelstudio_config(report: ExportReport, roles: Iterable[str] = ()) -> str:
-    """A Label Studio labelling config for the labels and event types exported."""
+def labelstudio_config(
+    report: ExportReport,
+    roles: Iterable[str] = (),
+    attributes: dict[str, Iterable[Any]] | None = None,
+) -> str:
+    """A Label Studio labelling config for the labels and event types exported (and the
+    event attributes' per-region choices: name -> values)."""
     labels = sorted({label for _, label in report.spans})
     types = sorted({etype for _, etype in report.events})
     lines = ["<View>", f'  <Labels name="{ENTITY_CONTROL}" toName="text">']
@@ -148,7 +180,15 @@ def labelstudio_config(report: ExportReport, roles: Iterable[str] = ()) -> str:
     lines += [f"    <Label value={quoteattr(t)}/>" for t in types]
     lines += ["  </Labels>", "  <Relations>"]
     lines += [f"    <Relation value={quoteattr(r)}/>" for r in sorted(set(roles))]
-    lines += ["  </Relations>", '  <Text name="text" value="$text"/>', "</View>", ""]
+    lines += ["  </Relations>"]
+    for name, values in sorted((attributes or {}).items()):
+        lines.append(
+            f'  <Choices name={quoteattr(name)} toName="text" perRegion="true" '
+            f'whenTagName="{TRIGGER}">'
+        )
+        lines += [f"    <Choice value={quoteattr(choice_text(v))}/>" for v in values]
+        lines.append("  </Choices>")
+    lines += ['  <Text name="text" value="$text"/>', "</View>", ""]
     return "\n".join(lines)
 
 

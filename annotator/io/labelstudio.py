@@ -26,8 +26,10 @@ A task in Label Studio's documented shape::
 - ``labels`` regions are entities (a region with two labels is two spans); regions from a
   control named ``trigger`` are event triggers, and relations from a trigger to a region
   are its arguments, the relation's label the role (how ``export --format labelstudio``
-  writes events). Other relations and other result types (choices, text areas, ...) are
-  counted on stderr, not imported.
+  writes events); a per-region choice on a trigger region is an attribute of its event
+  (the choice's control the attribute, "true"/"false" a yes/no value). Other relations,
+  other choices and other result types (text areas, ...) are counted on stderr, not
+  imported.
 - Predictions become suggestions of the model ``labelstudio:<model_version>``.
 """
 
@@ -284,6 +286,7 @@ def read_results(
     triggers: dict[str, Span] = {}
     relations: list[tuple[str, str, str]] = []
     phrases: set[str] = set()  # regions labelled SPAN: arguments, never entities
+    choices: list[tuple[str, str, str]] = []  # (region id, control, choice): attributes
     notes: dict[str, int] = {}
     for i, item in enumerate(results):
         here = f"{where}[{i}]"
@@ -296,6 +299,10 @@ def read_results(
                 notes[RELATIONS] = notes.get(RELATIONS, 0) + 1
             else:
                 relations.append(rel)
+            continue
+        picked = _region_choice(item) if kind == "choices" else None
+        if picked is not None:
+            choices.append(picked)
             continue
         if kind != "labels":
             notes[OTHER_TYPES] = notes.get(OTHER_TYPES, 0) + 1
@@ -310,8 +317,43 @@ def read_results(
                 spans.append(span)
             regions.setdefault(str(item.get("id", here)), (control, span))
     args = _arguments(relations, set(triggers), regions, phrases, notes)
-    events = [Event(t, tuple(args.get(rid, ()))) for rid, t in triggers.items()]
+    attrs = _attributes(choices, triggers, notes)
+    events = [
+        Event(t, tuple(args.get(rid, ())), tuple(sorted(attrs.get(rid, {}).items())))
+        for rid, t in triggers.items()
+    ]
     return list(dict.fromkeys(spans)), events, notes
+
+
+def _attributes(
+    choices: list[tuple[str, str, str]], triggers: dict[str, Span], notes: dict[str, int]
+) -> dict[str, dict[str, Any]]:
+    """Each trigger region's attributes (its per-region choices); a choice about something
+    else (a text classification, an entity) is counted in ``notes``."""
+    attrs: dict[str, dict[str, Any]] = {}
+    for rid, control, choice in choices:
+        if rid in triggers:
+            attrs.setdefault(rid, {})[control] = _attribute_value(choice)
+        else:
+            notes[OTHER_TYPES] = notes.get(OTHER_TYPES, 0) + 1
+    return attrs
+
+
+def _region_choice(item: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(region id, control, choice) of a per-region choice with one choice, else None."""
+    value = item.get("value")
+    rid, control = item.get("id"), item.get("from_name")
+    if not isinstance(value, dict) or not isinstance(rid, str) or not isinstance(control, str):
+        return None
+    picked = value.get("choices")
+    if not isinstance(picked, list) or len(picked) != 1 or not isinstance(picked[0], str):
+        return None
+    return rid, control, picked[0]
+
+
+def _attribute_value(choice: str) -> Any:
+    """An attribute's value from its choice: "true"/"false" are a yes/no attribute's."""
+    return {"true": True, "false": False}.get(choice, choice)
 
 
 def _arguments(

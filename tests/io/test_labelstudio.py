@@ -15,6 +15,7 @@ from annotator.io.export_common import ExportDoc, ExportReport, unsplit
 from annotator.io.export_labelstudio import labelstudio_config, write_labelstudio
 from annotator.io.reader import read_file
 from annotator.store import Store
+from annotator.store import gold_import as gi
 from annotator.workflows.importing import import_paths
 
 TEXT = "Tokayev met Mirziyoyev in Astana."
@@ -226,28 +227,38 @@ def test_labelstudio_export_writes_tasks_with_regions_and_argument_relations(tmp
     alice, bob = task["annotations"]
     assert (alice["created_username"], bob["created_username"]) == ("alice", "bob")
     kinds = [
-        (r["type"], r.get("from_name"), r.get("labels") or r["value"]["labels"])
+        (r["type"], r.get("from_name"),
+         r.get("labels") or r["value"].get("labels") or r["value"]["choices"])
         for r in alice["result"]
-    ]
+    ]  # fmt: skip
     assert kinds == [
         ("labels", "label", ["PERSON"]),
         ("labels", "label", ["GPE"]),
         ("labels", "trigger", ["Meet"]),
         ("relation", None, ["Participant"]),
         ("relation", None, ["Place"]),
+        ("choices", "Negation", ["false"]),  # a per-region choice on the trigger's region
     ]  # fmt: skip
-    assert report.loss_lines() == [
-        "1 event attributes (Label Studio relations hold none): not written"
-    ]
-    config = labelstudio_config(report, ["Participant", "Place"])
+    assert alice["result"][-1]["id"] == alice["result"][2]["id"]
+    assert alice["result"][-1]["value"]["start"] == 8
+    assert report.loss_lines() == []
+    config = labelstudio_config(
+        report, ["Participant", "Place"], {"Negation": [False, True], "Modality": ["actual"]}
+    )
     assert '<Label value="PERSON"/>' in config and '<Relation value="Place"/>' in config
+    choices = '<Choices name="Negation" toName="text" perRegion="true" whenTagName="trigger">'
+    assert choices in config
+    assert '<Choice value="false"/>' in config and '<Choice value="actual"/>' in config
 
 
-def test_labelstudio_round_trip_ours_theirs_ours_is_exact_but_for_attributes(tmp_path):
+def test_labelstudio_round_trip_ours_theirs_ours_is_exact_with_attributes(tmp_path):
+    """Event attributes travel as per-region choices: re-importing the export into the same
+    project is the same gold (it was refused as "different", and --replace dropped them)."""
     db = tmp_path / "p.db"
+    future = Event(MEET.trigger, MEET.arguments, (("Modality", "future"), ("Negation", True)))
     with Store(db) as store:
         spans = [Span(0, 7, "PERSON"), Span(26, 32, "GPE")]
-        doc = ParsedDoc(TEXT, title="T", lang="en", spans=spans, events=[MEET])
+        doc = ParsedDoc(TEXT, title="T", lang="en", spans=spans, events=[future])
         store.add_docs([doc], as_gold=True, annotator="alice")
         run_export(store, "labelstudio", tmp_path / "ls.json")
     again = Store()
@@ -258,7 +269,14 @@ def test_labelstudio_round_trip_ours_theirs_ours_is_exact_but_for_attributes(tmp
     assert gold.spans == [Span(0, 7, "PERSON"), Span(26, 32, "GPE")]
     (event,) = gold.events
     assert (event.trigger, event.arguments) == (MEET.trigger, MEET.arguments)
-    assert event.attributes == ()  # what Label Studio cannot hold, counted on export
+    assert dict(event.attributes) == {"Modality": "future", "Negation": True}
+    with Store(db) as store:  # back into the project it came from: the same gold
+        summary = import_paths(
+            store, [tmp_path / "ls.json"], as_gold=True, file_annotators=True
+        )
+        assert summary.gold[gi.UNCHANGED] == 1 and not summary.errors
+        (gold,) = list(store.iter_gold())
+        assert dict(gold.events[0].attributes) == {"Modality": "future", "Negation": True}
 
 
 def test_labelstudio_cli_notes_relations_on_stderr(tmp_path):
