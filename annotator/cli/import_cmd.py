@@ -45,7 +45,13 @@ def _size(text: str) -> int:
     "file names no language (plain text, JSONL without meta.lang, ...) gets the language "
     "detected from its text, or xx when unsure.",
 )
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of files.")
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of files. A file that is UTF-8 with non-ASCII letters is refused "
+    "under another encoding (it would be stored garbled): import it without --encoding.",
+)
 @click.option(
     "--max-size",
     "max_size",

@@ -481,11 +481,27 @@ def decode(data: bytes, encoding: str = "utf-8") -> str | _Bad:
         text = data.decode(encoding)
     except UnicodeDecodeError as err:
         return _Bad(_not_encoded(encoding, utf8, data, err))
+    if not utf8 and not data.isascii() and _is_utf8(data):
+        # real text in a legacy encoding (cp1251, latin-1 ...) is not valid UTF-8 once it
+        # has a letter outside ASCII: this file is UTF-8, and --encoding (given for the
+        # other files of a folder, say) would store it garbled ("РџСЂРµРјСЊРµСЂ")
+        return _Bad(
+            f"UTF-8 text, but --encoding {encoding} was given: read so, its non-ASCII "
+            "letters would be garbled; import it without --encoding"
+        )
     bad = None if ascii_compatible else _check_text(text)
     if bad:
         return bad
     body = text[1:] if text.startswith("\ufeff") else text
     return _Bad("empty file") if not body or body.isspace() else text
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _check_bytes(data: bytes, sample_only: bool = False) -> _Bad | None:

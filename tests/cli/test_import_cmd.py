@@ -97,6 +97,26 @@ def test_import_cmd_encoding_option_reads_cp1251(tmp_path):
     assert Store(db).get_article(row.id).meta["author"] == "Жанна Доу"
 
 
+def test_import_cmd_encoding_of_a_folder_refuses_its_utf8_files_instead_of_garbling(tmp_path):
+    """--encoding names the encoding of a folder's legacy files; a UTF-8 file beside them
+    (valid UTF-8 with letters outside ASCII) would be stored garbled: it is refused with
+    one line, the others are imported."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    ru = GOOD.replace("EN", "RU").replace("Jane Doe", "Жанна Доу")
+    (folder / "legacy.txt").write_bytes(ru.encode("cp1251"))
+    (folder / "modern.txt").write_bytes(ru.replace("Astana", "Almaty").encode("utf-8"))
+    (folder / "plain.txt").write_bytes(GOOD.replace("Astana", "Aktau").encode("cp1251"))
+    db = str(tmp_path / "p.db")
+    res = run("import", str(folder), "--db", db, "--encoding", "cp1251")
+    assert res.exit_code == 1, res.output
+    errors = [ln for ln in res.stderr.splitlines() if "modern.txt" in ln]
+    assert len(errors) == 1 and "UTF-8 text, but --encoding cp1251 was given" in errors[0]
+    with Store(db) as store:
+        authors = sorted(store.get_article(r.id).meta["author"] for r in store.list_articles("x"))
+    assert authors == ["Jane Doe", "Жанна Доу"]  # nothing garbled ("Р–Р°РЅРЅР°")
+
+
 def test_import_cmd_as_gold_marks_done_for_annotator(tmp_path):
     f = tmp_path / "g.jsonl"
     f.write_text(
