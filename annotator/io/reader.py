@@ -38,6 +38,7 @@ DEFAULT_MAX_BYTES = 5_000_000
 AUTO = "auto"
 
 Item = ParsedDoc | ReadError | Skipped
+BRAT_ANN = ".ann"  # brat annotations: read with the text file of the same name
 ReadFn = Callable[[str, str, "str | None"], Iterable[Item]]
 # (open binary file, source, --lang, encoding, max bytes per record) -> items
 StreamFn = Callable[[BinaryIO, str, "str | None", str, int], Iterable[Item]]
@@ -189,18 +190,20 @@ def _displayable(item: Item) -> Item:
 
 def collect_files(
     paths: Sequence[str | Path], fmt: str = AUTO
-) -> tuple[list[Path], list[ReadError]]:
+) -> tuple[list[Path], list[ReadError | Skipped]]:
     """Expand directories (recursively, sorted) into the files to import.
 
-    Hidden files and directories, README* and files with other suffixes are skipped in
-    directories; files named explicitly are always kept. Missing paths become errors.
+    Hidden files and directories and README* are left out of directories silently; a
+    folder's other files of no format import reads are each named (``Skipped``), and brat
+    annotations without their text file are an error. Files named explicitly are always
+    kept. Missing paths become errors.
     """
     fmt = import_format(fmt)
     if fmt != AUTO and fmt not in FORMATS:
         return [], [ReadError("--format", _unknown_format(fmt))]
     suffixes = extensions(fmt)
     files: list[Path] = []
-    errors: list[ReadError] = []
+    errors: list[ReadError | Skipped] = []
     seen: set[str] = set()
     for path in map(Path, paths):
         found = _expand(path, suffixes, errors)
@@ -212,7 +215,7 @@ def collect_files(
     return files, errors
 
 
-def _expand(path: Path, suffixes: frozenset[str], errors: list[ReadError]) -> list[Path]:
+def _expand(path: Path, suffixes: frozenset[str], errors: list[ReadError | Skipped]) -> list[Path]:
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
@@ -232,27 +235,56 @@ def _expand(path: Path, suffixes: frozenset[str], errors: list[ReadError]) -> li
     return found
 
 
-def _walk(root: Path, suffixes: frozenset[str], errors: list[ReadError]) -> list[Path]:
+def _walk(root: Path, suffixes: frozenset[str], errors: list[ReadError | Skipped]) -> list[Path]:
     def on_error(err: OSError) -> None:
         errors.append(
             ReadError(display_name(err.filename or root), f"cannot list: {err.strerror or err}")
         )
 
     found: list[tuple[tuple[str, ...], Path]] = []
+    left: list[tuple[tuple[str, ...], Path, bool]] = []  # and: brat annotations, no text
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__"]
         rel = os.path.relpath(dirpath, root)
         parts = () if rel == os.curdir else tuple(rel.split(os.sep))
         base = Path(dirpath)
-        found += [(parts + (name,), base / name) for name in filenames if _wanted(name, suffixes)]
+        names = set(filenames)
+        for name in filenames:
+            if _wanted(name, suffixes):
+                found.append((parts + (name,), base / name))
+                continue
+            if _hidden(name):
+                continue
+            stem, suffix = os.path.splitext(name)
+            with_text = suffix.lower() == BRAT_ANN and f"{stem}.txt" in names
+            if with_text and ".txt" in suffixes:
+                continue  # read with its text file
+            orphan = suffix.lower() == BRAT_ANN and not with_text
+            left.append((parts + (name,), base / name, orphan))
     found.sort(key=lambda item: item[0])
+    for _, file, orphan in sorted(left, key=lambda item: item[0]):
+        errors.append(_left_out(file, orphan))
     return [file for _, file in found]
 
 
+def _hidden(name: str) -> bool:
+    """A file of a folder left out without a word: hidden, a README, a package marker."""
+    return name.startswith(".") or name.lower().startswith("readme") or name == "__init__.py"
+
+
+def _left_out(file: Path, orphan: bool) -> ReadError | Skipped:
+    """Why a folder's file is not imported: brat annotations without their text (``orphan``)
+    are an error (their gold would be lost without a word), another file a skip, named."""
+    if orphan:
+        return ReadError(
+            display_name(file),
+            f"brat annotations without their text file ({file.stem}.txt) beside them: not imported",
+        )
+    return Skipped(display_name(file), "not a file format import reads (by its name): left out")
+
+
 def _wanted(name: str, suffixes: frozenset[str]) -> bool:
-    if name.startswith(".") or name.lower().startswith("readme") or name == "__init__.py":
-        return False
-    return os.path.splitext(name)[1].lower() in suffixes
+    return not _hidden(name) and os.path.splitext(name)[1].lower() in suffixes
 
 
 # -- reading one file -------------------------------------------------------------------------

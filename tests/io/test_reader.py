@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.models import ParsedDoc, ReadError
+from annotator.core.models import ParsedDoc, ReadError, Skipped
 from annotator.io import FORMATS, Format, collect_files, read_file, read_paths, register_format
 from annotator.io.reader import load_text
 
@@ -47,9 +47,24 @@ def test_reader_collect_recurses_sorted_and_skips_noise(tmp_path):
     ]:  # fmt: skip
         write(tmp_path / name, "x")
     files, errors = collect_files([tmp_path])
-    assert errors == []
     got = [f.relative_to(tmp_path).as_posix() for f in files]
     assert got == ["a.txt", "ab/x.txt", "b/a.jsonl", "b/c/deep.TXT", "b/z.txt", "c.ndjson"]
+    # hidden files, READMEs and package files say nothing; other files are named, not errors
+    assert all(isinstance(e, Skipped) for e in errors)
+    assert [Path(e.source).name for e in errors] == ["data.csv", "notes.md"]
+
+
+def test_reader_collect_names_what_a_folder_holds_that_is_not_imported(tmp_path):
+    """A folder's files of no importable format are named, and brat annotations without
+    their text file are an error: their gold would otherwise be lost without a word."""
+    for name in ["doc.txt", "doc.ann", "orphan.ann", "arch.zip", "fake.spacy"]:
+        write(tmp_path / name, "x")
+    files, errors = collect_files([tmp_path])
+    assert [f.name for f in files] == ["doc.txt"]  # its .ann is read with it
+    lines = {Path(e.source).name: (type(e).__name__, e.reason) for e in errors}
+    assert set(lines) == {"arch.zip", "fake.spacy", "orphan.ann"}
+    assert lines["orphan.ann"][0] == "ReadError" and "orphan.txt" in lines["orphan.ann"][1]
+    assert lines["arch.zip"][0] == lines["fake.spacy"][0] == "Skipped"
 
 
 def test_reader_collect_by_format_and_explicit_files(tmp_path):
