@@ -88,10 +88,31 @@ def gold_docs(
     return store.iter_gold(annotator=annotator, status=status, lang=lang)
 
 
-def suggestion_docs(store: Store, *, lang: str | None, model: str | None) -> Iterator[ExportDoc]:
-    """Every article with the model suggestions on it (``model``: NAME or NAME@VERSION)."""
+NOT_RUN = (
+    "articles no model (of --model) has run on: left out (written with no suggestions they "
+    "would read as text without entities)"
+)
+
+
+def suggestion_docs(
+    store: Store,
+    *,
+    lang: str | None,
+    model: str | None,
+    report: ExportReport | None = None,
+) -> Iterator[ExportDoc]:
+    """Every article a model ran on, with its suggestions on it (``model``: NAME or
+    NAME@VERSION); the articles no such model ran on are counted in ``report``."""
     name, _, version = (model or "").partition("@")
+    ran = "SELECT 1 FROM suggestion_runs WHERE article_id = ?"
+    ran += " AND model = ?" if name else ""
+    ran += " AND model_version = ?" if version else ""
     for row in store.list_articles("", lang=lang):
+        args = [row.id, *([name] if name else []), *([version] if version else [])]
+        if store.db.execute(ran + " LIMIT 1", args).fetchone() is None:
+            if report is not None:
+                report.lose(NOT_RUN)
+            continue
         chosen = [
             s
             for s, _ in store.suggestions(row.id, "")
@@ -172,7 +193,9 @@ def run_export(
             paths = _write_chunked(store, fmt, keys, target, report, progress)
         else:
             if suggestions:
-                docs: Iterable[AnnotatedDoc] = suggestion_docs(store, lang=lang, model=model)
+                docs: Iterable[AnnotatedDoc] = suggestion_docs(
+                    store, lang=lang, model=model, report=report
+                )
             else:
                 docs = gold_docs(store, annotator=annotator, status=status, lang=lang)
             items: Iterable[Item] = assign(docs, ratios, seed)
