@@ -9,11 +9,16 @@ from typing import Any
 import click
 
 from annotator.cli.common import db_option, fail, open_store, user_errors
-from annotator.core.agreement import agreement, labels_used
+from annotator.core.agreement import agreement, labels_used, marked
 from annotator.core.evaluate import EVENT_METRICS
 from annotator.core.labels import load_labels
 from annotator.core.schema import load_schema
 from annotator.store.team import agreement_docs
+
+
+def _pair_f1(score: dict[str, Any]) -> float | None:
+    """A pair's F1, or None (shown "-") when neither of the two marked anything it counts."""
+    return score["f1"] if marked(score) else None
 
 
 def _f(x: float | None) -> str:
@@ -75,8 +80,8 @@ def render(report: dict[str, Any]) -> str:
             f"  {' – '.join(p['annotators']):<24} {p['articles']:>5} "
             f"{_f(p['span_exact']['f1'])} {_f(p['span_overlap']['f1'])} {_f(p['cohen_kappa'])} "
             f"{_f(p['alpha_nominal'])} {_f(p['alpha_unitizing'])} "
-            f"{_f(ev['trigger_classification']['f1'] if ev['trigger_classification']['gold'] else None)} "  # noqa: E501
-            f"{_f(ev['argument_classification']['f1'] if ev['argument_classification']['gold'] else None)}"  # noqa: E501
+            f"{_f(_pair_f1(ev['trigger_classification']))} "
+            f"{_f(_pair_f1(ev['argument_classification']))}"
         )
     fewer = [p for p in report["pairs"] if p["articles_with_entities"] != p["articles"]]
     if fewer:

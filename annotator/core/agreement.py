@@ -486,6 +486,12 @@ def _score_dict(score: Score) -> dict[str, Any]:
     return out
 
 
+def marked(score: dict[str, Any]) -> bool:
+    """True when either annotator of a pair marked something this score counts: agreement
+    is then defined (0 when one marked events and the other none), else undefined."""
+    return bool(score["gold"] or score["predicted"])
+
+
 def _mean(values: Sequence[float | None]) -> float | None:
     got = [v for v in values if v is not None]
     return round(sum(got) / len(got), 4) if got else None
@@ -518,7 +524,7 @@ def overall_report(corpus: Corpus, pairs: Sequence[dict[str, Any]]) -> dict[str,
         "mean_span_f1_exact": _mean([p["span_exact"]["f1"] for p in pairs]),
         "mean_span_f1_overlap": _mean([p["span_overlap"]["f1"] for p in pairs]),
         "events": {
-            key: _mean([p["events"][key]["f1"] for p in pairs if p["events"][key]["gold"]])
+            key: _mean([p["events"][key]["f1"] for p in pairs if marked(p["events"][key])])
             for key, _ in EVENT_METRICS
         },
     }
