@@ -25,6 +25,7 @@ from tqdm import tqdm
 from annotator.cli.common import db_option, open_store, schema_option, user_errors
 from annotator.core.adjudication import ADJUDICATOR
 from annotator.core.commands import STATUSES
+from annotator.core.langs import canonical_lang
 from annotator.core.models import ENTITY, EVENT
 from annotator.core.schema import load_schema
 from annotator.core.text import content_hash
@@ -190,7 +191,7 @@ def run_export(
     with staged(out) as target:  # all or nothing: the old output stays until this is whole
         if not suggestions and fmt in CHUNKED:  # the workers read the gold themselves
             keys = gold_keys(store, annotator, status, lang, ratios, seed)
-            paths = _write_chunked(store, fmt, keys, target, report, progress)
+            paths = _write_chunked(store, fmt, keys, target, report, progress, lang)
         else:
             if suggestions:
                 docs: Iterable[AnnotatedDoc] = suggestion_docs(
@@ -290,12 +291,13 @@ def _write_chunked(
     target: Path,
     report: ExportReport,
     progress: bool,
+    lang: str | None = None,
 ) -> dict[str, Path]:
     """Export the gold of ``keys`` with workers that read their chunks from the project
-    themselves (:mod:`annotator.io.export_chunks`)."""
+    themselves (:mod:`annotator.io.export_chunks`; ``lang``: the export's --lang)."""
     bar = tqdm(total=len(keys), unit="doc", desc=f"export {fmt}", leave=False) if progress else None
     cache = token_cache(store)
-    _prepare(store, cache, keys, fmt)
+    _prepare(store, cache, keys, fmt, lang)
     module, name = CHUNKED[fmt]
     work = partial(
         getattr(importlib.import_module(module), name), cache, ProjectGold(store), report.schema
@@ -326,12 +328,19 @@ def _checkpointing(outputs: Iterator[Any], cache: TokenCache) -> Iterator[Any]:
         cache.checkpoint()
 
 
-def _prepare(store: Store, cache: TokenCache, keys: list[Key], fmt: str) -> None:
+def _prepare(
+    store: Store, cache: TokenCache, keys: list[Key], fmt: str, lang: str | None = None
+) -> None:
     """Before the workers fork: each language's tokenizer version (remembered in the token
     cache: no spaCy), and spaCy with the tokenizers only when the workers will tokenize
     (the first chunk's tokens are not all cached; a format that needs spaCy anyway). The
-    workers start with what is loaded here, instead of loading it once each."""
-    langs = [lang for (lang,) in store.db.execute("SELECT DISTINCT lang FROM articles")]
+    workers start with what is loaded here, instead of loading it once each. Only the
+    export's language (--lang) when it has one: each other language's tokenizer costs ~1 s
+    to build."""
+    if lang:
+        langs = [canonical_lang(lang)]
+    else:
+        langs = [x for (x,) in store.db.execute("SELECT DISTINCT lang FROM articles")]
     for lang in langs:
         cache.version(lang)
     ids = sorted({aid for _, aid, _ in keys[: export_common.CHUNK]})

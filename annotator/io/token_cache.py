@@ -182,7 +182,9 @@ def installation(lang: str) -> str | None:
         for folder in sys.path:
             if os.path.isdir(folder):
                 names = sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
-                digest.update(f"{folder}\0{'|'.join(names)}\n".encode())
+                if names:  # a folder without installed packages (the current one, with
+                    # ``python -m``) changes nothing spaCy loads
+                    digest.update(f"{folder}\0{'|'.join(names)}\n".encode())
     except OSError:
         return None
     return digest.hexdigest()
