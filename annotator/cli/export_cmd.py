@@ -109,11 +109,6 @@ def suggestion_docs(
     ran += " AND model = ?" if name else ""
     ran += " AND model_version = ?" if version else ""
     for row in store.list_articles("", lang=lang):
-        args = [row.id, *([name] if name else []), *([version] if version else [])]
-        if store.db.execute(ran + " LIMIT 1", args).fetchone() is None:
-            if report is not None:
-                report.lose(NOT_RUN)
-            continue
         chosen = [
             s
             for s, _ in store.suggestions(row.id, "")
@@ -121,6 +116,11 @@ def suggestion_docs(
             and (not name or s.model == name)
             and (not version or s.model_version == version)
         ]
+        args = [row.id, *([name] if name else []), *([version] if version else [])]
+        if not chosen and store.db.execute(ran + " LIMIT 1", args).fetchone() is None:
+            if report is not None:
+                report.lose(NOT_RUN)
+            continue
         events = {event_key(e): e for e in (s.as_event() for s in chosen if s.kind == EVENT)}
         yield ExportDoc(
             article=store.get_article(row.id),
