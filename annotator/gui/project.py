@@ -75,13 +75,16 @@ def report_errors(parent: QWidget, summary: ImportSummary) -> QMessageBox | None
     """
     if not summary.errors:
         return None
-    lines = [str(e) for e in summary.errors[:MAX_LISTED_ERRORS]]
-    more = len(summary.errors) - len(lines)
+    every = [str(e) for e in summary.errors]
+    lines = every[:MAX_LISTED_ERRORS]
+    more = len(every) - len(lines)
     if more:
-        lines.append(f"… and {more} more")
+        lines.append(f"… and {more} more (Show Details… lists them all, to read or copy)")
     box = QMessageBox(
         QMessageBox.Icon.Warning, "Some files were not imported", "\n".join(lines), parent=parent
     )
+    if more:
+        box.setDetailedText("\n".join(every))  # a scrollable, selectable list of every line
     box.setObjectName("importErrors")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

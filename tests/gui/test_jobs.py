@@ -180,3 +180,20 @@ def test_jobs_a_store_failure_is_reported_as_what_it_is(qtbot, db_path):
     finally:
         host.stop()
     assert results == ["the project file (or its folder) is read-only"]
+
+
+def test_jobs_every_import_error_can_be_read_beyond_the_first_ones(
+    make_window, project, tmp_path, qtbot
+):
+    """The box lists the first errors and "… and N more"; Show Details holds every line, to
+    read or copy (the rest could not be seen at all)."""
+    window = make_window(project, "me", worker=False)
+    missing = [str(tmp_path / f"missing-{i:02}.txt") for i in range(20)]
+    with qtbot.waitSignal(window.import_finished, timeout=20_000) as finished:
+        window.import_paths(missing)
+    assert finished.args[0].failed == 20
+    box = window.findChild(QMessageBox, "importErrors")
+    assert "and 8 more" in box.text() and "missing-19.txt" not in box.text()
+    details = box.detailedText().splitlines()
+    assert len(details) == 20 and "missing-19.txt" in details[-1]
+    box.close()
