@@ -304,7 +304,14 @@ class Controller(QObject):
         return self.execute(self.active.accept() if self.active else None)
 
     def reject(self) -> bool:
-        return self.execute(self.active.reject() if self.active else None)
+        step = self.active.reject() if self.active else None
+        if step is None and self.active is not None and self.active.current_item is not None:
+            # X acts on pending suggestions only: say so instead of doing nothing in silence
+            self.message.emit(
+                "X rejects a pending suggestion; this one is not pending "
+                "(Delete removes it, Ctrl+Z undoes a decision)."
+            )
+        return self.execute(step)
 
     def accept_all(self) -> bool:
         return self.execute(self.active.accept_all() if self.active else None)

@@ -93,6 +93,15 @@ def test_window_reject_with_x_hides_the_suggestion(window, project):
     assert (0, 7) not in shown
 
 
+def test_window_x_on_gold_that_is_no_pending_suggestion_says_what_removes_it(window, project):
+    key(window, Qt.Key.Key_A)  # Tokayev accepted: gold, no longer pending
+    key(window, Qt.Key.Key_K)
+    assert window.controller.review.current_item.span == TOKAYEV
+    key(window, Qt.Key.Key_X)
+    assert gold(project) == [TOKAYEV]  # nothing changed ...
+    assert "Delete removes it" in window.statusBar().currentMessage()  # ... and it says why
+
+
 def test_window_j_k_and_arrows_move_between_suggestions(window):
     c = window.controller
     key(window, Qt.Key.Key_J)
