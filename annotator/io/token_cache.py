@@ -357,6 +357,10 @@ class TokenCache:
             return opened
         try:
             conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            if not _ours(conn):
+                conn.close()
+                self.path = None  # another program's file: never written, tokenize instead
+                return None
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # a cache: a power cut may lose the end
             # a first export writes ~4 kB of tokens per article: checkpoint (and sync)
@@ -466,6 +470,17 @@ class TokenCache:
             if self.path is not None:
                 _close_fds(_fragments_path(self.path))
         self._conn = None
+
+
+OUR_TABLES = frozenset({"tokens", "remembered", "fragments", "token_fragments"})
+
+
+def _ours(conn: sqlite3.Connection) -> bool:
+    """True when the file at the sidecar's path is empty or a token cache: a project, or
+    any other database, that sits there (a link, a file copied under that name) is never
+    written to."""
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return names <= OUR_TABLES
 
 
 def _owner() -> tuple[int, int]:

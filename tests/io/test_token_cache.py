@@ -9,7 +9,7 @@ import sqlite3
 from export_data import ANNOTATOR, edge_docs, gold_store, ltd_docs, mark_done
 
 from annotator.cli.export_cmd import run_export
-from annotator.core.models import Span
+from annotator.core.models import ParsedDoc, Span
 from annotator.io.export_common import TokenTable
 from annotator.io.token_cache import TokenCache, Tokens, sidecar_path, tokenizer_version
 from annotator.io.tokens import blank, gold_doc, recut_offsets
@@ -83,6 +83,21 @@ def test_an_unwritable_folder_only_costs_speed(tmp_path):
     tokens = cache.tokens([("h", "en", "Tokayev met Mirziyoyev.")])[0]
     assert tokens.ends == [7, 11, 22, 23]
     assert cache.path is None  # gave up keeping a cache there
+
+
+def test_another_database_at_the_sidecar_path_is_never_written(tmp_path):
+    """A project (or any database) that sits where the sidecar would be — a link to another
+    project, a copy under that name — is left untouched: the export tokenizes instead."""
+    other = tmp_path / "other.db"
+    with Store(other) as victim:
+        victim.add_docs([ParsedDoc("Tokayev met Mirziyoyev.", lang="en")])
+    before = other.read_bytes()
+    tables = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")}
+    with _file_store(tmp_path, ltd_docs()) as store:
+        sidecar_path(store.path).symlink_to(other)
+        assert _export(store, tmp_path / "out.jsonl")  # exported all the same
+    after = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")}
+    assert after == tables and other.read_bytes() == before
 
 
 def test_recut_offsets_is_gold_docs_cut():
