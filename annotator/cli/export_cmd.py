@@ -396,7 +396,11 @@ def _split_notes(
         )
     elif fmt == "spacy" and len(report.langs) > 1:
         chosen = lang or report.langs.most_common(1)[0][0]
-        notes.append(f"languages {dict(report.langs)}; config.cfg is for {chosen!r}")
+        counts = ", ".join(f"{n:,} {code}" for code, n in report.langs.most_common())
+        notes.append(
+            f"documents in several languages ({counts}); config.cfg is for {chosen} only "
+            "(export each language with --lang for a config of its own)"
+        )
     for name, ratio in parse_ratios(split) if split else ():
         if ratio > 0 and name not in paths:
             notes.append(f"no documents fell in the {name} split: nothing written for it")

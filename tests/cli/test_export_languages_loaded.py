@@ -46,3 +46,24 @@ def test_remembered_facts_do_not_depend_on_the_current_folder(tmp_path, monkeypa
         assert token_cache.installation("en") == before
     finally:
         token_cache.installation.cache_clear()
+
+
+def test_spacy_export_of_several_languages_says_so_in_words(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        docs = [ParsedDoc(f"Tokayev met Mirziyoyev {i}.", lang="en", spans=[Span(0, 7, "PERSON")])
+                for i in range(3)]  # fmt: skip
+        docs.append(ParsedDoc("Токаев встретился с послом.", lang="ru", spans=[Span(0, 6, "PER")]))
+        store.add_docs(docs, as_gold=True, annotator="a")
+    res = CliRunner().invoke(
+        cli, ["export", "--db", str(db), "--format", "spacy", "--annotator", "a",
+              "--out", str(tmp_path / "out")],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "documents in several languages (3 en, 1 ru); config.cfg is for en" in res.output
+    assert "{" not in res.output  # no Python dict
