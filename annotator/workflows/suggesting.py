@@ -88,9 +88,11 @@ class SuggestSummary:
     @property
     def notes(self) -> list[str]:
         """One line per language without a model, each once; which languages did not get
-        the --model pipeline (another language's) and what they got instead."""
-        notes = list(dict.fromkeys(r.spec.note for r in self.runs if r.spec.note))
-        for run in self.runs:
+        the --model pipeline (another language's) and what they got instead — of the
+        languages this run processes (``--limit`` may leave some with nothing to do)."""
+        runs = [r for r in self.runs if r.pending]
+        notes = list(dict.fromkeys(r.spec.note for r in runs if r.spec.note))
+        for run in runs:
             if run.lang in self.others:
                 notes.append(
                     f"{run.lang}: the model is not for this language: suggesting with its "

@@ -27,6 +27,14 @@ def test_suggesting_plan_covers_each_stored_language(mixed):
     assert len(summary.notes) == 2
 
 
+def test_suggesting_notes_only_the_languages_the_run_processes(mixed):
+    """--limit 2 takes the two Kazakh articles: the Russian one has nothing to do, so its
+    "no model" note would only confuse."""
+    summary = plan_suggest(mixed, limit=2)
+    assert [(r.lang, r.pending) for r in summary.runs] == [("kk", 2), ("ru", 0)]
+    assert len(summary.notes) == 1 and "kk" in summary.notes[0]
+
+
 @pytest.mark.parametrize("lang", ["kk", "KZ"])
 def test_suggesting_plan_lang_matches_aliases(mixed, lang):
     assert [r.lang for r in plan_suggest(mixed, lang=lang).runs] == ["kk"]
