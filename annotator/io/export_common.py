@@ -351,7 +351,8 @@ def staged(out: Path) -> Iterator[Path]:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    recover_killed(out)
+    for name in _killed_beside(out.parent):  # this output's, and any other's in the folder
+        recover_killed(out.parent / name)
     prefix = f".{out.name}{PARTIAL}{os.getpid()}-"
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=prefix))
     try:
@@ -360,6 +361,18 @@ def staged(out: Path) -> Iterator[Path]:
         _publish(target, out, tmp / "old")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _killed_beside(folder: Path) -> set[str]:
+    """The names of the outputs in ``folder`` whose exports left a temporary folder (the
+    export may have been to another name: a killed export's folder stayed until the next
+    export to that very name)."""
+    names = set()
+    for tmp in folder.glob(f".*{PARTIAL}*"):
+        name, _, pid = tmp.name[1:].rpartition(PARTIAL)
+        if name and pid.split("-", 1)[0].isdigit():
+            names.add(name)
+    return names
 
 
 def recover_killed(out: Path) -> list[Path]:

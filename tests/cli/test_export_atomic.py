@@ -273,3 +273,23 @@ def test_export_atomic_next_export_cleans_up_after_a_killed_one(tmp_path):
     res = CliRunner().invoke(cli, _args("brat", None, out, _db(tmp_path, _docs(3))))
     assert res.exit_code == 1, res.output  # the restored export is not overwritten unasked
     assert "--force" in res.stderr and (out / "a.txt").exists()
+
+
+def test_export_atomic_an_export_to_another_name_also_cleans_up_after_a_killed_one(tmp_path):
+    """A killed export's temporary folder went only with the next export to that very name;
+    an export to any name in the folder now cleans it up (and puts back what it had moved
+    aside)."""
+    out = tmp_path / "q4a.jsonl"
+    out.write_text("the old export")
+    tmp = tmp_path / f".q4a.jsonl{PARTIAL}{_dead_pid()}-abc"
+    tmp.mkdir()
+    os.rename(out, tmp / "old")  # killed after moving the old export aside
+    (tmp / "q4a.jsonl").write_text("half of the new one")
+    running = tmp_path / f".other.jsonl{PARTIAL}{os.getpid()}-def"  # in progress now
+    running.mkdir()
+    res = CliRunner().invoke(
+        cli, _args("jsonl", None, tmp_path / "new.jsonl", _db(tmp_path, _docs(3)))
+    )
+    assert res.exit_code == 0, res.output
+    assert not tmp.exists() and running.exists()
+    assert out.read_text() == "the old export"  # put back, not lost
