@@ -316,9 +316,11 @@ class KeptTokens:
         if path is None:
             return None
         cache = TokenCache(path)
-        if version_of(pipeline.nlp) != cache.version(lang):
-            return None
-        return cls(cache, lang)
+        try:
+            same = version_of(pipeline.nlp) == cache.version(lang)
+        except Exception:  # noqa: BLE001 - a tokenizer that cannot say its settings: keep none
+            same = False
+        return cls(cache, lang) if same else None
 
     def add(self, text: str, doc: Doc) -> None:
         self._made.append(((content_hash(text), self.lang, text), Tokens.of(doc)))

@@ -100,3 +100,15 @@ def test_runs_in_other_threads_keep_their_tokens_too(project):
         kept.unlink()
     run_in_a_thread()
     assert _kept(project) == [tokens_of(t, "ru") for t in TEXTS]
+
+
+def test_a_tokenizer_that_cannot_say_its_settings_keeps_nothing_and_suggests(
+    project, monkeypatch
+):
+    def cannot(nlp):
+        raise RuntimeError("this tokenizer has no to_bytes")
+
+    monkeypatch.setattr(suggesting, "version_of", cannot)
+    summary = suggest_pending(project, plan_suggest(project))
+    assert summary.articles == len(TEXTS) and summary.suggestions > 0
+    assert _kept(project) == [None] * len(TEXTS)
