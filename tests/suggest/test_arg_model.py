@@ -10,6 +10,7 @@ from found_args import found
 
 from annotator.core.models import Argument, Span
 from annotator.suggest import arg_model as am
+from annotator.suggest import arg_train
 from annotator.suggest.events import EventSuggester
 
 pytestmark = pytest.mark.model
@@ -33,8 +34,7 @@ def test_arg_model_shipped_weights_load_and_are_used_by_default(shipped, suggest
     assert 0.0 < shipped.add.threshold <= 1.0
     assert len(shipped.add.weights) > 1000
     assert "Meet.Participant" in shipped.roles and "Visit.Visitor" in shipped.roles
-    assert {"test-5", "test-6"} <= set(shipped.meta["trained_on"])  # scored once, then joined
-    assert not {"test-7", "test-8"} & set(shipped.meta["trained_on"])
+    assert shipped.meta["trained_on"] == list(arg_train.SPLITS)  # the spent splits only
     assert suggester.arg_model is not None
     assert suggester.arg_model.digest == shipped.digest
     assert rules.arg_model is None
@@ -76,7 +76,8 @@ def test_arg_model_gold_reader_skips_other_splits_and_reserved_articles(tmp_path
     rows += [line("085_d.txt", "test-6"), line("091_e.txt", "test-7")]
     path.write_text("\n".join([*rows, ""]), encoding="utf-8")
     # test-7 and test-8 (091-106) are never read, whatever their split says; test-6 is spent
-    # and is read
+    # and is read; no unseen split is ever a training split
+    assert not {"test-7", "test-8"} & set(arg_train.SPLITS)
     assert [d["meta"]["source"] for d in arg_train.gold_lines(path)] == ["001_a.txt", "085_d.txt"]
 
 
