@@ -328,6 +328,18 @@ def _checkpointing(outputs: Iterator[Any], cache: TokenCache) -> Iterator[Any]:
         cache.checkpoint()
 
 
+def _languages(store: Store, keys: list[Key]) -> list[str]:
+    """The languages of the articles an export writes (their gold: not every stored
+    language, whose tokenizers would be built for nothing)."""
+    ids = sorted({aid for _, aid, _ in keys})
+    found: set[str] = set()
+    for k in range(0, len(ids), 500):
+        part = ids[k : k + 500]
+        sql = f"SELECT DISTINCT lang FROM articles WHERE id IN ({','.join('?' * len(part))})"
+        found.update(x for (x,) in store.db.execute(sql, part))
+    return sorted(found)
+
+
 def _prepare(
     store: Store, cache: TokenCache, keys: list[Key], fmt: str, lang: str | None = None
 ) -> None:
@@ -335,12 +347,9 @@ def _prepare(
     cache: no spaCy), and spaCy with the tokenizers only when the workers will tokenize
     (the first chunk's tokens are not all cached; a format that needs spaCy anyway). The
     workers start with what is loaded here, instead of loading it once each. Only the
-    export's language (--lang) when it has one: each other language's tokenizer costs ~1 s
-    to build."""
-    if lang:
-        langs = [canonical_lang(lang)]
-    else:
-        langs = [x for (x,) in store.db.execute("SELECT DISTINCT lang FROM articles")]
+    languages of what is exported (--lang, else its articles'): each other language's
+    tokenizer costs ~1 s to build."""
+    langs = [canonical_lang(lang)] if lang else _languages(store, keys)
     for lang in langs:
         cache.version(lang)
     ids = sorted({aid for _, aid, _ in keys[: export_common.CHUNK]})

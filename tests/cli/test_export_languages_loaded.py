@@ -67,3 +67,23 @@ def test_spacy_export_of_several_languages_says_so_in_words(tmp_path):
     assert res.exit_code == 0, res.output
     assert "documents in several languages (3 en, 1 ru); config.cfg is for en" in res.output
     assert "{" not in res.output  # no Python dict
+
+
+def test_export_without_lang_loads_the_tokenizers_of_the_exported_articles_only(
+    tmp_path, monkeypatch
+):
+    """The Russian article has no gold: an export of the gold needs no Russian tokenizer."""
+    with Store(tmp_path / "p.db") as store:
+        store.add_docs(
+            [ParsedDoc("Tokayev met Mirziyoyev.", lang="en", spans=[Span(0, 7, "PERSON")])],
+            as_gold=True, annotator="a",
+        )  # fmt: skip
+        store.add_docs([ParsedDoc("Токаев встретился с послом.", lang="ru")])
+        loaded: list[str] = []
+        real = export_cmd.tokenizer_version
+        monkeypatch.setattr(
+            export_cmd, "tokenizer_version", lambda lang: loaded.append(lang) or real(lang)
+        )
+        report, _ = run_export(store, "conll", tmp_path / "all.conll", annotator="a")
+    assert sum(report.docs.values()) == 1
+    assert set(loaded) == {"en"}
