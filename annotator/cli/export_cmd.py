@@ -43,7 +43,7 @@ from annotator.io.export_common import (
 )
 from annotator.io.split import assign, parse_ratios, split_of
 from annotator.io.token_cache import TokenCache, sidecar_path, tokenizer_version
-from annotator.store import Store
+from annotator.store import Store, browse
 from annotator.store.gold import GoldRows, gold_pairs, gold_rows
 from annotator.store.team import default_export_annotator
 
@@ -328,18 +328,6 @@ def _checkpointing(outputs: Iterator[Any], cache: TokenCache) -> Iterator[Any]:
         cache.checkpoint()
 
 
-def _languages(store: Store, keys: list[Key]) -> list[str]:
-    """The languages of the articles an export writes (their gold: not every stored
-    language, whose tokenizers would be built for nothing)."""
-    ids = sorted({aid for _, aid, _ in keys})
-    found: set[str] = set()
-    for k in range(0, len(ids), 500):
-        part = ids[k : k + 500]
-        sql = f"SELECT DISTINCT lang FROM articles WHERE id IN ({','.join('?' * len(part))})"
-        found.update(x for (x,) in store.db.execute(sql, part))
-    return sorted(found)
-
-
 def _prepare(
     store: Store, cache: TokenCache, keys: list[Key], fmt: str, lang: str | None = None
 ) -> None:
@@ -349,7 +337,8 @@ def _prepare(
     workers start with what is loaded here, instead of loading it once each. Only the
     languages of what is exported (--lang, else its articles'): each other language's
     tokenizer costs ~1 s to build."""
-    langs = [canonical_lang(lang)] if lang else _languages(store, keys)
+    exported = {aid for _, aid, _ in keys}
+    langs = [canonical_lang(lang)] if lang else browse.languages_of(store, exported)
     for lang in langs:
         cache.version(lang)
     ids = sorted({aid for _, aid, _ in keys[: export_common.CHUNK]})

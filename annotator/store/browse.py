@@ -7,7 +7,7 @@ so a 100,000-article project opens and moves at once.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from annotator.store.store import Store
@@ -190,6 +190,18 @@ def among(
             WHERE {where} AND a.id IN ({",".join("?" * len(chunk))})"""
         shown.update(r[0] for r in store.db.execute(sql, args + chunk))
     return [i for i in ids if i in shown]
+
+
+def languages_of(store: Store, ids: Iterable[int]) -> list[str]:
+    """The languages of these articles (an export's: the tokenizers it needs), one query
+    per 500 ids."""
+    ordered = sorted(set(ids))
+    found: set[str] = set()
+    for at in range(0, len(ordered), 500):
+        chunk = ordered[at : at + 500]
+        sql = f"SELECT DISTINCT lang FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+        found.update(r[0] for r in store.db.execute(sql, chunk))
+    return sorted(found)
 
 
 def next_unfinished(
