@@ -208,6 +208,11 @@ class SpanMapper:
             if ent.label_ in ("PERSON", "ORG") and len(ent) > 1 and ent[-2].is_title:
                 if SURNAME.search(ent[-1].lower_):
                     self.surnames.add(ent[-1].text)
+        # tokens outside an entity that its whole name takes in ("Saudi" of "Saudi" +
+        # "Export-Import Bank"): they stand for the entity
+        self._joined: dict[int, Span] = {}
+        self._whole: set[int] = set()  # the starts of those organisations: each is one name
+        self._join_names(ents)
 
     def in_entity(self, token: Token) -> bool:
         return self.ent_at[token.i] is not None
@@ -368,20 +373,40 @@ class SpanMapper:
         return self._span_at[key]
 
     def _span_of(self, token: Token, trim: bool) -> Span | None:
-        ent = self.ent_at[token.i]
+        ent = self._joined.get(token.i)
+        if ent is not None:
+            token = ent.root
+        else:
+            ent = self.ent_at[token.i]
         if ent is None:
             return self._known_name(token) or self._fallback(token)
         facts = self._ents.get(ent.start)
         if facts is None:
-            facts = self._ents[ent.start] = (ent.start, ent.end, ent.label_, _one_name(ent))
+            one = ent.start in self._whole or _one_name(ent)  # a name made whole
+            facts = self._ents[ent.start] = (ent.start, ent.end, ent.label_, one)
         start, end, label, one = facts
         if trim and label not in UNTRIMMED and not one:
-            lo, hi = phrase_bounds(token)
+            lo, hi = phrase_bounds(self._name_head(token, start, end))
             start, end = max(start, lo), min(end, hi + 1)
         key = (start, end, label)
         if key not in self._resolved:
             self._resolved[key] = self._resolve(start, end, label)
         return self._resolved[key]
+
+    def _name_head(self, token: Token, start: int, end: int) -> Token:
+        """The word of the entity (tokens start..end) that a token's phrase belongs to:
+        "the", "Scientific" and "Fruit" of "the Kazakh Scientific Research Institute of
+        Fruit" are the institute's (their phrases alone are no names); a list's items
+        ("Kazakhstan and China") and appositions stay apart."""
+        p, i = self.parse, token.i
+        for _ in range(end - start):
+            h = p.head[i]
+            if h == i or not start <= h < end or p.dep[i] in CUT_DEPS:
+                break
+            if p.dep[i] == "punct" and p.text[i] in SEPARATORS:
+                break
+            i = h
+        return token if i == token.i else self.doc[i]
 
     def _resolve(self, start: int, end: int, label: str) -> Span | None:
         """The span of an entity's tokens start..end (cut to a token's phrase): extents
@@ -392,6 +417,8 @@ class SpanMapper:
         if label in ("ORG", "PERSON"):
             end, how = self._org_extent(start, end, how)
             start, how = self._possessor_cut(start, end, how)
+        if label == "ORG":
+            start, end, how = self._org_name_whole(start, end, how)
         if label not in ("DATE", "TIME"):
             stripped = self._strip_place(start, end, label)
             if stripped > start and label == "ORG" and end - stripped > 1:
@@ -498,7 +525,20 @@ class SpanMapper:
         surname = end - first == 2 and bool(SURNAME.search(doc[end - 1].lower_))
         if self.known.get(whole) == "PERSON" or surname and whole not in self.names:
             return first, "PERSON", NAME_EXTENDED
+        if label == "PERSON" and self._after_title_place(first):
+            return first, "PERSON", NAME_EXTENDED  # "... of the Netherlands Jan" + "Willem Bosman"
         return start, label, how
+
+    def _after_title_place(self, first: int) -> bool:
+        """ "State Secretary for Agriculture of the Netherlands" + the name: the word before
+        a given name ends a place of the gazetteer that an "of" after a title leads to."""
+        hit = self.gaz_at.get(first - 1)
+        if hit is None or hit[1] != first or first in self.gaz_at:
+            return False
+        p, i = self.parse, hit[0] - 1
+        if i >= 0 and p.lower[i] == "the":
+            i -= 1
+        return i >= 0 and p.lower[i] == "of"
 
     def _glued_name(self, start: int, end: int, how: str) -> tuple[int, str, str]:
         """ "Minister of Water Resources and Irrigation Nurzhan Nurzhigitov" read as one ORG:
@@ -624,6 +664,82 @@ class SpanMapper:
             if org and nxt is not None and nxt.start == end + 1 and nxt.label_ in ("GPE", "LOC"):
                 return nxt.end, ORG_OF_PLACE
         return end, how
+
+    def _join_names(self, ents) -> None:  # noqa: ANN001
+        """Which tokens outside the entities the whole names take in (see ``_joined``)."""
+        for ent in ents:
+            if ent.label_ == "ORG":
+                lo, hi, _how = self._org_name_whole(ent.start, ent.end, "")
+                for i in (*range(lo, ent.start), *range(ent.end, hi)):
+                    self._joined[i] = ent
+                    self._whole.add(ent.start)
+            elif ent.label_ == "PERSON" and ent.start > 0 and self.ent_at[ent.start - 1] is None:
+                # the given name of "of the Netherlands Jan" + "Willem Bosman"
+                if self._given_name(ent.start, ent.end, "PERSON", "")[0] < ent.start:
+                    self._joined[ent.start - 1] = ent
+
+    def _org_name_whole(self, start: int, end: int, how: str) -> tuple[int, int, str]:
+        """ "the Saudi" + "Export-Import Bank", "Saudi Agricultural and" + "Livestock
+        Investment Company", "Institute of Fruit" + "and Vegetable Growing": the capitalised
+        words of an organisation's name (an ORG word in it) that the model left outside it,
+        when they hang on the name in the parse."""
+        p = self.parse
+        if not any(p.lower[i] in ORG_WORDS and not p.is_lower[i] for i in range(start, end)):
+            return start, end, how
+        new_start, new_end = self._name_start(start, end), self._name_end(start, end)
+        if (new_start, new_end) == (start, end):
+            return start, end, how
+        return new_start, new_end, REJOINED
+
+    def _name_start(self, start: int, end: int) -> int:
+        """The first capitalised word before ``start`` that still hangs on the name."""
+        p = self.parse
+        lo_sent = p.bounds[start][0]
+        new_start = i = start
+        while i > lo_sent:
+            j = i - 1
+            if p.lower[j] == "and" and j > lo_sent and self._name_word(j - 1):
+                j -= 1  # "Agricultural and" + "Livestock ..."
+            elif p.text[j] in DASHES and not p.space[j] and j > lo_sent and not p.space[j - 1]:
+                j -= 1  # "Export-" + "Import Bank"
+            if not self._name_word(j) or not self._hangs_on(j, new_start, end):
+                break
+            if j != i - 1 and not self._hangs_on(i - 1, j, end):
+                break
+            new_start = i = j
+        return new_start
+
+    def _name_end(self, start: int, end: int) -> int:
+        """The end of "and" + capitalised words after ``end`` that hang on the name ("of
+        Fruit" + "and Vegetable Growing"), not another organisation."""
+        p = self.parse
+        hi_sent = p.bounds[start][1]
+        new_end = end
+        while new_end + 1 < hi_sent and p.lower[new_end] == "and":
+            k = new_end + 1
+            while k < hi_sent and self._name_word(k) and self._hangs_on(k, start, k + 2):
+                k += 1
+            if k == new_end + 1 or p.lower[k - 1] in ORG_WORDS or self.ent_at[k - 1] is not None:
+                break  # "... and the Development Bank": another organisation
+            if not all(start <= p.head[t] < k for t in range(new_end, k)):
+                break
+            new_end = k
+        return new_end
+
+    def _name_word(self, i: int) -> bool:
+        """A capitalised word of a name the model left outside every entity but a
+        nationality ("Saudi" tagged NORP)."""
+        p = self.parse
+        if p.pos[i] not in ("PROPN", "ADJ") or not _name_like(p.text[i].replace("-", "")):
+            return False
+        if p.lemma[i] in PERSON_TITLES or p.lower[i] in ("the", "of"):
+            return False
+        ent = self.ent_at[i]
+        return ent is None or ent.label_ == "NORP" and len(ent) == 1
+
+    def _hangs_on(self, i: int, start: int, end: int) -> bool:
+        """Token ``i``'s head lies in start..end (or is ``i``'s own neighbour in that run)."""
+        return start <= self.parse.head[i] < end
 
     def _known_name(self, token: Token) -> Span | None:
         if token.pos_ != "PROPN":

@@ -38,7 +38,7 @@ from annotator.suggest.parse_lists import Parse
 from annotator.suggest.trigger_model import TriggerModel
 from annotator.suggest.trigger_model import load_default as load_trigger_model
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")
@@ -151,7 +151,7 @@ class EventSuggester:
             added = self.trigger_model.find(run, found) if self.trigger_model else {}
         run.add_triggers(found, added)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
-        return run, self._follow_up(self._partners(self._at_events(out)))
+        return run, _listed(run, self._follow_up(self._partners(self._at_events(out))))
 
     def _partners(
         self, pairs: list[tuple[_Mention, Suggestion]]
@@ -615,6 +615,122 @@ class _Run:
             if spans.region(span, self.text, self.mapper.region_words):
                 return "Place", f"{how}+region-place" if how else "region-place"
         return role, how
+
+
+LISTED = "listed-after-colon"  # the rule of a participant named in a list after "with:"
+LIST_PREPS = frozenset({"with", "between"})
+# the words that end a list item's lead: a relative clause about the one named
+ITEM_ENDS = frozenset({"who", "which", "whose", "whom", ";", ":"})
+ITEM_TITLES = spans.PERSON_TITLES | frozenset("undersecretary executive officer ceo rector".split())
+
+
+def _listed(
+    run: _Run, pairs: list[tuple[_Mention, Suggestion]]
+) -> list[tuple[_Mention, Suggestion]]:
+    """ "X held talks with:" and a bulleted list: each item names one party of the talks
+    (a press release's style) — the person after the title ("– Minister of Agriculture of
+    Ethiopia Abebe Tadesse;"), or the organisations when no person is named ("– the
+    management of A, B and C."); a relative clause about them names no one else."""
+    out = []
+    for mention, sugg in pairs:
+        role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
+        if role is not None and mention.etype.name in MEETINGS:
+            items = _list_items(mention)
+            named = [span for item in items for span in _item_parties(run, item)]
+            sugg = _with_parties(sugg, role, named)
+        out.append((mention, sugg))
+    return out
+
+
+def _with_parties(sugg: Suggestion, role: str, named: list[Span]) -> Suggestion:
+    have = {(a.span.start, a.span.end) for a in sugg.arguments}
+    extra = []
+    for span in named:
+        if (span.start, span.end) not in have:
+            have.add((span.start, span.end))
+            extra.append(Argument(role, span, rule=LISTED))
+    if not extra:
+        return sugg
+    args = sorted([*sugg.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
+    return replace(sugg, arguments=tuple(args))
+
+
+def _list_items(mention: _Mention) -> list:
+    """The bulleted sentences after the trigger's sentence when it ends in "with:" (or
+    "between:") that hangs on the trigger or its verb."""
+    sent = mention.token.sent
+    words = [t for t in sent if not t.is_space]
+    if len(words) < 2 or words[-1].text != ":" or words[-2].lower_ not in LIST_PREPS:
+        return []
+    if words[-2].head not in (mention.token, *mention.support):
+        return []
+    doc, items = mention.token.doc, []
+    i = sent.end
+    while True:  # line by line: the parser's sentences cut list items anywhere
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i >= len(doc) or doc[i].text not in BULLETS:
+            return items
+        end = i + 1
+        while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+            if "\n" in doc[end].whitespace_:
+                end += 1
+                break
+            end += 1
+        items.append(doc[i + 1 : end])
+        i = end
+
+
+def _item_parties(run: _Run, item) -> list[Span]:  # noqa: ANN001
+    """The person a list item's lead names after a title ("Chief Executive of Jadrolinija
+    Ivana Perić": the last two name words, which the model often glues to the title's
+    organisation), or else the organisations of its lead ("the management of A, B and C");
+    the lead ends before a relative clause."""
+    lead = []
+    for tok in item:
+        if tok.lower_ in ITEM_ENDS:
+            break
+        lead.append(tok)
+    while lead and (lead[-1].is_punct or lead[-1].is_space or lead[-1].pos_ == "ADP"):
+        lead.pop()  # "Ryosei Akazawa, with" + "whom he discussed ..."
+    if not lead:
+        return []
+    # one titled person; "the heads of A, B and C" names organisations
+    if any(t.lemma_.lower() in ITEM_TITLES and t.tag_ != "NNS" for t in lead):
+        person = _titled_name(lead)
+        return [person] if person is not None else []
+    found: dict[tuple[int, int], Span] = {}
+    end = lead[-1].idx + len(lead[-1])
+    for tok in lead:
+        span = run.mapper.span_of(tok)
+        if span is not None and span.label == "ORG" and span.end <= end:
+            found.setdefault((span.start, span.end), span)
+    return list(found.values())
+
+
+def _titled_name(lead: list[Token]) -> Span | None:
+    """The name at the end of a title ("Minister of Fisheries of Norway Kari Nordmann"):
+    its last two words (a hyphenated given name is one), three right after the title word
+    ("President Nataša Pirc Musar")."""
+    words: list[list[Token]] = []  # words as token runs: "Kassym-Jomart" is one
+    for tok in reversed(lead):
+        if words and (tok.text == "-" or words[-1][0].text == "-") and not tok.whitespace_:
+            words[-1].insert(0, tok)
+            continue
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.lemma_.lower() in ITEM_TITLES:
+            break
+        words.append([tok])
+        if len(words) == 3:
+            break
+    if len(words) < 2:
+        return None
+    if len(words) == 3:
+        before = words[2][0].i - 1
+        titled = before >= lead[0].i and lead[0].doc[before].lemma_.lower() in ITEM_TITLES
+        if not titled:
+            words = words[:2]
+    first, last = words[-1][0], words[0][-1]
+    return Span(first.idx, last.idx + len(last.text), "PERSON")
 
 
 def _meeting_verb(mention: _Mention) -> Token | None:

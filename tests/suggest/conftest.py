@@ -20,3 +20,14 @@ def nlp():
 @pytest.fixture(scope="session")
 def suggester():
     return EventSuggester()
+
+
+@pytest.fixture(scope="session")
+def gold_parse(nlp):
+    """The training gold's texts parsed once (both learned models' reproduction tests read
+    them): a callable text -> Doc in place of the pipeline."""
+    from annotator.suggest import arg_train
+
+    texts = [d["text"] for d in arg_train.gold_lines()]
+    docs = dict(zip(texts, nlp.pipe(texts), strict=True))
+    return docs.__getitem__

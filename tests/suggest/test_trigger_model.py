@@ -120,8 +120,8 @@ def test_trigger_model_trainer_reads_no_reserved_article(monkeypatch, tmp_path, 
 
     gold = tmp_path / "gold"
     gold.mkdir()
-    rows = [line("001_a.txt", "tune", "Tokayev met Putin."), line("093_b.txt", "tune", "SECRET")]
-    rows += [line("091_c.txt", "test-7", "SECRET"), line("102_d.txt", "test-8", "SECRET")]
+    rows = [line("001_a.txt", "tune", "Tokayev met Putin."), line("100_b.txt", "tune", "SECRET")]
+    rows += [line("099_c.txt", "test-7", "SECRET"), line("102_d.txt", "test-8", "SECRET")]
     (gold / "events_gold.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     monkeypatch.setattr(arg_train, "datasets_dir", lambda: tmp_path)
     seen = []
@@ -135,12 +135,12 @@ def test_trigger_model_trainer_reads_no_reserved_article(monkeypatch, tmp_path, 
 
 
 @pytest.mark.slow
-def test_trigger_model_training_reproduces_the_shipped_file():
+def test_trigger_model_training_reproduces_the_shipped_file(gold_parse):
     pytest.importorskip("sklearn")
     from annotator.suggest import arg_train
     from annotator.suggest import trigger_train as tt
 
     suggester = EventSuggester(arg_model=None, trigger_model=None)
-    arts = tt.collect(arg_train.gold_lines(), suggester=suggester)
+    arts = tt.collect(arg_train.gold_lines(), nlp=gold_parse, suggester=suggester)
     trained = tt.train(arts, suggester)
     assert tt.to_json(trained) == tm.default_path().read_text(encoding="utf-8")
