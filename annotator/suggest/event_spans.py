@@ -89,14 +89,26 @@ DANGLING = frozenset({"of", "for", "and"})
 PROPER_RULE = "fallback-proper-name"
 SEASON_RULE, SURNAME_RULE = "fallback-season", "surname-known"
 DEMONYM_RULE = "demonym-norp"
-# nationality words the small model often tags ORG, PERSON or GPE ("Kazakh", "Kyrgyz")
+# nationality words the small model often tags ORG, PERSON or GPE ("Kazakh", "Kyrgyz"), of
+# the world's countries and regions
 DEMONYMS = frozenset(
     "Kazakh Kazakhstani Kyrgyz Uzbek Tajik Turkmen Afghan Azerbaijani Armenian Georgian "
     "Russian Chinese Mongolian Iranian Pakistani Indian Japanese Korean American British "
     "German French Italian Spanish Belarusian Ukrainian Turkish Qatari Emirati Saudi Kuwaiti "
     "Egyptian Israeli Hungarian Polish Austrian Swiss Dutch Belgian Czech European Asian "
-    "Arab Omani Malaysian Indonesian Vietnamese Thai Singaporean Canadian Brazilian".split()
+    "Arab Omani Malaysian Indonesian Vietnamese Thai Singaporean Canadian Brazilian "
+    "Albanian Algerian Angolan Argentine Argentinian Australian Bahraini Bangladeshi Bolivian "
+    "Bosnian Bulgarian Burmese Cambodian Cameroonian Chilean Colombian Congolese Croatian "
+    "Cuban Cypriot Danish Ecuadorian Estonian Ethiopian Filipino Finnish Ghanaian Greek "
+    "Guatemalan Icelandic Iraqi Irish Ivorian Jordanian Kenyan Kosovar Lao Latvian Lebanese "
+    "Libyan Lithuanian Macedonian Malagasy Maldivian Malian Maltese Mexican Moldovan "
+    "Montenegrin Moroccan Mozambican Namibian Nepalese Nepali Nigerian Norwegian Palestinian "
+    "Panamanian Paraguayan Peruvian Portuguese Romanian Rwandan Senegalese Serbian Slovak "
+    "Slovenian Somali Sudanese Swedish Syrian Taiwanese Tanzanian Tunisian Ugandan "
+    "Uruguayan Venezuelan Yemeni Zambian Zimbabwean African Latin Nordic Baltic Eurasian "
+    "Scottish Welsh English Luxembourgish Bhutanese Bruneian Mauritanian".split()
 )
+DEMONYM_PAIR = "demonym-pair"  # "the Kazakh-Turkish intergovernmental commission"
 SEASONS = frozenset({"spring", "summer", "autumn", "winter"})
 SEASON_DETS = frozenset({"the", "this", "next", "last"})
 WORDED_RULE = "number-words"
@@ -213,6 +225,9 @@ class SpanMapper:
         self._joined: dict[int, Span] = {}
         self._whole: set[int] = set()  # the starts of those organisations: each is one name
         self._join_names(ents)
+        # token -> the "Kazakh-Turkish" its nationality word is part of (one NORP, whatever
+        # the model made of it: ORG, FAC, a word of a longer entity)
+        self._pairs: dict[int, Span] = self._demonym_pairs()
 
     def in_entity(self, token: Token) -> bool:
         return self.ent_at[token.i] is not None
@@ -373,6 +388,9 @@ class SpanMapper:
         return self._span_at[key]
 
     def _span_of(self, token: Token, trim: bool) -> Span | None:
+        pair = self._pairs.get(token.i)
+        if pair is not None:
+            return pair
         ent = self._joined.get(token.i)
         if ent is not None:
             token = ent.root
@@ -412,13 +430,14 @@ class SpanMapper:
         """The span of an entity's tokens start..end (cut to a token's phrase): extents
         and labels repaired (it depends on nothing else)."""
         how = ""
+        if label != "NORP" and self._pair_led_body(start, end):
+            return None  # "the Kazakh-Turkish" + "commission": the pair is the name
         if label == "DATE":
             start, end = self._date_range(start, end)
         if label in ("ORG", "PERSON"):
             end, how = self._org_extent(start, end, how)
             start, how = self._possessor_cut(start, end, how)
-        if label == "ORG":
-            start, end, how = self._org_name_whole(start, end, how)
+        start, end, label, how = self._whole_name(start, end, label, how)
         if label not in ("DATE", "TIME"):
             stripped = self._strip_place(start, end, label)
             if stripped > start and label == "ORG" and end - stripped > 1:
@@ -433,6 +452,33 @@ class SpanMapper:
         if self._described(start, end, label):
             return None
         return self._named(start, end, label, how)
+
+    def _pair_led_body(self, start: int, end: int) -> bool:
+        """An entity that is a pair of nationalities ("Kazakh-Turkish") and lower-case words
+        after it."""
+        p, first = self.parse, start
+        while first < end and p.lower[first] == "the":
+            first += 1
+        if first not in self._pairs:
+            return False
+        rest = first
+        while rest < end and rest in self._pairs:
+            rest += 1
+        return all(p.is_lower[i] or p.is_space[i] for i in range(rest, end))
+
+    def _whole_name(self, start: int, end: int, label: str, how: str) -> tuple[int, int, str, str]:
+        """An organisation's whole name (_org_name_whole) and the words glued to a name by
+        dashes ("Samruk" + "-Kazyna", no nationality then)."""
+        if label not in NAME_LABELS:
+            return start, end, label, how
+        if label == "ORG":
+            start, end, how = self._org_name_whole(start, end, how)
+        glued = self._glued_end(end)
+        if glued > end:
+            end, how = glued, REJOINED
+            if label == "NORP" and self.parse.text[start] not in DEMONYMS:
+                label = "ORG"
+        return start, end, label, how
 
     def _words(self, start: int, end: int) -> str:
         """``doc[start:end].text``, without making the Span."""
@@ -665,6 +711,19 @@ class SpanMapper:
                 return nxt.end, ORG_OF_PLACE
         return end, how
 
+    def _demonym_pairs(self) -> dict[int, Span]:
+        p, out = self.parse, {}
+        words = p.text
+        for i in range(len(words) - 2):
+            if words[i] not in DEMONYMS or words[i + 1] not in DASHES:
+                continue
+            if p.space[i] or p.space[i + 1] or words[i + 2] not in DEMONYMS:
+                continue
+            span = self._made(Span(*self._chars(i, i + 3), "NORP"), DEMONYM_PAIR)
+            for k in range(i, i + 3):
+                out[k] = span
+        return out
+
     def _join_names(self, ents) -> None:  # noqa: ANN001
         """Which tokens outside the entities the whole names take in (see ``_joined``)."""
         for ent in ents:
@@ -673,7 +732,11 @@ class SpanMapper:
                 for i in (*range(lo, ent.start), *range(ent.end, hi)):
                     self._joined[i] = ent
                     self._whole.add(ent.start)
-            elif ent.label_ == "PERSON" and ent.start > 0 and self.ent_at[ent.start - 1] is None:
+            if ent.label_ in NAME_LABELS and self._glued_end(ent.end) > ent.end:
+                for i in range(ent.end, self._glued_end(ent.end)):
+                    self._joined[i] = ent
+                    self._whole.add(ent.start)
+            if ent.label_ == "PERSON" and ent.start > 0 and self.ent_at[ent.start - 1] is None:
                 # the given name of "of the Netherlands Jan" + "Willem Bosman"
                 if self._given_name(ent.start, ent.end, "PERSON", "")[0] < ent.start:
                     self._joined[ent.start - 1] = ent
@@ -725,6 +788,22 @@ class SpanMapper:
                 break
             new_end = k
         return new_end
+
+    def _glued_end(self, end: int) -> int:
+        """The end of the capitalised words glued to a name by dashes with no spaces
+        ("Samruk" + "-Kazyna"), which the model left outside every entity."""
+        p = self.parse
+        n = len(p.text)
+        if p.text[end - 1] in DEMONYMS or p.text[end - 1] in self.places:
+            return end  # "Kazakhstan–China", "Turkish-Uzbek": two sides, not one name
+        while end + 1 < n and p.text[end] in DASHES and not p.space[end - 1] and not p.space[end]:
+            word = p.text[end + 1]
+            if not word[:1].isupper() or self.ent_at[end + 1] is not None:
+                break
+            if word in DEMONYMS or word in self.places:
+                break
+            end += 2
+        return end
 
     def _name_word(self, i: int) -> bool:
         """A capitalised word of a name the model left outside every entity but a
@@ -795,8 +874,11 @@ class SpanMapper:
             return self._titled(token)
         out: list[Span] = []
         group = lemma in GROUP_NOUNS or token.tag_ in ("NNS", "NNPS")
+        named = depth == 0 and self._named_in_apposition(token)
         for child in token.children:
             if child.dep_ in ("poss", "compound", "nmod", "amod") and depth < 2:
+                if named and child.dep_ == "amod" and child.text in DEMONYMS:
+                    continue  # "the Romanian operator Danubius Terminals": the operator
                 for kid in expand(child):
                     if self.in_entity(kid):
                         out += [s for s in [self.span_of(kid, trim=False)] if s is not None]
@@ -805,6 +887,14 @@ class SpanMapper:
             elif depth == 0:
                 out += self._around(child, preps, group or lemma in PROXY_NOUNS)
         return list(dict.fromkeys(out))
+
+    def _named_in_apposition(self, token: Token) -> bool:
+        """A description whose name follows in apposition ("the Danish wind turbine maker
+        Vestas")."""
+        if token.pos_ != "NOUN":
+            return False
+        names = (self.span_of(c) for c in token.children if c.dep_ == "appos")
+        return any(s is not None and s.label in ("PERSON", "ORG") for s in names)
 
     def _chairs(self, token: Token) -> list[Span]:
         """ "the Council, co-chaired by X and Y, will meet": who chairs a body takes part."""

@@ -38,7 +38,7 @@ from annotator.suggest.parse_lists import Parse
 from annotator.suggest.trigger_model import TriggerModel
 from annotator.suggest.trigger_model import load_default as load_trigger_model
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")
@@ -151,7 +151,8 @@ class EventSuggester:
             added = self.trigger_model.find(run, found) if self.trigger_model else {}
         run.add_triggers(found, added)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
-        return run, _listed(run, self._follow_up(self._partners(self._at_events(out))))
+        pairs = self._follow_up(self._partners(self._at_events(out)))
+        return run, _on_behalf(run, _listed(run, pairs))
 
     def _partners(
         self, pairs: list[tuple[_Mention, Suggestion]]
@@ -427,6 +428,8 @@ class _Run:
             for slot, arg in self.slots.get(tok.i, ()):
                 if kind == GOVERNING and slot == "object":  # "adopted a declaration in X"
                     yield from self._object_places(arg, kind, "obj")
+                if slot == "object" and kind == TRIGGER and etype.role("Indicator") is not None:
+                    yield from self._counted_of(arg, kind)
                 if _lent(slot, kind):
                     logical, rule = self._logical(slot, tok, arg, kind, passive)
                     yield rules.SlotFill(logical, arg, kind, rule)
@@ -492,6 +495,16 @@ class _Run:
         for slot, arg in self.slots.get(obj.i, ()):
             if slot in OBJECT_PLACE_PREPS:
                 yield rules.SlotFill(slot, arg, kind, f"{what}-pp-{slot}")
+
+    def _counted_of(self, obj: Token, kind: int) -> Iterable[rules.SlotFill]:
+        """ "exported 300,000 tonnes of flour": what a quantity counts is the indicator (not
+        what a share is of: "5% of GDP")."""
+        own = self.mapper.span_of(obj)
+        if own is None or own.label != "QUANTITY":
+            return
+        for slot, arg in self.slots.get(obj.i, ()):
+            if slot == "of" and arg.pos_ in spans.NOMINAL and not self.mapper.in_entity(arg):
+                yield rules.SlotFill("of", arg, kind, "obj-value-of")
 
     def _deep_places(self, obj: Token, kind: int) -> Iterable[rules.SlotFill]:
         """ "met with a delegation of Korea led by Vice Minister X in Astana on May 27": the
@@ -572,7 +585,15 @@ class _Run:
         token: Token,
         rule: str,
     ) -> tuple[Token, Span | None, str]:
-        """The phrase of a free (SPAN) role, unless the filler is a name or an event."""
+        """The phrase of a free (SPAN) role, unless the filler is a name, an event or a
+        value ("1.9 trillion tenge"); a counted noun ("reached 2 million people") gives its
+        number instead."""
+        counted = self._counted(token)
+        if counted is not None:
+            return counted, None, rule + "+counted"
+        own = self.mapper.span_of(token)
+        if own is not None and own.label in rules.VALUE_LABELS:
+            return token, None, rule
         event = etype.name in self.triggers.get(token.i, ())  # "totalled ..., an increase"
         titled = free[1] and self.mapper.titled_phrase(token)
         named = self.mapper.in_entity(token) and not titled  # a title the model read as a name
@@ -584,6 +605,18 @@ class _Run:
         if named or event or rules.reports(token):
             return token, None, rule
         return token, self.mapper.phrase(token, full=free[1]), rule
+
+    def _counted(self, token: Token) -> Token | None:
+        """The number that counts a noun outside any entity ("2 million" of "2 million
+        people"), if it is a value."""
+        if self.mapper.in_entity(token) or token.pos_ not in spans.NOMINAL:
+            return None
+        for child in token.children:
+            if child.dep_ == "nummod":
+                own = self.mapper.span_of(child)
+                if own is not None and own.label in rules.VALUE_LABELS:
+                    return child
+        return None
 
     def _referent(self, fill: rules.SlotFill) -> tuple[Token, bool, str] | None:
         """The token a filler stands for, whether it must be a person, and the rule suffix:
@@ -642,17 +675,62 @@ def _listed(
     return out
 
 
-def _with_parties(sugg: Suggestion, role: str, named: list[Span]) -> Suggestion:
+def _with_parties(sugg: Suggestion, role: str, named: list[Span], rule: str = LISTED) -> Suggestion:
     have = {(a.span.start, a.span.end) for a in sugg.arguments}
     extra = []
     for span in named:
         if (span.start, span.end) not in have:
             have.add((span.start, span.end))
-            extra.append(Argument(role, span, rule=LISTED))
+            extra.append(Argument(role, span, rule=rule))
     if not extra:
         return sugg
     args = sorted([*sugg.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
     return replace(sugg, arguments=tuple(args))
+
+
+BEHALF = "on-behalf"  # the rule of "signed on behalf of X by Y"
+
+
+def _on_behalf(
+    run: _Run, pairs: list[tuple[_Mention, Suggestion]]
+) -> list[tuple[_Mention, Suggestion]]:
+    """ "The document was signed on behalf of the Kazakh side by Minister X, on behalf of
+    Uzbekistan by Minister Y": each side named after "on behalf of" is a party, and so is
+    the one who signs for it ("by" on "behalf", where the parser hangs the later ones)."""
+    out = []
+    for mention, sugg in pairs:
+        role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
+        if role is not None:
+            named = []
+            for behalf in _behalfs(mention):
+                for prep in behalf.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("of", "by"):
+                        for obj in prep.children:
+                            if obj.dep_ == "pobj":
+                                named += run.mapper.entities(obj)
+            labels = mention.etype.role(role).labels
+            sugg = _with_parties(sugg, role, [s for s in named if s.label in labels], BEHALF)
+        out.append((mention, sugg))
+    return out
+
+
+def _behalfs(mention: _Mention) -> list[Token]:
+    """The "behalf" words of "on behalf of" phrases that hang on the trigger (or its verb),
+    also through a list of them ("on behalf of X ..., and on behalf of Y")."""
+    anchors = {mention.token.i, *(v.i for v in mention.support)}
+    found = []
+    for tok in mention.token.sent:
+        if tok.lower_ != "behalf" or tok.dep_ != "pobj" or tok.head.lower_ != "on":
+            continue
+        cur = tok.head
+        for _ in range(4):
+            if cur.i in anchors:
+                found.append(tok)
+                break
+            if cur.dep_ not in ("conj", "prep") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+    return found
 
 
 def _list_items(mention: _Mention) -> list:

@@ -121,3 +121,100 @@ def test_a_list_after_another_colon_names_no_parties(nlp, suggester, head):
     events = found(nlp, suggester, text)
     rules = [rule for args in events.values() for _, _, rule in args]
     assert "listed-after-colon" not in rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kazakh-Turkish intergovernmental commission met in Ankara on Monday.",
+        "The next meeting of the Kazakh–Peruvian working group is planned for May.",
+        "Nor will the Czech-Kazakh business council meet in April as planned.",
+    ],
+)
+def test_two_nationalities_joined_by_a_dash_are_one_norp(nlp, text):
+    pair = next(w for w in text.split() if "-" in w or "–" in w)
+    spans = spans_of(nlp, text)
+    first, _, second = pair.replace("–", "-").partition("-")
+    assert spans[first] == spans[second] == (pair, "NORP")
+
+
+def test_a_meeting_of_a_commission_of_two_nationalities(nlp, suggester):
+    events = found(nlp, suggester, "The Kazakh-Turkish intergovernmental commission met in Ankara.")
+    assert ("Participant", "Kazakh-Turkish") in {(r, t) for r, t, _ in events[("Meet", "met")]}
+
+
+def test_a_dash_between_other_words_is_no_pair(nlp):
+    spans = spans_of(nlp, "The Kazakh-made tractors and the Turkish-Uzbekistan route were shown.")
+    assert spans.get("Kazakh", ("", ""))[0] != "Kazakh-made"
+    assert spans.get("Turkish", ("", ""))[0] != "Turkish-Uzbekistan"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "value"),
+    [
+        ("Passenger traffic reached 2 million people in 2024.", "Passenger traffic", "2 million"),
+        (
+            "KazAgroFinance, whose leasing portfolio reached 1.9 trillion tenge at the end of "
+            "June, will lend 38 billion tenge to farmers.",
+            "leasing portfolio",
+            "1.9 trillion tenge",
+        ),
+    ],
+)
+def test_a_counted_noun_or_a_currency_is_the_value_not_the_indicator(
+    nlp, suggester, text, indicator, value
+):
+    events = found(nlp, suggester, text)
+    args = {(r, t) for r, t, _ in events[("EconomicFigure", "reached")]}
+    assert ("Indicator", indicator) in args
+    assert ("Value", value) in args
+    assert not {t for r, t in args if r == "Indicator"} - {indicator}
+
+
+def test_signed_on_behalf_of_each_side_by_its_signatory(nlp, suggester):
+    text = (
+        "The document was signed on behalf of the Kazakh side by Minister of Energy Almasadam "
+        "Satkaliyev, on behalf of Uzbekistan by Minister of Energy Jurabek Mirzamakhmudov, and "
+        "on behalf of Kyrgyzstan by Minister of Energy Taalaibek Ibrayev."
+    )
+    events = found(nlp, suggester, text)
+    parties = {t for r, t, _ in events[("Agreement", "signed")] if r == "Party"}
+    assert parties == {
+        "Kazakh",
+        "Almasadam Satkaliyev",
+        "Uzbekistan",
+        "Jurabek Mirzamakhmudov",
+        "Kyrgyzstan",
+        "Taalaibek Ibrayev",
+    }
+
+
+def test_what_a_quantity_counts_is_the_indicator(nlp, suggester):
+    text = "Kazakhstan imported about 180,000 tonnes of glass containers in 2025."
+    args = {(r, t) for r, t, _ in found(nlp, suggester, text)[("EconomicFigure", "imported")]}
+    assert {("Indicator", "glass containers"), ("Value", "about 180,000 tonnes")} <= args
+    text = "Spending on education reached 5% of GDP in 2025."
+    args = {(r, t) for r, t, _ in found(nlp, suggester, text)[("EconomicFigure", "reached")]}
+    assert ("Indicator", "GDP") not in args  # a share of GDP: what the share is of
+
+
+def test_a_description_with_its_name_in_apposition_is_the_name_only(nlp, suggester):
+    text = (
+        "KTZ Express and the Romanian operator Danubius Terminals did not sign an agreement on "
+        "a joint grain terminal."
+    )
+    events = found(nlp, suggester, text)
+    parties = {t for r, t, _ in events[("Agreement", "agreement")] if r == "Party"}
+    assert parties == {"KTZ Express", "Danubius Terminals"}
+
+
+def test_a_name_glued_by_a_dash_is_whole(nlp):
+    text = "The national welfare fund Samruk-Kazyna and Vestas did not sign an agreement."
+    spans = spans_of(nlp, text)
+    assert spans["Samruk"] == spans["Kazyna"] == ("Samruk-Kazyna", "ORG")
+
+
+def test_a_body_named_by_two_nationalities_is_no_facility(nlp):
+    spans = spans_of(nlp, "President Kassym-Jomart Tokayev met the Kazakh-Turkish commission.")
+    assert spans["Kazakh"] == ("Kazakh-Turkish", "NORP")
+    assert "commission" not in spans
