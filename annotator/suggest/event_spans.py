@@ -55,7 +55,8 @@ INDICATOR_PREPS = FALLBACK_PREPS | {"in", "to"}
 # surnames of the region and its partners: a title-case pair ending so is a person even
 # where the model saw none or glued it to an organisation ("... Irrigation Nurzhan Nurzhigitov")
 SURNAME = re.compile(r"(?:ov|ev|yev|iyev|ova|eva|yeva|in|ina|uly|uly|kyzy|qizi|zoda|zade|yan|"
-                     r"enko|sky|ski|bekov|baev|bayev|ko|dze|shvili)$")  # fmt: skip
+                     r"enko|sky|ski|bekov|baev|bayev|ko|dze|shvili|ić|vich|escu|opoulos|akis|"
+                     r"idis|oglu|oğlu)$")  # fmt: skip
 # an organisation named by a place for things: a destination when a role needs a place
 FACILITY_WORDS = frozenset(
     "port seaport airport station terminal park plant factory hub centre center bridge "
@@ -864,13 +865,13 @@ class SpanMapper:
         indicator: "trade between Kazakhstan and China").
         """
         token = antecedent(token)
-        own = self.span_of(token)
+        own = self._own_or_titled(token)
         if own is not None:
             return [own, *self._chairs(token)] if depth == 0 else [own]
         if token.pos_ not in NOMINAL:
             return []
         lemma = token.lemma_.lower()
-        if lemma in PERSON_TITLES and token.tag_ in ("NN", "NNP"):
+        if self._title_word(token):
             return self._titled(token)
         out: list[Span] = []
         group = lemma in GROUP_NOUNS or token.tag_ in ("NNS", "NNPS")
@@ -887,6 +888,19 @@ class SpanMapper:
             elif depth == 0:
                 out += self._around(child, preps, group or lemma in PROXY_NOUNS)
         return list(dict.fromkeys(out))
+
+    def _own_or_titled(self, token: Token) -> Span | None:
+        """The token's own span; for a title the model read as an organisation ("Minister
+        of Finance" ORG), the person named after it, if any."""
+        own = self.span_of(token)
+        if own is not None and own.label == "ORG" and self._title_word(token):
+            people = [s for s in self._titled(token) if s.label == "PERSON"]
+            return people[0] if people else own
+        return own
+
+    def _title_word(self, token: Token) -> bool:
+        """A person's title in the singular ("Minister", "President")."""
+        return token.lemma_.lower() in PERSON_TITLES and token.tag_ in ("NN", "NNP")
 
     def _named_in_apposition(self, token: Token) -> bool:
         """A description whose name follows in apposition ("the Danish wind turbine maker

@@ -152,7 +152,7 @@ class EventSuggester:
         run.add_triggers(found, added)
         out = [(m, s) for m in run.mentions(found) if (s := run.suggestion(m)) is not None]
         pairs = self._follow_up(self._partners(self._at_events(out)))
-        return run, _on_behalf(run, _listed(run, pairs))
+        return run, _at_which(_on_behalf(run, _listed(run, pairs)))
 
     def _partners(
         self, pairs: list[tuple[_Mention, Suggestion]]
@@ -334,6 +334,8 @@ class _Run:
                 mention.support.append(verb)
             elif verb.pos_ == "VERB" and verb.i not in self.triggers:
                 mention.around.append(verb)  # "a meeting is scheduled for May"
+        if mention.etype.role("Participant") is not None:
+            mention.support += _deep_attended(noun)
         mention.shared += rules.sharing_verbs(noun)
         mention.governing += rules.governing_verbs(noun)
         obj = rules.of_object(noun)
@@ -811,6 +813,60 @@ def _titled_name(lead: list[Token]) -> Span | None:
     return Span(first.idx, last.idx + len(last.text), "PERSON")
 
 
+AT_WHICH = "at-which"  # the rule prefix of what a meeting lends to "at which X was discussed"
+
+
+def _at_which(pairs: list[tuple[_Mention, Suggestion]]) -> list[tuple[_Mention, Suggestion]]:
+    """ "a meeting of X with Y, at which trade was discussed": what is done at a meeting
+    (a relative clause "at which", "during which" on the meeting noun) has its
+    participants, place and time."""
+    by_token = {m.token.i: k for k, (m, _s) in enumerate(pairs)}
+    out = list(pairs)
+    for mention, sugg in pairs:
+        if mention.etype.role("Participant") is None or mention.token.pos_ not in spans.NOMINAL:
+            continue
+        for verb in mention.token.children:
+            if verb.dep_ != "relcl" or not _at_which_clause(verb):
+                continue
+            j = by_token.get(verb.i)
+            if j is None:
+                continue
+            other, theirs = out[j]
+            roles = ("Participant", "Place", "Time")
+            out[j] = (other, _lend(theirs, sugg, other.etype, roles, AT_WHICH))
+    return out
+
+
+def _at_which_clause(verb: Token) -> bool:
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("at", "during"):
+            if any(c.dep_ == "pobj" and c.lower_ == "which" for c in prep.children):
+                return True
+    return False
+
+
+ATTENDING = frozenset({"attend", "chair", "co-chair", "cochair"})
+
+
+def _deep_attended(noun: Token) -> list[Token]:
+    """ "a meeting on preparations for the heating season attended by X, Y and Z": the
+    parser hangs the participle on the last noun of the meeting's phrase; who attends or
+    chairs (a "by" phrase) takes part in the meeting."""
+    out, stack = [], [(c, 1) for c in noun.children if c.dep_ == "prep"]
+    while stack:
+        prep, depth = stack.pop()
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            for child in obj.children:
+                if child.dep_ == "acl" and child.lemma_.lower() in ATTENDING:
+                    if child.tag_ == "VBN" and any(c.dep_ == "agent" for c in child.children):
+                        out.append(child)
+                elif child.dep_ == "prep" and depth < 3:
+                    stack.append((child, depth + 1))
+    return out
+
+
 def _meeting_verb(mention: _Mention) -> Token | None:
     """The verb above a meeting (or call) noun in an "at"/"during" phrase."""
     noun = mention.token
@@ -821,12 +877,15 @@ def _meeting_verb(mention: _Mention) -> Token | None:
     return rules.verb_above(noun.head)
 
 
-def _lend(to: Suggestion, source: Suggestion, etype: EventType, roles: tuple) -> Suggestion:
-    """Roles of ``source`` that ``to`` lacks and its type has, marked "at-event:"."""
+def _lend(
+    to: Suggestion, source: Suggestion, etype: EventType, roles: tuple, prefix: str = "at-event"
+) -> Suggestion:
+    """Roles of ``source`` that ``to`` lacks and its type has, marked "at-event:" (or
+    ``prefix``)."""
     have = {a.role for a in to.arguments}
     spans_ = {(a.span.start, a.span.end) for a in to.arguments}
     extra = [
-        Argument(a.role, a.span, rule=f"at-event:{a.rule}")
+        Argument(a.role, a.span, rule=f"{prefix}:{a.rule}")
         for a in source.arguments
         if a.role in roles
         and a.role not in have

@@ -218,3 +218,40 @@ def test_a_body_named_by_two_nationalities_is_no_facility(nlp):
     spans = spans_of(nlp, "President Kassym-Jomart Tokayev met the Kazakh-Turkish commission.")
     assert spans["Kazakh"] == ("Kazakh-Turkish", "NORP")
     assert "commission" not in spans
+
+
+def test_who_attends_a_meeting_the_parser_hung_on_its_topic_takes_part(nlp, suggester):
+    text = (
+        "Earlier in the day, Tokayev chaired a meeting on preparations for the heating season "
+        "attended by Prime Minister Olzhas Bektenov, First Deputy Prime Minister Roman Sklyar, "
+        "Minister of Energy Yerlan Akkenzhenov, Minister of Emergency Situations Chingis Arinov, "
+        "the akims of Astana, Almaty and Shymkent and the heads of Samruk-Energy, KEGOC and "
+        "QazaqGaz."
+    )
+    args = {(r, t) for r, t, _ in found(nlp, suggester, text)[("Meet", "meeting")]}
+    wanted = {"Tokayev", "Olzhas Bektenov", "Astana", "Shymkent", "KEGOC", "QazaqGaz"}
+    assert wanted <= {t for r, t in args if r == "Participant"}
+
+
+def test_a_title_read_as_an_organisation_gives_the_person_after_it(nlp, suggester):
+    text = (
+        "The signing was preceded by a meeting of Minister of Finance of Kazakhstan Madi Takiyev "
+        "with Minister of Economy and Finance of Korea Koo Yun-cheol, at which the expansion of "
+        "trade was discussed."
+    )
+    events = found(nlp, suggester, text)
+    meeting = {t for r, t, _ in events[("Meet", "meeting")] if r == "Participant"}
+    assert meeting == {"Madi Takiyev", "Koo Yun-cheol"}
+    # what is discussed at the meeting has its participants
+    discussed = {(r, t, rule.split(":")[0]) for r, t, rule in events[("Meet", "discussed")]}
+    assert ("Participant", "Madi Takiyev", "at-which") in discussed
+    assert ("Participant", "Koo Yun-cheol", "at-which") in discussed
+
+
+def test_a_person_glued_to_the_organisation_of_the_title_by_a_slavic_surname(nlp, suggester):
+    text = (
+        "Also in Belgrade was held a meeting of Azamat Tulegenov with President of the Chamber "
+        "of Commerce and Industry of Serbia Milan Petrović."
+    )
+    args = found(nlp, suggester, text)[("Meet", "meeting")]
+    assert {t for r, t, _ in args if r == "Participant"} == {"Azamat Tulegenov", "Milan Petrović"}
