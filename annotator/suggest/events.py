@@ -666,6 +666,8 @@ def _listed(
     (a press release's style) — the person after the title ("– Minister of Agriculture of
     Ethiopia Abebe Tadesse;"), or the organisations when no person is named ("– the
     management of A, B and C."); a relative clause about them names no one else."""
+    if ":" not in run.text:
+        return pairs  # no list after a colon (one search instead of one per meeting)
     out = []
     for mention, sugg in pairs:
         role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
@@ -699,6 +701,8 @@ def _on_behalf(
     """ "The document was signed on behalf of the Kazakh side by Minister X, on behalf of
     Uzbekistan by Minister Y": each side named after "on behalf of" is a party, and so is
     the one who signs for it ("by" on "behalf", where the parser hangs the later ones)."""
+    if "behalf" not in run.text:
+        return pairs
     out = []
     for mention, sugg in pairs:
         role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
