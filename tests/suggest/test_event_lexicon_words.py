@@ -50,3 +50,24 @@ def test_lexicon_a_convention_is_an_agreement(nlp, suggester):
     events = found(nlp, suggester, text)
     args = {(r, t) for r, t, _ in events[("Agreement", "convention")]}
     assert {("Party", "Kazakhstan"), ("Party", "Portugal"), ("Place", "Lisbon")} <= args
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "speaker"),
+    [
+        (
+            "Nacional Financiera has offered to lend one billion pesos.",
+            "offered",
+            "Nacional Financiera",
+        ),
+        ("Tokayev reminded that trade with China had doubled.", "reminded", "Tokayev"),
+        ("Akorda cited the president's decree.", "cited", "Akorda"),
+        ("Mirziyoyev suggested a joint water council.", "suggested", "Mirziyoyev"),
+        ("Kazakh Invest responded that the plant would open in May.", "responded", "Kazakh Invest"),
+        ("KTZ complained about the delays at the border.", "complained", "KTZ"),
+    ],
+)
+def test_lexicon_verbs_of_saying_from_the_guidelines(nlp, suggester, text, word, speaker):
+    events = found(nlp, suggester, text)
+    assert ("Statement", word) in events, events
+    assert ("Speaker", speaker) in {(r, t) for r, t, _ in events[("Statement", word)]}
