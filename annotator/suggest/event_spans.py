@@ -110,6 +110,9 @@ DEMONYMS = frozenset(
     "Scottish Welsh English Luxembourgish Bhutanese Bruneian Mauritanian".split()
 )
 DEMONYM_PAIR = "demonym-pair"  # "the Kazakh-Turkish intergovernmental commission"
+# names a dash-glued word extends ("Samruk" + "-Kazyna"); not people: "the Erdogan-Aliyev
+# talks" are two
+GLUED_LABELS = frozenset({"ORG", "NORP", "FAC", "PRODUCT", "EVENT"})
 SEASONS = frozenset({"spring", "summer", "autumn", "winter"})
 SEASON_DETS = frozenset({"the", "this", "next", "last"})
 WORDED_RULE = "number-words"
@@ -160,11 +163,16 @@ def gazetteer() -> tuple[dict[str, str], frozenset[str]]:
 
 @functools.cache
 def currencies() -> frozenset[str]:
-    """Currency words, codes and symbols, lower case."""
+    """The written forms of currency codes, symbols and words: codes in capitals ("KZT"; not
+    the words "cop", "pen"), words in lower case and, but for the ones that are also names
+    or words when capitalised ("Dong", "Lev", "Rand"), capitalised or in capitals ("120
+    Billion Tenge" in a headline)."""
     path = resources_dir() / "events" / "currencies.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    words = [*data.get("codes", ()), *data.get("symbols", ()), *data.get("words", ())]
-    return frozenset(w.lower() for w in words)
+    words = {w.lower() for w in data.get("words", ())}
+    plain = words - {w.lower() for w in data.get("lower_case_only", ())}
+    forms = {c.upper() for c in data.get("codes", ())} | set(data.get("symbols", ()))
+    return frozenset(forms | words | {w.title() for w in plain} | {w.upper() for w in plain})
 
 
 @functools.cache
@@ -261,7 +269,7 @@ class SpanMapper:
             span = self.doc[start:end]
             label = self.names.get(self.doc[hit[0] : hit[1]].text, "GPE")
             return self._made(Span(span.start_char, span.end_char, label), GAZETTEER)
-        if token.lower_ in self.currency:
+        if token.text in self.currency:
             for child in token.children:
                 if child.dep_ in ("nummod", "compound", "quantmod") and self.in_entity(child):
                     return self.span_of(child)
@@ -297,14 +305,15 @@ class SpanMapper:
         the model tags only the first number word; the value is the whole run of number
         words with its qualifier and the currency or unit after it."""
         lower = token.lower_
-        if lower not in self.currency and lower not in UNITS:
+        money = token.text in self.currency
+        if not money and lower not in UNITS:
             return None
         start = self._number_start(token.i)
         if start == token.i or not any(_number_word(t) for t in self.doc[start : token.i]):
             return None
         start = self._qualifier_start(start)
         span = self.doc[start : token.i + 1]
-        label = "MONEY" if lower in self.currency else "QUANTITY"
+        label = "MONEY" if money else "QUANTITY"
         return self._made(Span(span.start_char, span.end_char, label), WORDED_RULE)
 
     def _number_start(self, end: int) -> int:
@@ -332,7 +341,7 @@ class SpanMapper:
     def _proper(self, token: Token) -> Span | None:
         """ "KazMunayGas and SOCAR signed": a proper name the model left outside every entity
         (a company in camel case or capitals, an agency) is an organisation."""
-        if token.pos_ != "PROPN" or not _name_like(token.text) or token.lower_ in self.currency:
+        if token.pos_ != "PROPN" or not _name_like(token.text) or token.text in self.currency:
             return None
         if token.lemma_.lower() in PERSON_TITLES | GROUP_NOUNS | NOT_NAMES:
             return None
@@ -474,7 +483,7 @@ class SpanMapper:
             return start, end, label, how
         if label == "ORG":
             start, end, how = self._org_name_whole(start, end, how)
-        glued = self._glued_end(end)
+        glued = self._glued_end(end) if label in GLUED_LABELS else end
         if glued > end:
             end, how = glued, REJOINED
             if label == "NORP" and self.parse.text[start] not in DEMONYMS:
@@ -628,20 +637,20 @@ class SpanMapper:
 
     def _currency(self, start: int, end: int) -> tuple[int, int]:
         doc = self.doc
-        if any(t.lower_ in self.currency for t in doc[start:end]):
+        if any(t.text in self.currency for t in doc[start:end]):
             return start, end
-        if end < len(doc) and doc[end].lower_ in self.currency:
+        if end < len(doc) and doc[end].text in self.currency:
             return start, end + 1
         before = start - 1
         while before >= 0 and doc[before].is_space:
             before -= 1
-        if before >= 0 and doc[before].lower_ in self.currency:
+        if before >= 0 and doc[before].text in self.currency:
             return before, end
         return start, end
 
     def _before_currency(self, end: int) -> bool:
         """ "eleven and a half billion tenge": an amount in words the model read as a date."""
-        return end < len(self.doc) and self.doc[end].lower_ in self.currency
+        return end < len(self.doc) and self.doc[end].text in self.currency
 
     def _unit(self, start: int, end: int, label: str) -> int:
         """ "twelve thousand hectares": a number read as CARDINAL and the unit it counts."""
@@ -658,7 +667,7 @@ class SpanMapper:
             return label
         lower = self.parse.lower
         has_number = any(self.parse.like_num[start:end])
-        if has_number and any(lower[i] in self.currency for i in range(start, end)):
+        if has_number and any(self.parse.text[i] in self.currency for i in range(start, end)):
             return "MONEY"
         if label == "CARDINAL" and lower[end - 1] in UNITS:
             return "QUANTITY"
@@ -715,14 +724,18 @@ class SpanMapper:
     def _demonym_pairs(self) -> dict[int, Span]:
         p, out = self.parse, {}
         words = p.text
-        for i in range(len(words) - 2):
-            if words[i] not in DEMONYMS or words[i + 1] not in DASHES:
-                continue
-            if p.space[i] or p.space[i + 1] or words[i + 2] not in DEMONYMS:
-                continue
-            span = self._made(Span(*self._chars(i, i + 3), "NORP"), DEMONYM_PAIR)
-            for k in range(i, i + 3):
-                out[k] = span
+        i = 0
+        while i < len(words) - 2:
+            end = i + 1  # the chain "Kazakh-Turkish-Uzbek" is one
+            while end + 1 < len(words) and words[end] in DASHES and words[end + 1] in DEMONYMS:
+                if p.space[end - 1] or p.space[end] or words[end - 1] not in DEMONYMS:
+                    break
+                end += 2
+            if end > i + 1:
+                span = self._made(Span(*self._chars(i, end), "NORP"), DEMONYM_PAIR)
+                for k in range(i, end):
+                    out[k] = span
+            i = end
         return out
 
     def _join_names(self, ents) -> None:  # noqa: ANN001
@@ -733,7 +746,7 @@ class SpanMapper:
                 for i in (*range(lo, ent.start), *range(ent.end, hi)):
                     self._joined[i] = ent
                     self._whole.add(ent.start)
-            if ent.label_ in NAME_LABELS and self._glued_end(ent.end) > ent.end:
+            if ent.label_ in GLUED_LABELS and self._glued_end(ent.end) > ent.end:
                 for i in range(ent.end, self._glued_end(ent.end)):
                     self._joined[i] = ent
                     self._whole.add(ent.start)
@@ -763,6 +776,8 @@ class SpanMapper:
         while i > lo_sent:
             j = i - 1
             if p.lower[j] == "and" and j > lo_sent and self._name_word(j - 1):
+                if p.text[j - 1] in DEMONYMS:
+                    break  # "Turkish and" + "Qatari Investment Authority": two sides
                 j -= 1  # "Agricultural and" + "Livestock ..."
             elif p.text[j] in DASHES and not p.space[j] and j > lo_sent and not p.space[j - 1]:
                 j -= 1  # "Export-" + "Import Bank"

@@ -38,7 +38,7 @@ from annotator.suggest.parse_lists import Parse
 from annotator.suggest.trigger_model import TriggerModel
 from annotator.suggest.trigger_model import load_default as load_trigger_model
 
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")
@@ -335,7 +335,7 @@ class _Run:
             elif verb.pos_ == "VERB" and verb.i not in self.triggers:
                 mention.around.append(verb)  # "a meeting is scheduled for May"
         if mention.etype.role("Participant") is not None:
-            mention.support += _deep_attended(noun)
+            mention.support += _deep_attended(noun, self.triggers)
         mention.shared += rules.sharing_verbs(noun)
         mention.governing += rules.governing_verbs(noun)
         obj = rules.of_object(noun)
@@ -655,7 +655,10 @@ class _Run:
 LISTED = "listed-after-colon"  # the rule of a participant named in a list after "with:"
 LIST_PREPS = frozenset({"with", "between"})
 # the words that end a list item's lead: a relative clause about the one named
-ITEM_ENDS = frozenset({"who", "which", "whose", "whom", ";", ":"})
+ITEM_ENDS = frozenset({"who", "which", "whose", "whom", "where", "when", ";", ":"})
+COMPANY_SUFFIXES = frozenset(
+    "ASA AS AB AG SA SE NV BV GmbH Ltd LLC LLP Inc Corp JSC PJSC plc PLC".split()
+)
 ITEM_TITLES = spans.PERSON_TITLES | frozenset("undersecretary executive officer ceo rector".split())
 
 
@@ -693,6 +696,9 @@ def _with_parties(sugg: Suggestion, role: str, named: list[Span], rule: str = LI
 
 
 BEHALF = "on-behalf"  # the rule of "signed on behalf of X by Y"
+# the types whose parties sign for others ("on behalf of President Tokayev, the minister met
+# the delegation": the president takes no part in the meeting)
+SIGNED = frozenset({"Agreement"})
 
 
 def _on_behalf(
@@ -705,8 +711,8 @@ def _on_behalf(
         return pairs
     out = []
     for mention, sugg in pairs:
-        role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
-        if role is not None:
+        role = "Party" if mention.etype.name in SIGNED else None  # who is represented signs
+        if role is not None and mention.etype.role(role) is not None:
             named = []
             for behalf in _behalfs(mention):
                 for prep in behalf.children:
@@ -733,15 +739,15 @@ def _behalfs(mention: _Mention) -> list[Token]:
             if cur.i in anchors:
                 found.append(tok)
                 break
-            if cur.dep_ not in ("conj", "prep") or cur.head.i == cur.i:
+            if cur.dep_ not in ("conj", "prep", "agent") or cur.head.i == cur.i:
                 break
             cur = cur.head
     return found
 
 
 def _list_items(mention: _Mention) -> list:
-    """The bulleted sentences after the trigger's sentence when it ends in "with:" (or
-    "between:") that hangs on the trigger or its verb."""
+    """The bulleted lines after the trigger's sentence when it ends in "with:" (or
+    "between:") that hangs on the trigger or its verb; the list ends at a blank line."""
     sent = mention.token.sent
     words = [t for t in sent if not t.is_space]
     if len(words) < 2 or words[-1].text != ":" or words[-2].lower_ not in LIST_PREPS:
@@ -751,9 +757,11 @@ def _list_items(mention: _Mention) -> list:
     doc, items = mention.token.doc, []
     i = sent.end
     while True:  # line by line: the parser's sentences cut list items anywhere
+        gap = doc[i - 1].whitespace_ if i > 0 else ""
         while i < len(doc) and doc[i].is_space:
+            gap += doc[i].text
             i += 1
-        if i >= len(doc) or doc[i].text not in BULLETS:
+        if i >= len(doc) or doc[i].text not in BULLETS or items and gap.count("\n") > 1:
             return items
         end = i + 1
         while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
@@ -766,38 +774,88 @@ def _list_items(mention: _Mention) -> list:
 
 
 def _item_parties(run: _Run, item) -> list[Span]:  # noqa: ANN001
-    """The person a list item's lead names after a title ("Chief Executive of Jadrolinija
-    Ivana Perić": the last two name words, which the model often glues to the title's
-    organisation), or else the organisations of its lead ("the management of A, B and C");
-    the lead ends before a relative clause."""
+    """Who a list item names: in an item with a title, the person of each titled part
+    ("Chief Executive of Jadrolinija Ivana Perić"; "Kari Nordmann, Minister of ..."), never
+    what a later part is about ("..., on cooperation with Halyk Bank"); in an item without
+    one, its organisations and people ("the management of A, B and C"). The item's lead ends
+    before a relative clause."""
     lead = []
     for tok in item:
         if tok.lower_ in ITEM_ENDS:
             break
         lead.append(tok)
-    while lead and (lead[-1].is_punct or lead[-1].is_space or lead[-1].pos_ == "ADP"):
-        lead.pop()  # "Ryosei Akazawa, with" + "whom he discussed ..."
+    lead = _trimmed(lead)  # "Ryosei Akazawa, with" + "whom he discussed ..."
     if not lead:
         return []
-    # one titled person; "the heads of A, B and C" names organisations
-    if any(t.lemma_.lower() in ITEM_TITLES and t.tag_ != "NNS" for t in lead):
-        person = _titled_name(lead)
-        return [person] if person is not None else []
-    found: dict[tuple[int, int], Span] = {}
-    end = lead[-1].idx + len(lead[-1])
-    for tok in lead:
+    if not any(_item_title(t) for t in lead):
+        end = lead[-1].idx + len(lead[-1])
+        found: dict[tuple[int, int], Span] = {}
+        for tok in lead:
+            span = run.mapper.span_of(tok)
+            if span is not None and span.label in ("ORG", "PERSON") and span.end <= end:
+                found.setdefault((span.start, span.end), span)
+        return list(found.values())
+    people = []
+    for part in _parts(lead):
+        person = _part_person(run, part)
+        if person is not None:
+            people.append(person)
+    return people
+
+
+def _item_title(tok: Token) -> bool:
+    """A title in the singular ("Minister"; "the heads of" names organisations)."""
+    return tok.lemma_.lower() in ITEM_TITLES and tok.tag_ != "NNS"
+
+
+def _trimmed(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].pos_ == "ADP"):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _parts(lead: list[Token]) -> list[list[Token]]:
+    """A lead cut at its commas and at an "and" before another title ("Minister X and Chief
+    Executive Officer of Y Z")."""
+    parts: list[list[Token]] = [[]]
+    for k, tok in enumerate(lead):
+        nxt = lead[k + 1 : k + 3]
+        titled_next = any(_item_title(t) for t in nxt) and all(
+            t.lower_ == "the" or _item_title(t) or t.pos_ == "ADJ" for t in nxt[:1]
+        )
+        if tok.text == "," or tok.lower_ == "and" and titled_next:
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    return [t for p in parts if (t := _trimmed(p))]
+
+
+def _part_person(run: _Run, part: list[Token]) -> Span | None:
+    """The person one part of an item names: the model's person in it, else the name at
+    the end of its title; none for a part without a person's title or name."""
+    start, end = part[0].idx, part[-1].idx + len(part[-1])
+    people = []
+    for tok in part:
         span = run.mapper.span_of(tok)
-        if span is not None and span.label == "ORG" and span.end <= end:
-            found.setdefault((span.start, span.end), span)
-    return list(found.values())
+        if span is not None and span.label == "PERSON" and start <= span.start < span.end <= end:
+            people.append(span)
+    if people:
+        return people[-1]
+    if not any(_item_title(t) for t in part):
+        return None
+    return _titled_name(run, part)
 
 
-def _titled_name(lead: list[Token]) -> Span | None:
+def _titled_name(run: _Run, lead: list[Token]) -> Span | None:
     """The name at the end of a title ("Minister of Fisheries of Norway Kari Nordmann"):
     its last two words (a hyphenated given name is one), three right after the title word
-    ("President Nataša Pirc Musar")."""
+    ("President Nataša Pirc Musar"); none when those words are a place or an organisation
+    ("Minister of Foreign Affairs of Saudi Arabia", "Director General of the World Trade
+    Organization")."""
     words: list[list[Token]] = []  # words as token runs: "Kassym-Jomart" is one
     for tok in reversed(lead):
+        if tok.is_space:
+            continue  # "Kari" NBSP "Nordmann"
         if words and (tok.text == "-" or words[-1][0].text == "-") and not tok.whitespace_:
             words[-1].insert(0, tok)
             continue
@@ -813,8 +871,20 @@ def _titled_name(lead: list[Token]) -> Span | None:
         titled = before >= lead[0].i and lead[0].doc[before].lemma_.lower() in ITEM_TITLES
         if not titled:
             words = words[:2]
+    tokens = [t for w in words for t in w]
+    if any(not _person_word(run, t) for t in tokens):
+        return None
     first, last = words[-1][0], words[0][-1]
     return Span(first.idx, last.idx + len(last.text), "PERSON")
+
+
+def _person_word(run: _Run, tok: Token) -> bool:
+    """A word that can be part of a person's name: no place of the gazetteer, no word of a
+    place entity, no organisation word or company suffix."""
+    if tok.i in run.mapper.gaz_at or tok.lower_ in spans.ORG_WORDS or tok.text in COMPANY_SUFFIXES:
+        return False
+    ent = run.mapper.ent_at[tok.i]
+    return ent is None or ent.label_ not in ("GPE", "LOC", "FAC")
 
 
 AT_WHICH = "at-which"  # the rule prefix of what a meeting lends to "at which X was discussed"
@@ -852,7 +922,7 @@ def _at_which_clause(verb: Token) -> bool:
 ATTENDING = frozenset({"attend", "chair", "co-chair", "cochair"})
 
 
-def _deep_attended(noun: Token) -> list[Token]:
+def _deep_attended(noun: Token, triggers: dict) -> list[Token]:
     """ "a meeting on preparations for the heating season attended by X, Y and Z": the
     parser hangs the participle on the last noun of the meeting's phrase; who attends or
     chairs (a "by" phrase) takes part in the meeting."""
@@ -860,8 +930,8 @@ def _deep_attended(noun: Token) -> list[Token]:
     while stack:
         prep, depth = stack.pop()
         for obj in prep.children:
-            if obj.dep_ != "pobj":
-                continue
+            if obj.dep_ != "pobj" or obj.i in triggers:
+                continue  # "the meeting on the preparation of the summit chaired by X"
             for child in obj.children:
                 if child.dep_ == "acl" and child.lemma_.lower() in ATTENDING:
                     if child.tag_ == "VBN" and any(c.dep_ == "agent" for c in child.children):

@@ -70,13 +70,14 @@ def test_arg_model_gold_reader_skips_other_splits_and_reserved_articles(tmp_path
         return json.dumps({"text": "x", "events": [], "meta": meta})
 
     path = tmp_path / "gold.jsonl"
-    rows = [line("001_a.txt", "tune"), line("101_b.txt", "tune"), line("104_c.txt", "test-8")]
-    rows += [line("091_d.txt", "test-7"), line("099_e.txt", "test-7")]
+    rows = [line("001_a.txt", "tune"), line("109_b.txt", "tune"), line("112_c.txt", "test-9")]
+    rows += [line("091_d.txt", "test-7"), line("099_e.txt", "test-8"), line("108_f.txt", "test-8")]
     path.write_text("\n".join([*rows, ""]), encoding="utf-8")
-    # test-8 (099-106) is never read, whatever its split says; test-7 is spent and is read;
-    # the unseen split is never a training split
-    assert "test-8" not in arg_train.SPLITS
-    assert [d["meta"]["source"] for d in arg_train.gold_lines(path)] == ["001_a.txt", "091_d.txt"]
+    # the next unseen split's articles (107-114) are never read, whatever their split says;
+    # test-7 and test-8 are spent and are read; an unseen split is never a training split
+    assert "test-9" not in arg_train.SPLITS
+    read = [d["meta"]["source"] for d in arg_train.gold_lines(path)]
+    assert read == ["001_a.txt", "091_d.txt", "099_e.txt"]
 
 
 # -- what it adds --------------------------------------------------------------------------------

@@ -255,3 +255,93 @@ def test_a_person_glued_to_the_organisation_of_the_title_by_a_slavic_surname(nlp
     )
     args = found(nlp, suggester, text)[("Meet", "meeting")]
     assert {t for r, t, _ in args if r == "Participant"} == {"Azamat Tulegenov", "Milan Petrović"}
+
+
+# -- edge cases a review found ------------------------------------------------------------------
+
+
+def listed_parties(nlp, suggester, items: list[str]) -> list[str]:  # noqa: ANN001
+    text = (
+        "Kazakh minister visits Oslo\n\nOn the margins of the forum, Marat Seitkaliyev held "
+        "talks with:\n" + "\n".join(items) + "\n\nSpeaking at the session, he said trade grew."
+    )
+    args = found(nlp, suggester, text)[("Meet", "talks")]
+    return [t for _, t, rule in args if rule == "listed-after-colon"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "– Minister of Foreign Affairs of Saudi Arabia;",
+        "– Director General of the World Trade Organization;",
+        "– the Chairman of the Board of Equinor ASA;",
+    ],
+)
+def test_a_titled_item_without_a_name_names_no_person(nlp, suggester, item):
+    assert listed_parties(nlp, suggester, [item]) == []
+
+
+def test_list_items_a_later_part_or_clause_names_no_party(nlp, suggester):
+    items = ["– representatives of Equinor, where the sides discussed cooperation with Halyk Bank."]
+    assert listed_parties(nlp, suggester, items) == ["Equinor"]
+
+
+def test_list_items_a_name_before_its_title_and_two_titled_people(nlp, suggester):
+    items = [
+        "– Kari Nordmann, Minister of Fisheries of Norway;",
+        "– Minister of Energy of Norway Terje Aasland and Chief Executive Officer of Equinor "
+        "Anders Opedal.",
+    ]
+    assert listed_parties(nlp, suggester, items) == [
+        "Kari Nordmann",
+        "Terje Aasland",
+        "Anders Opedal",
+    ]
+
+
+def test_list_items_without_titles_name_people_too_and_the_list_ends_at_a_blank_line(
+    nlp, suggester
+):
+    events = found(nlp, suggester, "Tokayev met with:\n- Xi Jinping;\n- Vladimir Putin.")
+    listed = {t for _, t, rule in events[("Meet", "met")] if rule == "listed-after-colon"}
+    assert listed == {"Xi Jinping", "Vladimir Putin"}
+    text = (
+        "Seitkaliyev held talks with:\n– Minister of Fisheries of Norway Kari Nordmann.\n\n"
+        "– We are ready, said Ambassador Ivan Petrov."
+    )
+    listed = {t for _, t, rule in found(nlp, suggester, text)[("Meet", "talks")]}
+    assert "Ivan Petrov" not in listed
+
+
+def test_on_behalf_of_someone_at_a_meeting_is_no_party_of_it(nlp, suggester):
+    text = "On behalf of President Tokayev, Minister Roman Sklyar met the delegation of China."
+    rules = {rule for args in found(nlp, suggester, text).values() for _, _, rule in args}
+    assert "on-behalf" not in rules
+
+
+def test_on_behalf_of_the_second_side_after_and(nlp, suggester):
+    text = (
+        "The agreement was signed on behalf of Kazakhstan by Minister of Finance Madi Takiyev "
+        "and on behalf of Uzbekistan by Minister of Economy Jamshid Kuchkarov."
+    )
+    parties = {t for r, t, _ in found(nlp, suggester, text)[("Agreement", "agreement")]}
+    assert {"Kazakhstan", "Uzbekistan"} <= parties
+
+
+def test_names_and_nationalities_joined_by_dashes_edge_cases(nlp):
+    spans = spans_of(nlp, "Tokayev met the Erdogan-Aliyev delegation.")
+    assert spans.get("Erdogan", ("", ""))[0] != "Erdogan-Aliyev"  # two people
+    spans = spans_of(nlp, "The Kazakh-Turkish-Uzbek summit opened in Turkestan.")
+    assert spans["Kazakh"] == spans["Uzbek"] == ("Kazakh-Turkish-Uzbek", "NORP")
+    text = "Kazakhstan signed an agreement with Turkish and Qatari Investment Authority officials."
+    assert spans_of(nlp, text)["Authority"][0] == "Qatari Investment Authority"
+
+
+def test_currency_words_in_their_written_forms_only(nlp):
+    assert spans_of(nlp, "On 5 June Dong Jun met the Kazakh defence minister.")["June"] == (
+        "5 June",
+        "DATE",
+    )
+    assert spans_of(nlp, "One cop was injured during the protest.").get("cop") is None
+    spans = spans_of(nlp, "Kazakhstan Receives 120 Billion Tenge From Japan")
+    assert spans["Tenge"] == ("120 Billion Tenge", "MONEY")

@@ -120,8 +120,8 @@ def test_trigger_model_trainer_reads_no_reserved_article(monkeypatch, tmp_path, 
 
     gold = tmp_path / "gold"
     gold.mkdir()
-    rows = [line("001_a.txt", "tune", "Tokayev met Putin."), line("100_b.txt", "tune", "SECRET")]
-    rows += [line("099_c.txt", "test-7", "SECRET"), line("102_d.txt", "test-8", "SECRET")]
+    rows = [line("001_a.txt", "tune", "Tokayev met Putin."), line("108_b.txt", "tune", "SECRET")]
+    rows += [line("107_c.txt", "test-8", "SECRET"), line("112_d.txt", "test-9", "SECRET")]
     (gold / "events_gold.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     monkeypatch.setattr(arg_train, "datasets_dir", lambda: tmp_path)
     seen = []
