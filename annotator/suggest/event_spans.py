@@ -746,8 +746,9 @@ class SpanMapper:
                 for i in (*range(lo, ent.start), *range(ent.end, hi)):
                     self._joined[i] = ent
                     self._whole.add(ent.start)
-            if ent.label_ in GLUED_LABELS and self._glued_end(ent.end) > ent.end:
-                for i in range(ent.end, self._glued_end(ent.end)):
+            glued = self._glued_end(ent.end) if ent.label_ in GLUED_LABELS else ent.end
+            if glued > ent.end:
+                for i in range(ent.end, glued):
                     self._joined[i] = ent
                     self._whole.add(ent.start)
             if ent.label_ == "PERSON" and ent.start > 0 and self.ent_at[ent.start - 1] is None:
@@ -833,7 +834,7 @@ class SpanMapper:
         return ent is None or ent.label_ == "NORP" and len(ent) == 1
 
     def _hangs_on(self, i: int, start: int, end: int) -> bool:
-        """Token ``i``'s head lies in start..end (or is ``i``'s own neighbour in that run)."""
+        """Token ``i``'s head lies in start..end."""
         return start <= self.parse.head[i] < end
 
     def _known_name(self, token: Token) -> Span | None:
