@@ -85,6 +85,10 @@ ORG_WORDS = frozenset(
     "council organisation organization association university institute authority service "
     "survey commission foundation chamber airlines airways".split()
 )
+# the words that end no person's name: an organisation's or a facility's, a market's
+NO_PERSON_WORDS = ORG_WORDS | frozenset(
+    "centre center market exchange port seaport airport terminal park hub zone".split()
+)
 # a name the model cut after a function word: "the Eurasian Fund for" + "Stabilization ..."
 DANGLING = frozenset({"of", "for", "and"})
 PROPER_RULE = "fallback-proper-name"
@@ -684,8 +688,9 @@ class SpanMapper:
                 continue
             if self.known.get(self._words(cut, end)) == "PERSON":
                 return cut
-            if any(p.lower[i] in ORG_WORDS for i in range(cut, end)):
-                continue  # "China Railway Container Transport" is one company
+            if any(p.lower[i] in NO_PERSON_WORDS for i in range(cut, end)):
+                continue  # "China Railway Container Transport", "Astana International
+                # Financial Centre", "Abu Dhabi Global Market": one organisation, no person
             person = end - cut > 2 or SURNAME.search(p.lower[end - 1])
             # an organisation the model tagged so once is a name; one tagged PERSON or seen
             # again as a whole ("Kazakhstan Temir Zholy") is a company, not a person

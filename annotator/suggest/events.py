@@ -38,7 +38,7 @@ from annotator.suggest.parse_lists import Parse
 from annotator.suggest.trigger_model import TriggerModel
 from annotator.suggest.trigger_model import load_default as load_trigger_model
 
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 OBJECT_PLACE_PREPS = frozenset({"in", "at"})
 PARAGRAPH_BREAKS = "annotator_paragraph_breaks"
 # the marks a list item starts with in press releases ("– 24 agreements were signed;")

@@ -345,3 +345,10 @@ def test_currency_words_in_their_written_forms_only(nlp):
     assert spans_of(nlp, "One cop was injured during the protest.").get("cop") is None
     spans = spans_of(nlp, "Kazakhstan Receives 120 Billion Tenge From Japan")
     assert spans["Tenge"] == ("120 Billion Tenge", "MONEY")
+
+
+def test_a_place_led_organisation_ending_in_centre_or_market_is_no_person(nlp):
+    text = "Astana International Financial Centre and Abu Dhabi Global Market signed an agreement."
+    spans = spans_of(nlp, text)
+    assert spans["Financial"] == ("Astana International Financial Centre", "ORG")
+    assert spans["Market"] == ("Abu Dhabi Global Market", "ORG")
