@@ -727,15 +727,18 @@ class SpanMapper:
         return end, how
 
     def _demonym_pairs(self) -> dict[int, Span]:
+        """Token -> the NORP of nationality words joined by dashes with no spaces that it is
+        part of ("Kazakh-Turkish", the chain "Kazakh-Turkish-Uzbek" as one)."""
         p, out = self.parse, {}
-        words = p.text
+        words, n = p.text, len(p.text)
         i = 0
-        while i < len(words) - 2:
-            end = i + 1  # the chain "Kazakh-Turkish-Uzbek" is one
-            while end + 1 < len(words) and words[end] in DASHES and words[end + 1] in DEMONYMS:
-                if p.space[end - 1] or p.space[end] or words[end - 1] not in DEMONYMS:
-                    break
-                end += 2
+        while i < n:
+            end = i + 1
+            if words[i] in DEMONYMS:
+                while end + 1 < n and words[end] in DASHES and words[end + 1] in DEMONYMS:
+                    if p.space[end - 1] or p.space[end]:
+                        break
+                    end += 2
             if end > i + 1:
                 span = self._made(Span(*self._chars(i, end), "NORP"), DEMONYM_PAIR)
                 for k in range(i, end):
@@ -746,16 +749,15 @@ class SpanMapper:
     def _join_names(self, ents) -> None:  # noqa: ANN001
         """Which tokens outside the entities the whole names take in (see ``_joined``)."""
         for ent in ents:
+            lo, hi = ent.start, ent.end
             if ent.label_ == "ORG":
                 lo, hi, _how = self._org_name_whole(ent.start, ent.end, "")
+            if ent.label_ in GLUED_LABELS:
+                hi = self._glued_end(hi)
+            if (lo, hi) != (ent.start, ent.end):
+                self._whole.add(ent.start)
                 for i in (*range(lo, ent.start), *range(ent.end, hi)):
                     self._joined[i] = ent
-                    self._whole.add(ent.start)
-            glued = self._glued_end(ent.end) if ent.label_ in GLUED_LABELS else ent.end
-            if glued > ent.end:
-                for i in range(ent.end, glued):
-                    self._joined[i] = ent
-                    self._whole.add(ent.start)
             if ent.label_ == "PERSON" and ent.start > 0 and self.ent_at[ent.start - 1] is None:
                 # the given name of "of the Netherlands Jan" + "Willem Bosman"
                 if self._given_name(ent.start, ent.end, "PERSON", "")[0] < ent.start:

@@ -168,7 +168,7 @@ class EventSuggester:
             verb = mention.token
             if verb.sent.start != sent:
                 last, sent = None, verb.sent.start
-            role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
+            role = _party_role(mention.etype)
             if role is not None and last is not None and _sides_subject(mention):
                 sugg = _lend_partners(sugg, last, role)
             if mention.etype.name in MEETINGS:
@@ -673,7 +673,7 @@ def _listed(
         return pairs  # no list after a colon (one search instead of one per meeting)
     out = []
     for mention, sugg in pairs:
-        role = next((r for r in PARTY_ROLES if mention.etype.role(r) is not None), None)
+        role = _party_role(mention.etype)
         if role is not None and mention.etype.name in MEETINGS:
             items = _list_items(mention)
             named = [span for item in items for span in _item_parties(run, item)]
@@ -682,16 +682,28 @@ def _listed(
     return out
 
 
+def _party_role(etype: EventType) -> str | None:
+    """The role of the sides of an event type (Party, Participant), if it has one."""
+    return next((r for r in PARTY_ROLES if etype.role(r) is not None), None)
+
+
 def _with_parties(sugg: Suggestion, role: str, named: list[Span], rule: str = LISTED) -> Suggestion:
+    return _with_new(sugg, [Argument(role, span, rule=rule) for span in named])
+
+
+def _with_new(sugg: Suggestion, extra: Iterable[Argument]) -> Suggestion:
+    """``sugg`` with each argument of ``extra`` on a span it has none on yet (one span, one
+    role: the first), in text order."""
     have = {(a.span.start, a.span.end) for a in sugg.arguments}
-    extra = []
-    for span in named:
-        if (span.start, span.end) not in have:
-            have.add((span.start, span.end))
-            extra.append(Argument(role, span, rule=rule))
-    if not extra:
+    new = []
+    for arg in extra:
+        where = (arg.span.start, arg.span.end)
+        if where not in have:
+            have.add(where)
+            new.append(arg)
+    if not new:
         return sugg
-    args = sorted([*sugg.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
+    args = sorted([*sugg.arguments, *new], key=lambda a: (a.span.start, a.span.end, a.role))
     return replace(sugg, arguments=tuple(args))
 
 
@@ -788,19 +800,25 @@ def _item_parties(run: _Run, item) -> list[Span]:  # noqa: ANN001
     if not lead:
         return []
     if not any(_item_title(t) for t in lead):
-        end = lead[-1].idx + len(lead[-1])
-        found: dict[tuple[int, int], Span] = {}
-        for tok in lead:
-            span = run.mapper.span_of(tok)
-            if span is not None and span.label in ("ORG", "PERSON") and span.end <= end:
-                found.setdefault((span.start, span.end), span)
-        return list(found.values())
+        return _spans_in(run, lead, ("ORG", "PERSON"))
     people = []
     for part in _parts(lead):
         person = _part_person(run, part)
         if person is not None:
             people.append(person)
     return people
+
+
+def _spans_in(run: _Run, tokens: list[Token], labels: tuple[str, ...]) -> list[Span]:
+    """The entity spans of these labels that the tokens stand for and that lie within them,
+    once each, in order."""
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    found: dict[tuple[int, int], Span] = {}
+    for tok in tokens:
+        span = run.mapper.span_of(tok)
+        if span is not None and span.label in labels and start <= span.start < span.end <= end:
+            found.setdefault((span.start, span.end), span)
+    return list(found.values())
 
 
 def _item_title(tok: Token) -> bool:
@@ -833,12 +851,7 @@ def _parts(lead: list[Token]) -> list[list[Token]]:
 def _part_person(run: _Run, part: list[Token]) -> Span | None:
     """The person one part of an item names: the model's person in it, else the name at
     the end of its title; none for a part without a person's title or name."""
-    start, end = part[0].idx, part[-1].idx + len(part[-1])
-    people = []
-    for tok in part:
-        span = run.mapper.span_of(tok)
-        if span is not None and span.label == "PERSON" and start <= span.start < span.end <= end:
-            people.append(span)
+    people = _spans_in(run, part, ("PERSON",))
     if people:
         return people[-1]
     if not any(_item_title(t) for t in part):
@@ -957,19 +970,12 @@ def _lend(
     """Roles of ``source`` that ``to`` lacks and its type has, marked "at-event:" (or
     ``prefix``)."""
     have = {a.role for a in to.arguments}
-    spans_ = {(a.span.start, a.span.end) for a in to.arguments}
     extra = [
         Argument(a.role, a.span, rule=f"{prefix}:{a.rule}")
         for a in source.arguments
-        if a.role in roles
-        and a.role not in have
-        and etype.role(a.role) is not None
-        and (a.span.start, a.span.end) not in spans_
+        if a.role in roles and a.role not in have and etype.role(a.role) is not None
     ]
-    if not extra:
-        return to
-    args = sorted([*to.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
-    return replace(to, arguments=tuple(args))
+    return _with_new(to, extra)
 
 
 def _sides_subject(mention: _Mention) -> bool:
@@ -983,32 +989,24 @@ def _sides_subject(mention: _Mention) -> bool:
 
 
 def _lend_partners(to: Suggestion, meeting: Suggestion, role: str) -> Suggestion:
-    spans_ = {(a.span.start, a.span.end) for a in to.arguments}
     extra = [
         Argument(role, a.span, rule=f"sides-of-meeting:{a.rule}")
         for a in meeting.arguments
-        if a.role == "Participant" and (a.span.start, a.span.end) not in spans_
+        if a.role == "Participant"
     ]
-    if not extra:
-        return to
-    args = sorted([*to.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
-    return replace(to, arguments=tuple(args))
+    return _with_new(to, extra)
 
 
 def _lend_subjects(meeting: Suggestion, source: Suggestion) -> Suggestion:
     """The parties or participants of what was done at a meeting that has none take part."""
     if any(a.role == "Participant" for a in meeting.arguments):
         return meeting
-    spans_ = {(a.span.start, a.span.end) for a in meeting.arguments}
     extra = [
         Argument("Participant", a.span, rule=f"at-event-subject:{a.rule}")
         for a in source.arguments
-        if a.role in SUBJECT_ROLES and "subj" in a.rule and (a.span.start, a.span.end) not in spans_
+        if a.role in SUBJECT_ROLES and "subj" in a.rule
     ]
-    if not extra:
-        return meeting
-    args = sorted([*meeting.arguments, *extra], key=lambda a: (a.span.start, a.span.end, a.role))
-    return replace(meeting, arguments=tuple(args))
+    return _with_new(meeting, extra)
 
 
 def _not_indicator(text: str, span: Span) -> bool:
