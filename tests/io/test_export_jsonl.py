@@ -205,3 +205,19 @@ def test_export_jsonl_marks_articles_with_undecided_entity_suggestions_partial(t
     assert 'written with meta.entities = "partial"' in line
     (back, _) = read_jsonl(path.read_text(encoding="utf-8"), str(path))
     assert back.meta["entities"] == "partial"  # and comes back as partial gold
+
+
+@pytest.mark.parametrize("words", [10, 31_000, 31_300, 40_000])
+def test_export_jsonl_fast_line_is_the_record_on_texts_long_and_short(words):
+    """The token cache's line (offsets looked up in a table of decimal strings up to
+    export_jsonl.NUMBERS, formatted past it) is json.dumps of the record, byte for byte,
+    on both sides of the table's end."""
+    from annotator.io.export_jsonl import NUMBERS, fast_line
+    from annotator.io.token_cache import Tokens
+
+    text = " ".join(f'w{i % 7}"é' if i % 5 == 0 else f"ab{i % 3}" for i in range(words)) + "."
+    assert (len(text) > NUMBERS) == (words > 31_100)
+    doc = ExportDoc(_article(text), "ann", [Span(0, 5, "ORG"), Span(len(text) - 4, len(text), "X")])
+    tokens = blank("en")(text)
+    expected = json.dumps(record(doc, tokens), ensure_ascii=False) + "\n"
+    assert fast_line(doc, Tokens.of(tokens)) == expected
