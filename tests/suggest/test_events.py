@@ -210,7 +210,7 @@ def test_events_gold_file_matches_the_corpus_and_the_schema():
     lines = _gold_lines()
     assert len(lines) >= 15
     splits = {"tune", "heldout", "test", "tune-new", "test-new"}
-    splits |= {"test-2", "test-3", "test-4", "test-5", "test-6", "test-7", "test-8"}
+    splits |= {"test-2", "test-3", "test-4", "test-5", "test-6", "test-7", "test-8", "test-9"}
     assert {d["meta"]["split"] for d in lines} == splits
     for d in lines:
         path = datasets_dir() / d["meta"]["source"]
